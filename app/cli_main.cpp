@@ -1,1 +1,65 @@
-int main() { return 0; }
+// genrelab-cli: the batch face of GenreLab. Parsing and wiring only; the work is in cli_commands.cpp.
+#include <csignal>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "cli_commands.h"
+#include "util/progress.h"
+
+namespace {
+
+void on_interrupt(int) {
+  // Lock-free atomic store: async-signal-safe. A second Ctrl-C kills the process the usual way.
+  genrelab::cli::interrupt_token().cancel();
+  std::signal(SIGINT, SIG_DFL);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  namespace cli = genrelab::cli;
+  CLI::App app{"GenreLab command-line tool: GTZAN-style feature extraction and analysis in batch"};
+  app.set_version_flag("--version", std::string("genrelab-cli ") + GENRELAB_VERSION);
+  app.require_subcommand(1);
+
+  std::string info_path;
+  bool info_json = false;
+  auto* info = app.add_subcommand("info", "Describe an audio file or a dataset folder");
+  info->add_option("path", info_path, "Audio file or dataset folder")->required();
+  info->add_flag("--json", info_json, "Machine-readable output");
+
+  cli::ExtractArgs extract_args;
+  auto* extract = app.add_subcommand("extract", "Compute the 57 GTZAN features (librosa 0.7.2 recipe) into a Kaggle-format CSV");
+  extract->add_option("inputs", extract_args.inputs, "Audio files or folders (<label>/<file> or Kaggle layout)")->required();
+  extract->add_option("-o,--output", extract_args.output, "Output CSV (written atomically, with a .json sidecar)")->required();
+  extract->add_option("--segment", extract_args.segment_seconds, "30: one row per clip; 3: one row per 3-second segment")
+      ->check(CLI::IsMember({30, 3}));
+  extract->add_option("-j,--jobs", extract_args.jobs, "Worker threads (default: all cores)");
+  extract->add_flag("--json", extract_args.json, "Machine-readable summary");
+
+  std::string cmp_a, cmp_b;
+  bool cmp_json = false;
+  auto* compare = app.add_subcommand("compare-table", "Per-feature worst error between two feature tables (rows matched by filename)");
+  compare->add_option("a", cmp_a, "Table to check")->required();
+  compare->add_option("b", cmp_b, "Reference table")->required();
+  compare->add_flag("--json", cmp_json, "Machine-readable output");
+
+  cli::BenchArgs bench_args;
+  auto* bench = app.add_subcommand("bench", "Benchmarks");
+  bench->require_subcommand(1);
+  auto* bench_extract = bench->add_subcommand("extract", "Real-time factor and per-block time of the feature extraction (one core)");
+  bench_extract->add_option("--data", bench_args.data, "Dataset folder (default: GENRELAB_DATA or the shared GTZAN subset)");
+  bench_extract->add_option("--clips", bench_args.clips, "Clips to time")->check(CLI::Range(1, 100000));
+  bench_extract->add_option("--repeats", bench_args.repeats, "Passes over the clips")->check(CLI::Range(1, 1000));
+  bench_extract->add_flag("--json", bench_args.json, "Machine-readable output");
+
+  CLI11_PARSE(app, argc, argv);
+  std::signal(SIGINT, on_interrupt);
+
+  if (*info) return cli::cmd_info(info_path, info_json);
+  if (*extract) return cli::cmd_extract(extract_args);
+  if (*compare) return cli::cmd_compare_table(cmp_a, cmp_b, cmp_json);
+  if (*bench_extract) return cli::cmd_bench_extract(bench_args);
+  return 0;
+}

@@ -2,7 +2,7 @@
 add_library(genrelab_warnings INTERFACE)
 target_compile_options(genrelab_warnings INTERFACE
   -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wcast-align -Woverloaded-virtual
-  -Wnull-dereference -Wdouble-promotion -Wformat=2 -Wimplicit-fallthrough)
+-Wdouble-promotion -Wformat=2 -Wimplicit-fallthrough)
 if(GENRELAB_WERROR)
   target_compile_options(genrelab_warnings INTERFACE -Werror)
 endif()

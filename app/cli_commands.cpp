@@ -1,0 +1,305 @@
+#include "cli_commands.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "audio/decode.h"
+#include "dataset/dataset_scan.h"
+#include "dataset/default_location.h"
+#include "dataset/feature_table.h"
+#include "features/feature_extractor.h"
+#include "features/table_extraction.h"
+#include "terminal_progress.h"
+#include "util/error.h"
+#include "util/parallel.h"
+#include "util/progress.h"
+
+namespace genrelab::cli {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+void print_json(const json& j) { std::cout << j.dump(2) << std::endl; }
+
+int error_exit(const std::string& message, bool as_json) {
+  if (as_json) print_json({{"error", message}});
+  else std::cerr << "error: " << message << "\n";
+  return 1;
+}
+
+json table_json(const std::optional<dataset::TableFile>& t) {
+  if (!t) return nullptr;
+  json j{{"path", t->path.string()}, {"rows", t->rows}};
+  if (!t->error.empty()) j["error"] = t->error;
+  return j;
+}
+
+}  // namespace
+
+CancelToken& interrupt_token() {
+  static CancelToken token;
+  return token;
+}
+
+int cmd_info(const fs::path& path, bool as_json) {
+  std::error_code ec;
+  if (!fs::exists(path, ec)) return error_exit(path.string() + ": does not exist", as_json);
+  if (!fs::is_directory(path, ec)) {
+    try {
+      const auto info = audio::probe(path);
+      if (as_json) {
+        print_json({{"file", path.string()}, {"sample_rate", info.sample_rate}, {"channels", info.channels},
+                    {"frames", info.frames}, {"duration_s", info.duration_s}, {"format", info.format},
+                    {"encoding", info.encoding}});
+      } else {
+        std::printf("%s\n  format       %s %s\n  sample rate  %d Hz\n  channels     %d\n  frames       %lld\n  duration     %.3f s\n",
+                    path.c_str(), info.format.c_str(), info.encoding.c_str(), info.sample_rate, info.channels,
+                    static_cast<long long>(info.frames), info.duration_s);
+      }
+      return 0;
+    } catch (const FileError& e) {
+      if (as_json) print_json({{"file", path.string()}, {"error", e.reason()}});
+      else std::cerr << "error: " << e.what() << "\n";
+      return 1;
+    }
+  }
+  TerminalProgress progress("scan", as_json);
+  dataset::DatasetScan scan;
+  try {
+    scan = dataset::scan_dataset(path, {}, &progress, &interrupt_token());
+  } catch (const FileError& e) {
+    return error_exit(e.what(), as_json);
+  }
+  progress.finish();
+  const auto counts = scan.tracks_per_label();
+  if (as_json) {
+    json labels = json::object();
+    double seconds = 0;
+    for (const auto& [label, n] : counts) labels[label] = n;
+    for (const auto& t : scan.tracks) seconds += t.info.duration_s;
+    json skipped = json::array();
+    for (const auto& s : scan.skipped) skipped.push_back({{"file", s.path.string()}, {"reason", s.reason}});
+    print_json({{"root", scan.root.string()},
+                {"layout", scan.kaggle_layout ? "kaggle-gtzan" : "label-folders"},
+                {"genres", scan.labels.size()},
+                {"tracks_per_genre", labels},
+                {"readable_tracks", scan.tracks.size()},
+                {"audio_seconds", seconds},
+                {"tables", {{"features_30_sec", table_json(scan.table_30s)}, {"features_3_sec", table_json(scan.table_3s)}}},
+                {"images", scan.images_dir ? json(scan.images_dir->string()) : json(nullptr)},
+                {"skipped", skipped}});
+    return 0;
+  }
+  std::printf("%s (%s layout)\n", scan.root.c_str(), scan.kaggle_layout ? "Kaggle GTZAN" : "<label>/<file>");
+  std::printf("  %zu genres, %zu readable tracks\n", scan.labels.size(), scan.tracks.size());
+  for (const auto& [label, n] : counts) std::printf("    %-12s %zu\n", label.c_str(), n);
+  for (const auto& [name, table] : {std::pair{"30-s table", &scan.table_30s}, std::pair{"3-s table", &scan.table_3s}}) {
+    if (!*table) std::printf("  %-11s none\n", name);
+    else if (!(*table)->error.empty()) std::printf("  %-11s %s: %s\n", name, (*table)->path.c_str(), (*table)->error.c_str());
+    else std::printf("  %-11s %s (%zu rows)\n", name, (*table)->path.filename().c_str(), (*table)->rows);
+  }
+  if (scan.images_dir) std::printf("  images      %s\n", scan.images_dir->c_str());
+  std::printf("  skipped     %zu file(s)\n", scan.skipped.size());
+  for (const auto& s : scan.skipped) std::printf("    %s: %s\n", s.path.c_str(), s.reason.c_str());
+  return 0;
+}
+
+int cmd_extract(const ExtractArgs& args) {
+  if (args.segment_seconds != 30 && args.segment_seconds != 3)
+    return error_exit("--segment must be 30 (one row per clip) or 3 (3-second rows)", args.json);
+  // Collect files: folders are scanned (<label>/<file>); single files take their folder's name as label.
+  std::vector<features::LabeledFile> files;
+  std::vector<dataset::SkippedFile> skipped;
+  for (const auto& input : args.inputs) {
+    std::error_code ec;
+    if (fs::is_directory(input, ec)) {
+      try {
+        auto scan = dataset::scan_dataset(input, {.probe_audio = false, .jobs = 0}, nullptr, &interrupt_token());
+        for (auto& t : scan.tracks) files.push_back({t.path, t.label});
+        skipped.insert(skipped.end(), scan.skipped.begin(), scan.skipped.end());
+      } catch (const FileError& e) {
+        skipped.push_back({input, e.reason()});
+      }
+    } else if (fs::exists(input, ec)) {
+      const auto parent = fs::absolute(input).parent_path().filename().string();
+      files.push_back({input, parent.empty() ? "unknown" : parent});
+    } else {
+      skipped.push_back({input, "does not exist"});
+    }
+  }
+  if (files.empty()) {
+    for (const auto& s : skipped) std::cerr << s.path.string() << ": " << s.reason << "\n";
+    return error_exit("no audio files to extract", args.json);
+  }
+  features::ExtractOptions options;
+  options.kind = args.segment_seconds == 3 ? features::TableKind::Segments : features::TableKind::Clips;
+  options.jobs = args.jobs == 0 ? hardware_jobs() : args.jobs;
+  TerminalProgress progress("extract", args.json);
+  const auto t0 = std::chrono::steady_clock::now();
+  features::ExtractResult result;
+  try {
+    result = features::extract_table(files, options, &progress, &interrupt_token());
+  } catch (const Cancelled&) {
+    progress.finish();
+    std::cerr << "cancelled: nothing was written\n";
+    return 130;
+  }
+  progress.finish();
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  for (const auto& s : skipped) result.failures.push_back({s.path, s.reason});
+  try {
+    dataset::write_feature_table(args.output, result.table);
+    features::write_sidecar(args.output, options, result);
+  } catch (const FileError& e) {
+    return error_exit(e.what(), args.json);
+  }
+  if (args.json) {
+    json failures = json::array();
+    for (const auto& f : result.failures) failures.push_back({{"file", f.path.string()}, {"reason", f.reason}});
+    print_json({{"output", args.output.string()}, {"sidecar", features::sidecar_path(args.output).string()},
+                {"rows", result.table.rows()}, {"files", files.size()}, {"jobs", options.jobs},
+                {"seconds", seconds}, {"audio_seconds", result.audio_seconds}, {"failures", failures}});
+  } else {
+    std::printf("wrote %s: %zu rows from %zu files in %.2f s on %u threads (%.0fx real time)\n", args.output.c_str(),
+                result.table.rows(), files.size() - (result.failures.size() - skipped.size()), seconds, options.jobs,
+                result.audio_seconds / std::max(seconds, 1e-9));
+    if (!result.failures.empty()) std::printf("%zu file(s) failed:\n", result.failures.size());
+    for (const auto& f : result.failures) std::printf("  %s: %s\n", f.path.c_str(), f.reason.c_str());
+  }
+  return 0;
+}
+
+int cmd_compare_table(const fs::path& a_path, const fs::path& b_path, bool as_json) {
+  dataset::FeatureTable a, b;
+  try {
+    a = dataset::read_feature_table(a_path, {.require_kaggle_schema = false});
+    b = dataset::read_feature_table(b_path, {.require_kaggle_schema = false});
+  } catch (const FileError& e) {
+    return error_exit(e.what(), as_json);
+  }
+  std::map<std::string, std::size_t> b_rows;
+  for (std::size_t r = 0; r < b.rows(); ++r) b_rows.emplace(b.filenames[r], r);  // first of duplicates
+  struct Worst {
+    double rel = 0, abs = 0;
+    std::string rel_file;
+    std::size_t exact = 0, compared = 0;
+  };
+  std::vector<std::string> columns;
+  for (const auto& name : a.feature_names)
+    if (b.column(name) >= 0) columns.push_back(name);
+  std::vector<Worst> worst(columns.size());
+  std::size_t matched = 0;
+  for (std::size_t r = 0; r < a.rows(); ++r) {
+    const auto it = b_rows.find(a.filenames[r]);
+    if (it == b_rows.end()) continue;
+    ++matched;
+    for (std::size_t c = 0; c < columns.size(); ++c) {
+      const double va = a.at(r, static_cast<std::size_t>(a.column(columns[c])));
+      const double vb = b.at(it->second, static_cast<std::size_t>(b.column(columns[c])));
+      const double abs_err = std::abs(va - vb);
+      const double rel_err = vb == 0 ? (va == 0 ? 0.0 : INFINITY) : abs_err / std::abs(vb);
+      auto& w = worst[c];
+      ++w.compared;
+      if (va == vb) ++w.exact;
+      w.abs = std::max(w.abs, abs_err);
+      if (rel_err > w.rel || w.rel_file.empty()) {
+        if (rel_err >= w.rel) w.rel_file = a.filenames[r];
+        w.rel = std::max(w.rel, rel_err);
+      }
+    }
+  }
+  if (as_json) {
+    json cols = json::array();
+    for (std::size_t c = 0; c < columns.size(); ++c)
+      cols.push_back({{"feature", columns[c]}, {"max_rel_error", worst[c].rel}, {"max_abs_error", worst[c].abs},
+                      {"worst_file", worst[c].rel_file}, {"exact", worst[c].exact}, {"compared", worst[c].compared}});
+    print_json({{"a", a_path.string()}, {"b", b_path.string()}, {"rows_a", a.rows()}, {"rows_b", b.rows()},
+                {"matched_rows", matched}, {"columns", cols}});
+    return 0;
+  }
+  std::printf("%s (%zu rows) vs %s (%zu rows): %zu rows matched by filename\n", a_path.c_str(), a.rows(), b_path.c_str(),
+              b.rows(), matched);
+  std::printf("%-26s %12s %12s %9s  %s\n", "feature", "max rel err", "max abs err", "exact", "worst file");
+  for (std::size_t c = 0; c < columns.size(); ++c)
+    std::printf("%-26s %12.3e %12.3e %4zu/%-4zu  %s\n", columns[c].c_str(), worst[c].rel, worst[c].abs, worst[c].exact,
+                worst[c].compared, worst[c].rel_file.c_str());
+  return 0;
+}
+
+int cmd_bench_extract(const BenchArgs& args) {
+  fs::path data = args.data;
+  if (data.empty()) {
+    const auto def = dataset::default_dataset_dir();
+    if (!def) return error_exit("no dataset: pass --data or set GENRELAB_DATA", args.json);
+    data = *def;
+  }
+  dataset::DatasetScan scan;
+  try {
+    scan = dataset::scan_dataset(data, {}, nullptr, &interrupt_token());
+  } catch (const FileError& e) {
+    return error_exit(e.what(), args.json);
+  }
+  // Take clips round-robin over genres so the sample covers every genre.
+  std::vector<const dataset::Track*> picked;
+  for (std::size_t round = 0; picked.size() < static_cast<std::size_t>(args.clips); ++round) {
+    bool any = false;
+    for (const auto& label : scan.labels) {
+      std::size_t seen = 0;
+      for (const auto& t : scan.tracks)
+        if (t.label == label && seen++ == round && picked.size() < static_cast<std::size_t>(args.clips)) {
+          picked.push_back(&t);
+          any = true;
+        }
+    }
+    if (!any) break;
+  }
+  if (picked.empty()) return error_exit("no readable clips in " + data.string(), args.json);
+  std::vector<std::vector<float>> clips;
+  double audio_seconds = 0;
+  for (const auto* t : picked) {
+    clips.push_back(audio::load_mono(t->path));
+    audio_seconds += static_cast<double>(clips.back().size()) / audio::kDefaultSampleRate;
+  }
+  const auto extractor = features::FeatureExtractor::create();
+  extractor.compute(clips.front());  // warm-up: page in tables and FFT code
+  features::BlockTimes times;
+  const auto t0 = std::chrono::steady_clock::now();
+  for (int r = 0; r < args.repeats; ++r)
+    for (const auto& y : clips) extractor.compute(y, &times);
+  const double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double runs = static_cast<double>(args.repeats) * static_cast<double>(clips.size());
+  const double per_clip = total / runs;
+  const double per_clip_audio = audio_seconds / static_cast<double>(clips.size());
+  // Baseline from ../shared/FEATURES.md: librosa 0.7.2 on this kind of machine, one thread,
+  // median over 29 clips (hpss 1.45 s of it).
+  constexpr double kLibrosaSecondsPerClip = 1.95;
+  constexpr double kLibrosaHpssSeconds = 1.45;
+  if (args.json) {
+    json blocks = json::object();
+    for (std::size_t i = 0; i < features::BlockTimes::kBlocks; ++i)
+      blocks[features::BlockTimes::kNames[i]] = times.seconds[i] / runs;
+    print_json({{"clips", clips.size()}, {"repeats", args.repeats}, {"threads", 1}, {"seconds_per_clip", per_clip},
+                {"clip_audio_seconds", per_clip_audio}, {"realtime_factor", per_clip_audio / per_clip},
+                {"speedup_vs_librosa_0_7_2", kLibrosaSecondsPerClip / per_clip}, {"block_seconds_per_clip", blocks}});
+    return 0;
+  }
+  std::printf("feature extraction, one thread, %zu clips x %d repeats (%.1f s of audio per clip)\n", clips.size(),
+              args.repeats, per_clip_audio);
+  std::printf("  %-28s %10s %8s\n", "block", "ms/clip", "share");
+  for (std::size_t i = 0; i < features::BlockTimes::kBlocks; ++i)
+    std::printf("  %-28s %10.2f %7.1f%%\n", features::BlockTimes::kNames[i], 1e3 * times.seconds[i] / runs,
+                100.0 * times.seconds[i] / total);
+  std::printf("  %-28s %10.2f\n", "total", 1e3 * per_clip);
+  std::printf("real-time factor: %.0fx (seconds of audio per second of compute, one core)\n", per_clip_audio / per_clip);
+  std::printf("vs librosa 0.7.2 (%.2f s/clip, FEATURES.md): %.1fx faster; hpss %.1fx faster\n", kLibrosaSecondsPerClip,
+              kLibrosaSecondsPerClip / per_clip, kLibrosaHpssSeconds / (times.seconds[4] / runs));
+  return 0;
+}
+
+}  // namespace genrelab::cli
