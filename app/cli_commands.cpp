@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -203,7 +204,7 @@ int cmd_compare_table(const fs::path& a_path, const fs::path& b_path, bool as_js
       const double va = a.at(r, static_cast<std::size_t>(a.column(columns[c])));
       const double vb = b.at(it->second, static_cast<std::size_t>(b.column(columns[c])));
       const double abs_err = std::abs(va - vb);
-      const double rel_err = vb == 0 ? (va == 0 ? 0.0 : INFINITY) : abs_err / std::abs(vb);
+      const double rel_err = vb == 0 ? (va == 0 ? 0.0 : std::numeric_limits<double>::infinity()) : abs_err / std::abs(vb);
       auto& w = worst[c];
       ++w.compared;
       if (va == vb) ++w.exact;

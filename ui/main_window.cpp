@@ -84,6 +84,8 @@ MainWindow::~MainWindow() {
   if (job_) job_->cancel_and_wait();
 }
 
+bool MainWindow::busy() const { return job_ && !job_->done(); }
+
 void MainWindow::buildMenus() {
   QMenu* file = menuBar()->addMenu(tr("&File"));
   QAction* open = file->addAction(tr("&Open Dataset Folder…"), this, [this] {

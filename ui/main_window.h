@@ -34,7 +34,7 @@ class MainWindow : public QMainWindow {
   /// The dataset on display, if any.
   const std::optional<dataset::DatasetScan>& dataset() const { return scan_; }
   /// True while a background job runs.
-  bool busy() const { return !job_.isNull(); }
+  bool busy() const;
 
  Q_SIGNALS:
   /// Emitted on the GUI thread when a dataset has been scanned and shown.

@@ -2,6 +2,7 @@
 
 #include <fftw3.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <mutex>
@@ -122,36 +123,63 @@ std::vector<float> Stft::inverse(const ComplexSpectrogram& spec) const {
   const int hop = params_.hop_length;
   if (spec.n_bins != n_bins()) throw std::invalid_argument("inverse STFT: bin count does not match n_fft");
   if (spec.n_frames < 1) return {};
-  const std::size_t len = static_cast<std::size_t>(n_fft) + static_cast<std::size_t>(hop) * static_cast<std::size_t>(spec.n_frames - 1);
+  const auto nfft = static_cast<std::size_t>(n_fft);
+  const auto hp = static_cast<std::size_t>(hop);
+  const auto frames = static_cast<std::size_t>(spec.n_frames);
+  const std::size_t len = nfft + hp * (frames - 1);
+  const std::size_t trim = nfft / 2;
   std::vector<float> y(len, 0.0f);
-  std::vector<float> wss(len, 0.0f);
   FftwBuffer in(sizeof(fftw_complex) * static_cast<std::size_t>(spec.n_bins));
-  FftwBuffer out(sizeof(double) * static_cast<std::size_t>(n_fft));
+  FftwBuffer out(sizeof(double) * nfft);
   auto* bins = static_cast<fftw_complex*>(in.ptr);
   auto* frame = static_cast<double*>(out.ptr);
-  const double scale = 1.0 / n_fft;  // numpy's irfft normalises by 1/n
-  for (int t = 0; t < spec.n_frames; ++t) {
-    const std::complex<float>* src = spec.frame(t);
+  // librosa: ytmp = window * np.fft.irfft(frame) with irfft's 1/n normalisation. 1/n is a power of
+  // two, so w * (x / n) == (w / n) * x exactly: fold it into the window once.
+  std::vector<double> scaled_window(nfft);
+  for (std::size_t i = 0; i < nfft; ++i) scaled_window[i] = window_[i] / n_fft;
+  for (std::size_t t = 0; t < frames; ++t) {
+    const std::complex<float>* src = spec.frame(static_cast<int>(t));
     for (int k = 0; k < spec.n_bins; ++k) {
       bins[k][0] = src[k].real();
       bins[k][1] = src[k].imag();
     }
     // numpy's irfft ignores the imaginary parts of the DC and Nyquist bins; so does FFTW's c2r.
     fftw_execute_dft_c2r(plans_->backward, bins, frame);
-    float* dst = y.data() + static_cast<std::size_t>(t) * static_cast<std::size_t>(hop);
-    float* wdst = wss.data() + static_cast<std::size_t>(t) * static_cast<std::size_t>(hop);
-    for (int i = 0; i < n_fft; ++i) {
-      const double w = window_[static_cast<std::size_t>(i)];
-      // float32 buffer += float64 value: numpy computes in float64 and rounds the sum.
-      dst[i] = static_cast<float>(static_cast<double>(dst[i]) + w * (frame[i] * scale));
-      wdst[i] = static_cast<float>(static_cast<double>(wdst[i]) + w * w);
-    }
+    float* dst = y.data() + t * hp;
+    // __overlap_add (numba): float32 buffer += float64 value, i.e. the sum in float64, rounded.
+    for (std::size_t i = 0; i < nfft; ++i)
+      dst[i] = static_cast<float>(static_cast<double>(dst[i]) + scaled_window[i] * frame[i]);
   }
+  // Divide by filters.window_sumsquare where it exceeds float32 tiny. That envelope is a float32
+  // buffer to which each frame adds window^2 (float64, rounded per add) in frame order, so
+  // sample i holds the float32 running sum of w[i - t*hop]^2 over t ascending. Away from the
+  // ends every sample sees all its frames and the sum depends only on i % hop: compute that
+  // pattern once and each edge sample on its own, in the same order.
+  auto wss_at = [&](std::size_t i) {
+    // Frames t with 0 <= i - t*hop < n_fft, clipped to [0, frames), ascending.
+    const std::size_t t_hi = std::min(i / hp, frames - 1);
+    const std::size_t t_lo = i + 1 > nfft ? (i + 1 - nfft + hp - 1) / hp : 0;
+    float acc = 0.0f;
+    for (std::size_t t = t_lo; t <= t_hi; ++t) {
+      const double w = window_[i - t * hp];
+      acc = static_cast<float>(static_cast<double>(acc) + w * w);
+    }
+    return acc;
+  };
+  const std::size_t interior_lo = nfft - hp, interior_hi = frames * hp;  // every frame present
+  std::vector<float> pattern(hp);
+  if (interior_lo < interior_hi)
+    for (std::size_t r = 0; r < hp; ++r) pattern[r] = wss_at(interior_lo + (r + hp - interior_lo % hp) % hp);
   const float tiny = std::numeric_limits<float>::min();
-  for (std::size_t i = 0; i < len; ++i)
-    if (wss[i] > tiny) y[i] /= wss[i];
-  const std::size_t trim = static_cast<std::size_t>(n_fft / 2);
-  return std::vector<float>(y.begin() + static_cast<std::ptrdiff_t>(trim), y.end() - static_cast<std::ptrdiff_t>(trim));
+  for (std::size_t i = trim; i < len - trim; ++i) {
+    const float wss = i >= interior_lo && i < interior_hi ? pattern[i % hp] : wss_at(i);
+    if (wss > tiny) y[i] /= wss;
+  }
+  // Trim n_fft/2 at both ends in place; the spare capacity lets callers pad (util.fix_length)
+  // without a reallocation.
+  y.erase(y.begin(), y.begin() + static_cast<std::ptrdiff_t>(trim));
+  y.resize(len - 2 * trim);
+  return y;
 }
 
 Spectrogram magnitude(const ComplexSpectrogram& spec) {

@@ -39,6 +39,7 @@ Job* Job::start(const QString& title, Work work) {
     QMetaObject::invokeMethod(
         job,
         [job, deliver = std::move(deliver), error] {
+          job->done_ = true;
           if (deliver) {
             deliver();
             Q_EMIT job->succeeded();

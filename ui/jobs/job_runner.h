@@ -39,6 +39,8 @@ class Job : public QObject {
   /// For shutdown only: cancels and waits for the worker thread to return.
   void cancel_and_wait();
   bool cancelled() const { return cancel_.cancelled(); }
+  /// True once the work has returned (its result is being delivered or was delivered).
+  bool done() const { return done_; }
 
  Q_SIGNALS:
   void progressed(double fraction, const QString& message);
@@ -50,6 +52,7 @@ class Job : public QObject {
   explicit Job(QString title);
   QString title_;
   QThread* thread_ = nullptr;
+  bool done_ = false;  // GUI thread only
   CancelToken cancel_;
   QtProgressSink* sink_;
 };
