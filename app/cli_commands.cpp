@@ -121,7 +121,11 @@ int cmd_extract(const ExtractArgs& args) {
     std::error_code ec;
     if (fs::is_directory(input, ec)) {
       try {
-        auto scan = dataset::scan_dataset(input, {.probe_audio = false, .jobs = 0}, nullptr, &interrupt_token());
+        // Files directly inside a named folder (e.g. genres_original/jazz) take that folder's name.
+        auto folder = fs::absolute(input).lexically_normal();
+        if (!folder.has_filename()) folder = folder.parent_path();  // "jazz/" -> "jazz"
+        auto scan = dataset::scan_dataset(input, {.probe_audio = false, .jobs = 0, .loose_files_label = folder.filename().string()},
+                                          nullptr, &interrupt_token());
         for (auto& t : scan.tracks) files.push_back({t.path, t.label});
         skipped.insert(skipped.end(), scan.skipped.begin(), scan.skipped.end());
       } catch (const FileError& e) {

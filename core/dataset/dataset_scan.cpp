@@ -96,6 +96,7 @@ DatasetScan scan_dataset(const fs::path& root_in, const ScanOptions& options, Pr
     if (scan.kaggle_layout && first == "genres_original") ++part;
     std::string label;
     if (std::next(part) != rel.end()) label = part->string();
+    else if (part == rel.begin()) label = options.loose_files_label;
     if (label.empty()) {
       scan.skipped.push_back({p, "not inside a label folder (expected <label>/<file>)"});
       continue;

@@ -58,6 +58,8 @@ struct DatasetScan {
 struct ScanOptions {
   bool probe_audio = true;  ///< read each file's header (else files are listed unchecked)
   unsigned jobs = 0;        ///< threads for probing; 0 = all cores
+  /// Label for audio files lying directly in the root folder; empty = skip them as unlabelled.
+  std::string loose_files_label;
 };
 
 /// Scans `root`. Throws FileError when root does not exist or is not a folder; every problem

@@ -9,6 +9,11 @@
 #include "dsp/numpy_reduce.h"
 
 namespace genrelab::dsp {
+namespace {
+
+using v2d = double __attribute__((vector_size(16)));  // two frames side by side (SSE2)
+
+}  // namespace
 
 SpectralShape spectral_shape(const Spectrogram& magnitude, int sample_rate, int n_fft, double roll_percent) {
   if (sample_rate <= 0) throw std::invalid_argument("spectral_shape: sample_rate must be > 0");
@@ -40,41 +45,75 @@ SpectralShape spectral_shape(const Spectrogram& magnitude, int sample_rate, int 
   out.centroid.resize(n_frames);
   out.bandwidth.resize(n_frames);
   out.rolloff.resize(n_frames);
-  std::vector<double> work(n_bins), snorm(n_bins);
-  std::vector<float> cumsum(n_bins);
-  for (std::size_t t = 0; t < n_frames; ++t) {
-    const float* s = magnitude.frame(static_cast<int>(t));
+  // Frames go through in pairs: each loop then carries two independent dependency chains (the
+  // sequential bandwidth sum and float32 cumsum are latency-bound) and one divpd serves both
+  // frames. Each lane computes exactly what the one-frame arithmetic would.
+  std::vector<double> work0(n_bins), work1(n_bins), snorm(2 * n_bins);  // snorm interleaved [k][frame]
+  std::vector<float> cumsum0(n_bins), cumsum1(n_bins);
+  for (std::size_t t = 0; t < n_frames; t += 2) {
+    const bool pair = t + 1 < n_frames;
+    const float* s0 = magnitude.frame(static_cast<int>(t));
+    const float* s1 = pair ? magnitude.frame(static_cast<int>(t + 1)) : s0;
+
+    // np.cumsum(S, axis=0) for the roll-off: a sequential float32 accumulate.
+    float c0 = 0.0f, c1 = 0.0f;
+    for (std::size_t k = 0; k < n_bins; ++k) {
+      work0[k] = static_cast<double>(s0[k]);
+      work1[k] = static_cast<double>(s1[k]);
+      c0 = k == 0 ? s0[0] : c0 + s0[k];
+      c1 = k == 0 ? s1[0] : c1 + s1[k];
+      cumsum0[k] = c0;
+      cumsum1[k] = c1;
+    }
 
     // util.normalize(S, norm=1, axis=0): float64 pairwise sum, quotient rounded to float32.
-    for (std::size_t k = 0; k < n_bins; ++k) work[k] = static_cast<double>(s[k]);
-    double length = numpy_sum(std::span<const double>(work));
-    if (length < tiny) length = 1.0;
-    for (std::size_t k = 0; k < n_bins; ++k) snorm[k] = static_cast<double>(static_cast<float>(work[k] / length));
-
+    double length0 = numpy_sum(std::span<const double>(work0));
+    double length1 = numpy_sum(std::span<const double>(work1));
+    if (length0 < tiny) length0 = 1.0;
+    if (length1 < tiny) length1 = 1.0;
+    const v2d length = {length0, length1};
+    for (std::size_t k = 0; k < n_bins; ++k) {
+      const v2d q = v2d{work0[k], work1[k]} / length;
+      const double n0 = static_cast<double>(static_cast<float>(q[0]));
+      const double n1 = static_cast<double>(static_cast<float>(q[1]));
+      snorm[2 * k] = n0;
+      snorm[2 * k + 1] = n1;
+      // Centroid terms: freq * Snorm in float64.
+      work0[k] = freq[k] * n0;
+      work1[k] = freq[k] * n1;
+    }
     // Centroid: np.sum(freq * Snorm, axis=0), pairwise along the contiguous frequency axis.
-    for (std::size_t k = 0; k < n_bins; ++k) work[k] = freq[k] * snorm[k];
-    const double centroid = numpy_sum(std::span<const double>(work));
-    out.centroid[t] = centroid;
+    const double centroid0 = numpy_sum(std::span<const double>(work0));
+    const double centroid1 = numpy_sum(std::span<const double>(work1));
 
     // Bandwidth: np.sum(Snorm * |freq - centroid|**2, axis=0) over a C-ordered product: the rows
     // (bins) are added one after the other, starting from numpy's identity 0.
-    double acc = 0.0;
+    const v2d centroid = {centroid0, centroid1};
+    v2d acc = {0.0, 0.0};
     for (std::size_t k = 0; k < n_bins; ++k) {
-      const double dev = std::abs(freq[k] - centroid);
-      acc += snorm[k] * (dev * dev);
+      v2d dev = freq[k] - centroid;
+      dev = dev < 0.0 ? -dev : dev;  // np.abs
+      v2d sn;
+      __builtin_memcpy(&sn, &snorm[2 * k], sizeof sn);
+      acc += sn * (dev * dev);
     }
-    out.bandwidth[t] = std::sqrt(acc);  // **(1./p) with p = 2: numpy's fast path is sqrt
 
-    // Roll-off: np.cumsum(S, axis=0) is a sequential float32 accumulate.
-    float c = 0.0f;
-    for (std::size_t k = 0; k < n_bins; ++k) {
-      c = k == 0 ? s[0] : c + s[k];
-      cumsum[k] = c;
+    // Roll-off: threshold = roll_percent * cumsum[-1] in float32; first bin not below it.
+    const float threshold0 = roll * cumsum0[n_bins - 1];
+    const float threshold1 = roll * cumsum1[n_bins - 1];
+    std::size_t k0 = 0, k1 = 0;
+    while (k0 < n_bins && cumsum0[k0] < threshold0) ++k0;
+    while (k1 < n_bins && cumsum1[k1] < threshold1) ++k1;
+
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    out.centroid[t] = centroid0;
+    out.bandwidth[t] = std::sqrt(acc[0]);  // **(1./p) with p = 2: numpy's fast path is sqrt
+    out.rolloff[t] = k0 < n_bins ? freq[k0] : nan;
+    if (pair) {
+      out.centroid[t + 1] = centroid1;
+      out.bandwidth[t + 1] = std::sqrt(acc[1]);
+      out.rolloff[t + 1] = k1 < n_bins ? freq[k1] : nan;
     }
-    const float threshold = roll * cumsum[n_bins - 1];
-    std::size_t k = 0;
-    while (k < n_bins && cumsum[k] < threshold) ++k;
-    out.rolloff[t] = k < n_bins ? freq[k] : std::numeric_limits<double>::quiet_NaN();
   }
   return out;
 }

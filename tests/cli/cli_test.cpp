@@ -53,6 +53,27 @@ json run_json(const std::vector<std::string>& args, int expected_exit = 0) {
   }
 }
 
+/// compare-table against a Kaggle table: the parity bar of issue 3.
+void expect_kaggle_parity(const fs::path& ours, const fs::path& kaggle, int rows) {
+  const auto cmp = run_json({"compare-table", ours.string(), kaggle.string(), "--json"});
+  EXPECT_EQ(cmp["matched_rows"], rows);
+  ASSERT_EQ(cmp["columns"].size(), 57u);
+  for (const auto& c : cmp["columns"]) {
+    const std::string name = c["feature"];
+    const double rel = c["max_rel_error"].get<double>();
+    const double abs_err = c["max_abs_error"].get<double>();
+    if (name == "tempo" || name.rfind("zero_crossing_rate", 0) == 0 || name.rfind("rolloff", 0) == 0) {
+      EXPECT_EQ(c["exact"], rows) << name;
+    } else if (name == "harmony_mean" || name == "perceptr_mean") {
+      EXPECT_LE(abs_err, 1e-8) << name;
+    } else if (name.find("mfcc") == 0 && name.find("_mean") != std::string::npos) {
+      EXPECT_LE(abs_err, 1e-4) << name;
+    } else {
+      EXPECT_LE(rel, 1e-5) << name;
+    }
+  }
+}
+
 }  // namespace
 
 TEST(Cli, VersionAndHelp) {
@@ -99,24 +120,19 @@ TEST(Cli, ExtractRebuildsKaggleRowsOfSharedClips) {
   EXPECT_NE(summary["failures"][0]["reason"].get<std::string>().find("not a decodable"), std::string::npos);
   ASSERT_TRUE(fs::exists(out));
   ASSERT_TRUE(fs::exists(out.string() + ".json"));
-  // compare-table against the Kaggle table: the parity bar of issue 3.
-  const auto cmp = run_json({"compare-table", out.string(), (gtzan / "features_30_sec.csv").string(), "--json"});
-  EXPECT_EQ(cmp["matched_rows"], 30);
-  ASSERT_EQ(cmp["columns"].size(), 57u);
-  for (const auto& c : cmp["columns"]) {
-    const std::string name = c["feature"];
-    const double rel = c["max_rel_error"].get<double>();
-    const double abs_err = c["max_abs_error"].get<double>();
-    if (name == "tempo" || name.rfind("zero_crossing_rate", 0) == 0 || name.rfind("rolloff", 0) == 0) {
-      EXPECT_EQ(c["exact"], 30) << name;
-    } else if (name == "harmony_mean" || name == "perceptr_mean") {
-      EXPECT_LE(abs_err, 1e-8) << name;
-    } else if (name.find("mfcc") == 0 && name.find("_mean") != std::string::npos) {
-      EXPECT_LE(abs_err, 1e-4) << name;
-    } else {
-      EXPECT_LE(rel, 1e-5) << name;
-    }
-  }
+  expect_kaggle_parity(out, gtzan / "features_30_sec.csv", 30);
+}
+
+TEST(Cli, ExtractRebuildsKaggle3sRows) {
+  GENRELAB_REQUIRE_GTZAN(gtzan);
+  const auto out = genrelab::test::temp_dir("cli-extract-3s") / "segments.csv";
+  const auto g = gtzan / "genres_original";
+  // Genre folders given directly: their files take the folder's name as label.
+  const auto summary = run_json({"extract", (g / "classical").string(), (g / "jazz").string(), (g / "rock").string(), "-o",
+                                 out.string(), "--segment", "3", "--json"});
+  EXPECT_EQ(summary["rows"], 90);
+  EXPECT_TRUE(summary["failures"].empty());
+  expect_kaggle_parity(out, gtzan / "features_3_sec_subset_classical_jazz_rock.csv", 90);
 }
 
 TEST(Cli, CtrlCLeavesNoHalfWrittenTable) {

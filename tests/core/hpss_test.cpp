@@ -7,6 +7,8 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <limits>
+#include <random>
 #include <map>
 #include <sstream>
 #include <string>
@@ -105,7 +107,49 @@ void compare_and_report(const std::vector<std::pair<std::string, HpssStats>>& go
                 worst[c].rel_err, worst[c].where_rel.c_str());
 }
 
+// librosa 0.7.2's istft written out plainly (full window-sum-square buffer, as
+// filters.window_sumsquare and __overlap_add do it), for spectra whose only non-zero bin is DC:
+// the inverse FFT of such a frame is exactly the constant re(DC), in FFTW as anywhere, so the
+// comparison with Stft::inverse can be bit for bit and checks its overlap-add, envelope and trim.
+std::vector<float> reference_istft_dc(const std::vector<float>& dc, int n_fft, int hop) {
+  const auto w = dsp::periodic_hann(n_fft);
+  const std::size_t frames = dc.size(), nfft = static_cast<std::size_t>(n_fft), hp = static_cast<std::size_t>(hop);
+  const std::size_t len = nfft + hp * (frames - 1);
+  std::vector<float> y(len, 0.0f), wss(len, 0.0f);
+  for (std::size_t t = 0; t < frames; ++t)
+    for (std::size_t i = 0; i < nfft; ++i) {
+      const double frame = static_cast<double>(dc[t]) / n_fft;  // irfft of a DC-only frame
+      y[t * hp + i] = static_cast<float>(static_cast<double>(y[t * hp + i]) + w[i] * frame);
+      wss[t * hp + i] = static_cast<float>(static_cast<double>(wss[t * hp + i]) + w[i] * w[i]);
+    }
+  for (std::size_t i = 0; i < len; ++i)
+    if (wss[i] > std::numeric_limits<float>::min()) y[i] /= wss[i];
+  return {y.begin() + static_cast<std::ptrdiff_t>(nfft / 2), y.end() - static_cast<std::ptrdiff_t>(nfft / 2)};
+}
+
 }  // namespace
+
+TEST(StftInverse, MatchesPlainLibrosaAlgorithmBitForBit) {
+  std::mt19937 rng(5);
+  std::uniform_real_distribution<float> u(-3.0f, 3.0f);
+  // n_fft a multiple of hop or not, hop = n_fft, a single frame, the default 2048/512.
+  for (const auto& [n_fft, hop] : {std::pair{2048, 512}, {16, 5}, {16, 16}, {20, 3}, {16, 1}})
+    for (const int frames : {1, 2, 3, 7, 40}) {
+      const auto stft = dsp::Stft::create({n_fft, hop});
+      dsp::ComplexSpectrogram spec{stft.n_bins(), frames, {}};
+      spec.data.assign(static_cast<std::size_t>(spec.n_bins) * static_cast<std::size_t>(frames), {0.0f, 0.0f});
+      std::vector<float> dc(static_cast<std::size_t>(frames));
+      for (int t = 0; t < frames; ++t) {
+        dc[static_cast<std::size_t>(t)] = u(rng);
+        spec.data[static_cast<std::size_t>(t) * static_cast<std::size_t>(spec.n_bins)] = {dc[static_cast<std::size_t>(t)], 0.0f};
+      }
+      const auto got = stft.inverse(spec);
+      const auto want = reference_istft_dc(dc, n_fft, hop);
+      ASSERT_EQ(got.size(), want.size()) << n_fft << "/" << hop << " x" << frames;
+      for (std::size_t i = 0; i < got.size(); ++i)
+        ASSERT_EQ(got[i], want[i]) << n_fft << "/" << hop << " x" << frames << " sample " << i;
+    }
+}
 
 TEST(Hpss, RejectsBadParameters) {
   EXPECT_THROW(dsp::Hpss::create({30, 2.0, 1.0}), std::invalid_argument);
