@@ -25,6 +25,9 @@ struct ExtractArgs {
 };
 int cmd_extract(const ExtractArgs& args);
 
+/// Tempo of each file by two estimators: librosa's (the Kaggle `tempo` column) and aubio's beat tracker.
+int cmd_tempo(const std::vector<std::filesystem::path>& files, bool json);
+
 int cmd_compare_table(const std::filesystem::path& a, const std::filesystem::path& b, bool json);
 
 struct BenchArgs {

@@ -38,6 +38,12 @@ int main(int argc, char** argv) {
   extract->add_option("-j,--jobs", extract_args.jobs, "Worker threads (default: all cores)");
   extract->add_flag("--json", extract_args.json, "Machine-readable summary");
 
+  std::vector<std::filesystem::path> tempo_files;
+  bool tempo_json = false;
+  auto* tempo = app.add_subcommand("tempo", "Tempo by librosa's estimator (the Kaggle column) and aubio's beat tracker, with beat times");
+  tempo->add_option("files", tempo_files, "Audio files")->required();
+  tempo->add_flag("--json", tempo_json, "Machine-readable output with beat times");
+
   std::string cmp_a, cmp_b;
   bool cmp_json = false;
   auto* compare = app.add_subcommand("compare-table", "Per-feature worst error between two feature tables (rows matched by filename)");
@@ -59,6 +65,7 @@ int main(int argc, char** argv) {
 
   if (*info) return cli::cmd_info(info_path, info_json);
   if (*extract) return cli::cmd_extract(extract_args);
+  if (*tempo) return cli::cmd_tempo(tempo_files, tempo_json);
   if (*compare) return cli::cmd_compare_table(cmp_a, cmp_b, cmp_json);
   if (*bench_extract) return cli::cmd_bench_extract(bench_args);
   return 0;

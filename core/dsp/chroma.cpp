@@ -106,6 +106,8 @@ double estimate_tuning_f64(const Spectrogram& power, int sample_rate, int n_fft)
   // Peaks (pitch, magnitude) in librosa's float32 arithmetic. The order of collection does not
   // matter: only a median and a histogram are taken over them.
   std::vector<float> pitches, mags;
+  pitches.reserve(static_cast<std::size_t>(power.n_frames) * 64);  // typical peak count, avoids regrowth
+  mags.reserve(pitches.capacity());
   const float tiny = std::numeric_limits<float>::min();
   for (int t = 0; t < power.n_frames && k_lo < k_hi; ++t) {
     const float* s = power.frame(t);

@@ -7,7 +7,9 @@
 //   y_h = fix_length(istft((S * mask_H) * phase), len(y)), y_p likewise
 // Everything in float32 as numpy does it; the inverse STFT is Stft::inverse. The two waveforms
 // feed the harmony_* / perceptr_* columns of the GTZAN tables (their float32 mean and variance).
-// Hpss is immutable after create(); compute() is const and thread-safe.
+// Hpss is immutable after create(); compute() is const and thread-safe. Per call it allocates
+// 12 bytes per STFT cell of scratch (H, then S * mask_P, and one complex spectrum reused for both
+// inverses), about 16 MB for a 30-s clip.
 #pragma once
 
 #include <cstddef>

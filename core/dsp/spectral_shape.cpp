@@ -12,6 +12,7 @@ namespace genrelab::dsp {
 namespace {
 
 using v2d = double __attribute__((vector_size(16)));  // two frames side by side (SSE2)
+using v2f = float __attribute__((vector_size(8)));
 
 }  // namespace
 
@@ -73,14 +74,13 @@ SpectralShape spectral_shape(const Spectrogram& magnitude, int sample_rate, int 
     if (length1 < tiny) length1 = 1.0;
     const v2d length = {length0, length1};
     for (std::size_t k = 0; k < n_bins; ++k) {
-      const v2d q = v2d{work0[k], work1[k]} / length;
-      const double n0 = static_cast<double>(static_cast<float>(q[0]));
-      const double n1 = static_cast<double>(static_cast<float>(q[1]));
-      snorm[2 * k] = n0;
-      snorm[2 * k + 1] = n1;
+      // Explicit vector conversions (cvtpd2ps, cvtps2pd): GCC 12's SLP vectoriser dropped the
+      // float32 rounding of the scalar form `(double)(float)q[i]` on vector lanes.
+      const v2d n = __builtin_convertvector(__builtin_convertvector(v2d{work0[k], work1[k]} / length, v2f), v2d);
+      __builtin_memcpy(&snorm[2 * k], &n, sizeof n);
       // Centroid terms: freq * Snorm in float64.
-      work0[k] = freq[k] * n0;
-      work1[k] = freq[k] * n1;
+      work0[k] = freq[k] * n[0];
+      work1[k] = freq[k] * n[1];
     }
     // Centroid: np.sum(freq * Snorm, axis=0), pairwise along the contiguous frequency axis.
     const double centroid0 = numpy_sum(std::span<const double>(work0));

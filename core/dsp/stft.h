@@ -60,7 +60,8 @@ class Stft {
 
   /// Inverse of a frame-major complex spectrogram as librosa 0.7.2's istft (center=True, no
   /// length): irfft in float64, window, overlap-add into float32, divide by the window
-  /// sum-square where it exceeds float32 tiny, trim n_fft/2 at both ends. Length hop*(T-1).
+  /// sum-square where it exceeds float32 tiny, trim n_fft/2 at both ends. Length hop*(T-1); the
+  /// vector keeps n_fft floats of spare capacity, so padding it to len(y) does not reallocate.
   std::vector<float> inverse(const ComplexSpectrogram& spec) const;
 
  private:

@@ -52,6 +52,20 @@ struct FeatureExtractor::Impl {
   dsp::Mfcc mfcc;
   dsp::Hpss hpss;
   dsp::TempoEstimator tempo;
+
+  /// The 128-band mel power spectrogram in dB (shared by MFCC and onset strength).
+  dsp::Spectrogram mel_db(const dsp::Spectrogram& power) const {
+    auto db = mel.apply(power);
+    dsp::PowerToDbParams p;
+    p.top_db = params.top_db;
+    dsp::power_to_db(db, p);
+    return db;
+  }
+  void check_length(std::size_t n) const {
+    if (n < static_cast<std::size_t>(params.n_fft / 2 + 1))
+      throw std::invalid_argument("signal too short for features: " + std::to_string(n) + " samples, need at least " +
+                                  std::to_string(params.n_fft / 2 + 1));
+  }
 };
 
 FeatureExtractor::FeatureExtractor(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -98,9 +112,7 @@ std::vector<SegmentBounds> FeatureExtractor::segments(std::int64_t n_samples) co
 std::vector<double> FeatureExtractor::compute(std::span<const float> y, BlockTimes* times) const {
   const Impl& s = *impl_;
   const auto& p = s.params;
-  if (y.size() < static_cast<std::size_t>(p.n_fft / 2 + 1))
-    throw std::invalid_argument("signal too short for features: " + std::to_string(y.size()) + " samples, need at least " +
-                                std::to_string(p.n_fft / 2 + 1));
+  s.check_length(y.size());
   BlockClock clock(times);
   std::vector<double> row;
   row.reserve(s.names.size());
@@ -133,10 +145,7 @@ std::vector<double> FeatureExtractor::compute(std::span<const float> y, BlockTim
   push_mean_var<float>(row, hp.percussive);
   clock.lap(4);
 
-  auto mel_db = s.mel.apply(power);
-  dsp::PowerToDbParams db;
-  db.top_db = p.top_db;
-  dsp::power_to_db(mel_db, db);
+  const auto mel_db = s.mel_db(power);
   const auto mfcc = s.mfcc.compute(mel_db);
   clock.lap(5);
 
@@ -147,6 +156,13 @@ std::vector<double> FeatureExtractor::compute(std::span<const float> y, BlockTim
   for (const auto& coefficient : mfcc) push_mean_var<float>(row, coefficient);
   clock.lap(5);
   return row;
+}
+
+double FeatureExtractor::tempo(std::span<const float> y) const {
+  const Impl& s = *impl_;
+  s.check_length(y.size());
+  const auto power = dsp::squared(dsp::magnitude(s.stft.compute(y)));
+  return s.tempo.estimate(dsp::onset_strength_median(s.mel_db(power), s.params.n_fft, s.params.hop_length));
 }
 
 }  // namespace genrelab::features

@@ -48,6 +48,9 @@ class FeatureExtractor {
   /// samples (numpy's reflect padding needs them); throws std::invalid_argument otherwise.
   std::vector<double> compute(std::span<const float> y, BlockTimes* times = nullptr) const;
 
+  /// Only the `tempo` column (librosa's beat_track estimate) of a signal, in BPM.
+  double tempo(std::span<const float> y) const;
+
   /// The 3-second segments of a clip of n samples, Kaggle's rule (see ExtractionParams).
   std::vector<SegmentBounds> segments(std::int64_t n_samples) const;
 
