@@ -183,7 +183,7 @@ void median_filter_lanes(const float* in, std::ptrdiff_t in_stride, float* out, 
   std::vector<AlignedLanes> sorted(static_cast<std::size_t>(size));
   const std::size_t full = n_lanes / kLanes * kLanes;
   for (std::size_t l = 0; l < full; l += kLanes)
-    kernel(in + l, in_stride, out + l, out_stride, pidx.data(), n, size, sorted.data()->v);
+    kernel(in + l, in_stride, out + l, out_stride, pidx.data(), n, size, reinterpret_cast<float*>(sorted.data()));
   if (full == n_lanes) return;
   // The last lanes do not fill a group: run them through a zero-padded 16-lane copy.
   const std::size_t rest = n_lanes - full;
@@ -191,7 +191,7 @@ void median_filter_lanes(const float* in, std::ptrdiff_t in_stride, float* out, 
   for (std::size_t j = 0; j < n; ++j)
     std::copy_n(in + static_cast<std::ptrdiff_t>(j) * in_stride + static_cast<std::ptrdiff_t>(full), rest,
                 tmp_in.data() + j * kLanes);
-  kernel(tmp_in.data(), kLanes, tmp_out.data(), kLanes, pidx.data(), n, size, sorted.data()->v);
+  kernel(tmp_in.data(), kLanes, tmp_out.data(), kLanes, pidx.data(), n, size, reinterpret_cast<float*>(sorted.data()));
   for (std::size_t j = 0; j < n; ++j)
     std::copy_n(tmp_out.data() + j * kLanes, rest,
                 out + static_cast<std::ptrdiff_t>(j) * out_stride + static_cast<std::ptrdiff_t>(full));
@@ -233,7 +233,7 @@ void median_filter_freq_frames(const Spectrogram& in, int size, int first_frame,
       const float* src = in.data.data() + (t0 + l) * n;
       for (std::size_t k = 0; k < n; ++k) block_in[k * kLanes + l] = src[k];
     }
-    kernel(block_in.data(), kLanes, block_out.data(), kLanes, pidx.data(), n, size, sorted.data()->v);
+    kernel(block_in.data(), kLanes, block_out.data(), kLanes, pidx.data(), n, size, reinterpret_cast<float*>(sorted.data()));
     for (std::size_t l = 0; l < lanes; ++l) {
       float* dst = out + (t0 + l - static_cast<std::size_t>(first_frame)) * n;
       for (std::size_t k = 0; k < n; ++k) dst[k] = block_out[k * kLanes + l];

@@ -22,12 +22,12 @@ namespace genrelab::dsp {
 std::ptrdiff_t scipy_reflect_index(std::ptrdiff_t i, std::ptrdiff_t n);
 
 /// Median along time (librosa's size=(1, size)): out(k, t) = median of in(k, t - size/2 .. t + size/2).
-/// size: odd, >= 1. Throws std::invalid_argument otherwise. `out` is resized to match `in`.
+/// size: odd, >= 1. Throws std::invalid_argument otherwise. `out` (not `in`) is resized to match `in`.
 void median_filter_time(const Spectrogram& in, int size, Spectrogram& out);
 Spectrogram median_filter_time(const Spectrogram& in, int size);
 
 /// Median along frequency (librosa's size=(size, 1)): out(k, t) = median of in(k - size/2 .. k + size/2, t).
-/// size: odd, >= 1. Throws std::invalid_argument otherwise. `out` is resized to match `in`.
+/// size: odd, >= 1. Throws std::invalid_argument otherwise. `out` (not `in`) is resized to match `in`.
 void median_filter_freq(const Spectrogram& in, int size, Spectrogram& out);
 Spectrogram median_filter_freq(const Spectrogram& in, int size);
 
