@@ -1,7 +1,5 @@
 #include "dsp/stft.h"
 
-#include <fftw3.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -11,26 +9,9 @@
 #include <stdexcept>
 #include <string>
 
+#include "dsp/fftw_util.h"
+
 namespace genrelab::dsp {
-namespace {
-
-// FFTW's planner is not thread-safe; execution of an existing plan on new arrays is.
-std::mutex& fftw_planner_mutex() {
-  static std::mutex m;
-  return m;
-}
-
-struct FftwBuffer {
-  explicit FftwBuffer(std::size_t bytes) : ptr(fftw_malloc(bytes)) {
-    if (!ptr) throw std::bad_alloc();
-  }
-  ~FftwBuffer() { fftw_free(ptr); }
-  FftwBuffer(const FftwBuffer&) = delete;
-  FftwBuffer& operator=(const FftwBuffer&) = delete;
-  void* ptr;
-};
-
-}  // namespace
 
 struct Stft::Plans {
   fftw_plan forward = nullptr;

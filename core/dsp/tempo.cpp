@@ -1,7 +1,5 @@
 #include "dsp/tempo.h"
 
-#include <fftw3.h>
-
 #include <algorithm>
 #include <cmath>
 #include <initializer_list>
@@ -10,29 +8,11 @@
 #include <stdexcept>
 #include <string>
 
+#include "dsp/fftw_util.h"
 #include "dsp/stft.h"
 
 namespace genrelab::dsp {
 namespace {
-
-// FFTW's planner is not thread-safe; executing an existing plan on new arrays is.
-// NOTE: stft.cpp keeps its own planner mutex in an anonymous namespace, so planning here and in
-// Stft::create on two threads at once is not serialised between the two files. Create the
-// estimators on one thread (or share one mutex between the DSP files).
-std::mutex& fftw_planner_mutex() {
-  static std::mutex m;
-  return m;
-}
-
-struct FftwBuffer {
-  explicit FftwBuffer(std::size_t bytes) : ptr(fftw_malloc(bytes)) {
-    if (!ptr) throw std::bad_alloc();
-  }
-  ~FftwBuffer() { fftw_free(ptr); }
-  FftwBuffer(const FftwBuffer&) = delete;
-  FftwBuffer& operator=(const FftwBuffer&) = delete;
-  void* ptr;
-};
 
 // The smallest n >= min_n of the form 2^a 3^b 5^c (sizes FFTW transforms fastest).
 int fast_fft_size(int min_n) {
