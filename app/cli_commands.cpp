@@ -7,11 +7,14 @@
 #include <iostream>
 #include <limits>
 #include <map>
+#include <sys/resource.h>
 #include <nlohmann/json.hpp>
 
 #include "audio/decode.h"
 #include "dataset/dataset_scan.h"
 #include "dsp/beat_grid.h"
+#include "dsp/median_filter.h"
+#include "dsp/stft.h"
 #include "dataset/default_location.h"
 #include "dataset/feature_table.h"
 #include "features/feature_extractor.h"
@@ -271,6 +274,43 @@ int cmd_compare_table(const fs::path& a_path, const fs::path& b_path, bool as_js
   return 0;
 }
 
+namespace {
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+long peak_rss_kib() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return u.ru_maxrss;
+}
+
+/// The baseline for HPSS: what scipy.ndimage.median_filter does, a selection (nth_element) of
+/// the 31 values around every output, along time and along frequency.
+double naive_median_seconds(const dsp::Spectrogram& mag, int size) {
+  const auto t0 = std::chrono::steady_clock::now();
+  std::vector<float> window(static_cast<std::size_t>(size)), out(mag.data.size());
+  const int half = size / 2;
+  for (int axis = 0; axis < 2; ++axis) {
+    const int n = axis == 0 ? mag.n_frames : mag.n_bins;
+    for (int t = 0; t < mag.n_frames; ++t)
+      for (int k = 0; k < mag.n_bins; ++k) {
+        const int pos = axis == 0 ? t : k;
+        for (int j = -half; j <= half; ++j) {
+          const auto i = static_cast<int>(dsp::scipy_reflect_index(pos + j, n));
+          window[static_cast<std::size_t>(j + half)] = axis == 0 ? mag.at(k, i) : mag.at(i, t);
+        }
+        std::nth_element(window.begin(), window.begin() + half, window.end());
+        out[static_cast<std::size_t>(t) * static_cast<std::size_t>(mag.n_bins) + static_cast<std::size_t>(k)] =
+            window[static_cast<std::size_t>(half)];
+      }
+  }
+  return seconds_since(t0);
+}
+
+}  // namespace
+
 int cmd_bench_extract(const BenchArgs& args) {
   fs::path data = args.data;
   if (data.empty()) {
@@ -306,12 +346,21 @@ int cmd_bench_extract(const BenchArgs& args) {
     audio_seconds += static_cast<double>(clips.back().size()) / audio::kDefaultSampleRate;
   }
   const auto extractor = features::FeatureExtractor::create();
+  const long rss_before = peak_rss_kib();
   extractor.compute(clips.front());  // warm-up: page in tables and FFT code
   features::BlockTimes times;
   const auto t0 = std::chrono::steady_clock::now();
   for (int r = 0; r < args.repeats; ++r)
     for (const auto& y : clips) extractor.compute(y, &times);
-  const double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double total = seconds_since(t0);
+  const double worker_mib = static_cast<double>(peak_rss_kib() - rss_before) / 1024.0;
+  // In-process baseline for the block that dominates librosa: both HPSS median filters of one clip.
+  const auto mag = dsp::magnitude(dsp::Stft::create().compute(clips.front()));
+  const auto t1 = std::chrono::steady_clock::now();
+  dsp::median_filter_time(mag, 31);
+  dsp::median_filter_freq(mag, 31);
+  const double sliding = seconds_since(t1);
+  const double naive = naive_median_seconds(mag, 31);
   const double runs = static_cast<double>(args.repeats) * static_cast<double>(clips.size());
   const double per_clip = total / runs;
   const double per_clip_audio = audio_seconds / static_cast<double>(clips.size());
@@ -325,7 +374,9 @@ int cmd_bench_extract(const BenchArgs& args) {
       blocks[features::BlockTimes::kNames[i]] = times.seconds[i] / runs;
     print_json({{"clips", clips.size()}, {"repeats", args.repeats}, {"threads", 1}, {"seconds_per_clip", per_clip},
                 {"clip_audio_seconds", per_clip_audio}, {"realtime_factor", per_clip_audio / per_clip},
-                {"speedup_vs_librosa_0_7_2", kLibrosaSecondsPerClip / per_clip}, {"block_seconds_per_clip", blocks}});
+                {"speedup_vs_librosa_0_7_2", kLibrosaSecondsPerClip / per_clip}, {"block_seconds_per_clip", blocks},
+                {"worker_peak_memory_mib", worker_mib},
+                {"median_filters", {{"sliding_s", sliding}, {"per_output_selection_s", naive}, {"speedup", naive / sliding}}}});
     return 0;
   }
   std::printf("feature extraction, one thread, %zu clips x %d repeats (%.1f s of audio per clip)\n", clips.size(),
@@ -338,6 +389,10 @@ int cmd_bench_extract(const BenchArgs& args) {
   std::printf("real-time factor: %.0fx (seconds of audio per second of compute, one core)\n", per_clip_audio / per_clip);
   std::printf("vs librosa 0.7.2 (%.2f s/clip, FEATURES.md): %.1fx faster; hpss %.1fx faster\n", kLibrosaSecondsPerClip,
               kLibrosaSecondsPerClip / per_clip, kLibrosaHpssSeconds / (times.seconds[4] / runs));
+  std::printf("memory: one worker's peak grew the process by %.1f MiB (RSS) while extracting %.1f-s clips\n", worker_mib,
+              per_clip_audio);
+  std::printf("HPSS median filters of one clip, same process: sliding window %.1f ms vs per-output selection "
+              "(scipy's method) %.1f ms: %.0fx\n", 1e3 * sliding, 1e3 * naive, naive / sliding);
   return 0;
 }
 

@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli_commands.h"
+#include "util/allocator.h"
 #include "util/progress.h"
 
 namespace {
@@ -61,6 +62,7 @@ int main(int argc, char** argv) {
   bench_extract->add_flag("--json", bench_args.json, "Machine-readable output");
 
   CLI11_PARSE(app, argc, argv);
+  genrelab::tune_allocator_for_batch_work();
   std::signal(SIGINT, on_interrupt);
 
   if (*info) return cli::cmd_info(info_path, info_json);

@@ -6,8 +6,10 @@
 
 #include "dataset/default_location.h"
 #include "ui/main_window.h"
+#include "util/allocator.h"
 
 int main(int argc, char** argv) {
+  genrelab::tune_allocator_for_batch_work();
   QApplication app(argc, argv);
   QApplication::setApplicationName(QStringLiteral("GenreLab"));
   QApplication::setOrganizationName(QStringLiteral("GenreLab"));
