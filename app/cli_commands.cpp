@@ -175,7 +175,7 @@ int cmd_extract(const ExtractArgs& args) {
                 {"rows", result.table.rows()}, {"files", files.size()}, {"jobs", options.jobs},
                 {"seconds", seconds}, {"audio_seconds", result.audio_seconds}, {"failures", failures}});
   } else {
-    std::printf("wrote %s: %zu rows from %zu files in %.2f s on %u threads (%.0fx real time)\n", args.output.c_str(),
+    std::printf("wrote %s: %zu rows from %zu files in %.2f s on %u thread(s) (%.0fx real time)\n", args.output.c_str(),
                 result.table.rows(), files.size() - (result.failures.size() - skipped.size()), seconds, options.jobs,
                 result.audio_seconds / std::max(seconds, 1e-9));
     if (!result.failures.empty()) std::printf("%zu file(s) failed:\n", result.failures.size());
