@@ -24,21 +24,32 @@ int main(int argc, char** argv) {
                                 QStringLiteral("Save a PNG of the window once the dataset is shown, then quit"),
                                 QStringLiteral("png"));
   parser.addOption(screenshot);
+  QCommandLineOption tab(QStringLiteral("tab"), QStringLiteral("Tab to show first (its title, e.g. Spectrogram)"), QStringLiteral("title"));
+  QCommandLineOption select(QStringLiteral("select"), QStringLiteral("Track to select once the dataset is open (file name)"),
+                            QStringLiteral("file"));
+  parser.addOption(tab);
+  parser.addOption(select);
   parser.process(app);
 
   genrelab::ui::MainWindow window;
   window.show();
-  if (parser.isSet(screenshot)) {
-    const QString png = parser.value(screenshot);
-    auto save = [&window, png] {
-      QTimer::singleShot(300, &window, [&window, png] {
+  QObject::connect(&window, &genrelab::ui::MainWindow::datasetOpened, &window, [&] {
+    if (parser.isSet(tab)) window.showTab(parser.value(tab));
+    if (parser.isSet(select)) window.selectTrackByName(parser.value(select));
+    if (parser.isSet(screenshot)) {
+      const QString png = parser.value(screenshot);
+      // Give worker-thread views (spectrogram, analysis) time to finish before the grab.
+      QTimer::singleShot(1500, &window, [&window, png] {
         window.grab().save(png);
         QApplication::quit();
       });
-    };
-    QObject::connect(&window, &genrelab::ui::MainWindow::datasetOpened, &window, save);
-    QObject::connect(&window, &genrelab::ui::MainWindow::datasetFailed, &window, save);
-  }
+    }
+  });
+  QObject::connect(&window, &genrelab::ui::MainWindow::datasetFailed, &window, [&] {
+    if (!parser.isSet(screenshot)) return;
+    window.grab().save(parser.value(screenshot));
+    QApplication::quit();
+  });
 
   const QStringList args = parser.positionalArguments();
   if (!args.isEmpty()) {

@@ -20,7 +20,18 @@
 #include <QToolButton>
 #include <QTreeWidget>
 
+#include <QComboBox>
+#include <QShortcut>
+#include <QSplitter>
+#include <QVBoxLayout>
+
 #include "dataset/default_location.h"
+#include "ui/plot/export_menu.h"
+#include "ui/plot/figure.h"
+#include "ui/views/feature_table_view.h"
+#include "ui/views/player_bar.h"
+#include "ui/views/spectrogram_view.h"
+#include "util/error.h"
 #include "dataset/demo_dataset.h"
 #include "ui/jobs/job_runner.h"
 
@@ -33,6 +44,23 @@ std::filesystem::path toPath(const QString& s) { return std::filesystem::path(s.
 QString formatDuration(double seconds) {
   const int s = static_cast<int>(seconds + 0.5);
   return QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
+}
+
+/// Scans the folder and reads its feature tables (worker thread).
+LoadedDataset load_dataset(const std::filesystem::path& path, ProgressSink* progress, const CancelToken* cancel) {
+  LoadedDataset data;
+  data.scan = dataset::scan_dataset(path, {}, progress, cancel);
+  auto load = [&](const std::optional<dataset::TableFile>& file, std::shared_ptr<const dataset::FeatureTable>& out) {
+    if (!file || !file->error.empty()) return;
+    try {
+      out = std::make_shared<const dataset::FeatureTable>(dataset::read_feature_table(file->path));
+    } catch (const FileError& e) {
+      data.problems << QString::fromStdString(e.what());
+    }
+  };
+  load(data.scan.table_30s, data.table_30s);
+  load(data.scan.table_3s, data.table_3s);
+  return data;
 }
 
 }  // namespace
@@ -48,7 +76,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   tree_->header()->setStretchLastSection(false);
   tree_->header()->setSectionResizeMode(0, QHeaderView::Stretch);
   tree_->header()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
-  tree_->header()->setSectionResizeMode(2, QHeaderView::ResizeToContents);
+  tree_->header()->setSectionResizeMode(2, QHeaderView::Interactive);
+  tree_->header()->resizeSection(2, 150);  // long reasons are elided; the full text is the tooltip
   tree_->setUniformRowHeights(true);
   auto* dock = new QDockWidget(tr("Dataset"), this);
   dock->setObjectName(QStringLiteral("datasetDock"));
@@ -56,11 +85,82 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   dock->setMinimumWidth(420);
   addDockWidget(Qt::LeftDockWidgetArea, dock);
 
-  auto* tabs = new QTabWidget(this);
-  overview_ = new QTextBrowser(tabs);
+  tabs_ = new QTabWidget(this);
+  overview_ = new QTextBrowser(tabs_);
   overview_->setOpenExternalLinks(false);
-  tabs->addTab(overview_, tr("Overview"));
-  setCentralWidget(tabs);
+  tabs_->addTab(overview_, tr("Overview"));
+
+  auto* split = new QSplitter(Qt::Horizontal, tabs_);
+  split->setObjectName(QStringLiteral("spectrogramSplitter"));
+  spectrogram_ = new SpectrogramView(split);
+  kaggle_image_ = new QLabel(split);
+  kaggle_image_->setAlignment(Qt::AlignCenter);
+  kaggle_image_->setMinimumWidth(200);
+  kaggle_image_->setWordWrap(true);
+  split->addWidget(spectrogram_);
+  split->addWidget(kaggle_image_);
+  split->setStretchFactor(0, 3);
+  split->setStretchFactor(1, 1);
+  tabs_->addTab(split, tr("Spectrogram"));
+
+  auto* table_page = new QWidget(tabs_);
+  table_choice_ = new QComboBox(table_page);
+  table_view_ = new FeatureTableView(table_page);
+  auto* table_layout = new QVBoxLayout(table_page);
+  table_layout->setContentsMargins(0, 4, 0, 0);
+  table_layout->addWidget(table_choice_);
+  table_layout->addWidget(table_view_, 1);
+  tabs_->addTab(table_page, tr("Features"));
+  connect(table_choice_, &QComboBox::currentIndexChanged, this, &MainWindow::showTable);
+
+  player_ = new PlayerBar(this);
+  auto* centre = new QWidget(this);
+  auto* centre_layout = new QVBoxLayout(centre);
+  centre_layout->setContentsMargins(0, 0, 0, 0);
+  centre_layout->addWidget(tabs_, 1);
+  centre_layout->addWidget(player_);
+  setCentralWidget(centre);
+
+  connect(tree_, &QTreeWidget::currentItemChanged, this, [this](QTreeWidgetItem* item) {
+    if (!item) return;
+    const QString path = item->data(0, Qt::UserRole).toString();
+    if (path.isEmpty() || !scan_) return;
+    spectrogram_->loadTrack(path);
+    player_->setSource(path);
+    QString caption = tr("No Kaggle image for this track");
+    kaggle_image_->setPixmap(QPixmap());
+    for (const auto& t : scan_->tracks) {
+      if (fromPath(t.path) != path) continue;
+      if (const auto png = scan_->image_for(t)) {
+        kaggle_image_->setPixmap(QPixmap(fromPath(*png)).scaledToWidth(std::max(200, kaggle_image_->width() - 10), Qt::SmoothTransformation));
+        caption.clear();
+      }
+      break;
+    }
+    if (!caption.isEmpty()) kaggle_image_->setText(caption);
+    kaggle_image_->setToolTip(tr("Kaggle images_original spectrogram, for comparison"));
+  });
+  connect(spectrogram_, &SpectrogramView::loadFailed, this, &MainWindow::showError);
+  connect(spectrogram_, &SpectrogramView::timeClicked, player_, &PlayerBar::seek);
+  connect(player_, &PlayerBar::positionChanged, spectrogram_, &SpectrogramView::setPlayhead);
+  connect(player_, &PlayerBar::error, this, &MainWindow::showError);
+  connect(table_view_, &FeatureTableView::rowActivated, this, [this](const QString& filename, const QString& label) {
+    if (!scan_) return;
+    const auto key = dataset::parse_track_key(filename.toStdString()).track_id;
+    for (const auto& t : scan_->tracks)
+      if (t.track_id == key && QString::fromStdString(t.label) == label) {
+        selectTrack(fromPath(t.path));
+        tabs_->setCurrentIndex(1);
+        return;
+      }
+    showError(tr("%1: no audio file for this row in the dataset").arg(filename));
+  });
+  auto* play = new QShortcut(QKeySequence(Qt::Key_Space), this);
+  connect(play, &QShortcut::activated, player_, &PlayerBar::togglePlay);
+  auto* back = new QShortcut(QKeySequence(Qt::Key_Left), this);
+  connect(back, &QShortcut::activated, player_, [this] { player_->skip(-5); });
+  auto* forward = new QShortcut(QKeySequence(Qt::Key_Right), this);
+  connect(forward, &QShortcut::activated, player_, [this] { player_->skip(5); });
 
   status_ = new QLabel(tr("No dataset"), this);
   progress_ = new QProgressBar(this);
@@ -78,6 +178,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   statusBar()->addPermanentWidget(cancel_);
 
   buildMenus();
+  QSettings settings;
+  restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+  restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+  split->restoreState(settings.value(QStringLiteral("window/spectrogramSplitter")).toByteArray());
 }
 
 MainWindow::~MainWindow() {
@@ -97,6 +201,18 @@ void MainWindow::buildMenus() {
   file->addAction(tr("Open &Demo Dataset"), this, [this] {
     openDemoDataset(fromPath(dataset::cache_dir() / "demo"));
   });
+  file->addSeparator();
+  QAction* export_figure = file->addAction(tr("&Export Current Figure…"), this, [this] {
+    QWidget* page = tabs_->currentWidget();
+    const Figure* figure = dynamic_cast<const Figure*>(page);
+    if (!figure) figure = page ? page->findChild<SpectrogramView*>() : nullptr;
+    if (!figure) {
+      showError(tr("The current tab has no figure to export"));
+      return;
+    }
+    export_with_dialog(*figure, this);
+  });
+  export_figure->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
   file->addSeparator();
   QAction* quit = file->addAction(tr("&Quit"), qApp, &QApplication::closeAllWindows);
   quit->setShortcut(QKeySequence::Quit);
@@ -137,8 +253,7 @@ void MainWindow::openDataset(const QString& folder) {
   if (job_) job_->cancel();
   const auto path = toPath(folder);
   runJob(Job::start(tr("Scanning %1").arg(folder), [this, path](ProgressSink& progress, const CancelToken& cancel) {
-    auto scan = dataset::scan_dataset(path, {}, &progress, &cancel);
-    return std::function<void()>([this, scan = std::move(scan)]() mutable { showDataset(std::move(scan)); });
+    return std::function<void()>([this, data = load_dataset(path, &progress, &cancel)]() mutable { showDataset(std::move(data)); });
   }));
 }
 
@@ -147,14 +262,23 @@ void MainWindow::openDemoDataset(const QString& folder) {
   const auto path = toPath(folder);
   runJob(Job::start(tr("Preparing the demo dataset"), [this, path](ProgressSink& progress, const CancelToken& cancel) {
     dataset::ensure_demo_dataset(path, {}, &progress, &cancel);
-    auto scan = dataset::scan_dataset(path, {}, nullptr, &cancel);
-    return std::function<void()>([this, scan = std::move(scan)]() mutable { showDataset(std::move(scan)); });
+    return std::function<void()>([this, data = load_dataset(path, nullptr, &cancel)]() mutable { showDataset(std::move(data)); });
   }));
 }
 
-void MainWindow::showDataset(dataset::DatasetScan scan) {
-  scan_ = std::move(scan);
+void MainWindow::showDataset(LoadedDataset data) {
+  scan_ = std::move(data.scan);
+  table_30s_ = std::move(data.table_30s);
+  table_3s_ = std::move(data.table_3s);
   const auto& s = *scan_;
+  {
+    const QSignalBlocker block(table_choice_);
+    table_choice_->clear();
+    if (table_30s_) table_choice_->addItem(tr("30-second table: %1 (%2 rows)").arg(fromPath(s.table_30s->path.filename())).arg(table_30s_->rows()), 0);
+    if (table_3s_) table_choice_->addItem(tr("3-second table: %1 (%2 rows)").arg(fromPath(s.table_3s->path.filename())).arg(table_3s_->rows()), 1);
+    if (table_choice_->count() == 0) table_choice_->addItem(tr("No feature table in this dataset (extract one with genrelab-cli extract)"), -1);
+  }
+  showTable(0);
   tree_->clear();
   for (const auto& label : s.labels) {
     auto* genre = new QTreeWidgetItem(tree_, {QString::fromStdString(label)});
@@ -214,11 +338,54 @@ void MainWindow::showDataset(dataset::DatasetScan scan) {
                   .arg(fromPath(f.path).toHtmlEscaped(), QString::fromStdString(f.reason).toHtmlEscaped());
     html += QStringLiteral("</ul>");
   }
+  for (const auto& problem : data.problems)
+    html += QStringLiteral("<p style='color:#b02020'>%1</p>").arg(problem.toHtmlEscaped());
   overview_->setHtml(html);
+  for (const auto& problem : data.problems) showError(problem);
   status_->setText(tr("%1: %2 tracks in %3 genres").arg(fromPath(s.root)).arg(s.tracks.size()).arg(s.labels.size()));
   setWindowTitle(tr("GenreLab — %1").arg(fromPath(s.root.filename().empty() ? s.root.parent_path().filename() : s.root.filename())));
   rememberRecent(fromPath(s.root));
   Q_EMIT datasetOpened();
+}
+
+void MainWindow::showTable(int index) {
+  const int which = table_choice_->itemData(index).toInt();
+  table_view_->setTable(which == 0 ? table_30s_ : which == 1 ? table_3s_ : nullptr, table_choice_->itemText(index));
+}
+
+void MainWindow::selectTrack(const QString& path) {
+  for (int g = 0; g < tree_->topLevelItemCount(); ++g) {
+    auto* genre = tree_->topLevelItem(g);
+    for (int i = 0; i < genre->childCount(); ++i)
+      if (genre->child(i)->data(0, Qt::UserRole).toString() == path) {
+        tree_->setCurrentItem(genre->child(i));
+        return;
+      }
+  }
+}
+
+void MainWindow::selectTrackByName(const QString& name) {
+  if (!scan_) return;
+  for (const auto& t : scan_->tracks)
+    if (fromPath(t.path.filename()) == name) {
+      selectTrack(fromPath(t.path));
+      return;
+    }
+  showError(tr("%1: no such track in the dataset").arg(name));
+}
+
+bool MainWindow::showTab(const QString& title) {
+  for (int i = 0; i < tabs_->count(); ++i)
+    if (tabs_->tabText(i).compare(title, Qt::CaseInsensitive) == 0) {
+      tabs_->setCurrentIndex(i);
+      return true;
+    }
+  return false;
+}
+
+void MainWindow::showError(const QString& message) {
+  // Non-modal: the status bar keeps the message; the work goes on.
+  statusBar()->showMessage(message, 15000);
 }
 
 void MainWindow::rememberRecent(const QString& folder) {
@@ -256,6 +423,11 @@ void MainWindow::dropEvent(QDropEvent* event) {
 
 void MainWindow::closeEvent(QCloseEvent* event) {
   if (job_) job_->cancel_and_wait();
+  QSettings settings;
+  settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+  settings.setValue(QStringLiteral("window/state"), saveState());
+  if (auto* split = findChild<QSplitter*>(QStringLiteral("spectrogramSplitter")))
+    settings.setValue(QStringLiteral("window/spectrogramSplitter"), split->saveState());
   event->accept();
 }
 

@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "dataset/dataset_scan.h"
+#include "dataset/feature_table.h"
 
 class QLabel;
 class QProgressBar;
@@ -16,10 +17,22 @@ class QToolButton;
 class QTreeWidget;
 class QTextBrowser;
 class QMenu;
+class QTabWidget;
+class QComboBox;
 
 namespace genrelab::ui {
 
 class Job;
+class SpectrogramView;
+class PlayerBar;
+class FeatureTableView;
+
+/// A scanned dataset with its feature tables, loaded off the GUI thread.
+struct LoadedDataset {
+  dataset::DatasetScan scan;
+  std::shared_ptr<const dataset::FeatureTable> table_30s, table_3s;
+  QStringList problems;  ///< tables that could not be read, with the reason
+};
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
@@ -33,6 +46,16 @@ class MainWindow : public QMainWindow {
   void openDemoDataset(const QString& folder);
   /// The dataset on display, if any.
   const std::optional<dataset::DatasetScan>& dataset() const { return scan_; }
+  const std::shared_ptr<const dataset::FeatureTable>& table30() const { return table_30s_; }
+  /// Selects a track in the tree (by path): shows its spectrogram and loads it for playback.
+  void selectTrack(const QString& path);
+  /// Selects the first track whose file name is `name`.
+  void selectTrackByName(const QString& name);
+  /// Shows the tab titled `title` (case-insensitive); false when there is none.
+  bool showTab(const QString& title);
+  SpectrogramView* spectrogramView() const { return spectrogram_; }
+  FeatureTableView* featureTableView() const { return table_view_; }
+  QTabWidget* tabs() const { return tabs_; }
   /// True while a background job runs.
   bool busy() const;
 
@@ -50,11 +73,20 @@ class MainWindow : public QMainWindow {
  private:
   void buildMenus();
   void runJob(Job* job);
-  void showDataset(dataset::DatasetScan scan);
+  void showDataset(LoadedDataset data);
+  void showTable(int which);
+  void showError(const QString& message);
   void rememberRecent(const QString& folder);
   void refreshRecentMenu();
 
   std::optional<dataset::DatasetScan> scan_;
+  std::shared_ptr<const dataset::FeatureTable> table_30s_, table_3s_;
+  QTabWidget* tabs_ = nullptr;
+  SpectrogramView* spectrogram_ = nullptr;
+  QLabel* kaggle_image_ = nullptr;
+  PlayerBar* player_ = nullptr;
+  FeatureTableView* table_view_ = nullptr;
+  QComboBox* table_choice_ = nullptr;
   QPointer<Job> job_;
   QTreeWidget* tree_ = nullptr;
   QTextBrowser* overview_ = nullptr;

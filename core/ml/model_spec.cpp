@@ -1,0 +1,183 @@
+#include "ml/model_spec.h"
+
+#include <cmath>
+#include <stdexcept>
+
+#include <nlohmann/json.hpp>
+
+namespace genrelab::ml {
+namespace {
+
+using nlohmann::json;
+
+void require_range(bool ok, const char* name, const std::string& range, const std::string& value) {
+  if (!ok) throw std::invalid_argument(std::string(name) + " must be " + range + " (got " + value + ")");
+}
+
+void check_int(int v, int lo, int hi, const char* name) {
+  require_range(v >= lo && v <= hi, name, "in " + std::to_string(lo) + ".." + std::to_string(hi), std::to_string(v));
+}
+
+std::string num(double v) {
+  std::string s = std::to_string(v);
+  return s;
+}
+
+// Reads a required field of a JSON object, naming it in the error.
+template <typename T>
+T field(const json& j, const char* name) {
+  const auto it = j.find(name);
+  if (it == j.end()) throw std::invalid_argument(std::string("missing field '") + name + "'");
+  try {
+    return it->get<T>();
+  } catch (const json::exception&) {
+    throw std::invalid_argument(std::string("field '") + name + "' has the wrong type");
+  }
+}
+
+}  // namespace
+
+std::string_view to_string(ModelKind kind) noexcept {
+  switch (kind) {
+    case ModelKind::cnn1d: return "cnn1d";
+    case ModelKind::mlp: return "mlp";
+    case ModelKind::logreg: return "logreg";
+  }
+  return "?";
+}
+
+std::optional<ModelKind> parse_model_kind(std::string_view text) noexcept {
+  for (auto k : {ModelKind::cnn1d, ModelKind::mlp, ModelKind::logreg})
+    if (text == to_string(k)) return k;
+  return std::nullopt;
+}
+
+void ModelParams::validate() const {
+  if (kind == ModelKind::cnn1d) {
+    check_int(conv1_filters, 1, 4096, "conv1_filters");
+    check_int(conv2_filters, 1, 4096, "conv2_filters");
+    check_int(kernel_size, 1, 64, "kernel_size");
+    check_int(pool_size, 1, 16, "pool_size");
+    check_int(dense_units, 1, 65536, "dense_units");
+  }
+  if (kind == ModelKind::mlp) {
+    require_range(!hidden_units.empty() && hidden_units.size() <= 8, "hidden_units", "1..8 layers",
+                  std::to_string(hidden_units.size()) + " layers");
+    for (int u : hidden_units) check_int(u, 1, 65536, "hidden_units[i]");
+  }
+  require_range(std::isfinite(dropout) && dropout >= 0.0 && dropout < 1.0, "dropout", "in [0, 1)", num(dropout));
+}
+
+std::size_t ModelParams::cnn_output_length(std::size_t n_features) const noexcept {
+  const auto k = static_cast<std::size_t>(kernel_size);
+  const auto p = static_cast<std::size_t>(pool_size);
+  if (k == 0 || p == 0 || n_features < k) return 0;
+  const std::size_t pooled1 = (n_features - k + 1) / p;
+  if (pooled1 < k) return 0;
+  return (pooled1 - k + 1) / p;
+}
+
+std::size_t ModelParams::min_features() const noexcept {
+  if (kind != ModelKind::cnn1d) return 1;
+  std::size_t f = 1;
+  while (cnn_output_length(f) == 0 && f < 100000) ++f;
+  return f;
+}
+
+void ModelParams::validate_inputs(std::size_t n_features, std::size_t n_classes) const {
+  validate();
+  if (n_classes < 2) throw std::invalid_argument("a classifier needs at least 2 classes (got " + std::to_string(n_classes) + ")");
+  if (n_features == 0) throw std::invalid_argument("a model needs at least one input feature");
+  if (kind == ModelKind::cnn1d && cnn_output_length(n_features) == 0)
+    throw std::invalid_argument("cnn1d with kernel_size " + std::to_string(kernel_size) + " and pool_size " +
+                                std::to_string(pool_size) + " needs at least " + std::to_string(min_features()) +
+                                " input features (got " + std::to_string(n_features) + ")");
+}
+
+void TrainParams::validate() const {
+  check_int(epochs, 1, 100000, "epochs");
+  check_int(batch_size, 1, 1000000, "batch_size");
+  require_range(std::isfinite(learning_rate) && learning_rate > 0 && learning_rate <= 10, "learning_rate", "in (0, 10]",
+                num(learning_rate));
+  check_int(lr_step_epochs, 1, 100000, "lr_step_epochs");
+  require_range(std::isfinite(lr_gamma) && lr_gamma > 0 && lr_gamma <= 1, "lr_gamma", "in (0, 1]", num(lr_gamma));
+  require_range(std::isfinite(adam_epsilon) && adam_epsilon > 0 && adam_epsilon <= 1, "adam_epsilon", "in (0, 1]",
+                num(adam_epsilon));
+  require_range(std::isfinite(weight_decay) && weight_decay >= 0 && weight_decay <= 1, "weight_decay", "in [0, 1]",
+                num(weight_decay));
+  require_range(std::isfinite(validation_fraction) && validation_fraction >= 0 && validation_fraction <= 0.5,
+                "validation_fraction", "in [0, 0.5]", num(validation_fraction));
+  check_int(patience, 1, 100000, "patience");
+  check_int(threads, 1, 256, "threads");
+}
+
+double learning_rate_at(const TrainParams& params, int epoch) noexcept {
+  return params.learning_rate * std::pow(params.lr_gamma, epoch / params.lr_step_epochs);
+}
+
+void to_json(json& j, const ModelParams& p) {
+  j = json{{"kind", to_string(p.kind)},
+           {"conv1_filters", p.conv1_filters},
+           {"conv2_filters", p.conv2_filters},
+           {"kernel_size", p.kernel_size},
+           {"pool_size", p.pool_size},
+           {"dense_units", p.dense_units},
+           {"hidden_units", p.hidden_units},
+           {"dropout", p.dropout}};
+}
+
+void from_json(const json& j, ModelParams& p) {
+  if (!j.is_object()) throw std::invalid_argument("model parameters are not a JSON object");
+  const auto kind = field<std::string>(j, "kind");
+  const auto k = parse_model_kind(kind);
+  if (!k) throw std::invalid_argument("unknown model kind '" + kind + "'");
+  ModelParams r;
+  r.kind = *k;
+  r.conv1_filters = field<int>(j, "conv1_filters");
+  r.conv2_filters = field<int>(j, "conv2_filters");
+  r.kernel_size = field<int>(j, "kernel_size");
+  r.pool_size = field<int>(j, "pool_size");
+  r.dense_units = field<int>(j, "dense_units");
+  r.hidden_units = field<std::vector<int>>(j, "hidden_units");
+  r.dropout = field<double>(j, "dropout");
+  r.validate();
+  p = std::move(r);
+}
+
+void to_json(json& j, const TrainParams& p) {
+  j = json{{"epochs", p.epochs},
+           {"batch_size", p.batch_size},
+           {"learning_rate", p.learning_rate},
+           {"lr_step_epochs", p.lr_step_epochs},
+           {"lr_gamma", p.lr_gamma},
+           {"adam_epsilon", p.adam_epsilon},
+           {"weight_decay", p.weight_decay},
+           {"validation_fraction", p.validation_fraction},
+           {"early_stopping", p.early_stopping},
+           {"patience", p.patience},
+           {"restore_best", p.restore_best},
+           {"seed", p.seed},
+           {"threads", p.threads}};
+}
+
+void from_json(const json& j, TrainParams& p) {
+  if (!j.is_object()) throw std::invalid_argument("training parameters are not a JSON object");
+  TrainParams r;
+  r.epochs = field<int>(j, "epochs");
+  r.batch_size = field<int>(j, "batch_size");
+  r.learning_rate = field<double>(j, "learning_rate");
+  r.lr_step_epochs = field<int>(j, "lr_step_epochs");
+  r.lr_gamma = field<double>(j, "lr_gamma");
+  r.adam_epsilon = field<double>(j, "adam_epsilon");
+  r.weight_decay = field<double>(j, "weight_decay");
+  r.validation_fraction = field<double>(j, "validation_fraction");
+  r.early_stopping = field<bool>(j, "early_stopping");
+  r.patience = field<int>(j, "patience");
+  r.restore_best = field<bool>(j, "restore_best");
+  r.seed = field<std::uint64_t>(j, "seed");
+  r.threads = field<int>(j, "threads");
+  r.validate();
+  p = r;
+}
+
+}  // namespace genrelab::ml

@@ -1,0 +1,92 @@
+// What a model is and how it is trained: the parameters of the three model kinds GenreLab trains
+// on feature vectors (the study's 1-D CNN, an MLP and multinomial logistic regression) and of the
+// training loop (Adam, cross-entropy, step learning-rate schedule, optional validation split with
+// early stopping). Defaults are the study's settings. Plain data, torch-free; JSON round-trips
+// for model bundles and reports.
+// Thread-safety: plain values; the functions are pure.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+namespace genrelab::ml {
+
+enum class ModelKind {
+  cnn1d,   ///< the study's model: 2 x (Conv1d + ReLU + MaxPool) -> Dense + ReLU + Dropout -> Dense
+  mlp,     ///< Dense + ReLU + Dropout per hidden layer -> Dense
+  logreg,  ///< one Dense layer: multinomial logistic regression
+};
+
+/// "cnn1d", "mlp", "logreg".
+std::string_view to_string(ModelKind kind) noexcept;
+/// Parses the names of to_string(); nullopt otherwise.
+std::optional<ModelKind> parse_model_kind(std::string_view text) noexcept;
+
+/// Architecture. The input is the standardised feature vector (length F); the output is one logit
+/// per genre (softmax gives probabilities). Weights start Glorot-uniform with zero biases (Keras'
+/// defaults, as in the study).
+struct ModelParams {
+  ModelKind kind = ModelKind::cnn1d;
+  // cnn1d: the vector as a 1-channel sequence of length F; 'valid' convolutions (Keras' default),
+  // max-pooling with stride = pool size.
+  int conv1_filters = 32;  ///< 1..4096
+  int conv2_filters = 64;  ///< 1..4096
+  int kernel_size = 3;     ///< 1..64
+  int pool_size = 2;       ///< 1..16
+  int dense_units = 64;    ///< cnn1d's hidden Dense layer; 1..65536
+  // mlp: one Dense + ReLU + Dropout per entry.
+  std::vector<int> hidden_units = {256, 128};  ///< 1..8 layers of 1..65536 units
+  /// Dropout after every hidden Dense layer (cnn1d, mlp); [0, 1). Unused by logreg.
+  double dropout = 0.3;
+
+  /// Throws std::invalid_argument naming the first parameter out of range.
+  void validate() const;
+  /// Throws std::invalid_argument when the model cannot take F inputs (cnn1d: the sequence must
+  /// survive both convolutions and poolings; needs F >= min_features()).
+  void validate_inputs(std::size_t n_features, std::size_t n_classes) const;
+  /// Smallest F the architecture accepts (1 for mlp and logreg).
+  std::size_t min_features() const noexcept;
+  /// cnn1d: length of the sequence after the second pooling for F inputs (0 if too short).
+  std::size_t cnn_output_length(std::size_t n_features) const noexcept;
+};
+
+/// The training loop. Per epoch: shuffle (seeded), mini-batches, Adam on the mean cross-entropy;
+/// the learning rate is learning_rate * lr_gamma^floor(epoch / lr_step_epochs).
+struct TrainParams {
+  int epochs = 50;               ///< 1..100000
+  int batch_size = 32;           ///< 1..1000000 (the last batch of an epoch may be smaller)
+  double learning_rate = 1e-3;   ///< Adam's initial rate; (0, 10]
+  int lr_step_epochs = 10;       ///< epochs between rate changes; 1..100000
+  double lr_gamma = 0.5;         ///< factor per step; (0, 1] (1 = constant rate)
+  double adam_epsilon = 1e-7;    ///< Keras' default (PyTorch's is 1e-8); (0, 1]
+  double weight_decay = 0.0;     ///< L2 penalty added to the gradient (Adam's weight_decay); [0, 1]
+  /// Fraction of the training rows (grouped and stratified like the folds) held out to pick the
+  /// best epoch; 0 = no validation split. [0, 0.5].
+  double validation_fraction = 0.0;
+  /// With a validation split: stop after this many epochs without a lower validation loss.
+  bool early_stopping = true;
+  int patience = 10;             ///< 1..100000
+  /// With a validation split: end with the weights of the epoch of the lowest validation loss.
+  bool restore_best = true;
+  std::uint64_t seed = 42;       ///< folds, shuffles, initial weights and dropout
+  int threads = 1;               ///< compute threads for torch; 1..256
+
+  void validate() const;
+};
+
+/// The study's learning rate in epoch `epoch` (0-based).
+double learning_rate_at(const TrainParams& params, int epoch) noexcept;
+
+void to_json(nlohmann::json& j, const ModelParams& p);
+/// Throws std::invalid_argument naming a missing or mistyped field, or a value out of range.
+void from_json(const nlohmann::json& j, ModelParams& p);
+void to_json(nlohmann::json& j, const TrainParams& p);
+void from_json(const nlohmann::json& j, TrainParams& p);
+
+}  // namespace genrelab::ml

@@ -1,0 +1,43 @@
+// Playback of the selected track with Qt Multimedia: play/pause, seek slider, time read-out.
+// Works (silently) on machines without a sound device: errors go to the error() signal.
+#pragma once
+
+#include <QWidget>
+
+class QAudioOutput;
+class QLabel;
+class QMediaPlayer;
+class QSlider;
+class QToolButton;
+
+namespace genrelab::ui {
+
+class PlayerBar : public QWidget {
+  Q_OBJECT
+ public:
+  explicit PlayerBar(QWidget* parent = nullptr);
+  void setSource(const QString& path);
+  double position() const;  ///< seconds
+  bool playing() const;
+
+ public Q_SLOTS:
+  void togglePlay();
+  void stop();
+  void seek(double seconds);
+  void skip(double delta_seconds);
+
+ Q_SIGNALS:
+  void positionChanged(double seconds);
+  void error(const QString& message);
+
+ private:
+  void refreshTime();
+  QMediaPlayer* player_;
+  QAudioOutput* output_;
+  QToolButton* play_;
+  QSlider* slider_;
+  QLabel* time_;
+  bool slider_held_ = false;
+};
+
+}  // namespace genrelab::ui
