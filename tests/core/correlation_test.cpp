@@ -11,6 +11,7 @@
 #include "stats_test_util.h"
 
 using namespace genrelab;
+using genrelab::test::to_doubles;
 
 // Against numpy.corrcoef(x, rowvar=False) clipped to [-1, 1] (numpy 1.24.2) on features_30_sec.csv.
 // Tolerance: both are sums of 1000 products of centred values in different orders; the rounding

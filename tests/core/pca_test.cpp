@@ -11,6 +11,7 @@
 #include "stats_test_util.h"
 
 using namespace genrelab;
+using genrelab::test::to_doubles;
 using stats::Pca;
 
 namespace {

@@ -8,6 +8,7 @@
 #include "stats_test_util.h"
 
 using namespace genrelab;
+using genrelab::test::to_doubles;
 using stats::StandardScaler;
 
 // Against sklearn.preprocessing.StandardScaler (scikit-learn 1.2.1) on features_30_sec.csv.

@@ -1,0 +1,415 @@
+// The only libtorch translation unit of GenreLab: modules, training loop, inference, weights.
+#include "ml/network.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <ATen/Parallel.h>
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <limits>
+#include <random>
+#include <stdexcept>
+
+#include "util/error.h"
+#include "util/progress.h"
+
+namespace genrelab::ml {
+namespace {
+
+using torch::Tensor;
+namespace F = torch::nn::functional;
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+/// Inverted dropout drawing from the network's own generator (torch's Dropout module uses the
+/// global one, which would couple networks trained on different threads).
+Tensor dropout(const Tensor& x, double p, bool training, at::Generator& gen) {
+  if (!training || p <= 0.0) return x;
+  auto mask = torch::empty_like(x).bernoulli_(1.0 - p, gen);
+  mask.div_(1.0 - p);
+  return x * mask;
+}
+
+/// Keras' glorot_uniform for weights, zeros for biases. For a Conv1d weight (out, in, k) the
+/// fans are in*k and out*k, for a Linear (out, in) in and out: the same as Keras for (k, in, out).
+void glorot_init(torch::nn::Module& module, at::Generator& gen) {
+  torch::NoGradGuard no_grad;
+  for (auto& item : module.named_parameters(/*recurse=*/false)) {
+    auto& t = item.value();
+    if (t.dim() == 1) {
+      t.zero_();
+      continue;
+    }
+    const auto receptive = t.dim() > 2 ? t[0][0].numel() : 1;
+    const double fan_in = static_cast<double>(t.size(1) * receptive);
+    const double fan_out = static_cast<double>(t.size(0) * receptive);
+    const double limit = std::sqrt(6.0 / (fan_in + fan_out));
+    t.uniform_(-limit, limit, gen);
+  }
+}
+
+/// Common base: (B, F) standardised features -> (B, C) logits.
+class ClassifierNet : public torch::nn::Module {
+ public:
+  virtual Tensor forward(const Tensor& x) = 0;
+};
+
+class Cnn1dNet final : public ClassifierNet {
+ public:
+  Cnn1dNet(const ModelParams& p, std::int64_t n_features, std::int64_t n_classes, at::Generator gen)
+      : pool_(p.pool_size), dropout_(p.dropout), gen_(std::move(gen)) {
+    using namespace torch::nn;
+    conv1_ = register_module("conv1", Conv1d(Conv1dOptions(1, p.conv1_filters, p.kernel_size)));
+    conv2_ = register_module("conv2", Conv1d(Conv1dOptions(p.conv1_filters, p.conv2_filters, p.kernel_size)));
+    const auto length = static_cast<std::int64_t>(p.cnn_output_length(static_cast<std::size_t>(n_features)));
+    dense_ = register_module("dense", Linear(p.conv2_filters * length, p.dense_units));
+    out_ = register_module("out", Linear(p.dense_units, n_classes));
+    for (auto& m : children()) glorot_init(*m, gen_);
+  }
+  Tensor forward(const Tensor& x) override {
+    auto h = F::max_pool1d(torch::relu(conv1_->forward(x.unsqueeze(1))), F::MaxPool1dFuncOptions(pool_));
+    h = F::max_pool1d(torch::relu(conv2_->forward(h)), F::MaxPool1dFuncOptions(pool_));
+    h = torch::relu(dense_->forward(h.flatten(1)));
+    return out_->forward(dropout(h, dropout_, is_training(), gen_));
+  }
+
+ private:
+  torch::nn::Conv1d conv1_{nullptr}, conv2_{nullptr};
+  torch::nn::Linear dense_{nullptr}, out_{nullptr};
+  std::int64_t pool_;
+  double dropout_;
+  at::Generator gen_;
+};
+
+class MlpNet final : public ClassifierNet {
+ public:
+  MlpNet(const ModelParams& p, std::int64_t n_features, std::int64_t n_classes, at::Generator gen)
+      : dropout_(p.dropout), gen_(std::move(gen)) {
+    std::int64_t in = n_features;
+    for (std::size_t i = 0; i < p.hidden_units.size(); ++i) {
+      hidden_.push_back(register_module("hidden" + std::to_string(i + 1), torch::nn::Linear(in, p.hidden_units[i])));
+      in = p.hidden_units[i];
+    }
+    out_ = register_module("out", torch::nn::Linear(in, n_classes));
+    for (auto& m : children()) glorot_init(*m, gen_);
+  }
+  Tensor forward(const Tensor& x) override {
+    Tensor h = x;
+    for (auto& layer : hidden_) h = dropout(torch::relu(layer->forward(h)), dropout_, is_training(), gen_);
+    return out_->forward(h);
+  }
+
+ private:
+  std::vector<torch::nn::Linear> hidden_;
+  torch::nn::Linear out_{nullptr};
+  double dropout_;
+  at::Generator gen_;
+};
+
+class LogRegNet final : public ClassifierNet {
+ public:
+  LogRegNet(std::int64_t n_features, std::int64_t n_classes, at::Generator gen) {
+    out_ = register_module("out", torch::nn::Linear(n_features, n_classes));
+    glorot_init(*out_, gen);
+  }
+  Tensor forward(const Tensor& x) override { return out_->forward(x); }
+
+ private:
+  torch::nn::Linear out_{nullptr};
+};
+
+Tensor to_tensor(const Samples& s) {
+  if (s.x.size() != s.rows * s.cols) throw std::invalid_argument("samples: x has the wrong size");
+  return torch::from_blob(const_cast<float*>(s.x.data()),
+                          {static_cast<std::int64_t>(s.rows), static_cast<std::int64_t>(s.cols)}, torch::kFloat)
+      .clone();
+}
+
+Tensor labels_tensor(const Samples& s, std::size_t n_classes) {
+  if (s.y.size() != s.rows) throw std::invalid_argument("samples: one label per row needed");
+  std::vector<std::int64_t> y(s.y.begin(), s.y.end());
+  for (auto v : y)
+    if (v < 0 || static_cast<std::size_t>(v) >= n_classes) throw std::invalid_argument("samples: label out of range");
+  return torch::tensor(y, torch::kLong);
+}
+
+/// Fisher–Yates with our own bounded draw, so the order does not depend on the standard library.
+void shuffle(std::vector<std::int64_t>& v, std::mt19937_64& rng) {
+  for (std::size_t i = v.size(); i > 1; --i) {
+    const std::size_t j = static_cast<std::size_t>(rng() % i);
+    std::swap(v[i - 1], v[j]);
+  }
+}
+
+}  // namespace
+
+struct Network::Impl {
+  ModelParams params;
+  std::size_t n_features = 0;
+  std::size_t n_classes = 0;
+  std::uint64_t seed = 0;
+  std::shared_ptr<ClassifierNet> net;
+};
+
+Network::Network(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Network::Network(Network&&) noexcept = default;
+Network& Network::operator=(Network&&) noexcept = default;
+Network::~Network() = default;
+
+Network Network::create(const ModelParams& params, std::size_t n_features, std::size_t n_classes, std::uint64_t seed) {
+  params.validate_inputs(n_features, n_classes);
+  auto impl = std::make_unique<Impl>();
+  impl->params = params;
+  impl->n_features = n_features;
+  impl->n_classes = n_classes;
+  impl->seed = seed;
+  auto gen = at::make_generator<at::CPUGeneratorImpl>(seed);
+  const auto f = static_cast<std::int64_t>(n_features);
+  const auto c = static_cast<std::int64_t>(n_classes);
+  switch (params.kind) {
+    case ModelKind::cnn1d: impl->net = std::make_shared<Cnn1dNet>(params, f, c, gen); break;
+    case ModelKind::mlp: impl->net = std::make_shared<MlpNet>(params, f, c, gen); break;
+    case ModelKind::logreg: impl->net = std::make_shared<LogRegNet>(f, c, gen); break;
+  }
+  return Network(std::move(impl));
+}
+
+const ModelParams& Network::params() const noexcept { return impl_->params; }
+std::size_t Network::n_features() const noexcept { return impl_->n_features; }
+std::size_t Network::n_classes() const noexcept { return impl_->n_classes; }
+
+std::size_t Network::parameter_count() const {
+  std::size_t n = 0;
+  for (const auto& p : impl_->net->parameters()) n += static_cast<std::size_t>(p.numel());
+  return n;
+}
+
+Evaluation Network::evaluate(const Samples& data) {
+  if (data.cols != impl_->n_features) throw std::invalid_argument("evaluate: wrong number of features");
+  Evaluation e;
+  if (data.rows == 0) return e;
+  torch::NoGradGuard no_grad;
+  impl_->net->eval();
+  const auto x = to_tensor(data);
+  const auto y = labels_tensor(data, impl_->n_classes);
+  const auto logits = impl_->net->forward(x);
+  e.loss = F::cross_entropy(logits, y).item<double>();
+  const auto pred = logits.argmax(1);
+  e.accuracy = pred.eq(y).sum().item<double>() / static_cast<double>(data.rows);
+  const auto* p = pred.data_ptr<std::int64_t>();
+  e.predicted.assign(p, p + data.rows);
+  return e;
+}
+
+std::vector<float> Network::predict_proba(const Samples& data) {
+  if (data.cols != impl_->n_features) throw std::invalid_argument("predict: wrong number of features");
+  if (data.rows == 0) return {};
+  torch::NoGradGuard no_grad;
+  impl_->net->eval();
+  const auto probs = torch::softmax(impl_->net->forward(to_tensor(data)), 1).contiguous();
+  const auto* p = probs.data_ptr<float>();
+  return {p, p + probs.numel()};
+}
+
+FitResult Network::fit(const Samples& train, const Samples* validation, const Samples* monitor, const TrainParams& params,
+                       FitObserver* observer, const CancelToken* cancel, std::chrono::milliseconds batch_interval) {
+  params.validate();
+  if (train.rows == 0) throw std::invalid_argument("fit: no training rows");
+  for (const Samples* s : {&train, validation, monitor})
+    if (s && s->cols != impl_->n_features) throw std::invalid_argument("fit: wrong number of features");
+  const auto start = std::chrono::steady_clock::now();
+  const auto seconds_since = [&](std::chrono::steady_clock::time_point t) {
+    return std::chrono::duration<double>(t - start).count();
+  };
+
+  auto& net = *impl_->net;
+  const auto x = to_tensor(train);
+  const auto y = labels_tensor(train, impl_->n_classes);
+  const bool has_validation = validation && validation->rows > 0;
+  torch::optim::Adam optimizer(
+      net.parameters(),
+      torch::optim::AdamOptions(params.learning_rate).eps(params.adam_epsilon).weight_decay(params.weight_decay));
+
+  // Shuffles come from the network's seed; the constant keeps them apart from the weight draws.
+  std::mt19937_64 rng(impl_->seed ^ 0x9e3779b97f4a7c15ULL);
+  std::vector<std::int64_t> order(train.rows);
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<std::int64_t>(i);
+  const auto n = static_cast<std::int64_t>(train.rows);
+  const std::int64_t batch = params.batch_size;
+  const int batches = static_cast<int>((n + batch - 1) / batch);
+
+  FitResult result;
+  double best_loss = std::numeric_limits<double>::infinity();
+  std::vector<Tensor> best_weights;
+  int since_best = 0;
+  auto last_batch_report = start;
+
+  for (int epoch = 0; epoch < params.epochs; ++epoch) {
+    const double lr = learning_rate_at(params, epoch);
+    for (auto& group : optimizer.param_groups()) static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
+    net.train();
+    shuffle(order, rng);
+    const auto perm = torch::from_blob(order.data(), {n}, torch::kLong);
+    double loss_sum = 0.0;
+    std::int64_t correct = 0;
+    for (int b = 0; b < batches; ++b) {
+      if (cancel) cancel->check();
+      const std::int64_t first = b * batch;
+      const std::int64_t count = std::min(batch, n - first);
+      const auto idx = perm.narrow(0, first, count);
+      const auto xb = x.index_select(0, idx);
+      const auto yb = y.index_select(0, idx);
+      optimizer.zero_grad();
+      const auto logits = net.forward(xb);
+      auto loss = F::cross_entropy(logits, yb);
+      loss.backward();
+      optimizer.step();
+      const double batch_loss = loss.item<double>();
+      loss_sum += batch_loss * static_cast<double>(count);
+      {
+        torch::NoGradGuard no_grad;
+        correct += logits.argmax(1).eq(yb).sum().item<std::int64_t>();
+      }
+      if (observer) {
+        const auto now = std::chrono::steady_clock::now();
+        if (now - last_batch_report >= batch_interval) {
+          last_batch_report = now;
+          observer->on_batch({epoch + 1, params.epochs, b + 1, batches, batch_loss, lr, seconds_since(now)});
+        }
+      }
+    }
+
+    EpochStats s;
+    s.epoch = epoch + 1;
+    s.epochs = params.epochs;
+    s.train_loss = loss_sum / static_cast<double>(n);
+    s.train_accuracy = static_cast<double>(correct) / static_cast<double>(n);
+    s.validation_loss = s.validation_accuracy = kNaN;
+    s.test_loss = s.test_accuracy = kNaN;
+    s.learning_rate = lr;
+    if (has_validation) {
+      const auto e = evaluate(*validation);
+      s.validation_loss = e.loss;
+      s.validation_accuracy = e.accuracy;
+      if (e.loss < best_loss) {
+        best_loss = e.loss;
+        s.best = true;
+        result.best_epoch = s.epoch;
+        since_best = 0;
+        if (params.restore_best) {
+          torch::NoGradGuard no_grad;
+          best_weights.clear();
+          for (const auto& p : net.parameters()) best_weights.push_back(p.detach().clone());
+        }
+      } else {
+        ++since_best;
+      }
+    } else {
+      result.best_epoch = s.epoch;
+    }
+    if (monitor && monitor->rows > 0) {
+      const auto e = evaluate(*monitor);
+      s.test_loss = e.loss;
+      s.test_accuracy = e.accuracy;
+    }
+    s.elapsed_s = seconds_since(std::chrono::steady_clock::now());
+    result.history.push_back(s);
+    result.epochs_run = s.epoch;
+    if (observer) observer->on_epoch(s);
+    if (has_validation && params.early_stopping && since_best >= params.patience) {
+      result.stopped_early = s.epoch < params.epochs;
+      break;
+    }
+  }
+  if (has_validation && params.restore_best && !best_weights.empty()) {
+    torch::NoGradGuard no_grad;
+    auto current = net.parameters();
+    for (std::size_t i = 0; i < current.size(); ++i) current[i].copy_(best_weights[i]);
+  } else if (has_validation) {
+    result.best_epoch = result.epochs_run;  // kept the last weights
+  }
+  net.eval();
+  result.seconds = seconds_since(std::chrono::steady_clock::now());
+  return result;
+}
+
+std::vector<NamedTensor> Network::weights() const {
+  std::vector<NamedTensor> out;
+  for (const auto& item : impl_->net->named_parameters()) {
+    const auto t = item.value().detach().contiguous();
+    NamedTensor w;
+    w.name = item.key();
+    w.shape.assign(t.sizes().begin(), t.sizes().end());
+    const auto* p = t.data_ptr<float>();
+    w.values.assign(p, p + t.numel());
+    out.push_back(std::move(w));
+  }
+  return out;
+}
+
+void Network::set_weights(const std::vector<NamedTensor>& weights) {
+  auto params = impl_->net->named_parameters();
+  if (weights.size() != params.size())
+    throw std::invalid_argument("expected " + std::to_string(params.size()) + " weight tensors for this " +
+                                std::string(to_string(impl_->params.kind)) + ", found " + std::to_string(weights.size()));
+  std::size_t i = 0;
+  for (const auto& item : params) {
+    const auto& w = weights[i++];
+    const auto& t = item.value();
+    if (w.name != item.key())
+      throw std::invalid_argument("weight tensor " + std::to_string(i) + " is '" + w.name + "', expected '" + item.key() + "'");
+    const std::vector<std::int64_t> shape(t.sizes().begin(), t.sizes().end());
+    if (w.shape != shape)
+      throw std::invalid_argument("weight '" + w.name + "' has shape " + c10::str(c10::IntArrayRef(w.shape)) +
+                                  ", the model needs " + c10::str(t.sizes()));
+    if (w.values.size() != static_cast<std::size_t>(t.numel()))
+      throw std::invalid_argument("weight '" + w.name + "' has " + std::to_string(w.values.size()) + " values for shape " +
+                                  c10::str(t.sizes()));
+    for (float v : w.values)
+      if (!std::isfinite(v)) throw std::invalid_argument("weight '" + w.name + "' holds a value that is not finite");
+  }
+  torch::NoGradGuard no_grad;
+  i = 0;
+  for (auto& item : params) {
+    const auto& w = weights[i++];
+    item.value().copy_(torch::from_blob(const_cast<float*>(w.values.data()), item.value().sizes(), torch::kFloat));
+  }
+}
+
+int set_compute_threads(int threads) {
+  if (threads < 1 || threads > 256) throw std::invalid_argument("threads must be in 1..256 (got " + std::to_string(threads) + ")");
+  const int previous = at::get_num_threads();
+  if (previous != threads) at::set_num_threads(threads);
+  return previous;
+}
+
+int compute_threads() { return at::get_num_threads(); }
+
+std::string blas_library() {
+  // Debian picks the BLAS through alternatives; the mapped file's path tells which one it is.
+  std::ifstream maps("/proc/self/maps");
+  std::string line;
+  while (std::getline(maps, line)) {
+    const auto slash = line.find('/');
+    if (slash == std::string::npos) continue;
+    const std::string path = line.substr(slash);
+    const auto name = path.substr(path.rfind('/') + 1);
+    if (name.rfind("libblas.so", 0) != 0 && name.rfind("libopenblas", 0) != 0 && name.rfind("libblis", 0) != 0 &&
+        name.rfind("libmkl_rt", 0) != 0)
+      continue;
+    if (path.find("openblas-pthread") != std::string::npos) return "OpenBLAS (pthread) " + path;
+    if (path.find("openblas-openmp") != std::string::npos) return "OpenBLAS (OpenMP) " + path;
+    if (path.find("openblas-serial") != std::string::npos) return "OpenBLAS (serial) " + path;
+    if (path.find("openblas") != std::string::npos) return "OpenBLAS " + path;
+    if (path.find("blis") != std::string::npos) return "BLIS " + path;
+    if (path.find("atlas") != std::string::npos) return "ATLAS " + path;
+    if (path.find("mkl") != std::string::npos) return "MKL " + path;
+    if (path.find("/blas/") != std::string::npos) return "reference BLAS " + path;
+    return path;
+  }
+  return "unknown";
+}
+
+}  // namespace genrelab::ml
