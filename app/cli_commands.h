@@ -38,4 +38,26 @@ struct BenchArgs {
 };
 int cmd_bench_extract(const BenchArgs& args);
 
+// analyze and bench analyze live in cli_analyze.cpp.
+struct AnalyzeArgs {
+  std::filesystem::path table;
+  double threshold = 0.8;
+  std::string filter_scope = "non-mfcc";  // non-mfcc | all
+  std::string features = "all";           // all | mfcc | non-mfcc: columns for PCA and similarity
+  int components = 5;                     // PCA components printed
+  bool json = false;
+};
+/// Redundancy filter, PCA explained variance and genre x genre similarity of a feature table.
+int cmd_analyze(const AnalyzeArgs& args);
+
+struct BenchAnalyzeArgs {
+  std::filesystem::path table;  // 30-s table (default: features_30_sec.csv of the default dataset)
+  int rows = 10000;             // rows of the synthetic table derived from it
+  int repeats = 5;
+  bool baseline = true;  // also time the direct (naive) implementation once per table
+  bool json = false;
+};
+/// Times the whole analysis (KDE of every feature, correlation, filter, scaler, PCA, similarity).
+int cmd_bench_analyze(const BenchAnalyzeArgs& args);
+
 }  // namespace genrelab::cli

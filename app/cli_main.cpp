@@ -61,6 +61,25 @@ int main(int argc, char** argv) {
   bench_extract->add_option("--repeats", bench_args.repeats, "Passes over the clips")->check(CLI::Range(1, 1000));
   bench_extract->add_flag("--json", bench_args.json, "Machine-readable output");
 
+  cli::AnalyzeArgs analyze_args;
+  auto* analyze = app.add_subcommand("analyze", "Redundancy filter, PCA explained variance and genre similarity of a feature table");
+  analyze->add_option("table", analyze_args.table, "Feature table (Kaggle CSV layout)")->required();
+  analyze->add_option("--threshold", analyze_args.threshold, "Drop a column when |r| with an earlier one is >= this (0, 1]");
+  analyze->add_option("--filter-scope", analyze_args.filter_scope, "Columns the filter looks at (the study: non-mfcc)")
+      ->check(CLI::IsMember({"non-mfcc", "all"}));
+  analyze->add_option("--features", analyze_args.features, "Standardised columns for PCA and genre similarity")
+      ->check(CLI::IsMember({"all", "mfcc", "non-mfcc"}));
+  analyze->add_option("--components", analyze_args.components, "PCA components to print")->check(CLI::Range(1, 10000));
+  analyze->add_flag("--json", analyze_args.json, "Machine-readable output");
+
+  cli::BenchAnalyzeArgs bench_analyze_args;
+  auto* bench_analyze = bench->add_subcommand("analyze", "Time the whole table analysis (KDE, correlation, filter, PCA, similarity) on one core");
+  bench_analyze->add_option("--table", bench_analyze_args.table, "30-s feature table (default: features_30_sec.csv of the shared data)");
+  bench_analyze->add_option("--rows", bench_analyze_args.rows, "Rows of the synthetic 3-s-like table")->check(CLI::Range(10, 1000000));
+  bench_analyze->add_option("--repeats", bench_analyze_args.repeats, "Timed runs per table (median reported)")->check(CLI::Range(1, 1000));
+  bench_analyze->add_flag("!--no-baseline", bench_analyze_args.baseline, "Skip the direct (naive) implementation");
+  bench_analyze->add_flag("--json", bench_analyze_args.json, "Machine-readable output");
+
   CLI11_PARSE(app, argc, argv);
   genrelab::tune_allocator_for_batch_work();
   std::signal(SIGINT, on_interrupt);
@@ -70,5 +89,7 @@ int main(int argc, char** argv) {
   if (*tempo) return cli::cmd_tempo(tempo_files, tempo_json);
   if (*compare) return cli::cmd_compare_table(cmp_a, cmp_b, cmp_json);
   if (*bench_extract) return cli::cmd_bench_extract(bench_args);
+  if (*analyze) return cli::cmd_analyze(analyze_args);
+  if (*bench_analyze) return cli::cmd_bench_analyze(bench_analyze_args);
   return 0;
 }

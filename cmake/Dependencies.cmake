@@ -8,6 +8,8 @@ find_package(Eigen3 3.3 REQUIRED NO_MODULE)
 find_package(nlohmann_json 3 REQUIRED)
 find_package(Threads REQUIRED)
 find_package(CLI11 REQUIRED)
+# libtorch (Debian's libtorch-dev): linked privately by genrelab_ml only.
+find_package(Torch REQUIRED)
 if(GENRELAB_BUILD_GUI)
   find_package(Qt6 6.4 REQUIRED COMPONENTS Widgets Charts Multimedia MultimediaWidgets Svg SvgWidgets Test)
 endif()

@@ -28,6 +28,9 @@
 #include "dataset/default_location.h"
 #include "ui/plot/export_menu.h"
 #include "ui/plot/figure.h"
+#include "features/table_extraction.h"
+#include "ui/figures/eda_data.h"
+#include "ui/views/eda_views.h"
 #include "ui/views/feature_table_view.h"
 #include "ui/views/player_bar.h"
 #include "ui/views/spectrogram_view.h"
@@ -112,6 +115,29 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   table_layout->addWidget(table_view_, 1);
   tabs_->addTab(table_page, tr("Features"));
   connect(table_choice_, &QComboBox::currentIndexChanged, this, &MainWindow::showTable);
+
+  kde_ = new KdeView(tabs_);
+  correlation_ = new CorrelationView(tabs_);
+  pca_ = new PcaView(tabs_);
+  similarity_ = new SimilarityView(tabs_);
+  tabs_->addTab(kde_, tr("KDE"));
+  tabs_->addTab(correlation_, tr("Correlation"));
+  tabs_->addTab(pca_, tr("PCA"));
+  tabs_->addTab(similarity_, tr("Similarity"));
+  for (EdaView* view : std::initializer_list<EdaView*>{pca_, similarity_}) {
+    connect(view, &EdaView::subsetRequested, this, [this](stats::FeatureSubset subset) { computeEda(static_cast<int>(subset)); });
+  }
+  connect(pca_, &EdaView::trackActivated, this, [this](int row) {
+    if (!eda_ || !scan_) return;
+    const auto key = dataset::parse_track_key(eda_->filenames[static_cast<std::size_t>(row)]).track_id;
+    for (const auto& t : scan_->tracks)
+      if (t.track_id == key) {
+        selectTrack(fromPath(t.path));
+        player_->togglePlay();
+        return;
+      }
+    showError(tr("%1: no audio file for this point in the dataset").arg(QString::fromStdString(key)));
+  });
 
   player_ = new PlayerBar(this);
   auto* centre = new QWidget(this);
@@ -201,6 +227,7 @@ void MainWindow::buildMenus() {
   file->addAction(tr("Open &Demo Dataset"), this, [this] {
     openDemoDataset(fromPath(dataset::cache_dir() / "demo"));
   });
+  file->addAction(tr("E&xtract Features from Audio"), this, &MainWindow::extractFeatures);
   file->addSeparator();
   QAction* export_figure = file->addAction(tr("&Export Current Figure…"), this, [this] {
     QWidget* page = tabs_->currentWidget();
@@ -279,6 +306,12 @@ void MainWindow::showDataset(LoadedDataset data) {
     if (table_choice_->count() == 0) table_choice_->addItem(tr("No feature table in this dataset (extract one with genrelab-cli extract)"), -1);
   }
   showTable(0);
+  table_name_ = table_30s_ ? fromPath(s.table_30s->path.filename()) : QString();
+  if (table_30s_) computeEda(static_cast<int>(stats::FeatureSubset::all));
+  else if (table_3s_) {
+    table_name_ = fromPath(s.table_3s->path.filename());
+    computeEda(static_cast<int>(stats::FeatureSubset::all));
+  }
   tree_->clear();
   for (const auto& label : s.labels) {
     auto* genre = new QTreeWidgetItem(tree_, {QString::fromStdString(label)});
@@ -346,11 +379,64 @@ void MainWindow::showDataset(LoadedDataset data) {
   setWindowTitle(tr("GenreLab — %1").arg(fromPath(s.root.filename().empty() ? s.root.parent_path().filename() : s.root.filename())));
   rememberRecent(fromPath(s.root));
   Q_EMIT datasetOpened();
+  // No table to explore: compute one from the audio (about 20 ms per 30-s clip and core).
+  if (!table_30s_ && !table_3s_ && !s.tracks.empty()) extractFeatures();
 }
 
 void MainWindow::showTable(int index) {
   const int which = table_choice_->itemData(index).toInt();
   table_view_->setTable(which == 0 ? table_30s_ : which == 1 ? table_3s_ : nullptr, table_choice_->itemText(index));
+}
+
+void MainWindow::computeEda(int subset) {
+  auto table = table_30s_ ? table_30s_ : table_3s_;
+  if (!table) return;
+  if (eda_job_) eda_job_->cancel();
+  const QString name = table_name_;
+  auto* job = Job::start(tr("Analysing"), [this, table, subset, name](ProgressSink&, const CancelToken&) {
+    auto eda = compute_eda(*table, static_cast<stats::FeatureSubset>(subset), name);
+    return std::function<void()>([this, eda] {
+      eda_ = eda;
+      for (EdaView* view : std::initializer_list<EdaView*>{kde_, correlation_, pca_, similarity_}) view->setData(eda);
+      Q_EMIT analysisReady();
+    });
+  });
+  connect(job, &Job::failed, this, [this](const QString& message) { showError(tr("Analysis: %1").arg(message)); });
+  eda_job_ = job;
+}
+
+void MainWindow::setTable30(std::shared_ptr<const dataset::FeatureTable> table, const QString& name) {
+  table_30s_ = std::move(table);
+  table_name_ = name;
+  {
+    const QSignalBlocker block(table_choice_);
+    table_choice_->clear();
+    table_choice_->addItem(tr("%1 (%2 rows)").arg(name).arg(table_30s_->rows()), 0);
+    if (table_3s_) table_choice_->addItem(tr("3-second table (%1 rows)").arg(table_3s_->rows()), 1);
+  }
+  showTable(0);
+  computeEda(static_cast<int>(stats::FeatureSubset::all));
+}
+
+void MainWindow::extractFeatures() {
+  if (!scan_ || scan_->tracks.empty()) {
+    showError(tr("Open a dataset with audio first"));
+    return;
+  }
+  std::vector<features::LabeledFile> files;
+  for (const auto& t : scan_->tracks) files.push_back({t.path, t.label});
+  runJob(Job::start(tr("Extracting features from %n clip(s)", nullptr, static_cast<int>(files.size())),
+                    [this, files](ProgressSink& progress, const CancelToken& cancel) {
+                      auto result = features::extract_table(files, {}, &progress, &cancel);
+                      auto table = std::make_shared<const dataset::FeatureTable>(std::move(result.table));
+                      QStringList failures;
+                      for (const auto& f : result.failures)
+                        failures << QString::fromStdString(f.path.filename().string() + ": " + f.reason);
+                      return std::function<void()>([this, table, failures] {
+                        setTable30(table, tr("features extracted by GenreLab"));
+                        if (!failures.isEmpty()) showError(tr("%n file(s) failed: ", nullptr, static_cast<int>(failures.size())) + failures.join(QStringLiteral("; ")));
+                      });
+                    }));
 }
 
 void MainWindow::selectTrack(const QString& path) {

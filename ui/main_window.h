@@ -26,6 +26,11 @@ class Job;
 class SpectrogramView;
 class PlayerBar;
 class FeatureTableView;
+class KdeView;
+class CorrelationView;
+class PcaView;
+class SimilarityView;
+struct EdaData;
 
 /// A scanned dataset with its feature tables, loaded off the GUI thread.
 struct LoadedDataset {
@@ -56,6 +61,12 @@ class MainWindow : public QMainWindow {
   SpectrogramView* spectrogramView() const { return spectrogram_; }
   FeatureTableView* featureTableView() const { return table_view_; }
   QTabWidget* tabs() const { return tabs_; }
+  KdeView* kdeView() const { return kde_; }
+  CorrelationView* correlationView() const { return correlation_; }
+  PcaView* pcaView() const { return pca_; }
+  SimilarityView* similarityView() const { return similarity_; }
+  /// Extracts the 30-s feature table from the dataset's audio (background job, progress, cancel).
+  void extractFeatures();
   /// True while a background job runs.
   bool busy() const;
 
@@ -64,6 +75,8 @@ class MainWindow : public QMainWindow {
   void datasetOpened();
   /// Emitted when opening failed, with the message shown to the user.
   void datasetFailed(const QString& message);
+  /// Emitted when the EDA views have new data.
+  void analysisReady();
 
  protected:
   void dragEnterEvent(QDragEnterEvent* event) override;
@@ -76,6 +89,8 @@ class MainWindow : public QMainWindow {
   void showDataset(LoadedDataset data);
   void showTable(int which);
   void showError(const QString& message);
+  void computeEda(int subset);
+  void setTable30(std::shared_ptr<const dataset::FeatureTable> table, const QString& name);
   void rememberRecent(const QString& folder);
   void refreshRecentMenu();
 
@@ -87,6 +102,13 @@ class MainWindow : public QMainWindow {
   PlayerBar* player_ = nullptr;
   FeatureTableView* table_view_ = nullptr;
   QComboBox* table_choice_ = nullptr;
+  KdeView* kde_ = nullptr;
+  CorrelationView* correlation_ = nullptr;
+  PcaView* pca_ = nullptr;
+  SimilarityView* similarity_ = nullptr;
+  QPointer<Job> eda_job_;
+  QString table_name_;
+  std::shared_ptr<const EdaData> eda_;
   QPointer<Job> job_;
   QTreeWidget* tree_ = nullptr;
   QTextBrowser* overview_ = nullptr;

@@ -15,6 +15,8 @@ namespace {
 // the neglected tail of one kernel is below ~1e-17 of its peak (the ratios shrink geometrically).
 constexpr double kTail = 1e-18;
 constexpr std::size_t kMaxGridPoints = 100000;
+// Steps between exact recomputations of the walked kernel value (rounding grows ~3 eps per step).
+constexpr long kReanchor = 32;
 
 struct MeanStd {
   double mean = 0.0;
@@ -116,7 +118,8 @@ void GaussianKde::evaluate_grid(double first, double last, std::span<double> out
   const double inv2h2 = 1.0 / (2.0 * h * h);
   // Kernel value k(d) = exp(-d^2 / 2h^2) at d = x_j - s. Between neighbours the ratio
   // k(d + step) / k(d) = exp(-(2 d step + step^2) / 2h^2), and that ratio itself changes by the
-  // constant factor q = exp(-step^2 / h^2) per step; the same holds walking left.
+  // constant factor q = exp(-step^2 / h^2) per step; the same holds walking left with -step.
+  // Every kReanchor steps both are recomputed exactly, so rounding cannot build up over long walks.
   const double q = std::exp(-2.0 * step * step * inv2h2);
   const auto last_index = static_cast<long>(g - 1);
   for (const double s : samples_) {
@@ -125,21 +128,24 @@ void GaussianKde::evaluate_grid(double first, double last, std::span<double> out
     const double v0 = std::exp(-d0 * d0 * inv2h2);
     out[static_cast<std::size_t>(j0)] += v0;
     // |d0| <= step / 2 inside the grid, so both ratios start at <= 1 and the walks only decrease.
-    double ratio = std::exp(-(2.0 * d0 * step + step * step) * inv2h2);
-    double v = v0;
-    for (long j = j0 + 1; j <= last_index; ++j) {
-      v *= ratio;
-      if (v < kTail) break;
-      out[static_cast<std::size_t>(j)] += v;
-      ratio *= q;
-    }
-    ratio = std::exp(-(-2.0 * d0 * step + step * step) * inv2h2);
-    v = v0;
-    for (long j = j0 - 1; j >= 0; --j) {
-      v *= ratio;
-      if (v < kTail) break;
-      out[static_cast<std::size_t>(j)] += v;
-      ratio *= q;
+    for (const long dir : {1L, -1L}) {
+      const double signed_step = static_cast<double>(dir) * step;
+      double ratio = std::exp(-(2.0 * d0 * signed_step + step * step) * inv2h2);
+      double v = v0;
+      long since_anchor = 0;
+      for (long j = j0 + dir; j >= 0 && j <= last_index; j += dir) {
+        if (++since_anchor == kReanchor) {
+          since_anchor = 0;
+          const double d = (static_cast<double>(j) * step + first) - s;
+          v = std::exp(-d * d * inv2h2);
+          ratio = std::exp(-(2.0 * d * signed_step + step * step) * inv2h2);
+        } else {
+          v *= ratio;
+          ratio *= q;
+        }
+        if (v < kTail) break;
+        out[static_cast<std::size_t>(j)] += v;
+      }
     }
   }
   const double norm = 1.0 / (static_cast<double>(samples_.size()) * h * std::sqrt(2.0 * std::numbers::pi));

@@ -25,9 +25,9 @@ struct FeatureTable;
 namespace genrelab::stats {
 
 struct AnalysisOptions {
-  RedundancyOptions filter;                     ///< threshold 0.8 over the non-MFCC columns (the study)
+  RedundancyOptions filter{};                   ///< threshold 0.8 over the non-MFCC columns (the study)
   FeatureSubset features = FeatureSubset::all;  ///< columns used for PCA and similarity
-  KdeOptions kde;                               ///< Scott, 200 points, cut 3, union grid
+  KdeOptions kde{};                             ///< Scott, 200 points, cut 3, union grid
   bool compute_kde = true;                      ///< false leaves TableAnalysis::kde empty
   std::size_t pca_components = 0;               ///< 0 = min(rows, subset columns)
 };

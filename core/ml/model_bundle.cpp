@@ -1,0 +1,201 @@
+#include "ml/model_bundle.h"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <set>
+#include <stdexcept>
+
+#include "util/atomic_file.h"
+#include "util/error.h"
+
+namespace genrelab::ml {
+namespace {
+
+using nlohmann::json;
+
+constexpr char kMagic[8] = {'G', 'L', 'M', 'O', 'D', 'E', 'L', '\0'};
+constexpr std::size_t kHeaderBytes = 8 + 4 + 4 + 8;
+
+std::uint64_t fnv1a(const unsigned char* data, std::size_t n) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  for (std::size_t i = 0; i < n; ++i) {
+    h ^= data[i];
+    h *= 0x100000001b3ULL;
+  }
+  return h;
+}
+
+void put_u32(std::string& out, std::uint32_t v) {
+  for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xffU));
+}
+void put_u64(std::string& out, std::uint64_t v) {
+  for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xffU));
+}
+std::uint64_t get_le(const unsigned char* p, int bytes) {
+  std::uint64_t v = 0;
+  for (int i = 0; i < bytes; ++i) v |= static_cast<std::uint64_t>(p[i]) << (8 * i);
+  return v;
+}
+
+void require(bool ok, const std::string& reason) {
+  if (!ok) throw std::invalid_argument(reason);
+}
+
+void require_unique(const std::vector<std::string>& names, const char* what) {
+  std::set<std::string> seen;
+  for (const auto& n : names) {
+    require(!n.empty(), std::string(what) + " holds an empty name");
+    require(seen.insert(n).second, std::string(what) + " names '" + n + "' twice");
+  }
+}
+
+template <typename T>
+T get_field(const json& j, const char* name) {
+  const auto it = j.find(name);
+  if (it == j.end()) throw std::invalid_argument(std::string("missing field '") + name + "'");
+  try {
+    return it->get<T>();
+  } catch (const json::exception&) {
+    throw std::invalid_argument(std::string("field '") + name + "' has the wrong type");
+  }
+}
+
+}  // namespace
+
+void ModelBundle::validate() const {
+  model.validate();
+  training.validate();
+  require(feature_set == "all" || feature_set == "filtered" || feature_set == "mfcc",
+          "unknown feature set '" + feature_set + "'");
+  require(!input_features.empty(), "the model has no input features");
+  require_unique(input_features, "input_features");
+  require_unique(dropped_features, "dropped_features");
+  for (const auto& d : dropped_features)
+    require(std::find(input_features.begin(), input_features.end(), d) == input_features.end(),
+            "feature '" + d + "' is both an input and dropped");
+  require(scaler_mean.size() == input_features.size() && scaler_scale.size() == input_features.size(),
+          "scaler statistics for " + std::to_string(scaler_mean.size()) + "/" + std::to_string(scaler_scale.size()) +
+              " features, but " + std::to_string(input_features.size()) + " input features");
+  for (std::size_t i = 0; i < scaler_mean.size(); ++i) {
+    require(std::isfinite(scaler_mean[i]), "scaler mean of '" + input_features[i] + "' is not finite");
+    require(std::isfinite(scaler_scale[i]) && scaler_scale[i] > 0,
+            "scaler scale of '" + input_features[i] + "' is not a finite positive number");
+  }
+  require(label_names.size() >= 2, "the model needs at least 2 labels (has " + std::to_string(label_names.size()) + ")");
+  require_unique(label_names, "label_names");
+  model.validate_inputs(input_features.size(), label_names.size());
+  require(!weights.empty(), "the bundle holds no weights");
+  for (const auto& w : weights) {
+    std::size_t count = 1;
+    for (auto d : w.shape) {
+      require(d > 0, "weight '" + w.name + "' has a non-positive dimension");
+      count *= static_cast<std::size_t>(d);
+    }
+    require(count == w.values.size(), "weight '" + w.name + "' has " + std::to_string(w.values.size()) +
+                                          " values for its shape");
+  }
+}
+
+void save_bundle(const std::filesystem::path& path, const ModelBundle& bundle) {
+  bundle.validate();
+  json weights = json::array();
+  std::uint64_t offset = 0;
+  for (const auto& w : bundle.weights) {
+    weights.push_back({{"name", w.name}, {"shape", w.shape}, {"offset", offset}, {"count", w.values.size()}});
+    offset += w.values.size();
+  }
+  const json meta{{"format_version", kBundleFormatVersion},
+                  {"genrelab_version", GENRELAB_VERSION},
+                  {"model", bundle.model},
+                  {"training", bundle.training},
+                  {"feature_set", bundle.feature_set},
+                  {"filter", bundle.filter},
+                  {"input_features", bundle.input_features},
+                  {"dropped_features", bundle.dropped_features},
+                  {"scaler", {{"mean", bundle.scaler_mean}, {"scale", bundle.scaler_scale}}},
+                  {"label_names", bundle.label_names},
+                  {"report", bundle.report},
+                  {"weights", weights}};
+  const std::string text = meta.dump();
+  std::string bytes(kMagic, sizeof kMagic);
+  put_u32(bytes, kBundleFormatVersion);
+  put_u32(bytes, 0);
+  put_u64(bytes, text.size());
+  bytes += text;
+  put_u64(bytes, offset * 4);
+  bytes.reserve(bytes.size() + offset * 4 + 8);
+  for (const auto& w : bundle.weights)
+    for (float v : w.values) put_u32(bytes, std::bit_cast<std::uint32_t>(v));
+  put_u64(bytes, fnv1a(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size()));
+  write_text_atomically(path, bytes);
+}
+
+ModelBundle load_bundle(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw FileError(path, std::filesystem::exists(path) ? "cannot read the file" : "file does not exist");
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
+  const std::size_t size = bytes.size();
+  if (size < sizeof kMagic || std::memcmp(p, kMagic, sizeof kMagic) != 0)
+    throw FileError(path, "not a GenreLab model bundle (no GLMODEL signature)");
+  if (size < kHeaderBytes) throw FileError(path, "damaged model bundle: truncated header");
+  const auto version = static_cast<std::uint32_t>(get_le(p + 8, 4));
+  if (version != kBundleFormatVersion)
+    throw FileError(path, "model bundle format version " + std::to_string(version) + " is not supported (this GenreLab reads version " +
+                              std::to_string(kBundleFormatVersion) + ")");
+  const std::uint64_t meta_len = get_le(p + 16, 8);
+  if (meta_len > size - kHeaderBytes || size - kHeaderBytes - meta_len < 16)
+    throw FileError(path, "damaged model bundle: truncated (metadata length exceeds the file)");
+  const std::size_t weights_at = kHeaderBytes + static_cast<std::size_t>(meta_len);
+  const std::uint64_t weight_bytes = get_le(p + weights_at, 8);
+  if (weight_bytes % 4 != 0 || weight_bytes != size - weights_at - 16)
+    throw FileError(path, "damaged model bundle: truncated or extended (weight length does not match the file size)");
+  const std::size_t checksum_at = size - 8;
+  if (fnv1a(p, checksum_at) != get_le(p + checksum_at, 8))
+    throw FileError(path, "damaged model bundle: checksum mismatch (the file was changed or corrupted)");
+
+  ModelBundle b;
+  try {
+    const json meta = json::parse(bytes.begin() + kHeaderBytes, bytes.begin() + static_cast<std::ptrdiff_t>(weights_at));
+    require(meta.is_object(), "metadata is not a JSON object");
+    require(get_field<std::uint32_t>(meta, "format_version") == version, "metadata format version differs from the header");
+    b.model = get_field<ModelParams>(meta, "model");
+    b.training = get_field<TrainParams>(meta, "training");
+    b.feature_set = get_field<std::string>(meta, "feature_set");
+    b.filter = meta.value("filter", json::object());
+    b.input_features = get_field<std::vector<std::string>>(meta, "input_features");
+    b.dropped_features = get_field<std::vector<std::string>>(meta, "dropped_features");
+    const auto scaler = get_field<json>(meta, "scaler");
+    require(scaler.is_object(), "field 'scaler' is not an object");
+    b.scaler_mean = get_field<std::vector<double>>(scaler, "mean");
+    b.scaler_scale = get_field<std::vector<double>>(scaler, "scale");
+    b.label_names = get_field<std::vector<std::string>>(meta, "label_names");
+    b.report = meta.value("report", json::object());
+    const std::uint64_t n_floats = weight_bytes / 4;
+    const unsigned char* blob = p + weights_at + 8;
+    for (const auto& w : get_field<json>(meta, "weights")) {
+      NamedTensor t;
+      t.name = get_field<std::string>(w, "name");
+      t.shape = get_field<std::vector<std::int64_t>>(w, "shape");
+      const auto offset = get_field<std::uint64_t>(w, "offset");
+      const auto count = get_field<std::uint64_t>(w, "count");
+      require(offset <= n_floats && count <= n_floats - offset, "weight '" + t.name + "' lies outside the weight data");
+      t.values.resize(static_cast<std::size_t>(count));
+      for (std::size_t i = 0; i < t.values.size(); ++i)
+        t.values[i] = std::bit_cast<float>(static_cast<std::uint32_t>(get_le(blob + 4 * (offset + i), 4)));
+      b.weights.push_back(std::move(t));
+    }
+    b.validate();
+  } catch (const json::exception& e) {
+    throw FileError(path, std::string("damaged model bundle metadata: ") + e.what());
+  } catch (const std::invalid_argument& e) {
+    throw FileError(path, std::string("model bundle does not fit: ") + e.what());
+  }
+  return b;
+}
+
+}  // namespace genrelab::ml

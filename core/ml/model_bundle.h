@@ -1,0 +1,60 @@
+// A trained model in one file: everything needed to use it again on a feature table. Torch-free
+// (the weights are plain float32 tensors), so the format can be read without libtorch.
+//
+// File layout (all integers little-endian):
+//   8 bytes   magic "GLMODEL\0"
+//   u32       format version (kBundleFormatVersion)
+//   u32       0 (reserved)
+//   u64       metadata length M, then M bytes of UTF-8 JSON: format_version, genrelab_version,
+//             model (ModelParams), training (TrainParams), feature_set, filter, input_features
+//             (ordered as the network sees them), dropped_features, scaler {mean, scale},
+//             label_names, report (the training report), weights [{name, shape, offset, count}]
+//   u64       weight byte length W, then W bytes of float32 values (offsets/counts in floats)
+//   u64       FNV-1a 64 checksum of every byte before it
+// Written atomically (temporary file + rename). The usual file extension is ".glmodel".
+// Thread-safety: plain data; the functions are thread-safe for distinct files.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "ml/model_spec.h"
+#include "ml/network.h"
+
+namespace genrelab::ml {
+
+inline constexpr std::uint32_t kBundleFormatVersion = 1;
+inline constexpr const char* kBundleExtension = ".glmodel";
+
+struct ModelBundle {
+  ModelParams model;
+  TrainParams training;
+  std::string feature_set = "all";              ///< "all", "filtered" or "mfcc" (see trainer.h)
+  nlohmann::json filter = nlohmann::json::object();  ///< redundancy filter options used for "filtered"
+  std::vector<std::string> input_features;      ///< table columns, in the order the network sees them
+  std::vector<std::string> dropped_features;    ///< table columns the model does not use
+  std::vector<double> scaler_mean;              ///< per input feature, table units
+  std::vector<double> scaler_scale;             ///< per input feature, table units, > 0
+  std::vector<std::string> label_names;         ///< class code -> genre
+  nlohmann::json report = nlohmann::json::object();  ///< the training report (trainer.h)
+  std::vector<NamedTensor> weights;
+
+  /// Consistency of the fields among themselves (sizes, finite statistics, unique names, labels,
+  /// parameter ranges); does not build the network. Throws std::invalid_argument with the reason.
+  void validate() const;
+};
+
+/// Writes the bundle atomically. Throws std::invalid_argument for an inconsistent bundle and
+/// FileError when the file cannot be written.
+void save_bundle(const std::filesystem::path& path, const ModelBundle& bundle);
+
+/// Reads and checks a bundle: magic, format version, sizes, checksum, metadata fields and their
+/// consistency, weight table. Throws FileError("<path>: <reason>") when anything does not fit.
+/// (Whether the weights fit the architecture is checked when a Classifier is built from it.)
+ModelBundle load_bundle(const std::filesystem::path& path);
+
+}  // namespace genrelab::ml

@@ -1,0 +1,378 @@
+#include "ml/trainer.h"
+
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <numeric>
+#include <stdexcept>
+
+#include <Eigen/Core>
+
+#include "dataset/feature_table.h"
+#include "ml/folds.h"
+#include "stats/correlation.h"
+#include "stats/feature_matrix.h"
+#include "stats/scores.h"
+#include "stats/standard_scaler.h"
+#include "util/progress.h"
+
+namespace genrelab::ml {
+namespace {
+
+using nlohmann::json;
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+/// Feature selection and standardisation fitted on some rows.
+struct Preprocessing {
+  std::vector<std::size_t> columns;  ///< table columns fed to the network, in order
+  std::vector<std::string> names;
+  std::vector<std::string> dropped;
+  std::optional<stats::StandardScaler> scaler;  ///< of `columns`
+};
+
+Eigen::MatrixXd take_rows(const Eigen::MatrixXd& x, const std::vector<std::size_t>& rows) {
+  Eigen::MatrixXd out(static_cast<Eigen::Index>(rows.size()), x.cols());
+  for (std::size_t i = 0; i < rows.size(); ++i) out.row(static_cast<Eigen::Index>(i)) = x.row(static_cast<Eigen::Index>(rows[i]));
+  return out;
+}
+
+Preprocessing fit_preprocessing(const stats::LabeledMatrix& data, const std::vector<std::size_t>& rows,
+                                const TrainerOptions& options) {
+  Preprocessing p;
+  const auto& names = data.feature_names;
+  const Eigen::MatrixXd x = take_rows(data.values, rows);
+  switch (options.features) {
+    case FeatureSet::all:
+      p.columns.resize(names.size());
+      std::iota(p.columns.begin(), p.columns.end(), std::size_t{0});
+      break;
+    case FeatureSet::mfcc:
+      p.columns = stats::subset_columns(names, stats::FeatureSubset::mfcc);
+      if (p.columns.empty()) throw std::invalid_argument("the table has no MFCC columns (names starting with 'mfcc')");
+      break;
+    case FeatureSet::filtered: {
+      const stats::RedundancyFilter filter(options.filter);
+      p.columns = filter.apply(stats::pearson_correlation(x), names).kept;
+      break;
+    }
+  }
+  std::vector<bool> used(names.size(), false);
+  for (auto c : p.columns) {
+    used[c] = true;
+    p.names.push_back(names[c]);
+  }
+  for (std::size_t c = 0; c < names.size(); ++c)
+    if (!used[c]) p.dropped.push_back(names[c]);
+  p.scaler = stats::StandardScaler::fit(stats::select_columns(x, p.columns));
+  return p;
+}
+
+Samples make_samples(const stats::LabeledMatrix& data, const std::vector<std::size_t>& rows, const Preprocessing& p) {
+  Samples s;
+  s.rows = rows.size();
+  s.cols = p.columns.size();
+  s.x.resize(s.rows * s.cols);
+  s.y.resize(s.rows);
+  if (rows.empty()) return s;
+  const Eigen::MatrixXd z = p.scaler->transform(stats::select_columns(take_rows(data.values, rows), p.columns));
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    for (std::size_t j = 0; j < s.cols; ++j)
+      s.x[i * s.cols + j] = static_cast<float>(z(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)));
+    s.y[i] = data.labels[rows[i]];
+  }
+  return s;
+}
+
+/// Forwards the network's reports with the fold attached, and drives the progress sink.
+class StageObserver final : public FitObserver {
+ public:
+  StageObserver(int fold, int stage, int stages, int folds, ProgressSink* progress, TrainingObserver* observer)
+      : fold_(fold), stage_(stage), stages_(stages), folds_(folds), progress_(progress), observer_(observer) {}
+  void on_epoch(const EpochStats& s) override {
+    if (observer_) observer_->on_epoch(fold_, s);
+    if (progress_) {
+      char msg[160];
+      const double shown_acc = std::isnan(s.validation_accuracy) ? s.test_accuracy : s.validation_accuracy;
+      std::snprintf(msg, sizeof msg, "%s epoch %d/%d: loss %.4f, %s acc %.3f", stage_name().c_str(), s.epoch, s.epochs,
+                    s.train_loss, std::isnan(s.validation_accuracy) ? "test" : "val", shown_acc);
+      progress_->report(fraction(s.epoch, s.epochs, 0, 1), msg);
+    }
+  }
+  void on_batch(const BatchStats& b) override {
+    if (observer_) observer_->on_batch(fold_, b);
+    if (progress_) {
+      char msg[160];
+      std::snprintf(msg, sizeof msg, "%s epoch %d/%d: batch %d/%d, loss %.4f", stage_name().c_str(), b.epoch, b.epochs,
+                    b.batch, b.batches, b.loss);
+      progress_->report(fraction(b.epoch - 1, b.epochs, b.batch, b.batches), msg);
+    }
+  }
+
+ private:
+  std::string stage_name() const {
+    return fold_ == kFinalFold ? std::string("final model") : "fold " + std::to_string(fold_ + 1) + "/" + std::to_string(folds_);
+  }
+  double fraction(int epochs_done, int epochs, int batch, int batches) const {
+    const double in_stage = (epochs_done + static_cast<double>(batch) / batches) / epochs;
+    return (stage_ + std::min(in_stage, 1.0)) / stages_;
+  }
+  int fold_, stage_, stages_, folds_;
+  ProgressSink* progress_;
+  TrainingObserver* observer_;
+};
+
+/// Trains one network on `train_rows` (with an optional grouped validation split) and evaluates
+/// it on `test_rows`.
+struct StageResult {
+  FoldReport report;
+  Preprocessing prep;
+  std::optional<Network> network;
+  std::vector<int> predicted;
+};
+
+StageResult run_stage(const stats::LabeledMatrix& data, const std::vector<int>& groups,
+                      const std::vector<std::size_t>& train_rows, const std::vector<std::size_t>& test_rows, int fold,
+                      int stage, int stages, const TrainerOptions& options, ProgressSink* progress,
+                      TrainingObserver* observer, const CancelToken* cancel) {
+  const auto stage_seed = mix_seed(options.training.seed, static_cast<std::uint64_t>(fold + 2));
+  std::vector<std::size_t> fit_rows = train_rows, validation_rows;
+  if (options.training.validation_fraction > 0) {
+    auto split = grouped_holdout(train_rows, data.labels, groups, options.training.validation_fraction, stage_seed);
+    fit_rows = std::move(split.kept);
+    validation_rows = std::move(split.held_out);
+  }
+  StageResult r;
+  r.prep = fit_preprocessing(data, fit_rows, options);
+  const auto train = make_samples(data, fit_rows, r.prep);
+  const auto validation = make_samples(data, validation_rows, r.prep);
+  const auto test = make_samples(data, test_rows, r.prep);
+  r.network.emplace(Network::create(options.model, r.prep.columns.size(), data.label_names.size(), stage_seed));
+  StageObserver stage_observer(fold, stage, stages, options.folds, progress, observer);
+  const auto fit = r.network->fit(train, validation_rows.empty() ? nullptr : &validation, test_rows.empty() ? nullptr : &test,
+                                  options.training, &stage_observer, cancel, options.batch_interval);
+  auto& rep = r.report;
+  rep.fold = fold;
+  rep.train_rows = fit_rows.size();
+  rep.validation_rows = validation_rows.size();
+  rep.test_rows = test_rows.size();
+  rep.best_epoch = fit.best_epoch;
+  rep.epochs_run = fit.epochs_run;
+  rep.stopped_early = fit.stopped_early;
+  rep.seconds = fit.seconds;
+  rep.input_features = r.prep.names;
+  rep.dropped_features = r.prep.dropped;
+  rep.history = fit.history;
+  rep.accuracy = rep.loss = kNaN;
+  if (!test_rows.empty()) {
+    const auto e = r.network->evaluate(test);
+    rep.accuracy = e.accuracy;
+    rep.loss = e.loss;
+    r.predicted = e.predicted;
+  }
+  if (observer) observer->on_fold(rep);
+  return r;
+}
+
+/// Restores the calling thread's torch thread count on scope exit.
+class ThreadScope {
+ public:
+  explicit ThreadScope(int threads) : previous_(set_compute_threads(threads)) {}
+  ~ThreadScope() { set_compute_threads(previous_); }
+  ThreadScope(const ThreadScope&) = delete;
+  ThreadScope& operator=(const ThreadScope&) = delete;
+
+ private:
+  int previous_;
+};
+
+json history_json(const std::vector<EpochStats>& h) {
+  json j{{"epoch", json::array()}, {"train_loss", json::array()}, {"train_accuracy", json::array()},
+         {"validation_loss", json::array()}, {"validation_accuracy", json::array()}, {"test_loss", json::array()},
+         {"test_accuracy", json::array()}, {"learning_rate", json::array()}, {"elapsed_s", json::array()}};
+  const auto num = [](double v) { return std::isnan(v) ? json(nullptr) : json(v); };
+  for (const auto& s : h) {
+    j["epoch"].push_back(s.epoch);
+    j["train_loss"].push_back(num(s.train_loss));
+    j["train_accuracy"].push_back(num(s.train_accuracy));
+    j["validation_loss"].push_back(num(s.validation_loss));
+    j["validation_accuracy"].push_back(num(s.validation_accuracy));
+    j["test_loss"].push_back(num(s.test_loss));
+    j["test_accuracy"].push_back(num(s.test_accuracy));
+    j["learning_rate"].push_back(s.learning_rate);
+    j["elapsed_s"].push_back(s.elapsed_s);
+  }
+  return j;
+}
+
+json fold_json(const FoldReport& f) {
+  const auto num = [](double v) { return std::isnan(v) ? json(nullptr) : json(v); };
+  return json{{"fold", f.fold == kFinalFold ? json("final") : json(f.fold)},
+              {"accuracy", num(f.accuracy)},
+              {"loss", num(f.loss)},
+              {"train_rows", f.train_rows},
+              {"validation_rows", f.validation_rows},
+              {"test_rows", f.test_rows},
+              {"best_epoch", f.best_epoch},
+              {"epochs_run", f.epochs_run},
+              {"stopped_early", f.stopped_early},
+              {"seconds", f.seconds},
+              {"input_features", f.input_features.size()},
+              {"dropped_features", f.dropped_features},
+              {"history", history_json(f.history)}};
+}
+
+}  // namespace
+
+std::string_view to_string(FeatureSet set) noexcept {
+  switch (set) {
+    case FeatureSet::all: return "all";
+    case FeatureSet::filtered: return "filtered";
+    case FeatureSet::mfcc: return "mfcc";
+  }
+  return "?";
+}
+
+std::optional<FeatureSet> parse_feature_set(std::string_view text) noexcept {
+  for (auto s : {FeatureSet::all, FeatureSet::filtered, FeatureSet::mfcc})
+    if (text == to_string(s)) return s;
+  return std::nullopt;
+}
+
+void TrainerOptions::validate() const {
+  model.validate();
+  training.validate();
+  if (folds < 2 || folds > 100) throw std::invalid_argument("folds must be in 2..100 (got " + std::to_string(folds) + ")");
+  const stats::RedundancyFilter check(filter);  // throws for a bad threshold
+  if (batch_interval.count() < 0) throw std::invalid_argument("batch_interval must not be negative");
+}
+
+std::vector<int> make_folds(const dataset::FeatureTable& table, const TrainerOptions& options) {
+  options.validate();
+  const auto groups = row_groups(table, options.group_duplicates);
+  const auto data_labels = stats::to_labeled_matrix(table).labels;
+  return stratified_group_folds(data_labels, groups, options.folds, options.training.seed);
+}
+
+TrainingResult train_and_evaluate(const dataset::FeatureTable& table, const TrainerOptions& options,
+                                  ProgressSink* progress, TrainingObserver* observer, const CancelToken* cancel) {
+  options.validate();
+  const auto start = std::chrono::steady_clock::now();
+  const ThreadScope threads(options.training.threads);
+  const auto data = stats::to_labeled_matrix(table);
+  if (data.label_names.size() < 2) throw std::invalid_argument("the table has only one genre: nothing to classify");
+  const auto groups = row_groups(table, options.group_duplicates);
+
+  TrainingResult result;
+  auto& rep = result.report;
+  rep.options = options;
+  rep.label_names = data.label_names;
+  rep.rows = data.rows();
+  rep.groups = group_count(groups);
+  rep.fold_of_row = stratified_group_folds(data.labels, groups, options.folds, options.training.seed);
+  rep.threads = compute_threads();
+  rep.blas = blas_library();
+
+  const std::size_t n_classes = data.label_names.size();
+  std::vector<std::int64_t> confusion(n_classes * n_classes, 0);
+  const int stages = options.folds + (options.final_model ? 1 : 0);
+  for (int f = 0; f < options.folds; ++f) {
+    std::vector<std::size_t> train_rows, test_rows;
+    for (std::size_t r = 0; r < data.rows(); ++r) (rep.fold_of_row[r] == f ? test_rows : train_rows).push_back(r);
+    auto stage = run_stage(data, groups, train_rows, test_rows, f, f, stages, options, progress, observer, cancel);
+    for (std::size_t i = 0; i < test_rows.size(); ++i)
+      ++confusion[static_cast<std::size_t>(data.labels[test_rows[i]]) * n_classes + static_cast<std::size_t>(stage.predicted[i])];
+    rep.folds.push_back(std::move(stage.report));
+  }
+  double sum = 0.0;
+  for (const auto& f : rep.folds) sum += f.accuracy;
+  rep.mean_accuracy = sum / static_cast<double>(rep.folds.size());
+  double sq = 0.0;
+  for (const auto& f : rep.folds) sq += (f.accuracy - rep.mean_accuracy) * (f.accuracy - rep.mean_accuracy);
+  rep.std_accuracy = std::sqrt(sq / static_cast<double>(rep.folds.size()));
+  const auto cm = stats::ConfusionMatrix::from_counts(confusion, n_classes);
+  const auto scores = stats::compute_scores(cm);
+  rep.confusion = cm.counts();
+  for (const auto& c : scores.per_class) {
+    rep.precision.push_back(c.precision);
+    rep.recall.push_back(c.recall);
+    rep.f1.push_back(c.f1);
+    rep.support.push_back(c.support);
+  }
+  rep.macro_f1 = scores.macro_f1;
+
+  if (options.final_model) {
+    std::vector<std::size_t> all_rows(data.rows());
+    std::iota(all_rows.begin(), all_rows.end(), std::size_t{0});
+    auto stage = run_stage(data, groups, all_rows, {}, kFinalFold, options.folds, stages, options, progress, observer, cancel);
+    const auto& prep = stage.prep;
+    const auto& mean = prep.scaler->mean();
+    const auto& scale = prep.scaler->scale();
+    result.model.emplace(std::move(*stage.network), prep.names, std::vector<double>(mean.begin(), mean.end()),
+                         std::vector<double>(scale.begin(), scale.end()), data.label_names);
+    rep.final_model = std::move(stage.report);
+  }
+  rep.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (progress) progress->report(1.0, "done");
+  return result;
+}
+
+json to_json(const TrainingReport& r) {
+  json folds = json::array();
+  for (const auto& f : r.folds) folds.push_back(fold_json(f));
+  json per_genre = json::array();
+  for (std::size_t g = 0; g < r.label_names.size() && g < r.precision.size(); ++g)
+    per_genre.push_back({{"genre", r.label_names[g]},
+                         {"precision", r.precision[g]},
+                         {"recall", r.recall[g]},
+                         {"f1", r.f1[g]},
+                         {"support", r.support[g]}});
+  json confusion = json::array();
+  const std::size_t n = r.label_names.size();
+  for (std::size_t t = 0; t < n && !r.confusion.empty(); ++t)
+    confusion.push_back(std::vector<std::int64_t>(r.confusion.begin() + static_cast<std::ptrdiff_t>(t * n),
+                                                  r.confusion.begin() + static_cast<std::ptrdiff_t>((t + 1) * n)));
+  const auto& o = r.options;
+  return json{{"model", o.model},
+              {"training", o.training},
+              {"cross_validation",
+               {{"folds", o.folds},
+                {"features", to_string(o.features)},
+                {"filter", {{"threshold", o.filter.threshold}, {"scope", stats::to_string(o.filter.scope)}}},
+                {"group_duplicates", o.group_duplicates},
+                {"stratified", true},
+                {"preprocessing_fitted_on", "training rows of each fold"}}},
+              {"rows", r.rows},
+              {"groups", r.groups},
+              {"labels", r.label_names},
+              {"folds", folds},
+              {"mean_accuracy", r.mean_accuracy},
+              {"std_accuracy", r.std_accuracy},
+              {"std_accuracy_ddof", 0},
+              {"confusion", confusion},
+              {"per_genre", per_genre},
+              {"macro_f1", r.macro_f1},
+              {"final_model", r.final_model ? fold_json(*r.final_model) : json(nullptr)},
+              {"seconds", r.seconds},
+              {"threads", r.threads},
+              {"blas", r.blas}};
+}
+
+ModelBundle TrainingResult::bundle() {
+  if (!model) throw std::logic_error("no final model was trained");
+  ModelBundle b;
+  const auto& o = report.options;
+  b.model = o.model;
+  b.training = o.training;
+  b.feature_set = std::string(to_string(o.features));
+  b.filter = {{"threshold", o.filter.threshold}, {"scope", stats::to_string(o.filter.scope)}};
+  b.input_features = model->input_features();
+  b.dropped_features = report.final_model ? report.final_model->dropped_features : std::vector<std::string>{};
+  b.scaler_mean = model->scaler_mean();
+  b.scaler_scale = model->scaler_scale();
+  b.label_names = model->label_names();
+  b.report = to_json(report);
+  b.weights = model->network().weights();
+  return b;
+}
+
+}  // namespace genrelab::ml

@@ -1,0 +1,134 @@
+// Honest cross-validation of a genre classifier on a feature table, then a final model on all
+// rows. Per fold: the feature subset, the study's redundancy filter and the standardisation are
+// fitted on the training rows only (never on the test fold, nor on a validation split); rows
+// that belong together (segments of one track, identical duplicate rows) stay in one fold.
+// Deterministic: the same table, options and seed give the same folds, weights and accuracies
+// on the same machine with the same thread count.
+// Thread-safety: train_and_evaluate() may run on any thread; runs on different threads are
+// independent (the torch thread count is set for the calling thread only).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "ml/classifier.h"
+#include "ml/model_bundle.h"
+#include "ml/model_spec.h"
+#include "ml/network.h"
+#include "stats/redundancy_filter.h"
+
+namespace genrelab {
+class CancelToken;
+class ProgressSink;
+}  // namespace genrelab
+namespace genrelab::dataset {
+struct FeatureTable;
+}
+
+namespace genrelab::ml {
+
+/// Which table columns feed the model.
+enum class FeatureSet {
+  all,       ///< every feature column
+  filtered,  ///< after the redundancy filter (the study: |r| >= 0.8 among the non-MFCC columns)
+  mfcc,      ///< the 40 MFCC mean/var columns only (the study's ablation)
+};
+std::string_view to_string(FeatureSet set) noexcept;
+/// "all", "filtered", "mfcc"; nullopt otherwise.
+std::optional<FeatureSet> parse_feature_set(std::string_view text) noexcept;
+
+struct TrainerOptions {
+  ModelParams model;
+  TrainParams training;
+  int folds = 5;  ///< 2..100
+  FeatureSet features = FeatureSet::all;
+  stats::RedundancyOptions filter;  ///< for FeatureSet::filtered (default: the study's 0.8, non-MFCC scope)
+  /// Keep rows with identical feature values in one fold (GTZAN's repeated clips).
+  bool group_duplicates = true;
+  /// After the folds, train the model to keep on all rows.
+  bool final_model = true;
+  /// Minimum time between per-batch reports.
+  std::chrono::milliseconds batch_interval{200};
+
+  /// Throws std::invalid_argument naming the first bad option.
+  void validate() const;
+};
+
+/// The fold index reported while the final model trains on all rows.
+inline constexpr int kFinalFold = -1;
+
+/// Results of one fold (or of the final model, fold == kFinalFold, no test rows).
+struct FoldReport {
+  int fold = 0;
+  std::size_t train_rows = 0, validation_rows = 0, test_rows = 0;
+  double accuracy = 0.0;  ///< on the test fold (NaN for the final model)
+  double loss = 0.0;      ///< mean cross-entropy on the test fold (NaN for the final model)
+  int best_epoch = 0;
+  int epochs_run = 0;
+  bool stopped_early = false;
+  double seconds = 0.0;
+  std::vector<std::string> input_features;    ///< columns fed to the network, in order
+  std::vector<std::string> dropped_features;  ///< columns left out (subset and filter)
+  std::vector<EpochStats> history;
+};
+
+/// Receives progress on the training thread.
+class TrainingObserver {
+ public:
+  virtual ~TrainingObserver() = default;
+  /// fold: 0-based, or kFinalFold.
+  virtual void on_epoch(int /*fold*/, const EpochStats&) {}
+  virtual void on_batch(int /*fold*/, const BatchStats&) {}
+  virtual void on_fold(const FoldReport&) {}
+};
+
+struct TrainingReport {
+  TrainerOptions options;
+  std::vector<std::string> label_names;  ///< class code -> genre (order of first appearance)
+  std::size_t rows = 0;
+  std::size_t groups = 0;          ///< groups of rows kept together
+  std::vector<int> fold_of_row;    ///< test fold of every table row
+  std::vector<FoldReport> folds;
+  double mean_accuracy = 0.0;
+  double std_accuracy = 0.0;       ///< population std over folds (ddof = 0, numpy's default)
+  std::vector<std::int64_t> confusion;  ///< summed over the folds' test rows; row-major, rows = true genre
+  std::vector<double> precision, recall, f1;  ///< per genre, from `confusion`
+  std::vector<std::int64_t> support;
+  double macro_f1 = 0.0;
+  std::optional<FoldReport> final_model;
+  double seconds = 0.0;  ///< wall time of the folds and the final model
+  int threads = 1;
+  std::string blas;
+};
+
+/// JSON with folds[].accuracy, mean_accuracy, std_accuracy, labels, confusion, per_genre[], seconds,
+/// the options, and per-epoch histories.
+nlohmann::json to_json(const TrainingReport& report);
+
+struct TrainingResult {
+  TrainingReport report;
+  std::optional<Classifier> model;  ///< the final model (when TrainerOptions::final_model)
+
+  /// The final model with its parameters, preprocessing and report. Throws std::logic_error
+  /// without a final model.
+  ModelBundle bundle();
+};
+
+/// The test fold of every row for these options (what train_and_evaluate() uses).
+std::vector<int> make_folds(const dataset::FeatureTable& table, const TrainerOptions& options);
+
+/// Cross-validates, then trains the final model. Progress: fraction over all epochs of all folds
+/// and the final model, with a message per epoch and (rate-limited) per batch. Throws Cancelled
+/// within one batch of `cancel` being set, std::invalid_argument for bad options or a table
+/// the options cannot use (too few rows or groups, no MFCC columns, input too short for the CNN).
+TrainingResult train_and_evaluate(const dataset::FeatureTable& table, const TrainerOptions& options,
+                                  ProgressSink* progress = nullptr, TrainingObserver* observer = nullptr,
+                                  const CancelToken* cancel = nullptr);
+
+}  // namespace genrelab::ml

@@ -1,0 +1,411 @@
+#include "ui/figures/eda_figures.h"
+
+#include <QFontMetricsF>
+#include <QPainterPath>
+#include <algorithm>
+#include <cmath>
+
+#include "ui/plot/axes.h"
+#include "ui/plot/colormap.h"
+
+namespace genrelab::ui {
+namespace {
+
+QString name_of(const EdaData& d, int column) { return QString::fromStdString(d.data.feature_names[static_cast<std::size_t>(column)]); }
+
+QVector<QString> genre_names(const EdaData& d) {
+  QVector<QString> names;
+  for (const auto& g : d.analysis.genres) names.push_back(QString::fromStdString(g));
+  return names;
+}
+
+QVector<QColor> genre_colors(const EdaData& d) {
+  QVector<QColor> colors;
+  for (std::size_t g = 0; g < d.analysis.genres.size(); ++g) colors.push_back(category_color(static_cast<int>(g)));
+  return colors;
+}
+
+/// Pads [lo, hi] by a fraction on both sides (a degenerate range gets +-1).
+std::pair<double, double> padded(double lo, double hi, double fraction = 0.04) {
+  if (!(hi > lo)) return {lo - 1, hi + 1};
+  const double pad = (hi - lo) * fraction;
+  return {lo - pad, hi + pad};
+}
+
+}  // namespace
+
+void EdaFigure::paintEmpty(QPainter& p, const QRectF& rect, const QString& why) const {
+  p.fillRect(rect, Qt::white);
+  p.setPen(Qt::gray);
+  p.setFont(figure_font(14));
+  p.drawText(rect, Qt::AlignCenter, why);
+}
+
+QVector<QRectF> EdaFigure::paintLegend(QPainter& p, const QRectF& plot) const {
+  legend_ = draw_legend(p, plot, genre_names(*data_), genre_colors(*data_), hidden_);
+  return legend_;
+}
+
+// ---------------------------------------------------------------------------------------------- KDE
+
+QString KdeFigure::figureTitle() const {
+  if (!data_) return QStringLiteral("KDE");
+  if (grid) return QStringLiteral("Per-genre KDE of every feature — %1").arg(data_->source);
+  return QStringLiteral("KDE of %1 by genre — %2").arg(name_of(*data_, feature), data_->source);
+}
+
+void KdeFigure::paintPanel(QPainter& p, const QRectF& plot, int column, bool small) const {
+  const auto& kde = data_->analysis.kde[static_cast<std::size_t>(column)];
+  const auto& x = data_->data.values;
+  if (kde.grid.empty()) {
+    p.setPen(Qt::gray);
+    p.drawText(plot, Qt::AlignCenter, QStringLiteral("no variance"));
+    return;
+  }
+  // seaborn's default (common_norm): each genre's density times its share of the rows.
+  double ymax = 0;
+  for (std::size_t g = 0; g < kde.genres.size(); ++g) {
+    if (genreHidden(static_cast<int>(g))) continue;
+    for (const double v : kde.genres[g].density) ymax = std::max(ymax, v * kde.genres[g].weight);
+  }
+  // Histogram (density, same normalisation) over 30 bins of the grid range.
+  constexpr int kBins = 30;
+  const double lo = kde.grid.front(), hi = kde.grid.back(), bw = (hi - lo) / kBins;
+  std::vector<std::vector<double>> hist;
+  if (histogram) {
+    hist.assign(kde.genres.size(), std::vector<double>(kBins, 0.0));
+    const double n = static_cast<double>(x.rows());
+    for (Eigen::Index r = 0; r < x.rows(); ++r) {
+      const int b = std::clamp(static_cast<int>((x(r, column) - lo) / bw), 0, kBins - 1);
+      hist[static_cast<std::size_t>(data_->data.labels[static_cast<std::size_t>(r)])][static_cast<std::size_t>(b)] += 1.0 / (n * bw);
+    }
+    for (std::size_t g = 0; g < hist.size(); ++g)
+      if (!genreHidden(static_cast<int>(g)))
+        for (const double h : hist[g]) ymax = std::max(ymax, h);
+  }
+  if (ymax <= 0) ymax = 1;
+  const Scale xs{lo, hi, plot.left(), plot.right()};
+  const Scale ys{0, ymax * 1.08, plot.bottom(), plot.top()};
+  if (!small) {
+    draw_axes(p, plot, {xs, name_of(*data_, column), {}, {}}, {ys, QStringLiteral("density"), {}, {}});
+  } else {
+    p.setPen(QPen(QColor(120, 120, 120), 0.8));
+    p.drawRect(plot);
+    p.setFont(figure_font(10));
+    p.setPen(Qt::black);
+    p.drawText(QRectF(plot.left(), plot.top() - 15, plot.width(), 14), Qt::AlignCenter, name_of(*data_, column));
+  }
+  p.save();
+  p.setClipRect(plot.adjusted(-1, -1, 1, 1));
+  for (std::size_t g = 0; g < kde.genres.size(); ++g) {
+    if (genreHidden(static_cast<int>(g))) continue;
+    const QColor c = category_color(static_cast<int>(g));
+    if (histogram) {
+      QColor fill = c;
+      fill.setAlpha(45);
+      p.setPen(Qt::NoPen);
+      p.setBrush(fill);
+      for (int b = 0; b < kBins; ++b) {
+        const double h = hist[g][static_cast<std::size_t>(b)];
+        if (h <= 0) continue;
+        p.drawRect(QRectF(QPointF(xs.map(lo + b * bw), ys.map(h)), QPointF(xs.map(lo + (b + 1) * bw), ys.map(0))));
+      }
+    }
+    const auto& dens = kde.genres[g].density;
+    if (dens.empty()) continue;
+    QPainterPath path;
+    for (std::size_t i = 0; i < dens.size(); ++i) {
+      const QPointF pt(xs.map(kde.grid[i]), ys.map(dens[i] * kde.genres[g].weight));
+      if (i == 0) path.moveTo(pt);
+      else path.lineTo(pt);
+    }
+    p.setBrush(Qt::NoBrush);
+    p.setPen(QPen(c, small ? 1.0 : 2.0));
+    p.drawPath(path);
+  }
+  if (rug && !small) {
+    for (Eigen::Index r = 0; r < x.rows(); ++r) {
+      const int g = data_->data.labels[static_cast<std::size_t>(r)];
+      if (genreHidden(g)) continue;
+      QColor c = category_color(g);
+      c.setAlpha(150);
+      p.setPen(QPen(c, 1));
+      const double px = xs.map(x(r, column));
+      p.drawLine(QPointF(px, plot.bottom()), QPointF(px, plot.bottom() - 8));
+    }
+  }
+  p.restore();
+}
+
+void KdeFigure::paintFigure(QPainter& p, const QRectF& rect) const {
+  if (!data_ || data_->analysis.kde.empty()) return paintEmpty(p, rect, QStringLiteral("Open a dataset with a feature table"));
+  p.fillRect(rect, Qt::white);
+  const QRectF body = draw_title(p, rect, figureTitle());
+  if (!grid) {
+    const QRectF plot = body.adjusted(84, 10, -24, -50);
+    paintPanel(p, plot, feature, false);
+    paintLegend(p, plot);
+    return;
+  }
+  const int n = static_cast<int>(data_->analysis.kde.size());
+  const int cols = static_cast<int>(std::ceil(std::sqrt(n * 1.1)));
+  const int rows = (n + cols - 1) / cols;
+  const QRectF area = body.adjusted(10, 4, -150, -10);
+  const double cw = area.width() / cols, ch = area.height() / rows;
+  for (int i = 0; i < n; ++i) {
+    const QRectF cell(area.left() + (i % cols) * cw, area.top() + (i / cols) * ch, cw, ch);
+    paintPanel(p, cell.adjusted(6, 18, -6, -6), i, true);
+  }
+  paintLegend(p, QRectF(body.right() - 150, body.top(), 150, 200).adjusted(0, 0, 0, 0));
+}
+
+// --------------------------------------------------------------------------------- correlation
+
+QString CorrelationFigure::figureTitle() const {
+  return data_ ? QStringLiteral("Pearson correlation of the features — %1").arg(data_->source) : QStringLiteral("Correlation");
+}
+
+stats::RedundancyResult CorrelationFigure::redundancy() const {
+  return stats::RedundancyFilter(filter).apply(data_->analysis.correlation, data_->data.feature_names);
+}
+
+QRectF CorrelationFigure::heatmapRect(const QRectF& rect) const {
+  const QRectF body = rect.adjusted(170, 50, -110, -150);
+  const double side = std::min(body.width(), body.height());
+  return QRectF(body.left(), body.top(), side, side);
+}
+
+void CorrelationFigure::paintFigure(QPainter& p, const QRectF& rect) const {
+  if (!data_) return paintEmpty(p, rect, QStringLiteral("Open a dataset with a feature table"));
+  p.fillRect(rect, Qt::white);
+  draw_title(p, rect, figureTitle());
+  const auto& r = data_->analysis.correlation.r;
+  const int d = static_cast<int>(r.rows());
+  const QRectF map = heatmapRect(rect);
+  const double cell = map.width() / d;
+  const auto red = redundancy();
+  std::vector<bool> dropped(static_cast<std::size_t>(d), false);
+  for (const auto& c : red.dropped) dropped[c.column] = true;
+  for (int i = 0; i < d; ++i)
+    for (int j = 0; j < d; ++j)
+      p.fillRect(QRectF(map.left() + j * cell, map.top() + i * cell, cell + 0.5, cell + 0.5),
+                 QColor::fromRgb(colormap(ColorMap::Diverging, (r(i, j) + 1.0) / 2.0)));
+  p.setPen(QPen(QColor(60, 60, 60), 1));
+  p.setBrush(Qt::NoBrush);
+  p.drawRect(map);
+  // Labels: dropped columns in red.
+  p.setFont(figure_font(std::clamp(cell * 0.8, 5.0, 11.0)));
+  for (int i = 0; i < d; ++i) {
+    const QString name = name_of(*data_, i);
+    p.setPen(dropped[static_cast<std::size_t>(i)] ? QColor(200, 20, 20) : QColor(30, 30, 30));
+    p.drawText(QRectF(rect.left() + 4, map.top() + i * cell, map.left() - rect.left() - 8, cell), Qt::AlignRight | Qt::AlignVCenter, name);
+    p.save();
+    p.translate(map.left() + (i + 0.5) * cell, map.bottom() + 4);
+    p.rotate(-90);
+    p.drawText(QRectF(-140, -cell / 2, 140, cell), Qt::AlignRight | Qt::AlignVCenter, name);
+    p.restore();
+    if (dropped[static_cast<std::size_t>(i)]) {  // outline the dropped column's row and column
+      p.setPen(QPen(QColor(200, 20, 20, 160), 1));
+      p.drawRect(QRectF(map.left(), map.top() + i * cell, map.width(), cell));
+      p.drawRect(QRectF(map.left() + i * cell, map.top(), cell, map.height()));
+    }
+  }
+  if (highlight && highlight->x() >= 0 && highlight->x() < d && highlight->y() >= 0 && highlight->y() < d) {
+    p.setPen(QPen(Qt::black, 2));
+    p.drawRect(QRectF(map.left() + highlight->x() * cell, map.top() + highlight->y() * cell, cell, cell));
+  }
+  draw_colorbar(p, QRectF(map.right() + 18, map.top(), 60, map.height()), ColorMap::Diverging, -1, 1, QStringLiteral("Pearson r"));
+  p.setFont(figure_font(12));
+  p.setPen(QColor(30, 30, 30));
+  QString note = QStringLiteral("Redundancy filter |r| ≥ %1 over %2: %3 dropped (red)")
+                     .arg(filter.threshold, 0, 'f', 2)
+                     .arg(filter.scope == stats::FilterScope::non_mfcc ? QStringLiteral("the non-MFCC columns")
+                                                                       : QStringLiteral("all columns"))
+                     .arg(red.dropped.size());
+  p.drawText(QRectF(rect.left(), rect.bottom() - 26, rect.width(), 20), Qt::AlignCenter, note);
+}
+
+// ------------------------------------------------------------------------------------------ PCA
+
+QString PcaFigure::figureTitle() const {
+  return data_ ? QStringLiteral("PCA of standardised %1 — %2").arg(subset_title(data_->subset), data_->source)
+               : QStringLiteral("PCA");
+}
+
+QRectF PcaFigure::plotRect(const QRectF& rect) const { return rect.adjusted(84, 44, -24, -60); }
+
+int PcaFigure::rowAt(const QRectF& rect, QPointF pos, double radius) const {
+  if (!data_) return -1;
+  const auto& s = data_->analysis.pca.scores();
+  if (pc_x >= s.cols() || pc_y >= s.cols()) return -1;
+  const QRectF plot = plotRect(rect);
+  const auto [x0, x1] = padded(s.col(pc_x).minCoeff(), s.col(pc_x).maxCoeff());
+  const auto [y0, y1] = padded(s.col(pc_y).minCoeff(), s.col(pc_y).maxCoeff());
+  const Scale xs{x0, x1, plot.left(), plot.right()}, ys{y0, y1, plot.bottom(), plot.top()};
+  int best = -1;
+  double best_d = radius * radius;
+  for (Eigen::Index r = 0; r < s.rows(); ++r) {
+    if (genreHidden(data_->data.labels[static_cast<std::size_t>(r)])) continue;
+    const double dx = xs.map(s(r, pc_x)) - pos.x(), dy = ys.map(s(r, pc_y)) - pos.y();
+    if (dx * dx + dy * dy <= best_d) {
+      best_d = dx * dx + dy * dy;
+      best = static_cast<int>(r);
+    }
+  }
+  return best;
+}
+
+void PcaFigure::paintFigure(QPainter& p, const QRectF& rect) const {
+  if (!data_) return paintEmpty(p, rect, QStringLiteral("Open a dataset with a feature table"));
+  const auto& pca = data_->analysis.pca;
+  const auto& s = pca.scores();
+  if (pc_x >= s.cols() || pc_y >= s.cols()) return paintEmpty(p, rect, QStringLiteral("Not enough components"));
+  p.fillRect(rect, Qt::white);
+  draw_title(p, rect, figureTitle());
+  const QRectF plot = plotRect(rect);
+  const auto [x0, x1] = padded(s.col(pc_x).minCoeff(), s.col(pc_x).maxCoeff());
+  const auto [y0, y1] = padded(s.col(pc_y).minCoeff(), s.col(pc_y).maxCoeff());
+  const Scale xs{x0, x1, plot.left(), plot.right()}, ys{y0, y1, plot.bottom(), plot.top()};
+  const auto& ratio = pca.explained_variance_ratio();
+  draw_axes(p, plot, {xs, QStringLiteral("PC%1 (%2 % of variance)").arg(pc_x + 1).arg(100 * ratio(pc_x), 0, 'f', 1), {}, {}},
+            {ys, QStringLiteral("PC%1 (%2 % of variance)").arg(pc_y + 1).arg(100 * ratio(pc_y), 0, 'f', 1), {}, {}});
+  p.save();
+  p.setClipRect(plot);
+  const double radius = s.rows() > 3000 ? 2.0 : 3.5;
+  for (Eigen::Index r = 0; r < s.rows(); ++r) {
+    const int g = data_->data.labels[static_cast<std::size_t>(r)];
+    if (genreHidden(g)) continue;
+    QColor c = category_color(g);
+    p.setPen(QPen(c.darker(130), 0.6));
+    c.setAlpha(190);
+    p.setBrush(c);
+    p.drawEllipse(QPointF(xs.map(s(r, pc_x)), ys.map(s(r, pc_y))), radius, radius);
+  }
+  if (selected_row >= 0 && selected_row < s.rows()) {
+    p.setPen(QPen(Qt::black, 2));
+    p.setBrush(Qt::NoBrush);
+    p.drawEllipse(QPointF(xs.map(s(selected_row, pc_x)), ys.map(s(selected_row, pc_y))), radius + 4, radius + 4);
+  }
+  p.restore();
+  paintLegend(p, plot);
+}
+
+// ----------------------------------------------------------------------------------- similarity
+
+QString SimilarityFigure::figureTitle() const {
+  if (!data_) return QStringLiteral("Cosine similarity");
+  return QStringLiteral("Cosine similarity, %1 × %1, standardised %2 — %3")
+      .arg(tracks ? QStringLiteral("track") : QStringLiteral("genre"), subset_title(data_->subset), data_->source);
+}
+
+QRectF SimilarityFigure::heatmapRect(const QRectF& rect) const {
+  const QRectF body = rect.adjusted(110, 50, -110, -110);
+  const double side = std::min(body.width(), body.height());
+  return QRectF(body.left(), body.top(), side, side);
+}
+
+void SimilarityFigure::paintFigure(QPainter& p, const QRectF& rect) const {
+  if (!data_) return paintEmpty(p, rect, QStringLiteral("Open a dataset with a feature table"));
+  p.fillRect(rect, Qt::white);
+  draw_title(p, rect, figureTitle());
+  const QRectF map = heatmapRect(rect);
+  const auto names = genre_names(*data_);
+  const int g = static_cast<int>(names.size());
+  if (!tracks) {
+    // Mean cosines of standardised features sit well inside [-1, 1]: a diverging map over
+    // +-(largest magnitude) shows which genres resemble (red) or oppose (blue) each other.
+    const auto& m = data_->analysis.similarity.mean;
+    const double hi = std::max(1e-9, m.cwiseAbs().maxCoeff()), lo = -hi;
+    const double cell = map.width() / g;
+    p.setFont(figure_font(std::clamp(cell * 0.22, 7.0, 12.0)));
+    for (int i = 0; i < g; ++i)
+      for (int j = 0; j < g; ++j) {
+        const double t = (m(i, j) - lo) / (hi - lo);
+        const QRectF c(map.left() + j * cell, map.top() + i * cell, cell, cell);
+        p.fillRect(c.adjusted(0, 0, 0.5, 0.5), QColor::fromRgb(colormap(ColorMap::Diverging, t)));
+        p.setPen(std::abs(t - 0.5) > 0.35 ? Qt::white : Qt::black);
+        p.drawText(c, Qt::AlignCenter, QString::number(m(i, j), 'f', 2));
+      }
+    p.setFont(figure_font(11));
+    p.setPen(Qt::black);
+    for (int i = 0; i < g; ++i) {
+      p.drawText(QRectF(rect.left(), map.top() + i * cell, map.left() - rect.left() - 6, cell), Qt::AlignRight | Qt::AlignVCenter, names[i]);
+      p.save();
+      p.translate(map.left() + (i + 0.5) * cell, map.bottom() + 4);
+      p.rotate(-45);
+      p.drawText(QRectF(-100, -8, 100, 16), Qt::AlignRight | Qt::AlignVCenter, names[i]);
+      p.restore();
+    }
+    draw_colorbar(p, QRectF(map.right() + 18, map.top(), 60, map.height()), ColorMap::Diverging, lo, hi, QStringLiteral("mean cosine"));
+    return;
+  }
+  // Track x track: an image (one pixel per pair), rows and columns ordered by genre.
+  const auto& m = data_->track_similarity;
+  const int n = static_cast<int>(m.rows());
+  QImage image(n, n, QImage::Format_RGB32);
+  for (int i = 0; i < n; ++i) {
+    auto* line = reinterpret_cast<QRgb*>(image.scanLine(i));
+    for (int j = 0; j < n; ++j) line[j] = colormap(ColorMap::Diverging, (static_cast<double>(m(i, j)) + 1.0) / 2.0);
+  }
+  p.drawImage(map, image);
+  const double px = map.width() / n;
+  p.setFont(figure_font(11));
+  int start = 0;
+  for (int i = 0; i <= n; ++i) {
+    const bool boundary = i == n || (i > 0 && data_->data.labels[static_cast<std::size_t>(data_->genre_order[static_cast<std::size_t>(i)])] !=
+                                                   data_->data.labels[static_cast<std::size_t>(data_->genre_order[static_cast<std::size_t>(i - 1)])]);
+    if (!boundary) continue;
+    const int genre = data_->data.labels[static_cast<std::size_t>(data_->genre_order[static_cast<std::size_t>(i - 1)])];
+    p.setPen(QPen(Qt::black, 1));
+    if (i < n) {
+      p.drawLine(QPointF(map.left() + i * px, map.top()), QPointF(map.left() + i * px, map.bottom()));
+      p.drawLine(QPointF(map.left(), map.top() + i * px), QPointF(map.right(), map.top() + i * px));
+    }
+    const double mid = (start + i) / 2.0 * px;
+    p.drawText(QRectF(rect.left(), map.top() + mid - 8, map.left() - rect.left() - 6, 16), Qt::AlignRight | Qt::AlignVCenter, names[genre]);
+    p.save();
+    p.translate(map.left() + mid, map.bottom() + 4);
+    p.rotate(-45);
+    p.drawText(QRectF(-100, -8, 100, 16), Qt::AlignRight | Qt::AlignVCenter, names[genre]);
+    p.restore();
+    start = i;
+  }
+  p.setPen(QPen(QColor(60, 60, 60), 1));
+  p.drawRect(map);
+  draw_colorbar(p, QRectF(map.right() + 18, map.top(), 60, map.height()), ColorMap::Diverging, -1, 1, QStringLiteral("cosine"));
+}
+
+// -------------------------------------------------------------------------------------- scatter
+
+QString ScatterFigure::figureTitle() const {
+  if (!data_) return QStringLiteral("Scatter");
+  const double r = data_->analysis.correlation.r(y_column, x_column);
+  return QStringLiteral("%1 vs %2 (r = %3)").arg(name_of(*data_, y_column), name_of(*data_, x_column)).arg(r, 0, 'f', 3);
+}
+
+void ScatterFigure::paintFigure(QPainter& p, const QRectF& rect) const {
+  if (!data_) return paintEmpty(p, rect, QStringLiteral("Click a cell of the correlation heatmap"));
+  p.fillRect(rect, Qt::white);
+  draw_title(p, rect, figureTitle());
+  const auto& v = data_->data.values;
+  const QRectF plot = rect.adjusted(90, 44, -24, -60);
+  const auto [x0, x1] = padded(v.col(x_column).minCoeff(), v.col(x_column).maxCoeff());
+  const auto [y0, y1] = padded(v.col(y_column).minCoeff(), v.col(y_column).maxCoeff());
+  const Scale xs{x0, x1, plot.left(), plot.right()}, ys{y0, y1, plot.bottom(), plot.top()};
+  draw_axes(p, plot, {xs, name_of(*data_, x_column), {}, {}}, {ys, name_of(*data_, y_column), {}, {}});
+  p.save();
+  p.setClipRect(plot);
+  for (Eigen::Index r = 0; r < v.rows(); ++r) {
+    const int g = data_->data.labels[static_cast<std::size_t>(r)];
+    if (genreHidden(g)) continue;
+    QColor c = category_color(g);
+    p.setPen(Qt::NoPen);
+    c.setAlpha(170);
+    p.setBrush(c);
+    p.drawEllipse(QPointF(xs.map(v(r, x_column)), ys.map(v(r, y_column))), 2.5, 2.5);
+  }
+  p.restore();
+  paintLegend(p, plot);
+}
+
+}  // namespace genrelab::ui
