@@ -30,8 +30,10 @@ using Clock = std::chrono::steady_clock;
 void print_json(const json& j) { std::cout << j.dump(2) << std::endl; }
 
 int error_exit(const std::string& message, bool as_json) {
-  if (as_json) print_json({{"error", message}});
-  else std::cerr << "error: " << message << "\n";
+  if (as_json)
+    print_json({{"error", message}});
+  else
+    std::cerr << "error: " << message << "\n";
   return 1;
 }
 
@@ -59,7 +61,8 @@ NaiveResult naive_analysis(const stats::LabeledMatrix& m, const stats::AnalysisO
   // KDE, Scott's rule, the union grid.
   for (Eigen::Index c = 0; c < d; ++c) {
     std::vector<std::vector<double>> samples(genres);
-    for (Eigen::Index r = 0; r < n; ++r) samples[static_cast<std::size_t>(m.labels[static_cast<std::size_t>(r)])].push_back(m.values(r, c));
+    for (Eigen::Index r = 0; r < n; ++r)
+      samples[static_cast<std::size_t>(m.labels[static_cast<std::size_t>(r)])].push_back(m.values(r, c));
     std::vector<double> bw(genres, 0.0);
     double lo = std::numeric_limits<double>::infinity(), hi = -lo;
     for (std::size_t g = 0; g < genres; ++g) {
@@ -82,7 +85,8 @@ NaiveResult naive_analysis(const stats::LabeledMatrix& m, const stats::AnalysisO
       if (bw[g] == 0) continue;
       curves[g].resize(points);
       for (std::size_t i = 0; i < points; ++i) {
-        const double x = i + 1 == points ? hi : lo + static_cast<double>(i) * (hi - lo) / static_cast<double>(points - 1);
+        const double x =
+            i + 1 == points ? hi : lo + static_cast<double>(i) * (hi - lo) / static_cast<double>(points - 1);
         double sum = 0;
         for (double v : samples[g]) sum += std::exp(-0.5 * (x - v) * (x - v) / (bw[g] * bw[g]));
         curves[g][i] = sum / (static_cast<double>(samples[g].size()) * bw[g] * std::sqrt(2 * std::numbers::pi));
@@ -111,10 +115,12 @@ NaiveResult naive_analysis(const stats::LabeledMatrix& m, const stats::AnalysisO
     }
   }
   for (Eigen::Index j = 0; j < d; ++j) {
-    const bool in_scope = o.filter.scope == stats::FilterScope::all || !stats::is_mfcc_column(m.feature_names[static_cast<std::size_t>(j)]);
+    const bool in_scope = o.filter.scope == stats::FilterScope::all ||
+                          !stats::is_mfcc_column(m.feature_names[static_cast<std::size_t>(j)]);
     if (!in_scope) continue;
     for (Eigen::Index i = 0; i < j; ++i) {
-      const bool i_in = o.filter.scope == stats::FilterScope::all || !stats::is_mfcc_column(m.feature_names[static_cast<std::size_t>(i)]);
+      const bool i_in = o.filter.scope == stats::FilterScope::all ||
+                        !stats::is_mfcc_column(m.feature_names[static_cast<std::size_t>(i)]);
       if (i_in && std::abs(r(i, j)) >= o.filter.threshold) {
         out.dropped.push_back(m.feature_names[static_cast<std::size_t>(j)]);
         break;
@@ -160,21 +166,29 @@ NaiveResult naive_analysis(const stats::LabeledMatrix& m, const stats::AnalysisO
   return out;
 }
 
-// A 3-s-like table of `rows` rows from a 30-s table: each 30-s row gives 10 consecutive
-// "segments", every value multiplied by (1 + 0.05 N(0, 1)) from a fixed seed.
+// A 3-s-like table of `rows` rows from a 30-s table: each 30-s row (spread evenly over the table)
+// gives 10 consecutive "segments", every value multiplied by (1 + 0.05 N(0, 1)) from a fixed seed.
 stats::LabeledMatrix synthetic_segments(const stats::LabeledMatrix& clips, std::size_t rows) {
   std::mt19937_64 rng(20240604);
   std::normal_distribution<double> n01;
+  const std::size_t tracks = (rows + 9) / 10;
   stats::LabeledMatrix m;
   m.feature_names = clips.feature_names;
-  m.label_names = clips.label_names;
   m.values.resize(static_cast<Eigen::Index>(rows), clips.values.cols());
   m.labels.resize(rows);
+  std::vector<int> code(clips.label_names.size(), -1);  // genres renumbered in order of appearance
   for (std::size_t r = 0; r < rows; ++r) {
-    const std::size_t src = (r / 10) % clips.rows();
-    m.labels[r] = clips.labels[src];
-    for (Eigen::Index c = 0; c < clips.values.cols(); ++c)
-      m.values(static_cast<Eigen::Index>(r), c) = clips.values(static_cast<Eigen::Index>(src), c) * (1.0 + 0.05 * n01(rng));
+    const std::size_t t = r / 10;
+    const std::size_t src = tracks <= clips.rows() ? t * clips.rows() / tracks : t % clips.rows();
+    auto& c = code[static_cast<std::size_t>(clips.labels[src])];
+    if (c < 0) {
+      c = static_cast<int>(m.label_names.size());
+      m.label_names.push_back(clips.label_names[static_cast<std::size_t>(clips.labels[src])]);
+    }
+    m.labels[r] = c;
+    for (Eigen::Index f = 0; f < clips.values.cols(); ++f)
+      m.values(static_cast<Eigen::Index>(r), f) =
+          clips.values(static_cast<Eigen::Index>(src), f) * (1.0 + 0.05 * n01(rng));
   }
   return m;
 }
@@ -216,7 +230,8 @@ int cmd_analyze(const AnalyzeArgs& args) {
 
   if (args.json) {
     json dropped = json::array();
-    for (const auto& d : a.redundancy.dropped) dropped.push_back({{"column", d.name}, {"partner", d.partner_name}, {"r", d.r}});
+    for (const auto& d : a.redundancy.dropped)
+      dropped.push_back({{"column", d.name}, {"partner", d.partner_name}, {"r", d.r}});
     json evr = json::array(), cum = json::array();
     double total = 0;
     for (std::size_t i = 0; i < k; ++i) {
@@ -243,15 +258,25 @@ int cmd_analyze(const AnalyzeArgs& args) {
                 {"dropped", dropped},
                 {"kept", a.redundancy.kept_names},
                 {"constant_columns", constant},
-                {"pca", {{"features", std::string(stats::to_string(*subset))}, {"columns", a.subset.size()},
-                         {"standardised", true}, {"explained_variance_ratio", evr}, {"cumulative", cum}}},
-                {"similarity", {{"features", std::string(stats::to_string(*subset))}, {"measure", "mean cosine of standardised features over all track pairs"},
-                                {"most_similar", most}, {"least_similar", least}, {"genre_means", matrix}}}});
+                {"pca",
+                 {{"features", std::string(stats::to_string(*subset))},
+                  {"columns", a.subset.size()},
+                  {"standardised", true},
+                  {"explained_variance_ratio", evr},
+                  {"cumulative", cum}}},
+                {"similarity",
+                 {{"features", std::string(stats::to_string(*subset))},
+                  {"measure", "mean cosine of standardised features over all track pairs"},
+                  {"most_similar", most},
+                  {"least_similar", least},
+                  {"genre_means", matrix}}}});
     return 0;
   }
-  std::printf("%s: %zu rows, %zu features, %zu genres\n", args.table.c_str(), rows, a.feature_names.size(), a.genres.size());
+  std::printf("%s: %zu rows, %zu features, %zu genres\n", args.table.c_str(), rows, a.feature_names.size(),
+              a.genres.size());
   std::printf("\nredundancy filter (|r| >= %.2f, %s columns): %zu dropped, %zu kept\n", args.threshold,
-              *scope == stats::FilterScope::all ? "all" : "non-MFCC", a.redundancy.dropped.size(), a.redundancy.kept.size());
+              *scope == stats::FilterScope::all ? "all" : "non-MFCC", a.redundancy.dropped.size(),
+              a.redundancy.kept.size());
   for (const auto& d : a.redundancy.dropped)
     std::printf("  drop %-26s r = %+.3f with %s\n", d.name.c_str(), d.r, d.partner_name.c_str());
   std::string line = "  kept:";
@@ -273,7 +298,8 @@ int cmd_analyze(const AnalyzeArgs& args) {
   double cumulative = 0;
   for (std::size_t i = 0; i < k; ++i) {
     cumulative += ratio(static_cast<Eigen::Index>(i));
-    std::printf("  PC%-3zu %6.2f %%   cumulative %6.2f %%\n", i + 1, 100 * ratio(static_cast<Eigen::Index>(i)), 100 * cumulative);
+    std::printf("  PC%-3zu %6.2f %%   cumulative %6.2f %%\n", i + 1, 100 * ratio(static_cast<Eigen::Index>(i)),
+                100 * cumulative);
   }
   std::printf("\ngenre similarity (mean cosine of standardised %s features over all track pairs)\n",
               std::string(stats::to_string(*subset)).c_str());
@@ -308,9 +334,10 @@ int cmd_bench_analyze(const BenchAnalyzeArgs& args) {
     cases.push_back({table.filename().string(), clips, clips.rows() <= 1000 ? 0.050 : 0.0});
     if (args.table.empty() && fs::exists(three))
       cases.push_back({three.filename().string(),
-                       stats::to_labeled_matrix(dataset::read_feature_table(three, {.require_kaggle_schema = false})), 0.0});
+                       stats::to_labeled_matrix(dataset::read_feature_table(three, {.require_kaggle_schema = false})),
+                       0.0});
     cases.push_back({"synthetic 3-s-like, from " + table.filename().string(),
-                     synthetic_segments(clips, static_cast<std::size_t>(args.rows)), args.rows <= 10000 ? 0.5 : 0.0});
+                     synthetic_segments(clips, static_cast<std::size_t>(args.rows)), args.rows == 10000 ? 0.5 : 0.0});
   } catch (const FileError& e) {
     return error_exit(e.what(), args.json);
   } catch (const std::invalid_argument& e) {
@@ -320,84 +347,108 @@ int cmd_bench_analyze(const BenchAnalyzeArgs& args) {
   const stats::AnalysisOptions options;  // the GUI's defaults: KDE of all features, study filter, all columns
   json out_cases = json::array();
   if (!args.json) {
-    std::printf("analysis, one thread: KDE of every feature x genre (%zu points), correlation, redundancy filter,\n"
-                "scaler, PCA, genre similarity; median of %d runs. Baseline: direct implementation in the same\n"
-                "process (one exp per grid point and sample, r pair by pair, SVD with U, every track pair), 1 run.\n\n",
-                options.kde.grid_points, args.repeats);
+    std::printf(
+        "analysis, one thread: KDE of every feature x genre (%zu points), correlation, redundancy filter,\n"
+        "scaler, PCA, genre similarity; median of %d runs. Budgets from issue 4: 50 ms for the 1000-row\n"
+        "table, 500 ms for 10,000 rows.\n",
+        options.kde.grid_points, args.repeats);
+    if (args.baseline)
+      std::printf(
+          "Baseline: a direct implementation in the same process (one exp per grid point and sample, r pair\n"
+          "by pair, SVD with U, every track pair), 1 run.\n");
+    std::printf("\n");
     std::printf("%-44s %6s %6s %8s %8s %8s %8s %8s %9s %8s %11s %8s\n", "table", "rows", "genres", "kde ms", "corr ms",
                 "pca ms", "sim ms", "total ms", "budget", "of budget", "baseline ms", "speed-up");
   }
-  for (const auto& c : cases) {
-    stats::AnalysisTimes warm;
-    stats::TableAnalysis fast = stats::analyze(c.data, options, &warm);  // warm-up, and kept for the comparison
-    std::vector<double> kde, corr, pca, sim, total, other;
-    for (int r = 0; r < args.repeats; ++r) {
-      stats::AnalysisTimes t;
-      fast = stats::analyze(c.data, options, &t);
-      kde.push_back(t.kde);
-      corr.push_back(t.correlation + t.filter);
-      pca.push_back(t.pca);
-      sim.push_back(t.similarity);
-      total.push_back(t.total);
-      other.push_back(t.scaler);
-    }
-    const double med_total = median(total);
-    double baseline = 0;
-    json agreement = nullptr;
-    std::string agree_text;
-    if (args.baseline) {
-      const auto t0 = Clock::now();
-      const auto naive = naive_analysis(c.data, options);
-      baseline = std::chrono::duration<double>(Clock::now() - t0).count();
-      double kde_err = 0;
-      for (std::size_t f = 0; f < naive.kde.size(); ++f)
-        for (std::size_t g = 0; g < naive.kde[f].size(); ++g) {
-          const auto& want = naive.kde[f][g];
-          const auto& got = fast.kde[f].genres[g].density;
-          if (want.size() != got.size()) {
-            kde_err = std::numeric_limits<double>::infinity();
-            continue;
+  try {
+    for (const auto& c : cases) {
+      stats::AnalysisTimes warm;
+      stats::TableAnalysis fast = stats::analyze(c.data, options, &warm);  // warm-up, and kept for the comparison
+      std::vector<double> kde, corr, pca, sim, total, other;
+      for (int r = 0; r < args.repeats; ++r) {
+        stats::AnalysisTimes t;
+        fast = stats::analyze(c.data, options, &t);
+        kde.push_back(t.kde);
+        corr.push_back(t.correlation + t.filter);
+        pca.push_back(t.pca);
+        sim.push_back(t.similarity);
+        total.push_back(t.total);
+        other.push_back(t.scaler);
+      }
+      const double med_total = median(total);
+      double baseline = 0;
+      json agreement = nullptr;
+      std::string agree_text;
+      if (args.baseline) {
+        const auto t0 = Clock::now();
+        const auto naive = naive_analysis(c.data, options);
+        baseline = std::chrono::duration<double>(Clock::now() - t0).count();
+        double kde_err = 0;
+        for (std::size_t f = 0; f < naive.kde.size(); ++f)
+          for (std::size_t g = 0; g < naive.kde[f].size(); ++g) {
+            const auto& want = naive.kde[f][g];
+            const auto& got = fast.kde[f].genres[g].density;
+            if (want.size() != got.size()) {
+              kde_err = std::numeric_limits<double>::infinity();
+              continue;
+            }
+            const double peak = want.empty() ? 1.0 : *std::max_element(want.begin(), want.end());
+            for (std::size_t i = 0; i < want.size(); ++i)
+              kde_err = std::max(kde_err, std::abs(got[i] - want[i]) / peak);
           }
-          const double peak = want.empty() ? 1.0 : *std::max_element(want.begin(), want.end());
-          for (std::size_t i = 0; i < want.size(); ++i) kde_err = std::max(kde_err, std::abs(got[i] - want[i]) / peak);
-        }
-      std::vector<std::string> dropped;
-      for (const auto& d : fast.redundancy.dropped) dropped.push_back(d.name);
-      const auto k = fast.pca.explained_variance_ratio().size();
-      const double pca_err = (fast.pca.explained_variance_ratio() - naive.pca_ratio.head(k)).cwiseAbs().maxCoeff();
-      const double sim_err = (fast.similarity.mean - naive.similarity).cwiseAbs().maxCoeff();
-      agreement = {{"kde_max_error_of_peak", kde_err}, {"pca_ratio_max_error", pca_err},
-                   {"similarity_max_error", sim_err}, {"dropped_identical", dropped == naive.dropped}};
-      char buf[200];
-      std::snprintf(buf, sizeof buf, "kde %.1e of peak, PCA ratios %.1e, similarity %.1e, dropped columns %s", kde_err,
-                    pca_err, sim_err, dropped == naive.dropped ? "identical" : "DIFFER");
-      agree_text = buf;
+        std::vector<std::string> dropped;
+        for (const auto& d : fast.redundancy.dropped) dropped.push_back(d.name);
+        const auto k = fast.pca.explained_variance_ratio().size();
+        const double pca_err = (fast.pca.explained_variance_ratio() - naive.pca_ratio.head(k)).cwiseAbs().maxCoeff();
+        const double sim_err = (fast.similarity.mean - naive.similarity).cwiseAbs().maxCoeff();
+        agreement = {{"kde_max_error_of_peak", kde_err},
+                     {"pca_ratio_max_error", pca_err},
+                     {"similarity_max_error", sim_err},
+                     {"dropped_identical", dropped == naive.dropped}};
+        char buf[200];
+        std::snprintf(buf, sizeof buf, "kde %.1e of peak, PCA ratios %.1e, similarity %.1e, dropped columns %s",
+                      kde_err, pca_err, sim_err, dropped == naive.dropped ? "identical" : "DIFFER");
+        agree_text = buf;
+      }
+      if (args.json) {
+        out_cases.push_back({{"table", c.name},
+                             {"rows", c.data.rows()},
+                             {"features", c.data.cols()},
+                             {"genres", c.data.label_names.size()},
+                             {"median_seconds",
+                              {{"kde", median(kde)},
+                               {"correlation_and_filter", median(corr)},
+                               {"scaler", median(other)},
+                               {"pca", median(pca)},
+                               {"similarity", median(sim)},
+                               {"total", med_total}}},
+                             {"budget_seconds", c.budget > 0 ? json(c.budget) : json(nullptr)},
+                             {"baseline_seconds", args.baseline ? json(baseline) : json(nullptr)},
+                             {"speedup_vs_baseline", args.baseline ? json(baseline / med_total) : json(nullptr)},
+                             {"agreement_with_baseline", agreement}});
+        continue;
+      }
+      const std::string budget = c.budget > 0 ? std::to_string(static_cast<int>(c.budget * 1e3)) + " ms" : "-";
+      const std::string share =
+          c.budget > 0 ? std::to_string(static_cast<int>(std::lround(100 * med_total / c.budget))) + " %" : "-";
+      std::printf("%-44s %6zu %6zu %8.2f %8.2f %8.2f %8.2f %8.2f %9s %8s", c.name.c_str(), c.data.rows(),
+                  c.data.label_names.size(), 1e3 * median(kde), 1e3 * median(corr), 1e3 * median(pca),
+                  1e3 * median(sim), 1e3 * med_total, budget.c_str(), share.c_str());
+      if (args.baseline)
+        std::printf(" %11.1f %7.1fx\n", 1e3 * baseline, baseline / med_total);
+      else
+        std::printf(" %11s %8s\n", "-", "-");
+      if (args.baseline) std::printf("    agreement with baseline: %s\n", agree_text.c_str());
+      std::fflush(stdout);
     }
-    if (args.json) {
-      out_cases.push_back({{"table", c.name},
-                           {"rows", c.data.rows()},
-                           {"features", c.data.cols()},
-                           {"genres", c.data.label_names.size()},
-                           {"median_seconds", {{"kde", median(kde)}, {"correlation_and_filter", median(corr)},
-                                               {"scaler", median(other)}, {"pca", median(pca)},
-                                               {"similarity", median(sim)}, {"total", med_total}}},
-                           {"budget_seconds", c.budget > 0 ? json(c.budget) : json(nullptr)},
-                           {"baseline_seconds", args.baseline ? json(baseline) : json(nullptr)},
-                           {"speedup_vs_baseline", args.baseline ? json(baseline / med_total) : json(nullptr)},
-                           {"agreement_with_baseline", agreement}});
-      continue;
-    }
-    const std::string budget = c.budget > 0 ? std::to_string(static_cast<int>(c.budget * 1e3)) + " ms" : "-";
-    const std::string share = c.budget > 0 ? std::to_string(static_cast<int>(std::lround(100 * med_total / c.budget))) + " %" : "-";
-    std::printf("%-44s %6zu %6zu %8.2f %8.2f %8.2f %8.2f %8.2f %9s %8s", c.name.c_str(), c.data.rows(),
-                c.data.label_names.size(), 1e3 * median(kde), 1e3 * median(corr), 1e3 * median(pca), 1e3 * median(sim),
-                1e3 * med_total, budget.c_str(), share.c_str());
-    if (args.baseline) std::printf(" %11.1f %7.1fx\n", 1e3 * baseline, baseline / med_total);
-    else std::printf(" %11s %8s\n", "-", "-");
-    if (args.baseline) std::printf("    agreement with baseline: %s\n", agree_text.c_str());
-    std::fflush(stdout);
+  } catch (const std::invalid_argument& e) {
+    return error_exit(e.what(), args.json);
   }
-  if (args.json) print_json({{"threads", 1}, {"repeats", args.repeats}, {"kde_grid_points", options.kde.grid_points}, {"cases", out_cases}});
+  if (args.json)
+    print_json({{"threads", 1},
+                {"repeats", args.repeats},
+                {"kde_grid_points", options.kde.grid_points},
+                {"cases", out_cases}});
   return 0;
 }
 

@@ -46,7 +46,8 @@ void require_finite(const Eigen::Ref<const Eigen::MatrixXd>& x, std::string_view
     for (Eigen::Index r = 0; r < x.rows(); ++r) {
       if (std::isfinite(x(r, c))) continue;
       std::string column = std::to_string(c);
-      if (names && static_cast<std::size_t>(c) < names->size()) column = "'" + (*names)[static_cast<std::size_t>(c)] + "'";
+      if (names && static_cast<std::size_t>(c) < names->size())
+        column = "'" + (*names)[static_cast<std::size_t>(c)] + "'";
       throw std::invalid_argument(std::string(what) + ": row " + std::to_string(r) + ", column " + column +
                                   " is not a finite number (" + std::to_string(x(r, c)) + ")");
     }
@@ -65,9 +66,12 @@ void require_labels(std::span<const int> labels, std::size_t rows, std::size_t n
 
 std::string_view to_string(FeatureSubset subset) noexcept {
   switch (subset) {
-    case FeatureSubset::all: return "all";
-    case FeatureSubset::mfcc: return "mfcc";
-    case FeatureSubset::non_mfcc: return "non-mfcc";
+    case FeatureSubset::all:
+      return "all";
+    case FeatureSubset::mfcc:
+      return "mfcc";
+    case FeatureSubset::non_mfcc:
+      return "non-mfcc";
   }
   return "all";
 }

@@ -56,9 +56,12 @@ std::vector<double> linspace(double first, double last, std::size_t n) {
 
 std::string_view to_string(BandwidthRule rule) noexcept {
   switch (rule) {
-    case BandwidthRule::scott: return "scott";
-    case BandwidthRule::silverman: return "silverman";
-    case BandwidthRule::manual: return "manual";
+    case BandwidthRule::scott:
+      return "scott";
+    case BandwidthRule::silverman:
+      return "silverman";
+    case BandwidthRule::manual:
+      return "manual";
   }
   return "scott";
 }
@@ -85,9 +88,12 @@ void validate(const KdeOptions& o) {
 double bandwidth_factor(BandwidthRule rule, std::size_t n, double manual_factor) noexcept {
   const double nd = static_cast<double>(n);
   switch (rule) {
-    case BandwidthRule::scott: return std::pow(nd, -1.0 / 5.0);
-    case BandwidthRule::silverman: return std::pow(nd * 3.0 / 4.0, -1.0 / 5.0);
-    case BandwidthRule::manual: return manual_factor;
+    case BandwidthRule::scott:
+      return std::pow(nd, -1.0 / 5.0);
+    case BandwidthRule::silverman:
+      return std::pow(nd * 3.0 / 4.0, -1.0 / 5.0);
+    case BandwidthRule::manual:
+      return manual_factor;
   }
   return std::pow(nd, -1.0 / 5.0);
 }

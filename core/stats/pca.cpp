@@ -11,7 +11,7 @@
 
 namespace genrelab::stats {
 
-Pca Pca::fit(const Eigen::Ref<const Eigen::MatrixXd>& x, std::size_t n_components) {
+Pca Pca::fit(const Eigen::Ref<const Eigen::MatrixXd>& x, std::size_t n_components, PcaSigns signs) {
   const Eigen::Index n = x.rows();
   const Eigen::Index d = x.cols();
   if (n < 2) throw std::invalid_argument("PCA: needs at least 2 rows, got " + std::to_string(n));
@@ -20,8 +20,8 @@ Pca Pca::fit(const Eigen::Ref<const Eigen::MatrixXd>& x, std::size_t n_component
   const auto max_k = static_cast<std::size_t>(std::min(n, d));
   if (n_components == 0) n_components = max_k;
   if (n_components > max_k)
-    throw std::invalid_argument("PCA: n_components = " + std::to_string(n_components) + " exceeds min(rows, columns) = " +
-                                std::to_string(max_k));
+    throw std::invalid_argument("PCA: n_components = " + std::to_string(n_components) +
+                                " exceeds min(rows, columns) = " + std::to_string(max_k));
   const auto k = static_cast<Eigen::Index>(n_components);
 
   Pca p;
@@ -35,7 +35,7 @@ Pca Pca::fit(const Eigen::Ref<const Eigen::MatrixXd>& x, std::size_t n_component
     // tall matrix plus a small SVD is several times cheaper than bidiagonalising X itself.
     Eigen::HouseholderQR<Eigen::MatrixXd> qr(xc);
     const Eigen::MatrixXd r = qr.matrixQR().topRows(d).triangularView<Eigen::Upper>();
-    Eigen::JacobiSVD<Eigen::MatrixXd, Eigen::NoQRPreconditioner> svd(r, Eigen::ComputeFullV);
+    Eigen::BDCSVD<Eigen::MatrixXd> svd(r, Eigen::ComputeFullV);
     s = svd.singularValues();
     v = svd.matrixV();
   } else {
@@ -51,12 +51,19 @@ Pca Pca::fit(const Eigen::Ref<const Eigen::MatrixXd>& x, std::size_t n_component
   p.explained_variance_ratio_ = p.singular_values_.array().square() / total;
   p.scores_ = xc * v.leftCols(k);
   p.components_ = v.leftCols(k).transpose();
-  // svd_flip(u_based_decision=True): U = scores / S, so the largest |U| entry of a column is the
-  // largest |score|; Eigen's maxCoeff returns the first of equal maxima, as numpy.argmax does.
+  // svd_flip: U = scores / S, so the largest |U| entry of a column is the largest |score|.
+  // Eigen's maxCoeff returns the first of equal maxima, as numpy.argmax does.
   for (Eigen::Index c = 0; c < k; ++c) {
-    Eigen::Index row = 0;
-    p.scores_.col(c).cwiseAbs().maxCoeff(&row);
-    if (p.scores_(row, c) < 0.0) {
+    Eigen::Index at = 0;
+    double value = 0.0;
+    if (signs == PcaSigns::u_based) {
+      p.scores_.col(c).cwiseAbs().maxCoeff(&at);
+      value = p.scores_(at, c);
+    } else {
+      p.components_.row(c).cwiseAbs().maxCoeff(&at);
+      value = p.components_(c, at);
+    }
+    if (value < 0.0) {
       p.scores_.col(c) *= -1.0;
       p.components_.row(c) *= -1.0;
     }

@@ -48,8 +48,8 @@ RedundancyResult RedundancyFilter::apply(const CorrelationMatrix& correlation,
     }
     if (best == d) continue;
     drop[j] = true;
-    result.dropped.push_back({j, names[j], best, names[best],
-                              correlation.r(static_cast<Eigen::Index>(best), static_cast<Eigen::Index>(j))});
+    result.dropped.push_back(
+        {j, names[j], best, names[best], correlation.r(static_cast<Eigen::Index>(best), static_cast<Eigen::Index>(j))});
   }
   for (std::size_t c = 0; c < d; ++c) {
     if (drop[c]) continue;

@@ -43,9 +43,9 @@ struct DroppedColumn {
 };
 
 struct RedundancyResult {
-  std::vector<std::size_t> kept;          ///< column indices, in column order
+  std::vector<std::size_t> kept;  ///< column indices, in column order
   std::vector<std::string> kept_names;
-  std::vector<DroppedColumn> dropped;     ///< in column order
+  std::vector<DroppedColumn> dropped;  ///< in column order
 };
 
 class RedundancyFilter {

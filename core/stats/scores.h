@@ -35,9 +35,9 @@ class ConfusionMatrix {
 };
 
 struct ClassScores {
-  double precision = 0.0;  ///< tp / (tp + fp); 0 when the class was never predicted
-  double recall = 0.0;     ///< tp / (tp + fn); 0 when the class has no rows
-  double f1 = 0.0;         ///< 2 p r / (p + r); 0 when p + r = 0
+  double precision = 0.0;    ///< tp / (tp + fp); 0 when the class was never predicted
+  double recall = 0.0;       ///< tp / (tp + fn); 0 when the class has no rows
+  double f1 = 0.0;           ///< 2 p r / (p + r); 0 when p + r = 0
   std::int64_t support = 0;  ///< rows of this class
 };
 

@@ -18,11 +18,15 @@ bool is_constant_feature(double variance, double mean, std::size_t n) noexcept {
 
 StandardScaler::StandardScaler(Eigen::VectorXd mean, Eigen::VectorXd scale, Eigen::VectorXd var,
                                std::vector<bool> constant, std::size_t samples)
-    : mean_(std::move(mean)), scale_(std::move(scale)), var_(std::move(var)), constant_(std::move(constant)),
+    : mean_(std::move(mean)),
+      scale_(std::move(scale)),
+      var_(std::move(var)),
+      constant_(std::move(constant)),
       samples_(samples) {}
 
 StandardScaler StandardScaler::fit(const Eigen::Ref<const Eigen::MatrixXd>& x) {
-  if (x.rows() < 1 || x.cols() < 1) throw std::invalid_argument("StandardScaler: needs at least one row and one column");
+  if (x.rows() < 1 || x.cols() < 1)
+    throw std::invalid_argument("StandardScaler: needs at least one row and one column");
   require_finite(x, "StandardScaler");
   const auto n = static_cast<double>(x.rows());
   const Eigen::Index d = x.cols();

@@ -24,7 +24,8 @@ TableAnalysis analyze(const LabeledMatrix& data, const AnalysisOptions& options,
   // Validate everything before any work.
   const GenreKde kde(options.kde);
   const RedundancyFilter filter(options.filter);
-  if (data.rows() < 2) throw std::invalid_argument("analysis: needs at least 2 rows, got " + std::to_string(data.rows()));
+  if (data.rows() < 2)
+    throw std::invalid_argument("analysis: needs at least 2 rows, got " + std::to_string(data.rows()));
   if (data.feature_names.size() != data.cols())
     throw std::invalid_argument("analysis: " + std::to_string(data.feature_names.size()) + " names for " +
                                 std::to_string(data.cols()) + " columns");
@@ -55,7 +56,7 @@ TableAnalysis analyze(const LabeledMatrix& data, const AnalysisOptions& options,
   t.similarity = seconds_since(mark);
   t.total = std::chrono::duration<double>(Clock::now() - start).count();
   if (times) *times = t;
-  return TableAnalysis{data.feature_names, data.label_names, std::move(curves),    std::move(correlation),
+  return TableAnalysis{data.feature_names,    data.label_names,  std::move(curves), std::move(correlation),
                        std::move(redundancy), std::move(scaler), std::move(subset), std::move(pca),
                        std::move(similarity), std::move(ranked)};
 }

@@ -1,8 +1,9 @@
 // Everything the feature views show, computed in one pass over a feature table: per-genre KDE of
 // every feature, Pearson correlation and the redundancy filter on the raw features, then
 // StandardScaler (fitted on all rows), PCA and genre x genre cosine similarity on the standardised
-// columns of a feature subset. The GUI recomputes this on every click: about 10 ms for the
-// 1000 x 57 table on one core (see `genrelab-cli bench analyze`).
+// columns of a feature subset. The GUI recomputes this on every click: 11-17 ms for the
+// 1000 x 57 table and 80-120 ms for 10,000 rows on one core of the shared dev machine, ~80% of it the KDE (see
+// `genrelab-cli bench analyze`).
 // Thread-safety: pure function of its inputs; the result is plain data, share it read-only.
 #pragma once
 
@@ -39,15 +40,15 @@ struct AnalysisTimes {
 
 struct TableAnalysis {
   std::vector<std::string> feature_names;
-  std::vector<std::string> genres;         ///< genre code -> name
-  std::vector<FeatureKde> kde;             ///< one per feature, in column order (empty if not computed)
-  CorrelationMatrix correlation;           ///< of all feature columns, raw values
+  std::vector<std::string> genres;  ///< genre code -> name
+  std::vector<FeatureKde> kde;      ///< one per feature, in column order (empty if not computed)
+  CorrelationMatrix correlation;    ///< of all feature columns, raw values
   RedundancyResult redundancy;
-  StandardScaler scaler;                   ///< fitted on all rows and columns
-  std::vector<std::size_t> subset;         ///< the columns of AnalysisOptions::features
-  Pca pca;                                 ///< on the standardised subset columns
-  GenreSimilarity similarity;              ///< on the standardised subset columns
-  std::vector<GenrePair> ranked_pairs;     ///< most similar genre pair first
+  StandardScaler scaler;                ///< fitted on all rows and columns
+  std::vector<std::size_t> subset;      ///< the columns of AnalysisOptions::features
+  Pca pca;                              ///< on the standardised subset columns
+  GenreSimilarity similarity;           ///< on the standardised subset columns
+  std::vector<GenrePair> ranked_pairs;  ///< most similar genre pair first
 };
 
 /// Runs the whole analysis. Throws std::invalid_argument for bad options, fewer than 2 rows, an

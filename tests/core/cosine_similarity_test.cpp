@@ -28,14 +28,15 @@ TEST(CosineSimilarity, MatchesScikitLearnOnGtzan) {
     EXPECT_EQ(g.counts, std::vector<std::size_t>(10, 100));
     for (Eigen::Index a = 0; a < 10; ++a)
       for (Eigen::Index b = 0; b < 10; ++b)
-        EXPECT_NEAR(g.mean(a, b), r["genre_means"][static_cast<std::size_t>(a)][static_cast<std::size_t>(b)].get<double>(),
-                    1e-13)
-            << name << " " << m.label_names[static_cast<std::size_t>(a)] << "/" << m.label_names[static_cast<std::size_t>(b)];
+        EXPECT_NEAR(g.mean(a, b),
+                    r["genre_means"][static_cast<std::size_t>(a)][static_cast<std::size_t>(b)].get<double>(), 1e-13)
+            << name << " " << m.label_names[static_cast<std::size_t>(a)] << "/"
+            << m.label_names[static_cast<std::size_t>(b)];
     const auto tracks = stats::cosine_similarity(zs.topRows(5));
     for (Eigen::Index i = 0; i < 5; ++i)
       for (Eigen::Index j = 0; j < 5; ++j)
-        EXPECT_NEAR(tracks(i, j), r["tracks_0to4"][static_cast<std::size_t>(i)][static_cast<std::size_t>(j)].get<double>(),
-                    1e-13);
+        EXPECT_NEAR(tracks(i, j),
+                    r["tracks_0to4"][static_cast<std::size_t>(i)][static_cast<std::size_t>(j)].get<double>(), 1e-13);
     const auto near = stats::most_similar_rows(zs, 0, 5);
     ASSERT_EQ(near.size(), 5u);
     for (std::size_t i = 0; i < 5; ++i) {

@@ -66,7 +66,7 @@ TEST(Kde, RejectsBadInputAndOptions) {
   EXPECT_THROW(kde.compute(col, labels, 1), std::invalid_argument);
   const std::vector<double> ok{1, 2, 3, 4};
   const std::vector<int> bad_labels{0, 1, 2, 0};
-  EXPECT_THROW(kde.compute(ok, bad_labels, 2), std::invalid_argument);  // label 2 out of range
+  EXPECT_THROW(kde.compute(ok, bad_labels, 2), std::invalid_argument);              // label 2 out of range
   EXPECT_THROW(kde.compute(ok, std::vector<int>{0, 0}, 1), std::invalid_argument);  // size mismatch
 }
 

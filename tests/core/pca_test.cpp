@@ -105,6 +105,22 @@ TEST(Pca, TransformReproducesScoresAndKeepsRequestedComponents) {
   EXPECT_LT((neg.scores() - p.scores()).cwiseAbs().maxCoeff(), 1e-10);
 }
 
+TEST(Pca, VBasedSignsOfRecentScikitLearn) {
+  const Eigen::MatrixXd x = random_matrix(100, 5, 4) * Eigen::VectorXd::LinSpaced(5, 1.0, 5.0).asDiagonal();
+  const auto u = Pca::fit(x);
+  const auto v = Pca::fit(x, 0, stats::PcaSigns::v_based);
+  for (Eigen::Index c = 0; c < 5; ++c) {
+    Eigen::Index at = 0;
+    v.components().row(c).cwiseAbs().maxCoeff(&at);
+    EXPECT_GT(v.components()(c, at), 0.0) << "component " << c;
+    // Same axes and ratios, at most a sign apart.
+    const double dot = u.components().row(c).dot(v.components().row(c));
+    EXPECT_NEAR(std::abs(dot), 1.0, 1e-12);
+    EXPECT_LT((v.scores().col(c) - std::copysign(1.0, dot) * u.scores().col(c)).cwiseAbs().maxCoeff(), 1e-12);
+  }
+  EXPECT_EQ(u.explained_variance_ratio(), v.explained_variance_ratio());
+}
+
 TEST(Pca, FewerRowsThanFeaturesIsDefined) {
   const Eigen::MatrixXd x = random_matrix(5, 12, 8);
   const auto p = Pca::fit(x);
@@ -116,7 +132,7 @@ TEST(Pca, FewerRowsThanFeaturesIsDefined) {
 }
 
 TEST(Pca, RejectsDegenerateInput) {
-  EXPECT_THROW(Pca::fit(Eigen::MatrixXd::Ones(1, 3)), std::invalid_argument);  // one row
+  EXPECT_THROW(Pca::fit(Eigen::MatrixXd::Ones(1, 3)), std::invalid_argument);   // one row
   EXPECT_THROW(Pca::fit(Eigen::MatrixXd::Ones(10, 3)), std::invalid_argument);  // no variance at all
   EXPECT_THROW(Pca::fit(random_matrix(10, 3, 1), 4), std::invalid_argument);
   Eigen::MatrixXd x = random_matrix(10, 3, 1);

@@ -16,7 +16,7 @@ using stats::RedundancyFilter;
 
 namespace {
 
-const std::vector<std::string> kStudyDropped{"spectral_bandwidth_mean", "rolloff_mean",          "rolloff_var",
+const std::vector<std::string> kStudyDropped{"spectral_bandwidth_mean", "rolloff_mean",           "rolloff_var",
                                              "zero_crossing_rate_mean", "zero_crossing_rate_var", "harmony_var"};
 
 std::vector<std::string> dropped_names(const stats::RedundancyResult& r) {

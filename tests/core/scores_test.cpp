@@ -40,7 +40,8 @@ TEST(Scores, PerfectAndHandCountedCases) {
   EXPECT_EQ(perfect.accuracy, 1.0);
   EXPECT_EQ(perfect.macro_f1, 1.0);
   // truth 0 0 1 1, predicted 0 1 1 1: class 0 p=1 r=.5 f1=2/3; class 1 p=2/3 r=1 f1=.8.
-  const auto s = stats::compute_scores(stats::ConfusionMatrix(std::vector<int>{0, 0, 1, 1}, std::vector<int>{0, 1, 1, 1}, 2));
+  const auto s =
+      stats::compute_scores(stats::ConfusionMatrix(std::vector<int>{0, 0, 1, 1}, std::vector<int>{0, 1, 1, 1}, 2));
   EXPECT_DOUBLE_EQ(s.accuracy, 0.75);
   EXPECT_DOUBLE_EQ(s.per_class[0].f1, 2.0 / 3.0);
   EXPECT_DOUBLE_EQ(s.per_class[1].f1, 0.8);

@@ -83,7 +83,7 @@ TEST(StandardScaler, RejectsNonFiniteAndShapeMismatch) {
 TEST(StandardScaler, ConstantTestIsScikitLearns) {
   // _is_constant_feature: var <= n*eps*var + (n*mean*eps)^2.
   EXPECT_TRUE(stats::is_constant_feature(0.0, 5.0, 10));
-  EXPECT_TRUE(stats::is_constant_feature(1e-30, 1.0, 1000));   // bound (1000 eps)^2 ~ 4.9e-26
+  EXPECT_TRUE(stats::is_constant_feature(1e-30, 1.0, 1000));  // bound (1000 eps)^2 ~ 4.9e-26
   EXPECT_FALSE(stats::is_constant_feature(1e-20, 1.0, 1000));
   EXPECT_FALSE(stats::is_constant_feature(1e-30, 0.0, 1000));  // tiny but real spread around 0
 }

@@ -56,8 +56,8 @@ inline std::vector<double> to_doubles(const nlohmann::json& j) { return j.get<st
 }  // namespace genrelab::test
 
 /// Skips unless both the shared GTZAN table and the reference JSON are present.
-#define GENRELAB_REQUIRE_STATS_REF(m, ref)                                                           \
-  if (!::genrelab::test::gtzan_30s()) GTEST_SKIP() << "shared GTZAN data not found (set GENRELAB_DATA)"; \
+#define GENRELAB_REQUIRE_STATS_REF(m, ref)                                                                  \
+  if (!::genrelab::test::gtzan_30s()) GTEST_SKIP() << "shared GTZAN data not found (set GENRELAB_DATA)";    \
   ASSERT_FALSE(::genrelab::test::stats_reference().is_null()) << "tests/data/stats_reference.json missing"; \
-  const auto& m = *::genrelab::test::gtzan_30s();                                                   \
+  const auto& m = *::genrelab::test::gtzan_30s();                                                           \
   const auto& ref = ::genrelab::test::stats_reference()

@@ -55,7 +55,8 @@ TEST(TableAnalysis, GtzanDefaultsAreTheStudys) {
   EXPECT_EQ(a.kde[0].genres.size(), 10u);
   EXPECT_EQ(a.subset.size(), 57u);
   const auto ratio = to_doubles(ref["pca"]["all"]["explained_variance_ratio"]);
-  for (Eigen::Index i = 0; i < 5; ++i) EXPECT_NEAR(a.pca.explained_variance_ratio()(i), ratio[static_cast<std::size_t>(i)], 1e-12);
+  for (Eigen::Index i = 0; i < 5; ++i)
+    EXPECT_NEAR(a.pca.explained_variance_ratio()(i), ratio[static_cast<std::size_t>(i)], 1e-12);
   // Most similar genre pair by the reference block means.
   const auto& g = ref["similarity"]["all"]["genre_means"];
   double best = -2;
@@ -69,7 +70,8 @@ TEST(TableAnalysis, GtzanDefaultsAreTheStudys) {
   const auto mf = stats::analyze(m, {.features = stats::FeatureSubset::mfcc, .compute_kde = false});
   EXPECT_EQ(mf.subset.size(), 40u);
   EXPECT_TRUE(mf.kde.empty());
-  EXPECT_NEAR(mf.pca.explained_variance_ratio()(0), ref["pca"]["mfcc"]["explained_variance_ratio"][0].get<double>(), 1e-12);
+  EXPECT_NEAR(mf.pca.explained_variance_ratio()(0), ref["pca"]["mfcc"]["explained_variance_ratio"][0].get<double>(),
+              1e-12);
 }
 
 TEST(TableAnalysis, BadInputGivesDefinedResultsOrClearErrors) {
