@@ -175,8 +175,9 @@ TEST(Decode, CompressedFormatsDecode) {
     const auto back = audio::load_mono(dir / c.name);
     ASSERT_GT(back.size(), 20000u) << c.name;
     EXPECT_NEAR(zero_crossing_frequency(back, 22050), 440.0, 3.0) << c.name;
-    if (c.tolerance < 0.01)
+    if (c.tolerance < 0.01) {
       for (std::size_t i = 0; i < y.size(); ++i) ASSERT_NEAR(back[i], y[i], c.tolerance) << c.name << " " << i;
+    }
   }
 }
 

@@ -294,8 +294,9 @@ void PcaFigure::paintFigure(QPainter& p, const QRectF& rect) const {
 
 QString SimilarityFigure::figureTitle() const {
   if (!data_) return QStringLiteral("Cosine similarity");
-  return QStringLiteral("Cosine similarity, %1 × %1, standardised %2 — %3")
-      .arg(tracks ? QStringLiteral("track") : QStringLiteral("genre"), subset_title(data_->subset), data_->source);
+  const QString sample = tracks && data_->track_stride > 1 ? QStringLiteral(" (every %1th row)").arg(data_->track_stride) : QString();
+  return QStringLiteral("Cosine similarity, %1 × %1%4, standardised %2 — %3")
+      .arg(tracks ? QStringLiteral("track") : QStringLiteral("genre"), subset_title(data_->subset), data_->source, sample);
 }
 
 QRectF SimilarityFigure::heatmapRect(const QRectF& rect) const {
