@@ -280,7 +280,7 @@ void MainWindow::openDataset(const QString& folder) {
   if (job_) job_->cancel();
   const auto path = toPath(folder);
   runJob(Job::start(tr("Scanning %1").arg(folder), [this, path](ProgressSink& progress, const CancelToken& cancel) {
-    return std::function<void()>([this, data = load_dataset(path, &progress, &cancel)]() mutable { showDataset(std::move(data)); });
+    return std::function<void()>([this, loaded = load_dataset(path, &progress, &cancel)]() mutable { showDataset(std::move(loaded)); });
   }));
 }
 
@@ -289,14 +289,14 @@ void MainWindow::openDemoDataset(const QString& folder) {
   const auto path = toPath(folder);
   runJob(Job::start(tr("Preparing the demo dataset"), [this, path](ProgressSink& progress, const CancelToken& cancel) {
     dataset::ensure_demo_dataset(path, {}, &progress, &cancel);
-    return std::function<void()>([this, data = load_dataset(path, nullptr, &cancel)]() mutable { showDataset(std::move(data)); });
+    return std::function<void()>([this, loaded = load_dataset(path, nullptr, &cancel)]() mutable { showDataset(std::move(loaded)); });
   }));
 }
 
-void MainWindow::showDataset(LoadedDataset data) {
-  scan_ = std::move(data.scan);
-  table_30s_ = std::move(data.table_30s);
-  table_3s_ = std::move(data.table_3s);
+void MainWindow::showDataset(LoadedDataset loaded) {
+  scan_ = std::move(loaded.scan);
+  table_30s_ = std::move(loaded.table_30s);
+  table_3s_ = std::move(loaded.table_3s);
   const auto& s = *scan_;
   {
     const QSignalBlocker block(table_choice_);
@@ -371,10 +371,10 @@ void MainWindow::showDataset(LoadedDataset data) {
                   .arg(fromPath(f.path).toHtmlEscaped(), QString::fromStdString(f.reason).toHtmlEscaped());
     html += QStringLiteral("</ul>");
   }
-  for (const auto& problem : data.problems)
+  for (const auto& problem : loaded.problems)
     html += QStringLiteral("<p style='color:#b02020'>%1</p>").arg(problem.toHtmlEscaped());
   overview_->setHtml(html);
-  for (const auto& problem : data.problems) showError(problem);
+  for (const auto& problem : loaded.problems) showError(problem);
   status_->setText(tr("%1: %2 tracks in %3 genres").arg(fromPath(s.root)).arg(s.tracks.size()).arg(s.labels.size()));
   setWindowTitle(tr("GenreLab — %1").arg(fromPath(s.root.filename().empty() ? s.root.parent_path().filename() : s.root.filename())));
   rememberRecent(fromPath(s.root));

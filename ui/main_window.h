@@ -86,7 +86,7 @@ class MainWindow : public QMainWindow {
  private:
   void buildMenus();
   void runJob(Job* job);
-  void showDataset(LoadedDataset data);
+  void showDataset(LoadedDataset loaded);
   void showTable(int which);
   void showError(const QString& message);
   void computeEda(int subset);

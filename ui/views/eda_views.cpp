@@ -91,8 +91,8 @@ void FigureCanvas::contextMenuEvent(QContextMenuEvent* event) {
 
 EdaView::EdaView(EdaFigure& figure, QWidget* parent) : QWidget(parent), figure_(figure), canvas_(new FigureCanvas(figure, this)) {}
 
-void EdaView::setData(std::shared_ptr<const EdaData> data) {
-  data_ = std::move(data);
+void EdaView::setData(std::shared_ptr<const EdaData> eda) {
+  data_ = std::move(eda);
   figure_.setData(data_);
   canvas_->update();
 }
@@ -139,18 +139,18 @@ KdeView::KdeView(QWidget* parent)
   for (auto* box : {rug_, hist_, grid_}) connect(box, &QCheckBox::toggled, this, toggle);
 }
 
-void KdeView::setData(std::shared_ptr<const EdaData> data) {
+void KdeView::setData(std::shared_ptr<const EdaData> eda) {
   const QString current = feature_->currentText();
   {
     const QSignalBlocker block(feature_);
     feature_->clear();
-    if (data)
-      for (std::size_t c = 0; c < data->data.cols(); ++c) feature_->addItem(feature_name(*data, static_cast<int>(c)));
+    if (eda)
+      for (std::size_t c = 0; c < eda->data.cols(); ++c) feature_->addItem(feature_name(*eda, static_cast<int>(c)));
     const int keep = feature_->findText(current);
     feature_->setCurrentIndex(keep >= 0 ? keep : 0);
     kde_.feature = std::max(0, feature_->currentIndex());
   }
-  EdaView::setData(std::move(data));
+  EdaView::setData(std::move(eda));
 }
 
 // ---------------------------------------------------------------------------------- correlation
@@ -219,8 +219,8 @@ void CorrelationView::showPair(int x_column, int y_column) {
   scatter_canvas_->update();
 }
 
-void CorrelationView::setData(std::shared_ptr<const EdaData> data) {
-  EdaView::setData(std::move(data));
+void CorrelationView::setData(std::shared_ptr<const EdaData> eda) {
+  EdaView::setData(std::move(eda));
   if (data_) showPair(std::min<int>(1, static_cast<int>(data_->data.cols()) - 1), 0);
   refreshSummary();
 }
@@ -274,9 +274,9 @@ PcaView::PcaView(QWidget* parent)
   };
 }
 
-void PcaView::setData(std::shared_ptr<const EdaData> data) {
-  if (data) {
-    const int n = static_cast<int>(data->analysis.pca.n_components());
+void PcaView::setData(std::shared_ptr<const EdaData> eda) {
+  if (eda) {
+    const int n = static_cast<int>(eda->analysis.pca.n_components());
     const QSignalBlocker bx(pc_x_), by(pc_y_), bs(subset_);
     pc_x_->setRange(1, std::max(1, n));
     pc_y_->setRange(1, std::max(1, n));
@@ -284,8 +284,8 @@ void PcaView::setData(std::shared_ptr<const EdaData> data) {
     pc_y_->setValue(std::min(pca_.pc_y + 1, n));
     pca_.pc_x = pc_x_->value() - 1;
     pca_.pc_y = pc_y_->value() - 1;
-    subset_->setCurrentIndex(subset_->findData(static_cast<int>(data->subset)));
-    const auto& ratio = data->analysis.pca.explained_variance_ratio();
+    subset_->setCurrentIndex(subset_->findData(static_cast<int>(eda->subset)));
+    const auto& ratio = eda->analysis.pca.explained_variance_ratio();
     QStringList parts;
     double cum = 0;
     for (int i = 0; i < std::min<int>(5, static_cast<int>(ratio.size())); ++i) {
@@ -295,7 +295,7 @@ void PcaView::setData(std::shared_ptr<const EdaData> data) {
     variance_->setText(tr("explained variance: %1 (first %2: %3 %)").arg(parts.join(QStringLiteral(", "))).arg(parts.size()).arg(100 * cum, 0, 'f', 1));
   }
   pca_.selected_row = -1;
-  EdaView::setData(std::move(data));
+  EdaView::setData(std::move(eda));
 }
 
 // ----------------------------------------------------------------------------------- similarity
@@ -336,19 +336,19 @@ SimilarityView::SimilarityView(QWidget* parent) : EdaView(sim_, parent), mode_(n
   };
 }
 
-void SimilarityView::setData(std::shared_ptr<const EdaData> data) {
-  if (data) {
+void SimilarityView::setData(std::shared_ptr<const EdaData> eda) {
+  if (eda) {
     const QSignalBlocker block(subset_);
-    subset_->setCurrentIndex(subset_->findData(static_cast<int>(data->subset)));
-    const auto& pairs = data->analysis.ranked_pairs;
+    subset_->setCurrentIndex(subset_->findData(static_cast<int>(eda->subset)));
+    const auto& pairs = eda->analysis.ranked_pairs;
     auto pair_text = [&](const stats::GenrePair& p) {
-      return QStringLiteral("%1–%2 %3").arg(QString::fromStdString(data->analysis.genres[p.a]), QString::fromStdString(data->analysis.genres[p.b]))
+      return QStringLiteral("%1–%2 %3").arg(QString::fromStdString(eda->analysis.genres[p.a]), QString::fromStdString(eda->analysis.genres[p.b]))
           .arg(p.similarity, 0, 'f', 2);
     };
     if (!pairs.empty())
       summary_->setText(tr("most similar: %1; least similar: %2").arg(pair_text(pairs.front()), pair_text(pairs.back())));
   }
-  EdaView::setData(std::move(data));
+  EdaView::setData(std::move(eda));
 }
 
 }  // namespace genrelab::ui

@@ -43,7 +43,7 @@ class EdaView : public QWidget, public Figure {
   Q_OBJECT
  public:
   explicit EdaView(EdaFigure& figure, QWidget* parent);
-  virtual void setData(std::shared_ptr<const EdaData> data);
+  virtual void setData(std::shared_ptr<const EdaData> eda);
   QString figureTitle() const override { return figure_.figureTitle(); }
   void paintFigure(QPainter& p, const QRectF& rect) const override { figure_.paintFigure(p, rect); }
   QSizeF exportSize() const override { return figure_.exportSize(); }
@@ -66,7 +66,7 @@ class KdeView : public EdaView {
   Q_OBJECT
  public:
   explicit KdeView(QWidget* parent = nullptr);
-  void setData(std::shared_ptr<const EdaData> data) override;
+  void setData(std::shared_ptr<const EdaData> eda) override;
   KdeFigure& figure() { return kde_; }
   QComboBox* featureBox() const { return feature_; }
 
@@ -82,7 +82,7 @@ class CorrelationView : public EdaView {
   Q_OBJECT
  public:
   explicit CorrelationView(QWidget* parent = nullptr);
-  void setData(std::shared_ptr<const EdaData> data) override;
+  void setData(std::shared_ptr<const EdaData> eda) override;
   CorrelationFigure& figure() { return corr_; }
   ScatterFigure& scatter() { return scatter_; }
   QSlider* thresholdSlider() const { return threshold_; }
@@ -103,7 +103,7 @@ class PcaView : public EdaView {
   Q_OBJECT
  public:
   explicit PcaView(QWidget* parent = nullptr);
-  void setData(std::shared_ptr<const EdaData> data) override;
+  void setData(std::shared_ptr<const EdaData> eda) override;
   PcaFigure& figure() { return pca_; }
   QSpinBox* xComponent() const { return pc_x_; }
   QSpinBox* yComponent() const { return pc_y_; }
@@ -120,7 +120,7 @@ class SimilarityView : public EdaView {
   Q_OBJECT
  public:
   explicit SimilarityView(QWidget* parent = nullptr);
-  void setData(std::shared_ptr<const EdaData> data) override;
+  void setData(std::shared_ptr<const EdaData> eda) override;
   SimilarityFigure& figure() { return sim_; }
   QComboBox* modeBox() const { return mode_; }
 
