@@ -6,6 +6,7 @@
 
 #include <QVector>
 #include <memory>
+#include <ostream>
 #include <optional>
 
 #include "stats/redundancy_filter.h"
@@ -24,6 +25,8 @@ class EdaFigure : public Figure {
   bool genreHidden(int g) const { return g < hidden_.size() && hidden_[g]; }
   /// Legend entry rectangles of the last paint (for clicks), in paint coordinates.
   const QVector<QRectF>& legendBoxes() const { return legend_; }
+  /// The numbers behind the figure as CSV (header line first), for papers and other tools.
+  virtual void writeCsv(std::ostream& out) const = 0;
 
  protected:
   void paintEmpty(QPainter& p, const QRectF& rect, const QString& why) const;
@@ -35,6 +38,7 @@ class EdaFigure : public Figure {
 
 class KdeFigure : public EdaFigure {
  public:
+  void writeCsv(std::ostream& out) const override;
   int feature = 0;          ///< column index
   bool rug = false;         ///< tick per track along the x axis
   bool histogram = false;   ///< step histogram under the curves
@@ -49,6 +53,7 @@ class KdeFigure : public EdaFigure {
 
 class CorrelationFigure : public EdaFigure {
  public:
+  void writeCsv(std::ostream& out) const override;
   stats::RedundancyOptions filter;  ///< threshold and scope of the marked columns
   std::optional<QPoint> highlight;  ///< (column, row) cell to outline
   QString figureTitle() const override;
@@ -62,6 +67,7 @@ class CorrelationFigure : public EdaFigure {
 
 class PcaFigure : public EdaFigure {
  public:
+  void writeCsv(std::ostream& out) const override;
   int pc_x = 0, pc_y = 1;          ///< component indices
   int selected_row = -1;           ///< outlined point
   QString figureTitle() const override;
@@ -74,6 +80,7 @@ class PcaFigure : public EdaFigure {
 
 class SimilarityFigure : public EdaFigure {
  public:
+  void writeCsv(std::ostream& out) const override;
   bool tracks = false;  ///< track x track (ordered by genre) instead of genre x genre
   QString figureTitle() const override;
   void paintFigure(QPainter& p, const QRectF& rect) const override;
@@ -84,6 +91,7 @@ class SimilarityFigure : public EdaFigure {
 /// Two features against each other, coloured by genre, with Pearson r in the title.
 class ScatterFigure : public EdaFigure {
  public:
+  void writeCsv(std::ostream& out) const override;
   int x_column = 0, y_column = 1;
   QString figureTitle() const override;
   void paintFigure(QPainter& p, const QRectF& rect) const override;

@@ -1,6 +1,10 @@
 #include "ui/views/eda_views.h"
 
 #include <QCheckBox>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QMessageBox>
+#include <QSettings>
 #include <QComboBox>
 #include <QContextMenuEvent>
 #include <QHBoxLayout>
@@ -15,6 +19,8 @@
 
 #include "ui/plot/axes.h"
 #include "ui/plot/export_menu.h"
+#include "util/atomic_file.h"
+#include "util/error.h"
 
 namespace genrelab::ui {
 namespace {
@@ -84,6 +90,21 @@ void FigureCanvas::leaveEvent(QEvent*) {
 void FigureCanvas::contextMenuEvent(QContextMenuEvent* event) {
   QMenu menu(this);
   add_export_actions(menu, figure_, this);
+  menu.addSeparator();
+  connect(menu.addAction(tr("Export data as CSV…")), &QAction::triggered, this, [this] {
+    QSettings settings;
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export the figure's data"),
+                                                      settings.value(QStringLiteral("exportFolder")).toString(), tr("CSV table (*.csv)"));
+    if (path.isEmpty()) return;
+    settings.setValue(QStringLiteral("exportFolder"), QFileInfo(path).absolutePath());
+    try {
+      write_file_atomically(path.toStdString(), [this](std::ostream& out) { figure_.writeCsv(out); });
+    } catch (const FileError& e) {
+      auto* box = new QMessageBox(QMessageBox::Warning, tr("Export failed"), QString::fromStdString(e.what()), QMessageBox::Ok, this);
+      box->setAttribute(Qt::WA_DeleteOnClose);
+      box->show();
+    }
+  });
   menu.exec(event->globalPos());
 }
 
