@@ -171,7 +171,7 @@ stats::RedundancyResult CorrelationFigure::redundancy() const {
 }
 
 QRectF CorrelationFigure::heatmapRect(const QRectF& rect) const {
-  const QRectF body = rect.adjusted(170, 50, -110, -150);
+  const QRectF body = rect.adjusted(170, 50, -110, -178);  // room for the rotated labels and the note
   const double side = std::min(body.width(), body.height());
   return QRectF(body.left(), body.top(), side, side);
 }
