@@ -28,6 +28,8 @@ int main(int argc, char** argv) {
   QCommandLineOption select(QStringLiteral("select"), QStringLiteral("Track to select once the dataset is open (file name)"),
                             QStringLiteral("file"));
   parser.addOption(tab);
+  QCommandLineOption demo(QStringLiteral("demo"), QStringLiteral("Open the generated demo dataset (made on first use)"));
+  parser.addOption(demo);
   parser.addOption(select);
   parser.process(app);
 
@@ -37,12 +39,18 @@ int main(int argc, char** argv) {
     if (parser.isSet(tab)) window.showTab(parser.value(tab));
     if (parser.isSet(select)) window.selectTrackByName(parser.value(select));
     if (parser.isSet(screenshot)) {
+      // Grab once background work (extraction, analysis, spectrogram) has finished.
       const QString png = parser.value(screenshot);
-      // Give worker-thread views (spectrogram, analysis) time to finish before the grab.
-      QTimer::singleShot(1500, &window, [&window, png] {
-        window.grab().save(png);
-        QApplication::quit();
+      auto* poll = new QTimer(&window);
+      QObject::connect(poll, &QTimer::timeout, &window, [&window, png, poll] {
+        if (window.busy()) return;
+        poll->stop();
+        QTimer::singleShot(1000, &window, [&window, png] {
+          window.grab().save(png);
+          QApplication::quit();
+        });
       });
+      poll->start(200);
     }
   });
   QObject::connect(&window, &genrelab::ui::MainWindow::datasetFailed, &window, [&] {
@@ -52,12 +60,15 @@ int main(int argc, char** argv) {
   });
 
   const QStringList args = parser.positionalArguments();
-  if (!args.isEmpty()) {
+  const QString demo_dir = QString::fromStdString((genrelab::dataset::cache_dir() / "demo").string());
+  if (parser.isSet(demo)) {
+    window.openDemoDataset(demo_dir);
+  } else if (!args.isEmpty()) {
     window.openDataset(args.first());
   } else if (const auto dir = genrelab::dataset::default_dataset_dir()) {
     window.openDataset(QString::fromStdString(dir->string()));
   } else {
-    window.openDemoDataset(QString::fromStdString((genrelab::dataset::cache_dir() / "demo").string()));
+    window.openDemoDataset(demo_dir);
   }
   return QApplication::exec();
 }

@@ -266,7 +266,11 @@ void MainWindow::runJob(Job* job) {
     progress_->setValue(static_cast<int>(f * 1000));
     status_->setText(job->title() + QStringLiteral(" — ") + message);
   });
-  connect(job, &Job::ended, this, [this] {
+  connect(job, &Job::succeeded, this, [this, job] {
+    if (status_->text().startsWith(job->title())) status_->setText(job->title() + tr(" — done"));
+  });
+  connect(job, &Job::ended, this, [this, job] {
+    if (job_ != job) return;  // a newer job (started by this one's result) owns the bar now
     progress_->setVisible(false);
     cancel_->setVisible(false);
   });
