@@ -11,15 +11,15 @@
 #include <random>
 
 #include "audio/decode.h"
-#include "chroma_block_reference.h"
 #include "dsp/numpy_reduce.h"
 #include "dsp/rms.h"
 #include "dsp/spectral_shape.h"
 #include "dsp/zero_crossing_rate.h"
+#include "support/kaggle_reference.h"
 #include "support/test_data.h"
 
 using namespace genrelab;
-namespace cb = genrelab::test::chroma_block;
+namespace kaggle = genrelab::test::kaggle;
 
 namespace {
 
@@ -177,48 +177,41 @@ TEST(Chroma, MatchesLibrosaOnBlues) {
   EXPECT_NEAR(mean, want_mean, want_mean * 1e-6);
 }
 
+namespace {
+
+// One Kaggle table row: the signal is processed on its own (own padding, own tuning). The parity
+// bar: relative 1e-5 (librosa 0.7.2 itself reaches ~1e-6 against this table).
+void compare_row(const kaggle::ReferenceTable& table, const std::string& row, std::span<const float> y,
+                 std::vector<kaggle::WorstError>& errors) {
+  const auto chroma = dsp::chroma_stft(power_of(y));
+  const double got[2] = {dsp::numpy_mean<float>(chroma), dsp::numpy_var<float>(chroma)};
+  for (std::size_t i = 0; i < 2; ++i) {
+    const double want = table.value(row, errors[i].column);
+    errors[i].add(row, got[i], want);
+    EXPECT_NEAR(got[i], want, 1e-5 * want) << row << " " << errors[i].column;
+  }
+}
+
+std::vector<kaggle::WorstError> chroma_columns() { return kaggle::worst_errors({"chroma_stft_mean", "chroma_stft_var"}); }
+
+}  // namespace
+
 TEST(Chroma, MatchesKaggleTable30s) {
   GENRELAB_REQUIRE_GTZAN(gtzan);
-  const cb::KaggleTable table(gtzan / "features_30_sec.csv");
-  std::vector<cb::WorstError> errors{cb::WorstError("chroma_stft_mean"), cb::WorstError("chroma_stft_var")};
-  for (const auto& track : cb::shared_clips()) {
-    const auto y = audio::load_mono(cb::clip_path(gtzan, track));
-    const auto chroma = dsp::chroma_stft(power_of(y));
-    const std::string row = track + ".wav";
-    const double mean = dsp::numpy_mean<float>(chroma);
-    const double var = dsp::numpy_var<float>(chroma);
-    errors[0].add(track, mean, table.value(row, "chroma_stft_mean"));
-    errors[1].add(track, var, table.value(row, "chroma_stft_var"));
-    // The parity bar: relative 1e-5 (librosa 0.7.2 itself reaches ~1e-6 against this table).
-    EXPECT_NEAR(mean, table.value(row, "chroma_stft_mean"), 1e-5 * table.value(row, "chroma_stft_mean")) << track;
-    EXPECT_NEAR(var, table.value(row, "chroma_stft_var"), 1e-5 * table.value(row, "chroma_stft_var")) << track;
-  }
-  cb::print_table("chroma vs features_30_sec.csv (30 clips)", errors);
+  const auto& table = kaggle::table_30s();
+  auto errors = chroma_columns();
+  kaggle::for_each_clip(gtzan, [&](const std::string& row, std::span<const float> y) { compare_row(table, row, y, errors); });
+  kaggle::print_table("chroma vs features_30_sec.csv (30 clips)", errors);
 }
 
 TEST(Chroma, MatchesKaggleTable3sSegments) {
   GENRELAB_REQUIRE_GTZAN(gtzan);
-  const cb::KaggleTable table(gtzan / "features_3_sec_subset_classical_jazz_rock.csv");
-  std::vector<cb::WorstError> errors{cb::WorstError("chroma_stft_mean"), cb::WorstError("chroma_stft_var")};
-  for (const auto& track : cb::segmented_clips()) {
-    const auto y = audio::load_mono(cb::clip_path(gtzan, track));
-    for (int i = 0; i < 10; ++i) {
-      const std::string row = track + "." + std::to_string(i) + ".wav";
-      if (!table.has(row)) continue;
-      const auto seg = cb::segment(y, i);
-      ASSERT_FALSE(seg.empty()) << row;
-      // Each segment is processed on its own: own padding, own tuning.
-      const auto chroma = dsp::chroma_stft(power_of(seg));
-      const double mean = dsp::numpy_mean<float>(chroma);
-      const double var = dsp::numpy_var<float>(chroma);
-      errors[0].add(row, mean, table.value(row, "chroma_stft_mean"));
-      errors[1].add(row, var, table.value(row, "chroma_stft_var"));
-      EXPECT_NEAR(mean, table.value(row, "chroma_stft_mean"), 1e-5 * table.value(row, "chroma_stft_mean")) << row;
-      EXPECT_NEAR(var, table.value(row, "chroma_stft_var"), 1e-5 * table.value(row, "chroma_stft_var")) << row;
-    }
-  }
+  const auto& table = kaggle::table_3s_subset();
+  auto errors = chroma_columns();
+  kaggle::for_each_segment(gtzan, table,
+                           [&](const std::string& row, std::span<const float> seg) { compare_row(table, row, seg, errors); });
   ASSERT_EQ(errors[0].rows, 90);
-  cb::print_table("chroma vs features_3_sec subset (90 segments)", errors);
+  kaggle::print_table("chroma vs features_3_sec subset (90 segments)", errors);
 }
 
 // Speed of the whole block (chroma incl. tuning and filterbank, centroid/bandwidth/rolloff, rms,

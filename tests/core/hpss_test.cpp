@@ -6,52 +6,21 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <limits>
 #include <random>
-#include <map>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "audio/decode.h"
 #include "dsp/median_filter.h"
 #include "dsp/numpy_reduce.h"
+#include "support/kaggle_reference.h"
 #include "support/test_data.h"
 
 using namespace genrelab;
+namespace kaggle = genrelab::test::kaggle;
 
 namespace {
-
-// A Kaggle feature table (CRLF lines, no quoting): filename -> column name -> value.
-struct FeatureTable {
-  std::map<std::string, std::map<std::string, double>> rows;
-  double at(const std::string& file, const std::string& column) const { return rows.at(file).at(column); }
-};
-
-FeatureTable read_table(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  if (!in) throw std::runtime_error("cannot open " + path.string());
-  auto split = [](std::string line) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    std::vector<std::string> cells;
-    std::stringstream ss(line);
-    std::string cell;
-    while (std::getline(ss, cell, ',')) cells.push_back(cell);
-    return cells;
-  };
-  std::string line;
-  std::getline(in, line);
-  const auto header = split(line);
-  FeatureTable table;
-  while (std::getline(in, line)) {
-    const auto cells = split(line);
-    if (cells.size() != header.size()) continue;
-    auto& row = table.rows[cells[0]];
-    for (std::size_t c = 1; c + 1 < cells.size(); ++c) row[header[c]] = std::stod(cells[c]);
-  }
-  return table;
-}
 
 struct HpssStats {
   double harmony_mean, harmony_var, perceptr_mean, perceptr_var;
@@ -69,42 +38,28 @@ HpssStats hpss_stats(std::span<const float> y) {
           dsp::numpy_mean<float>(sig.percussive), dsp::numpy_var<float>(sig.percussive)};
 }
 
-const char* const kGenres[] = {"blues", "classical", "country", "disco", "hiphop",
-                               "jazz",  "metal",     "pop",     "reggae", "rock"};
+std::vector<kaggle::WorstError> hpss_columns() {
+  return kaggle::worst_errors({"harmony_mean", "harmony_var", "perceptr_mean", "perceptr_var"});
+}
 
-// Worst errors per column, for the printed table.
-struct Worst {
-  double abs_err = 0, rel_err = 0;
-  std::string where_abs, where_rel;
-  void add(double got, double want, const std::string& where) {
-    const double a = std::abs(got - want), r = a / std::max(std::abs(want), 1e-300);
-    if (a > abs_err) abs_err = a, where_abs = where;
-    if (r > rel_err) rel_err = r, where_rel = where;
-  }
-};
-
-void compare_and_report(const std::vector<std::pair<std::string, HpssStats>>& got, const FeatureTable& table,
-                        const char* title) {
+void compare_and_report(const std::vector<std::pair<std::string, HpssStats>>& got, const kaggle::ReferenceTable& table,
+                        const std::string& title) {
   // Bars (the project's parity bar, FEATURES.md): means absolute 1e-8 (they are ~1e-5 .. 1e-4 and
   // dominated by cancellation, so a relative bar is meaningless); variances relative 1e-5.
-  const char* names[] = {"harmony_mean", "harmony_var", "perceptr_mean", "perceptr_var"};
-  Worst worst[4];
+  auto worst = hpss_columns();
   for (const auto& [file, s] : got) {
     const double v[] = {s.harmony_mean, s.harmony_var, s.perceptr_mean, s.perceptr_var};
-    for (int c = 0; c < 4; ++c) {
-      const double want = table.at(file, names[c]);
-      worst[c].add(v[c], want, file);
+    for (std::size_t c = 0; c < 4; ++c) {
+      const auto& name = worst[c].column;
+      const double want = table.value(file, name);
+      worst[c].add(file, v[c], want);
       if (c % 2 == 0)
-        EXPECT_NEAR(v[c], want, 1e-8) << file << " " << names[c];
+        EXPECT_NEAR(v[c], want, 1e-8) << file << " " << name;
       else
-        EXPECT_NEAR(v[c], want, std::abs(want) * 1e-5) << file << " " << names[c];
+        EXPECT_NEAR(v[c], want, std::abs(want) * 1e-5) << file << " " << name;
     }
   }
-  std::printf("%s (%zu rows): worst errors\n  %-14s %-12s %-22s %-12s %s\n", title, got.size(), "feature", "abs",
-              "(file)", "rel", "(file)");
-  for (int c = 0; c < 4; ++c)
-    std::printf("  %-14s %-12.3e %-22s %-12.3e %s\n", names[c], worst[c].abs_err, worst[c].where_abs.c_str(),
-                worst[c].rel_err, worst[c].where_rel.c_str());
+  kaggle::print_table(title + " (" + std::to_string(got.size()) + " rows)", worst);
 }
 
 // librosa 0.7.2's istft written out plainly (full window-sum-square buffer, as
@@ -306,40 +261,32 @@ TEST(Hpss, MatchesLibrosaFirst2048OnBlues) {
 
 TEST(Hpss, MatchesKaggleOnAll30Clips) {
   GENRELAB_REQUIRE_GTZAN(gtzan);
-  const auto table = read_table(gtzan / "features_30_sec.csv");
+  const auto& table = kaggle::table_30s();
   std::vector<std::pair<std::string, HpssStats>> got;
-  for (const char* genre : kGenres)
-    for (int i = 0; i < 3; ++i) {
-      const std::string file = std::string(genre) + ".0000" + std::to_string(i) + ".wav";
-      const auto y = audio::load_mono(gtzan / "genres_original" / genre / file);
-      got.emplace_back(file, hpss_stats(y));
-    }
+  kaggle::for_each_clip(gtzan, [&](const std::string& file, std::span<const float> y) { got.emplace_back(file, hpss_stats(y)); });
   compare_and_report(got, table, "hpss vs features_30_sec.csv");
   // For scale: librosa 0.7.2's own output on this machine's reference run vs the same Kaggle rows.
   if (const auto ref = test::librosa_ref_dir(); ref && std::filesystem::exists(*ref / "reference_30s.csv")) {
-    const auto lr = read_table(*ref / "reference_30s.csv");
-    const char* names[] = {"harmony_mean", "harmony_var", "perceptr_mean", "perceptr_var"};
-    for (const char* name : names) {
-      Worst w;
-      for (const auto& [file, stats] : got) w.add(lr.at(file, name), table.at(file, name), file);
-      std::printf("  (librosa 0.7.2 itself vs Kaggle: %-13s abs %.3e, rel %.3e)\n", name, w.abs_err, w.rel_err);
-    }
+    const kaggle::ReferenceTable lr(*ref / "reference_30s.csv");
+    auto worst = hpss_columns();
+    for (auto& w : worst)
+      for (const auto& [file, stats] : got) w.add(file, lr.value(file, w.column), table.value(file, w.column));
+    kaggle::print_table("  (for scale: librosa 0.7.2 itself vs features_30_sec.csv)", worst);
   }
 }
 
 TEST(Hpss, MatchesKaggleOn3sSegments) {
   GENRELAB_REQUIRE_GTZAN(gtzan);
-  const auto table = read_table(gtzan / "features_3_sec_subset_classical_jazz_rock.csv");
+  const auto& table = kaggle::table_3s_subset();
   std::vector<std::pair<std::string, HpssStats>> got;
-  // Segment i = y[66150 i : 66150 i + 66149], processed alone (FEATURES.md).
+  // Segments 0, 4 and 9 of three clips, each processed alone.
   for (const char* track : {"classical.00000", "jazz.00001", "rock.00002"}) {
-    const std::string genre = std::string(track).substr(0, std::string(track).find('.'));
-    const auto y = audio::load_mono(gtzan / "genres_original" / genre / (std::string(track) + ".wav"));
-    for (const int seg : {0, 4, 9}) {
-      const std::size_t start = 66150u * static_cast<std::size_t>(seg);
-      ASSERT_LE(start + 66149, y.size());
-      got.emplace_back(std::string(track) + "." + std::to_string(seg) + ".wav",
-                       hpss_stats(std::span<const float>(y).subspan(start, 66149)));
+    const auto y = kaggle::load_clip(gtzan, track);
+    for (const int i : {0, 4, 9}) {
+      const std::string row = kaggle::segment_row(track, i);
+      const auto seg = kaggle::segment(y, i);
+      ASSERT_FALSE(seg.empty()) << row;
+      got.emplace_back(row, hpss_stats(seg));
     }
   }
   compare_and_report(got, table, "hpss vs features_3_sec subset");

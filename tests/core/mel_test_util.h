@@ -1,20 +1,13 @@
-// Helpers shared by the mel / MFCC / onset / tempo tests: the Kaggle CSV reader and the block's
-// pipeline (STFT -> |D|^2 -> mel -> power_to_db -> MFCC, onset envelope -> tempo) as librosa 0.7.2
-// runs it in feature.mfcc and beat.beat_track.
+// The mel block's pipeline for the mel / MFCC / onset / tempo tests (STFT -> |D|^2 -> mel ->
+// power_to_db -> MFCC, onset envelope -> tempo) as librosa 0.7.2 runs it in feature.mfcc and
+// beat.beat_track. The Kaggle tables, clips and segments are in support/kaggle_reference.h.
 #pragma once
 
-#include <algorithm>
-#include <cmath>
 #include <filesystem>
-#include <fstream>
-#include <limits>
-#include <map>
 #include <span>
-#include <sstream>
-#include <stdexcept>
-#include <string>
 #include <vector>
 
+#include "audio/decode.h"
 #include "dsp/mel.h"
 #include "dsp/mfcc.h"
 #include "dsp/onset.h"
@@ -23,57 +16,6 @@
 #include "dsp/tempo.h"
 
 namespace genrelab::test::mel {
-
-/// A Kaggle feature table (features_30_sec.csv layout, CRLF endings): rows by filename.
-struct FeatureCsv {
-  std::vector<std::string> header;
-  std::map<std::string, std::vector<std::string>> rows;
-
-  /// The value of `column` in the row of `filename` (throws if either is missing).
-  double value(const std::string& filename, const std::string& column) const {
-    const auto col = std::find(header.begin(), header.end(), column);
-    if (col == header.end()) throw std::runtime_error("no column " + column);
-    const auto& row = rows.at(filename);
-    return std::stod(row.at(static_cast<std::size_t>(col - header.begin())));
-  }
-  bool has(const std::string& filename) const { return rows.count(filename) != 0; }
-};
-
-inline std::vector<std::string> split_csv_line(std::string line) {
-  while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.pop_back();
-  std::vector<std::string> cells;
-  std::stringstream ss(line);
-  std::string cell;
-  while (std::getline(ss, cell, ',')) cells.push_back(cell);
-  return cells;
-}
-
-inline FeatureCsv read_feature_csv(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  if (!in) throw std::runtime_error("cannot open " + path.string());
-  FeatureCsv csv;
-  std::string line;
-  std::getline(in, line);
-  csv.header = split_csv_line(line);
-  while (std::getline(in, line)) {
-    auto cells = split_csv_line(line);
-    if (cells.size() != csv.header.size()) continue;
-    csv.rows[cells[0]] = std::move(cells);
-  }
-  return csv;
-}
-
-/// The 30 shared clips: <genre>.0000{0,1,2}.wav for the 10 GTZAN genres.
-inline std::vector<std::string> shared_clip_names() {
-  static const char* genres[] = {"blues", "classical", "country", "disco", "hiphop",
-                                 "jazz",  "metal",     "pop",     "reggae", "rock"};
-  std::vector<std::string> names;
-  for (const char* g : genres)
-    for (int i = 0; i < 3; ++i) names.push_back(std::string(g) + ".0000" + std::to_string(i) + ".wav");
-  return names;
-}
-
-inline std::string genre_of(const std::string& clip) { return clip.substr(0, clip.find('.')); }
 
 /// The block's outputs for one signal.
 struct MelBlockResult {
@@ -104,18 +46,9 @@ struct MelBlock {
   }
 };
 
-/// The worst error of one feature column over many rows, for the printed tables.
-struct WorstError {
-  double abs = 0.0;
-  double rel = 0.0;
-  std::string where;
-  void add(double got, double want, const std::string& name) {
-    const double a = std::abs(got - want);
-    const double r = want != 0.0 ? a / std::abs(want) : (a == 0.0 ? 0.0 : std::numeric_limits<double>::infinity());
-    if (a > abs || (a == abs && where.empty())) where = name;
-    abs = std::max(abs, a);
-    rel = std::max(rel, r);
-  }
-};
+/// The block run on blues.00000, the clip of librosa's reference outputs (blues.00000.json).
+inline MelBlockResult run_on_blues(const std::filesystem::path& gtzan) {
+  return MelBlock().run(audio::load_mono(gtzan / "genres_original/blues/blues.00000.wav"));
+}
 
 }  // namespace genrelab::test::mel

@@ -10,9 +10,11 @@
 #include "audio/decode.h"
 #include "dsp/numpy_reduce.h"
 #include "mel_test_util.h"
+#include "support/kaggle_reference.h"
 #include "support/test_data.h"
 
 using namespace genrelab;
+namespace kaggle = genrelab::test::kaggle;
 
 namespace {
 
@@ -22,31 +24,33 @@ namespace {
 constexpr double kMeanAbsTol = 1e-4;
 constexpr double kVarRelTol = 1e-5;
 
-struct MfccErrors {
-  std::vector<test::mel::WorstError> mean{20}, var{20};
-  void check(const std::vector<std::vector<float>>& mfcc, const test::mel::FeatureCsv& csv, const std::string& name) {
-    ASSERT_EQ(mfcc.size(), 20u);
-    for (std::size_t k = 0; k < 20; ++k) {
-      const std::span<const float> row(mfcc[k]);
-      const auto m = static_cast<double>(dsp::numpy_mean(row));
-      const auto v = static_cast<double>(dsp::numpy_var(row));
-      const std::string col = "mfcc" + std::to_string(k + 1);
-      const double want_m = csv.value(name, col + "_mean");
-      const double want_v = csv.value(name, col + "_var");
-      mean[k].add(m, want_m, name);
-      var[k].add(v, want_v, name);
-      EXPECT_NEAR(m, want_m, kMeanAbsTol) << name << " " << col << "_mean";
-      EXPECT_NEAR(v, want_v, kVarRelTol * want_v) << name << " " << col << "_var";
-    }
+// The 40 columns mfcc1_mean, mfcc1_var, ..., mfcc20_var.
+std::vector<kaggle::WorstError> mfcc_columns() {
+  std::vector<std::string> names;
+  for (int k = 1; k <= 20; ++k) {
+    names.push_back("mfcc" + std::to_string(k) + "_mean");
+    names.push_back("mfcc" + std::to_string(k) + "_var");
   }
-  void print(const char* title) const {
-    std::printf("%s\n%-12s %12s %12s  %-26s %12s  %-26s\n", title, "column", "mean abs", "mean rel", "(worst clip)",
-                "var rel", "(worst clip)");
-    for (std::size_t k = 0; k < 20; ++k)
-      std::printf("mfcc%-8zu %12.3g %12.3g  %-26s %12.3g  %-26s\n", k + 1, mean[k].abs, mean[k].rel,
-                  mean[k].where.c_str(), var[k].rel, var[k].where.c_str());
+  return kaggle::worst_errors(names);
+}
+
+void compare_row(const std::vector<std::vector<float>>& mfcc, const kaggle::ReferenceTable& table, const std::string& name,
+                 std::vector<kaggle::WorstError>& errors) {
+  ASSERT_EQ(mfcc.size(), 20u);
+  for (std::size_t k = 0; k < 20; ++k) {
+    const std::span<const float> row(mfcc[k]);
+    const auto m = static_cast<double>(dsp::numpy_mean(row));
+    const auto v = static_cast<double>(dsp::numpy_var(row));
+    auto& mean = errors[2 * k];
+    auto& var = errors[2 * k + 1];
+    const double want_m = table.value(name, mean.column);
+    const double want_v = table.value(name, var.column);
+    mean.add(name, m, want_m);
+    var.add(name, v, want_v);
+    EXPECT_NEAR(m, want_m, kMeanAbsTol) << name << " " << mean.column;
+    EXPECT_NEAR(v, want_v, kVarRelTol * want_v) << name << " " << var.column;
   }
-};
+}
 
 }  // namespace
 
@@ -86,9 +90,7 @@ TEST(Mfcc, IsTheOrthonormalDctII) {
 TEST(Mfcc, MatchesLibrosaOnBlues) {
   GENRELAB_REQUIRE_GTZAN(gtzan);
   GENRELAB_REQUIRE_LIBROSA_REF(lr);
-  const auto y = audio::load_mono(gtzan / "genres_original/blues/blues.00000.wav");
-  const test::mel::MelBlock block;
-  const auto r = block.run(y);
+  const auto r = test::mel::run_on_blues(gtzan);
   const auto& want = lr["mfcc"];
   ASSERT_EQ(want.size(), 20u);
   double worst = 0.0;
@@ -109,41 +111,29 @@ TEST(Mfcc, MatchesLibrosaOnBlues) {
 
 TEST(Mfcc, MatchesKaggleCsvOn30Clips) {
   GENRELAB_REQUIRE_GTZAN(gtzan);
-  const auto csv = test::mel::read_feature_csv(gtzan / "features_30_sec.csv");
+  const auto& table = kaggle::table_30s();
   const test::mel::MelBlock block;
-  MfccErrors errors;
-  for (const auto& name : test::mel::shared_clip_names()) {
-    const auto y = audio::load_mono(gtzan / "genres_original" / test::mel::genre_of(name) / name);
-    ASSERT_TRUE(csv.has(name)) << name;
-    ASSERT_EQ(static_cast<double>(y.size()), csv.value(name, "length")) << name;
-    errors.check(block.run(y).mfcc, csv, name);
-  }
-  errors.print("MFCC vs features_30_sec.csv, worst over the 30 clips:");
+  auto errors = mfcc_columns();
+  kaggle::for_each_clip(gtzan, [&](const std::string& name, std::span<const float> y) {
+    ASSERT_TRUE(table.has(name)) << name;
+    ASSERT_EQ(static_cast<double>(y.size()), table.value(name, "length")) << name;
+    compare_row(block.run(y).mfcc, table, name, errors);
+  });
+  kaggle::print_table("MFCC vs features_30_sec.csv, worst over the 30 clips:", errors);
 }
 
 TEST(Mfcc, MatchesKaggle3sSegments) {
   GENRELAB_REQUIRE_GTZAN(gtzan);
-  const auto csv = test::mel::read_feature_csv(gtzan / "features_3_sec_subset_classical_jazz_rock.csv");
+  const auto& table = kaggle::table_3s_subset();
   const test::mel::MelBlock block;
-  MfccErrors errors;
-  int segments = 0;
-  for (const auto& name : test::mel::shared_clip_names()) {
-    const std::string genre = test::mel::genre_of(name);
-    if (genre != "classical" && genre != "jazz" && genre != "rock") continue;
-    const auto y = audio::load_mono(gtzan / "genres_original" / genre / name);
-    const std::string stem = name.substr(0, name.size() - 4);
-    for (std::size_t i = 0; i < 10; ++i) {
-      const std::string seg_name = stem + "." + std::to_string(i) + ".wav";
-      if (!csv.has(seg_name)) continue;
-      // FEATURES.md: segment i = y[66150 i : 66150 i + 66149], each processed on its own.
-      const std::span<const float> seg(y.data() + 66150 * i, 66149);
-      errors.check(block.run(seg).mfcc, csv, seg_name);
-      ++segments;
-    }
-  }
+  auto errors = mfcc_columns();
+  kaggle::for_each_segment(gtzan, table, [&](const std::string& seg_name, std::span<const float> seg) {
+    compare_row(block.run(seg).mfcc, table, seg_name, errors);  // each segment processed on its own
+  });
+  const int segments = errors[0].rows;
   EXPECT_GE(segments, 89);  // 9 clips x 10 segments, minus none (all 9 clips are >= 661676 samples)
   std::printf("%d segments checked\n", segments);
-  errors.print("MFCC vs features_3_sec (classical/jazz/rock), worst over the segments:");
+  kaggle::print_table("MFCC vs features_3_sec (classical/jazz/rock), worst over the segments:", errors);
 }
 
 TEST(MelBlock, TimingPerClip) {

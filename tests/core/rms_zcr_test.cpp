@@ -4,14 +4,14 @@
 #include <cstdio>
 
 #include "audio/decode.h"
-#include "chroma_block_reference.h"
 #include "dsp/numpy_reduce.h"
 #include "dsp/rms.h"
 #include "dsp/zero_crossing_rate.h"
+#include "support/kaggle_reference.h"
 #include "support/test_data.h"
 
 using namespace genrelab;
-namespace cb = genrelab::test::chroma_block;
+namespace kaggle = genrelab::test::kaggle;
 
 TEST(RmsZcr, RejectsBadParameters) {
   const std::vector<float> y(100, 0.1f);
@@ -78,8 +78,8 @@ TEST(RmsZcr, MatchesLibrosaOnBlues) {
 
 namespace {
 
-void compare_row(const cb::KaggleTable& table, const std::string& row, std::span<const float> y,
-                 std::vector<cb::WorstError>& errors) {
+void compare_row(const kaggle::ReferenceTable& table, const std::string& row, std::span<const float> y,
+                 std::vector<kaggle::WorstError>& errors) {
   const auto r = dsp::rms(y);
   const auto z = dsp::zero_crossing_rate(y);
   const double got[4] = {dsp::numpy_mean<float>(r), dsp::numpy_var<float>(r), dsp::numpy_mean<double>(z),
@@ -94,37 +94,26 @@ void compare_row(const cb::KaggleTable& table, const std::string& row, std::span
   }
 }
 
-std::vector<cb::WorstError> rms_zcr_columns() {
-  std::vector<cb::WorstError> e;
-  for (const char* c : {"rms_mean", "rms_var", "zero_crossing_rate_mean", "zero_crossing_rate_var"}) e.emplace_back(c);
-  return e;
+std::vector<kaggle::WorstError> rms_zcr_columns() {
+  return kaggle::worst_errors({"rms_mean", "rms_var", "zero_crossing_rate_mean", "zero_crossing_rate_var"});
 }
 
 }  // namespace
 
 TEST(RmsZcr, MatchesKaggleTable30s) {
   GENRELAB_REQUIRE_GTZAN(gtzan);
-  const cb::KaggleTable table(gtzan / "features_30_sec.csv");
+  const auto& table = kaggle::table_30s();
   auto errors = rms_zcr_columns();
-  for (const auto& track : cb::shared_clips())
-    compare_row(table, track + ".wav", audio::load_mono(cb::clip_path(gtzan, track)), errors);
-  cb::print_table("rms / zcr vs features_30_sec.csv (30 clips)", errors);
+  kaggle::for_each_clip(gtzan, [&](const std::string& row, std::span<const float> y) { compare_row(table, row, y, errors); });
+  kaggle::print_table("rms / zcr vs features_30_sec.csv (30 clips)", errors);
 }
 
 TEST(RmsZcr, MatchesKaggleTable3sSegments) {
   GENRELAB_REQUIRE_GTZAN(gtzan);
-  const cb::KaggleTable table(gtzan / "features_3_sec_subset_classical_jazz_rock.csv");
+  const auto& table = kaggle::table_3s_subset();
   auto errors = rms_zcr_columns();
-  for (const auto& track : cb::segmented_clips()) {
-    const auto y = audio::load_mono(cb::clip_path(gtzan, track));
-    for (int i = 0; i < 10; ++i) {
-      const std::string row = track + "." + std::to_string(i) + ".wav";
-      if (!table.has(row)) continue;
-      const auto seg = cb::segment(y, i);
-      ASSERT_FALSE(seg.empty()) << row;
-      compare_row(table, row, seg, errors);
-    }
-  }
+  kaggle::for_each_segment(gtzan, table,
+                           [&](const std::string& row, std::span<const float> seg) { compare_row(table, row, seg, errors); });
   ASSERT_EQ(errors[0].rows, 90);
-  cb::print_table("rms / zcr vs features_3_sec subset (90 segments)", errors);
+  kaggle::print_table("rms / zcr vs features_3_sec subset (90 segments)", errors);
 }

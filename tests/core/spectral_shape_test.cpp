@@ -9,12 +9,12 @@
 #include <random>
 
 #include "audio/decode.h"
-#include "chroma_block_reference.h"
 #include "dsp/numpy_reduce.h"
+#include "support/kaggle_reference.h"
 #include "support/test_data.h"
 
 using namespace genrelab;
-namespace cb = genrelab::test::chroma_block;
+namespace kaggle = genrelab::test::kaggle;
 
 namespace {
 
@@ -134,8 +134,8 @@ namespace {
 
 // One Kaggle table comparison: rolloff mean/var must be bit-equal (float64 means of exact bin
 // frequencies); centroid and bandwidth within relative 1e-5 (the parity bar).
-void compare_row(const cb::KaggleTable& table, const std::string& row, const dsp::SpectralShape& shape,
-                 std::vector<cb::WorstError>& errors) {
+void compare_row(const kaggle::ReferenceTable& table, const std::string& row, const dsp::SpectralShape& shape,
+                 std::vector<kaggle::WorstError>& errors) {
   const std::vector<double>* series[] = {&shape.centroid, &shape.bandwidth, &shape.rolloff};
   for (int f = 0; f < 3; ++f) {
     const double mean = dsp::numpy_mean<double>(*series[f]);
@@ -154,41 +154,30 @@ void compare_row(const cb::KaggleTable& table, const std::string& row, const dsp
   }
 }
 
-std::vector<cb::WorstError> shape_columns() {
-  std::vector<cb::WorstError> e;
-  for (const char* c : {"spectral_centroid_mean", "spectral_centroid_var", "spectral_bandwidth_mean",
-                        "spectral_bandwidth_var", "rolloff_mean", "rolloff_var"})
-    e.emplace_back(c);
-  return e;
+std::vector<kaggle::WorstError> shape_columns() {
+  return kaggle::worst_errors({"spectral_centroid_mean", "spectral_centroid_var", "spectral_bandwidth_mean",
+                               "spectral_bandwidth_var", "rolloff_mean", "rolloff_var"});
 }
 
 }  // namespace
 
 TEST(SpectralShape, MatchesKaggleTable30s) {
   GENRELAB_REQUIRE_GTZAN(gtzan);
-  const cb::KaggleTable table(gtzan / "features_30_sec.csv");
+  const auto& table = kaggle::table_30s();
   auto errors = shape_columns();
-  for (const auto& track : cb::shared_clips()) {
-    const auto y = audio::load_mono(cb::clip_path(gtzan, track));
-    compare_row(table, track + ".wav", dsp::spectral_shape(magnitude_of(y)), errors);
-  }
-  cb::print_table("spectral shape vs features_30_sec.csv (30 clips)", errors);
+  kaggle::for_each_clip(gtzan, [&](const std::string& row, std::span<const float> y) {
+    compare_row(table, row, dsp::spectral_shape(magnitude_of(y)), errors);
+  });
+  kaggle::print_table("spectral shape vs features_30_sec.csv (30 clips)", errors);
 }
 
 TEST(SpectralShape, MatchesKaggleTable3sSegments) {
   GENRELAB_REQUIRE_GTZAN(gtzan);
-  const cb::KaggleTable table(gtzan / "features_3_sec_subset_classical_jazz_rock.csv");
+  const auto& table = kaggle::table_3s_subset();
   auto errors = shape_columns();
-  for (const auto& track : cb::segmented_clips()) {
-    const auto y = audio::load_mono(cb::clip_path(gtzan, track));
-    for (int i = 0; i < 10; ++i) {
-      const std::string row = track + "." + std::to_string(i) + ".wav";
-      if (!table.has(row)) continue;
-      const auto seg = cb::segment(y, i);
-      ASSERT_FALSE(seg.empty()) << row;
-      compare_row(table, row, dsp::spectral_shape(magnitude_of(seg)), errors);
-    }
-  }
+  kaggle::for_each_segment(gtzan, table, [&](const std::string& row, std::span<const float> seg) {
+    compare_row(table, row, dsp::spectral_shape(magnitude_of(seg)), errors);
+  });
   ASSERT_EQ(errors[0].rows, 90);
-  cb::print_table("spectral shape vs features_3_sec subset (90 segments)", errors);
+  kaggle::print_table("spectral shape vs features_3_sec subset (90 segments)", errors);
 }

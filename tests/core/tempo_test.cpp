@@ -6,13 +6,14 @@
 #include <cstdio>
 #include <limits>
 
-#include "audio/decode.h"
 #include "dsp/onset.h"
 #include "dsp/stft.h"
 #include "mel_test_util.h"
+#include "support/kaggle_reference.h"
 #include "support/test_data.h"
 
 using namespace genrelab;
+namespace kaggle = genrelab::test::kaggle;
 
 TEST(Onset, DifferenceMedianAndShift) {
   // 4 bands, 10 frames. Frame 3 rises by (1, 2, 3, 4) dB over frame 2: the median of the clipped
@@ -43,9 +44,7 @@ TEST(Onset, DifferenceMedianAndShift) {
 TEST(Onset, MatchesLibrosaOnBlues) {
   GENRELAB_REQUIRE_GTZAN(gtzan);
   GENRELAB_REQUIRE_LIBROSA_REF(lr);
-  const auto y = audio::load_mono(gtzan / "genres_original/blues/blues.00000.wav");
-  const test::mel::MelBlock block;
-  const auto r = block.run(y);
+  const auto r = test::mel::run_on_blues(gtzan);
   const auto& want = lr["onset_envelope_median"];
   ASSERT_EQ(want.size(), r.onset.size());
   int exact = 0;
@@ -143,51 +142,38 @@ TEST(Tempo, MatchesLibrosaOnBlues) {
   std::vector<float> env;
   for (const auto& v : lr["onset_envelope_median"]) env.push_back(v.get<float>());
   EXPECT_EQ(est.estimate(env), lr["tempo"].get<double>());
-  const auto y = audio::load_mono(gtzan / "genres_original/blues/blues.00000.wav");
-  const test::mel::MelBlock block;
-  EXPECT_EQ(block.run(y).tempo, 123.046875);
+  EXPECT_EQ(test::mel::run_on_blues(gtzan).tempo, 123.046875);
 }
 
 TEST(Tempo, MatchesKaggleCsvOn30Clips) {
   GENRELAB_REQUIRE_GTZAN(gtzan);
-  const auto csv = test::mel::read_feature_csv(gtzan / "features_30_sec.csv");
+  const auto& table = kaggle::table_30s();
   const test::mel::MelBlock block;
-  int equal = 0;
+  auto errors = kaggle::worst_errors({"tempo"});
   std::printf("%-18s %14s %14s\n", "clip", "tempo", "csv");
-  for (const auto& name : test::mel::shared_clip_names()) {
-    const auto y = audio::load_mono(gtzan / "genres_original" / test::mel::genre_of(name) / name);
+  kaggle::for_each_clip(gtzan, [&](const std::string& name, std::span<const float> y) {
     const double got = block.run(y).tempo;
-    const double want = csv.value(name, "tempo");
+    const double want = table.value(name, "tempo");
     std::printf("%-18s %14.10g %14.10g%s\n", name.c_str(), got, want, got == want ? "" : "  MISMATCH");
     EXPECT_EQ(got, want) << name;  // the bar: bit-equal doubles
-    equal += got == want;
-  }
-  std::printf("tempo: %d/30 bit-equal to features_30_sec.csv\n", equal);
+    errors[0].add(name, got, want);
+  });
+  kaggle::print_table("tempo vs features_30_sec.csv (30 clips)", errors);
 }
 
 TEST(Tempo, MatchesKaggle3sSegments) {
   GENRELAB_REQUIRE_GTZAN(gtzan);
-  const auto csv = test::mel::read_feature_csv(gtzan / "features_3_sec_subset_classical_jazz_rock.csv");
+  const auto& table = kaggle::table_3s_subset();
   const test::mel::MelBlock block;
-  int segments = 0, equal = 0;
-  for (const auto& name : test::mel::shared_clip_names()) {
-    const std::string genre = test::mel::genre_of(name);
-    if (genre != "classical" && genre != "jazz" && genre != "rock") continue;
-    const auto y = audio::load_mono(gtzan / "genres_original" / genre / name);
-    const std::string stem = name.substr(0, name.size() - 4);
-    for (std::size_t i = 0; i < 10; ++i) {
-      const std::string seg_name = stem + "." + std::to_string(i) + ".wav";
-      if (!csv.has(seg_name)) continue;
-      // FEATURES.md: segment i = y[66150 i : 66150 i + 66149], processed alone (own top_db floor,
-      // own 130-frame envelope, tempogram windows longer than the segment).
-      const std::span<const float> seg(y.data() + 66150 * i, 66149);
-      const double got = block.run(seg).tempo;
-      const double want = csv.value(seg_name, "tempo");
-      EXPECT_EQ(got, want) << seg_name;
-      ++segments;
-      equal += got == want;
-    }
-  }
-  EXPECT_GE(segments, 89);
-  std::printf("tempo: %d/%d 3-s segments bit-equal to features_3_sec\n", equal, segments);
+  auto errors = kaggle::worst_errors({"tempo"});
+  // Each segment is processed alone (own top_db floor, own 130-frame envelope, tempogram windows
+  // longer than the segment).
+  kaggle::for_each_segment(gtzan, table, [&](const std::string& seg_name, std::span<const float> seg) {
+    const double got = block.run(seg).tempo;
+    const double want = table.value(seg_name, "tempo");
+    EXPECT_EQ(got, want) << seg_name;
+    errors[0].add(seg_name, got, want);
+  });
+  EXPECT_GE(errors[0].rows, 89);
+  kaggle::print_table("tempo vs features_3_sec subset (3-s segments)", errors);
 }
