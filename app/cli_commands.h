@@ -2,6 +2,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -59,5 +60,71 @@ struct BenchAnalyzeArgs {
 };
 /// Times the whole analysis (KDE of every feature, correlation, filter, scaler, PCA, similarity).
 int cmd_bench_analyze(const BenchAnalyzeArgs& args);
+
+// train, evaluate and bench train live in cli_train.cpp (the only CLI file that uses genrelab_ml).
+struct TrainArgs {
+  std::filesystem::path table;
+  std::filesystem::path output;  // model bundle (.glmodel)
+  std::filesystem::path report;  // optional JSON report
+  std::string model = "cnn1d";   // cnn1d | mlp | logreg
+  std::string features = "all";  // all | filtered | mfcc
+  int folds = 5;
+  int epochs = 50;
+  int batch_size = 32;
+  std::optional<double> learning_rate;  // default: ml::default_training(model)
+  double validation = 0.0;  // fraction of each training fold held out for early stopping
+  int patience = 10;
+  int lr_step = 10;          // epochs between learning-rate changes
+  double lr_gamma = 0.5;     // factor per change
+  double weight_decay = 0.0;
+  // Architecture (defaults: ml::ModelParams).
+  int conv1_filters = 64;
+  int conv2_filters = 64;
+  int kernel_size = 3;
+  int pool_size = 2;
+  int dense_units = 128;
+  std::vector<int> hidden_units = {256, 128};
+  double dropout = 0.3;
+  unsigned long long seed = 42;
+  int threads = 0;  // 0 = the default (kDefaultTrainThreads)
+  bool json = false;
+};
+/// Cross-validates a model on a feature table, trains it on all rows and saves the bundle.
+int cmd_train(const TrainArgs& args);
+
+/// Scores a model bundle on a labelled feature table.
+int cmd_evaluate(const std::filesystem::path& model, const std::filesystem::path& table, bool json);
+
+struct BenchTrainArgs {
+  std::filesystem::path table;   // default: features_30_sec.csv of the default dataset
+  std::filesystem::path script;  // default: tests/bench/train_cnn1d.py of the source tree
+  std::string python = "/usr/bin/python3";
+  int threads = 2;
+  int folds = 5;
+  int epochs = 50;
+  unsigned long long seed = 42;
+  int repeats = 1;       // timed runs of each side (the fastest counts)
+  bool python_run = true;  // false: time GenreLab only
+  bool json = false;
+};
+/// Times GenreLab's 5-fold x 50-epoch cnn1d against the same model, folds and batch size in
+/// PyTorch for Python, and prints the ratio.
+int cmd_bench_train(const BenchTrainArgs& args);
+
+// export lives in cli_export.cpp (the only CLI file that uses Qt).
+struct ExportArgs {
+  std::filesystem::path table;   // feature table (kde, correlation, pca, similarity)
+  std::filesystem::path audio;   // audio file (mel)
+  std::filesystem::path output;  // .png, .svg or .pdf
+  std::string figure = "kde";    // kde | correlation | pca | similarity | mel
+  std::string feature;           // kde: feature name, or "all" for the grid (default: the first)
+  std::string features = "all";  // pca/similarity subset: all | mfcc | non-mfcc
+  double threshold = 0.8;        // correlation: redundancy filter threshold marked on the heatmap
+  bool tracks = false;           // similarity: track x track instead of genre x genre
+  double dpi = 150;
+  bool json = false;
+};
+/// Writes one of the GUI's figures to a file, headless.
+int cmd_export(const ExportArgs& args);
 
 }  // namespace genrelab::cli

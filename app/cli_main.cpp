@@ -80,6 +80,72 @@ int main(int argc, char** argv) {
   bench_analyze->add_flag("!--no-baseline", bench_analyze_args.baseline, "Skip the direct (naive) implementation");
   bench_analyze->add_flag("--json", bench_analyze_args.json, "Machine-readable output");
 
+  cli::TrainArgs train_args;
+  auto* train = app.add_subcommand("train", "Cross-validate a genre classifier on a feature table, then save it trained on all rows");
+  train->add_option("table", train_args.table, "Feature table (Kaggle CSV layout)")->required();
+  train->add_option("-o,--output", train_args.output, "Model bundle to write (.glmodel, written atomically)")->required();
+  train->add_option("--model", train_args.model, "cnn1d (the study's CNN), mlp or logreg")->check(CLI::IsMember({"cnn1d", "mlp", "logreg"}));
+  train->add_option("--features", train_args.features, "all, filtered (the study's redundancy filter) or mfcc")
+      ->check(CLI::IsMember({"all", "filtered", "mfcc"}));
+  train->add_option("--folds", train_args.folds, "Stratified, grouped folds")->check(CLI::Range(2, 100));
+  train->add_option("--epochs", train_args.epochs, "Epochs per fold")->check(CLI::Range(1, 100000));
+  train->add_option("--batch-size", train_args.batch_size, "Mini-batch size")->check(CLI::Range(1, 1000000));
+  train->add_option("--learning-rate", train_args.learning_rate, "Adam's initial rate, halved every 10 epochs (default 1e-3; logreg 1e-2)");
+  train->add_option("--validation", train_args.validation, "Fraction of each training fold held out for early stopping (0 = none)")
+      ->check(CLI::Range(0.0, 0.5));
+  train->add_option("--patience", train_args.patience, "Epochs without a better validation loss before stopping")->check(CLI::Range(1, 100000));
+  train->add_option("--lr-step", train_args.lr_step, "Epochs between learning-rate changes")->check(CLI::Range(1, 100000));
+  train->add_option("--lr-gamma", train_args.lr_gamma, "Learning-rate factor per change (0.5: halve)")->check(CLI::Range(0.0, 1.0));
+  train->add_option("--weight-decay", train_args.weight_decay, "L2 penalty (Adam's weight_decay)")->check(CLI::Range(0.0, 1.0));
+  train->add_option("--conv-filters", train_args.conv1_filters, "cnn1d: filters of the first convolution");
+  train->add_option("--conv2-filters", train_args.conv2_filters, "cnn1d: filters of the second convolution");
+  train->add_option("--kernel", train_args.kernel_size, "cnn1d: convolution kernel size");
+  train->add_option("--pool", train_args.pool_size, "cnn1d: max-pooling size");
+  train->add_option("--dense-units", train_args.dense_units, "cnn1d: units of the hidden Dense layer");
+  train->add_option("--hidden", train_args.hidden_units, "mlp: units of each hidden layer")->delimiter(',');
+  train->add_option("--dropout", train_args.dropout, "Dropout after hidden Dense layers");
+  train->add_option("--seed", train_args.seed, "Seed of folds, shuffles, weights and dropout");
+  train->add_option("--threads", train_args.threads, "Threads in all: folds train at once (default: one per fold and final model, up to the core count)")->check(CLI::Range(1, 256));
+  train->add_option("--report", train_args.report, "Also write the JSON report to this file");
+  train->add_flag("--json", train_args.json, "Print the JSON report (progress lines go to stderr)");
+
+  std::string eval_model, eval_table;
+  bool eval_json = false;
+  auto* evaluate = app.add_subcommand("evaluate", "Score a model bundle on a labelled feature table");
+  evaluate->add_option("-m,--model", eval_model, "Model bundle (.glmodel)")->required();
+  evaluate->add_option("table", eval_table, "Feature table (Kaggle CSV layout)")->required();
+  evaluate->add_flag("--json", eval_json, "Machine-readable output");
+
+  cli::BenchTrainArgs bench_train_args;
+  auto* bench_train = bench->add_subcommand("train", "Time the 5-fold x 50-epoch cnn1d against the same model and folds in PyTorch for Python");
+  bench_train->add_option("--table", bench_train_args.table, "Feature table (default: features_30_sec.csv of the shared data)");
+  bench_train->add_option("--threads", bench_train_args.threads, "Compute threads of both sides")->check(CLI::Range(1, 256));
+  bench_train->add_option("--folds", bench_train_args.folds, "Folds")->check(CLI::Range(2, 100));
+  bench_train->add_option("--epochs", bench_train_args.epochs, "Epochs per fold")->check(CLI::Range(1, 100000));
+  bench_train->add_option("--seed", bench_train_args.seed, "Seed");
+  bench_train->add_option("--repeats", bench_train_args.repeats, "Timed runs of each side (the fastest counts)")->check(CLI::Range(1, 100));
+  bench_train->add_option("--python", bench_train_args.python, "Python interpreter with torch (Debian: /usr/bin/python3)");
+  bench_train->add_option("--script", bench_train_args.script, "Baseline script (default: tests/bench/train_cnn1d.py)");
+  bench_train->add_flag("!--no-python", bench_train_args.python_run, "Time GenreLab only");
+  bench_train->add_flag("--json", bench_train_args.json, "Machine-readable output");
+
+#ifdef GENRELAB_WITH_EXPORT
+  cli::ExportArgs export_args;
+  auto* exporter = app.add_subcommand("export", "Write a figure of the GUI (KDE, correlation, PCA, similarity, mel spectrogram) as PNG, SVG or PDF");
+  exporter->add_option("table", export_args.table, "Feature table (kde, correlation, pca, similarity)");
+  exporter->add_option("--figure", export_args.figure, "kde, correlation, pca, similarity or mel")
+      ->check(CLI::IsMember({"kde", "correlation", "pca", "similarity", "mel"}));
+  exporter->add_option("--feature", export_args.feature, "kde: feature name, or 'all' for the grid of every feature");
+  exporter->add_option("--features", export_args.features, "pca/similarity: all, mfcc or non-mfcc")
+      ->check(CLI::IsMember({"all", "mfcc", "non-mfcc"}));
+  exporter->add_option("--threshold", export_args.threshold, "correlation: redundancy threshold to mark")->check(CLI::Range(0.01, 1.0));
+  exporter->add_flag("--tracks", export_args.tracks, "similarity: track x track instead of genre x genre");
+  exporter->add_option("--audio", export_args.audio, "mel: the audio file");
+  exporter->add_option("--dpi", export_args.dpi, "PNG resolution")->check(CLI::Range(10.0, 2400.0));
+  exporter->add_option("-o,--output", export_args.output, "Output file (.png, .svg or .pdf), written atomically")->required();
+  exporter->add_flag("--json", export_args.json, "Machine-readable output");
+#endif
+
   CLI11_PARSE(app, argc, argv);
   genrelab::tune_allocator_for_batch_work();
   std::signal(SIGINT, on_interrupt);
@@ -89,7 +155,13 @@ int main(int argc, char** argv) {
   if (*tempo) return cli::cmd_tempo(tempo_files, tempo_json);
   if (*compare) return cli::cmd_compare_table(cmp_a, cmp_b, cmp_json);
   if (*bench_extract) return cli::cmd_bench_extract(bench_args);
+#ifdef GENRELAB_WITH_EXPORT
+  if (*exporter) return cli::cmd_export(export_args);
+#endif
   if (*analyze) return cli::cmd_analyze(analyze_args);
   if (*bench_analyze) return cli::cmd_bench_analyze(bench_analyze_args);
+  if (*train) return cli::cmd_train(train_args);
+  if (*evaluate) return cli::cmd_evaluate(eval_model, eval_table, eval_json);
+  if (*bench_train) return cli::cmd_bench_train(bench_train_args);
   return 0;
 }

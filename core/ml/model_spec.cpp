@@ -111,6 +111,12 @@ void TrainParams::validate() const {
   check_int(threads, 1, 256, "threads");
 }
 
+TrainParams default_training(ModelKind kind) noexcept {
+  TrainParams p;
+  if (kind == ModelKind::logreg) p.learning_rate = 1e-2;
+  return p;
+}
+
 double learning_rate_at(const TrainParams& params, int epoch) noexcept {
   return params.learning_rate * std::pow(params.lr_gamma, epoch / params.lr_step_epochs);
 }

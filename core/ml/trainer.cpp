@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <mutex>
 #include <numeric>
 #include <stdexcept>
 
@@ -14,6 +15,7 @@
 #include "stats/feature_matrix.h"
 #include "stats/scores.h"
 #include "stats/standard_scaler.h"
+#include "util/parallel.h"
 #include "util/progress.h"
 
 namespace genrelab::ml {
@@ -83,42 +85,63 @@ Samples make_samples(const stats::LabeledMatrix& data, const std::vector<std::si
   return s;
 }
 
-/// Forwards the network's reports with the fold attached, and drives the progress sink.
-class StageObserver final : public FitObserver {
+/// Shared by the stages that train at once: serialises the calls into the user's observer and
+/// progress sink (so neither needs to be thread-safe) and sums the stages' progress.
+class ReportHub {
  public:
-  StageObserver(int fold, int stage, int stages, int folds, ProgressSink* progress, TrainingObserver* observer)
-      : fold_(fold), stage_(stage), stages_(stages), folds_(folds), progress_(progress), observer_(observer) {}
-  void on_epoch(const EpochStats& s) override {
-    if (observer_) observer_->on_epoch(fold_, s);
-    if (progress_) {
-      char msg[160];
-      const double shown_acc = std::isnan(s.validation_accuracy) ? s.test_accuracy : s.validation_accuracy;
-      std::snprintf(msg, sizeof msg, "%s epoch %d/%d: loss %.4f, %s acc %.3f", stage_name().c_str(), s.epoch, s.epochs,
-                    s.train_loss, std::isnan(s.validation_accuracy) ? "test" : "val", shown_acc);
-      progress_->report(fraction(s.epoch, s.epochs, 0, 1), msg);
-    }
+  ReportHub(int stages, int folds, ProgressSink* progress, TrainingObserver* observer)
+      : done_(static_cast<std::size_t>(stages), 0.0), folds_(folds), progress_(progress), observer_(observer) {}
+  void epoch(int stage, int fold, const EpochStats& s) {
+    std::lock_guard lock(mutex_);
+    if (observer_) observer_->on_epoch(fold, s);
+    if (!progress_) return;
+    char msg[160];
+    const bool val = !std::isnan(s.validation_accuracy);
+    std::snprintf(msg, sizeof msg, "%s epoch %d/%d: loss %.4f, %s acc %.3f", stage_name(fold).c_str(), s.epoch,
+                  s.epochs, s.train_loss, val ? "val" : "test", val ? s.validation_accuracy : s.test_accuracy);
+    progress_->report(advance(stage, static_cast<double>(s.epoch) / s.epochs), msg);
   }
-  void on_batch(const BatchStats& b) override {
-    if (observer_) observer_->on_batch(fold_, b);
-    if (progress_) {
-      char msg[160];
-      std::snprintf(msg, sizeof msg, "%s epoch %d/%d: batch %d/%d, loss %.4f", stage_name().c_str(), b.epoch, b.epochs,
-                    b.batch, b.batches, b.loss);
-      progress_->report(fraction(b.epoch - 1, b.epochs, b.batch, b.batches), msg);
-    }
+  void batch(int stage, int fold, const BatchStats& b) {
+    std::lock_guard lock(mutex_);
+    if (observer_) observer_->on_batch(fold, b);
+    if (!progress_) return;
+    char msg[160];
+    std::snprintf(msg, sizeof msg, "%s epoch %d/%d: batch %d/%d, loss %.4f", stage_name(fold).c_str(), b.epoch,
+                  b.epochs, b.batch, b.batches, b.loss);
+    progress_->report(advance(stage, (b.epoch - 1 + static_cast<double>(b.batch) / b.batches) / b.epochs), msg);
+  }
+  void fold_done(const FoldReport& r) {
+    std::lock_guard lock(mutex_);
+    if (observer_) observer_->on_fold(r);
   }
 
  private:
-  std::string stage_name() const {
-    return fold_ == kFinalFold ? std::string("final model") : "fold " + std::to_string(fold_ + 1) + "/" + std::to_string(folds_);
+  std::string stage_name(int fold) const {
+    return fold == kFinalFold ? std::string("final model") : "fold " + std::to_string(fold + 1) + "/" + std::to_string(folds_);
   }
-  double fraction(int epochs_done, int epochs, int batch, int batches) const {
-    const double in_stage = (epochs_done + static_cast<double>(batch) / batches) / epochs;
-    return (stage_ + std::min(in_stage, 1.0)) / stages_;
+  double advance(int stage, double fraction) {
+    done_[static_cast<std::size_t>(stage)] = std::min(fraction, 1.0);
+    double sum = 0.0;
+    for (double d : done_) sum += d;
+    return sum / static_cast<double>(done_.size());
   }
-  int fold_, stage_, stages_, folds_;
+  std::mutex mutex_;
+  std::vector<double> done_;
+  int folds_;
   ProgressSink* progress_;
   TrainingObserver* observer_;
+};
+
+/// One stage's view of the hub, as the network's FitObserver.
+class StageObserver final : public FitObserver {
+ public:
+  StageObserver(ReportHub& hub, int stage, int fold) : hub_(hub), stage_(stage), fold_(fold) {}
+  void on_epoch(const EpochStats& s) override { hub_.epoch(stage_, fold_, s); }
+  void on_batch(const BatchStats& b) override { hub_.batch(stage_, fold_, b); }
+
+ private:
+  ReportHub& hub_;
+  int stage_, fold_;
 };
 
 /// Trains one network on `train_rows` (with an optional grouped validation split) and evaluates
@@ -132,8 +155,7 @@ struct StageResult {
 
 StageResult run_stage(const stats::LabeledMatrix& data, const std::vector<int>& groups,
                       const std::vector<std::size_t>& train_rows, const std::vector<std::size_t>& test_rows, int fold,
-                      int stage, int stages, const TrainerOptions& options, ProgressSink* progress,
-                      TrainingObserver* observer, const CancelToken* cancel) {
+                      int stage, const TrainerOptions& options, ReportHub& hub, const CancelToken* cancel) {
   const auto stage_seed = mix_seed(options.training.seed, static_cast<std::uint64_t>(fold + 2));
   std::vector<std::size_t> fit_rows = train_rows, validation_rows;
   if (options.training.validation_fraction > 0) {
@@ -147,7 +169,7 @@ StageResult run_stage(const stats::LabeledMatrix& data, const std::vector<int>& 
   const auto validation = make_samples(data, validation_rows, r.prep);
   const auto test = make_samples(data, test_rows, r.prep);
   r.network.emplace(Network::create(options.model, r.prep.columns.size(), data.label_names.size(), stage_seed));
-  StageObserver stage_observer(fold, stage, stages, options.folds, progress, observer);
+  StageObserver stage_observer(hub, stage, fold);
   const auto fit = r.network->fit(train, validation_rows.empty() ? nullptr : &validation, test_rows.empty() ? nullptr : &test,
                                   options.training, &stage_observer, cancel, options.batch_interval);
   auto& rep = r.report;
@@ -161,6 +183,8 @@ StageResult run_stage(const stats::LabeledMatrix& data, const std::vector<int>& 
   rep.seconds = fit.seconds;
   rep.input_features = r.prep.names;
   rep.dropped_features = r.prep.dropped;
+  rep.scaler_mean.assign(r.prep.scaler->mean().begin(), r.prep.scaler->mean().end());
+  rep.scaler_scale.assign(r.prep.scaler->scale().begin(), r.prep.scaler->scale().end());
   rep.history = fit.history;
   rep.accuracy = rep.loss = kNaN;
   if (!test_rows.empty()) {
@@ -169,7 +193,7 @@ StageResult run_stage(const stats::LabeledMatrix& data, const std::vector<int>& 
     rep.loss = e.loss;
     r.predicted = e.predicted;
   }
-  if (observer) observer->on_fold(rep);
+  hub.fold_done(rep);
   return r;
 }
 
@@ -177,7 +201,13 @@ StageResult run_stage(const stats::LabeledMatrix& data, const std::vector<int>& 
 class ThreadScope {
  public:
   explicit ThreadScope(int threads) : previous_(set_compute_threads(threads)) {}
-  ~ThreadScope() { set_compute_threads(previous_); }
+  ~ThreadScope() {
+    try {
+      set_compute_threads(previous_);
+    } catch (const std::invalid_argument&) {
+      // previous_ was outside 1..256 (torch's default on a very large machine): leave ours.
+    }
+  }
   ThreadScope(const ThreadScope&) = delete;
   ThreadScope& operator=(const ThreadScope&) = delete;
 
@@ -257,7 +287,6 @@ TrainingResult train_and_evaluate(const dataset::FeatureTable& table, const Trai
                                   ProgressSink* progress, TrainingObserver* observer, const CancelToken* cancel) {
   options.validate();
   const auto start = std::chrono::steady_clock::now();
-  const ThreadScope threads(options.training.threads);
   const auto data = stats::to_labeled_matrix(table);
   if (data.label_names.size() < 2) throw std::invalid_argument("the table has only one genre: nothing to classify");
   const auto groups = row_groups(table, options.group_duplicates);
@@ -269,18 +298,44 @@ TrainingResult train_and_evaluate(const dataset::FeatureTable& table, const Trai
   rep.rows = data.rows();
   rep.groups = group_count(groups);
   rep.fold_of_row = stratified_group_folds(data.labels, groups, options.folds, options.training.seed);
-  rep.threads = compute_threads();
+  const int stages = options.folds + (options.final_model ? 1 : 0);
+  const auto split = split_threads(options.training.threads, stages);
+  rep.threads = options.training.threads;
+  rep.stage_jobs = split.stage_jobs;
+  rep.threads_per_stage = split.threads_per_stage;
   rep.blas = blas_library();
+
+  // Stages (the folds, then the final model) are independent: each has its own rows, seed,
+  // generator and preprocessing, so they may train at once with identical results.
+  ReportHub hub(stages, options.folds, progress, observer);
+  std::vector<std::optional<StageResult>> results(static_cast<std::size_t>(stages));
+  parallel_for(
+      static_cast<std::size_t>(stages), static_cast<unsigned>(split.stage_jobs),
+      [&](std::size_t s) {
+        const ThreadScope threads(split.threads_per_stage);
+        const int stage = static_cast<int>(s);
+        std::vector<std::size_t> train_rows, test_rows;
+        if (stage < options.folds) {
+          for (std::size_t r = 0; r < data.rows(); ++r) (rep.fold_of_row[r] == stage ? test_rows : train_rows).push_back(r);
+          results[s] = run_stage(data, groups, train_rows, test_rows, stage, stage, options, hub, cancel);
+        } else {
+          train_rows.resize(data.rows());
+          std::iota(train_rows.begin(), train_rows.end(), std::size_t{0});
+          results[s] = run_stage(data, groups, train_rows, test_rows, kFinalFold, stage, options, hub, cancel);
+        }
+      },
+      cancel);
+  if (cancel) cancel->check();
 
   const std::size_t n_classes = data.label_names.size();
   std::vector<std::int64_t> confusion(n_classes * n_classes, 0);
-  const int stages = options.folds + (options.final_model ? 1 : 0);
   for (int f = 0; f < options.folds; ++f) {
-    std::vector<std::size_t> train_rows, test_rows;
-    for (std::size_t r = 0; r < data.rows(); ++r) (rep.fold_of_row[r] == f ? test_rows : train_rows).push_back(r);
-    auto stage = run_stage(data, groups, train_rows, test_rows, f, f, stages, options, progress, observer, cancel);
-    for (std::size_t i = 0; i < test_rows.size(); ++i)
-      ++confusion[static_cast<std::size_t>(data.labels[test_rows[i]]) * n_classes + static_cast<std::size_t>(stage.predicted[i])];
+    auto& stage = *results[static_cast<std::size_t>(f)];
+    std::size_t i = 0;
+    for (std::size_t r = 0; r < data.rows(); ++r) {
+      if (rep.fold_of_row[r] != f) continue;
+      ++confusion[static_cast<std::size_t>(data.labels[r]) * n_classes + static_cast<std::size_t>(stage.predicted[i++])];
+    }
     rep.folds.push_back(std::move(stage.report));
   }
   double sum = 0.0;
@@ -301,13 +356,10 @@ TrainingResult train_and_evaluate(const dataset::FeatureTable& table, const Trai
   rep.macro_f1 = scores.macro_f1;
 
   if (options.final_model) {
-    std::vector<std::size_t> all_rows(data.rows());
-    std::iota(all_rows.begin(), all_rows.end(), std::size_t{0});
-    auto stage = run_stage(data, groups, all_rows, {}, kFinalFold, options.folds, stages, options, progress, observer, cancel);
-    const auto& prep = stage.prep;
-    const auto& mean = prep.scaler->mean();
-    const auto& scale = prep.scaler->scale();
-    result.model.emplace(std::move(*stage.network), prep.names, std::vector<double>(mean.begin(), mean.end()),
+    auto& stage = *results.back();
+    const auto& mean = stage.prep.scaler->mean();
+    const auto& scale = stage.prep.scaler->scale();
+    result.model.emplace(std::move(*stage.network), stage.prep.names, std::vector<double>(mean.begin(), mean.end()),
                          std::vector<double>(scale.begin(), scale.end()), data.label_names);
     rep.final_model = std::move(stage.report);
   }
@@ -354,7 +406,16 @@ json to_json(const TrainingReport& r) {
               {"final_model", r.final_model ? fold_json(*r.final_model) : json(nullptr)},
               {"seconds", r.seconds},
               {"threads", r.threads},
+              {"stage_jobs", r.stage_jobs},
+              {"threads_per_stage", r.threads_per_stage},
               {"blas", r.blas}};
+}
+
+ThreadSplit split_threads(int threads, int stages) {
+  ThreadSplit t;
+  t.stage_jobs = std::max(1, std::min(threads, stages));
+  t.threads_per_stage = std::max(1, threads / t.stage_jobs);
+  return t;
 }
 
 ModelBundle TrainingResult::bundle() {

@@ -75,6 +75,8 @@ struct FoldReport {
   double seconds = 0.0;
   std::vector<std::string> input_features;    ///< columns fed to the network, in order
   std::vector<std::string> dropped_features;  ///< columns left out (subset and filter)
+  std::vector<double> scaler_mean;            ///< per input feature, fitted on the training rows only
+  std::vector<double> scaler_scale;
   std::vector<EpochStats> history;
 };
 
@@ -103,9 +105,21 @@ struct TrainingReport {
   double macro_f1 = 0.0;
   std::optional<FoldReport> final_model;
   double seconds = 0.0;  ///< wall time of the folds and the final model
-  int threads = 1;
+  int threads = 1;            ///< TrainParams::threads
+  int stage_jobs = 1;         ///< folds (and final model) trained at once
+  int threads_per_stage = 1;  ///< torch compute threads of each
   std::string blas;
 };
+
+/// How train_and_evaluate() spends TrainParams::threads on `stages` independent trainings (the
+/// folds and the final model): min(threads, stages) train at once, each with
+/// max(1, threads / that) compute threads. The study's CNN is too small to gain from splitting its
+/// operations: two folds at once on two threads take about half the time of one fold on two.
+struct ThreadSplit {
+  int stage_jobs = 1;
+  int threads_per_stage = 1;
+};
+ThreadSplit split_threads(int threads, int stages);
 
 /// JSON with folds[].accuracy, mean_accuracy, std_accuracy, labels, confusion, per_genre[], seconds,
 /// the options, and per-epoch histories.
@@ -123,8 +137,10 @@ struct TrainingResult {
 /// The test fold of every row for these options (what train_and_evaluate() uses).
 std::vector<int> make_folds(const dataset::FeatureTable& table, const TrainerOptions& options);
 
-/// Cross-validates, then trains the final model. Progress: fraction over all epochs of all folds
-/// and the final model, with a message per epoch and (rate-limited) per batch. Throws Cancelled
+/// Cross-validates, then trains the final model; folds train at once as split_threads() says.
+/// Progress: fraction over all epochs of all folds and the final model, with a message per epoch
+/// and (rate-limited) per batch; the observer and the sink are called from the training threads,
+/// one call at a time. Throws Cancelled
 /// within one batch of `cancel` being set, std::invalid_argument for bad options or a table
 /// the options cannot use (too few rows or groups, no MFCC columns, input too short for the CNN).
 TrainingResult train_and_evaluate(const dataset::FeatureTable& table, const TrainerOptions& options,

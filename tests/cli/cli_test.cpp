@@ -10,6 +10,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "support/cli_run.h"
 #include "support/test_data.h"
 
 using nlohmann::json;
@@ -17,41 +18,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Run {
-  int exit_code = -1;
-  std::string out;
-};
-
-std::string quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
-Run run(const std::vector<std::string>& args) {
-  std::string cmd = quote(GENRELAB_CLI);
-  for (const auto& a : args) cmd += " " + quote(a);
-  cmd += " 2>/dev/null";
-  Run r;
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (!pipe) return r;
-  std::array<char, 4096> buf;
-  while (const auto n = fread(buf.data(), 1, buf.size(), pipe)) r.out.append(buf.data(), n);
-  const int status = pclose(pipe);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
-
-json run_json(const std::vector<std::string>& args, int expected_exit = 0) {
-  const auto r = run(args);
-  EXPECT_EQ(r.exit_code, expected_exit) << r.out;
-  try {
-    return json::parse(r.out);
-  } catch (const std::exception& e) {
-    ADD_FAILURE() << "not JSON: " << r.out;
-    return {};
-  }
-}
+using namespace genrelab::test::cli;
 
 /// compare-table against a Kaggle table: the parity bar of issue 3.
 void expect_kaggle_parity(const fs::path& ours, const fs::path& kaggle, int rows) {
@@ -162,4 +129,95 @@ TEST(Cli, CtrlCLeavesNoHalfWrittenTable) {
   std::size_t files = 0;
   for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir)) ++files;
   EXPECT_EQ(files, 0u);  // neither the table nor a temporary file
+}
+
+// ---- analyze / bench analyze (issue 4) ----
+
+TEST(Cli, AnalyzeListsTheStudysSixDroppedColumns) {
+  GENRELAB_REQUIRE_GTZAN(gtzan);
+  const auto j = run_json({"analyze", (gtzan / "features_30_sec.csv").string(), "--json"});
+  ASSERT_TRUE(j.contains("dropped")) << j.dump();
+  std::vector<std::string> dropped;
+  for (const auto& d : j["dropped"]) {
+    dropped.push_back(d["column"]);
+    EXPECT_FALSE(d["partner"].get<std::string>().empty());
+    EXPECT_GE(std::abs(d["r"].get<double>()), 0.8);
+  }
+  EXPECT_EQ(dropped, (std::vector<std::string>{"spectral_bandwidth_mean", "rolloff_mean", "rolloff_var",
+                                               "zero_crossing_rate_mean", "zero_crossing_rate_var", "harmony_var"}));
+  EXPECT_EQ(j["kept"].size(), 51u);
+  EXPECT_EQ(j["filter_scope"], "non-mfcc");
+  EXPECT_EQ(j["genres"].size(), 10u);
+  // PCA of the 57 standardised columns; PC1 = 0.23949563801262702 by scikit-learn 1.2.1
+  // (tests/data/stats_reference.json); the JSON carries full double precision.
+  ASSERT_EQ(j["pca"]["explained_variance_ratio"].size(), 5u);
+  EXPECT_NEAR(j["pca"]["explained_variance_ratio"][0].get<double>(), 0.23949563801262702, 1e-12);
+  const auto& most = j["similarity"]["most_similar"];
+  const auto& least = j["similarity"]["least_similar"];
+  ASSERT_EQ(most.size(), 3u);
+  ASSERT_EQ(least.size(), 3u);
+  EXPECT_GE(most[0]["cosine"].get<double>(), most[1]["cosine"].get<double>());
+  EXPECT_LE(least[0]["cosine"].get<double>(), least[1]["cosine"].get<double>());
+  EXPECT_GT(most[2]["cosine"].get<double>(), least[2]["cosine"].get<double>());
+}
+
+TEST(Cli, AnalyzeScopesAndSubsets) {
+  GENRELAB_REQUIRE_GTZAN(gtzan);
+  const auto table = (gtzan / "features_30_sec.csv").string();
+  const auto all = run_json({"analyze", table, "--filter-scope", "all", "--json"});
+  EXPECT_EQ(all["dropped"].size(), 18u);
+  EXPECT_EQ(all["kept"].size(), 39u);
+  const auto t79 = run_json({"analyze", table, "--threshold", "0.79", "--json"});
+  EXPECT_EQ(t79["dropped"].size(), 6u);
+  const auto mfcc = run_json({"analyze", table, "--features", "mfcc", "--components", "3", "--json"});
+  EXPECT_EQ(mfcc["pca"]["columns"], 40);
+  EXPECT_EQ(mfcc["pca"]["explained_variance_ratio"].size(), 3u);
+  const auto text = run({"analyze", table});
+  EXPECT_EQ(text.exit_code, 0);
+  EXPECT_NE(text.out.find("drop harmony_var"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("most similar"), std::string::npos) << text.out;
+}
+
+TEST(Cli, AnalyzeBadInput) {
+  const auto dir = genrelab::test::temp_dir("cli-analyze");
+  // One genre, a constant column, fewer rows than features: defined results, no NaN in the JSON.
+  const auto small = dir / "small.csv";
+  {
+    std::ofstream out(small);
+    out << "filename,length,a,b,flat,mfcc1_mean,mfcc1_var,label\n"
+           "x.00000.wav,1,1.0,2.0,5.0,0.5,3.0,rock\n"
+           "x.00001.wav,1,2.0,1.0,5.0,0.7,1.0,rock\n"
+           "x.00002.wav,1,4.0,0.5,5.0,0.1,2.0,rock\n";
+  }
+  const auto j = run_json({"analyze", small.string(), "--json"});
+  EXPECT_EQ(j["constant_columns"], json::array({"flat"}));
+  EXPECT_TRUE(j["similarity"]["most_similar"].empty());
+  EXPECT_EQ(j.dump().find("null"), std::string::npos) << j.dump();  // nlohmann writes NaN as null
+  // Errors: a missing file, a bad threshold, a single row.
+  const auto missing = run_json({"analyze", (dir / "nope.csv").string(), "--json"}, 1);
+  EXPECT_TRUE(missing.contains("error"));
+  const auto bad_t = run_json({"analyze", small.string(), "--threshold", "0", "--json"}, 1);
+  EXPECT_NE(bad_t["error"].get<std::string>().find("threshold"), std::string::npos) << bad_t.dump();
+  const auto one = dir / "one.csv";
+  {
+    std::ofstream out(one);
+    out << "filename,length,a,b,label\nx.00000.wav,1,1.0,2.0,rock\n";
+  }
+  const auto one_j = run_json({"analyze", one.string(), "--json"}, 1);
+  EXPECT_NE(one_j["error"].get<std::string>().find("at least 2 rows"), std::string::npos) << one_j.dump();
+}
+
+TEST(Cli, BenchAnalyzeReportsTimesAndAgreesWithBaseline) {
+  GENRELAB_REQUIRE_GTZAN(gtzan);
+  const auto j = run_json({"bench", "analyze", "--rows", "500", "--repeats", "1", "--json"});
+  ASSERT_GE(j["cases"].size(), 2u) << j.dump();
+  for (const auto& c : j["cases"]) {
+    EXPECT_GT(c["median_seconds"]["total"].get<double>(), 0.0);
+    EXPECT_GT(c["baseline_seconds"].get<double>(), 0.0);
+    EXPECT_TRUE(c["agreement_with_baseline"]["dropped_identical"].get<bool>());
+    EXPECT_LT(c["agreement_with_baseline"]["kde_max_error_of_peak"].get<double>(), 1e-12);
+    EXPECT_LT(c["agreement_with_baseline"]["similarity_max_error"].get<double>(), 1e-12);
+  }
+  EXPECT_EQ(j["cases"][0]["rows"], 1000);
+  EXPECT_EQ(j["cases"].back()["rows"], 500);
 }

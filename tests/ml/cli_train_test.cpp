@@ -1,0 +1,77 @@
+// genrelab-cli train / evaluate, run as a user would (small synthetic table, few epochs).
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sys/wait.h>
+
+#include "dataset/feature_table.h"
+#include "ml_test_util.h"
+#include "support/cli_run.h"
+#include "support/test_data.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+using namespace genrelab::test::cli;
+
+TEST(CliTrain, TrainThenEvaluate) {
+  const auto dir = genrelab::test::temp_dir("cli-train");
+  const auto table = dir / "blobs.csv";
+  genrelab::dataset::write_feature_table(table, genrelab::test::blob_table(3, 30, 12, 3.0));
+  const auto model = dir / "model.glmodel", report = dir / "report.json";
+  const auto j = run_json({"train", table.string(), "--model", "mlp", "--folds", "3", "--epochs", "5", "--seed", "3",
+                           "-o", model.string(), "--report", report.string(), "--json"});
+  ASSERT_EQ(j["folds"].size(), 3u);
+  for (const auto& f : j["folds"]) EXPECT_GE(f["accuracy"].get<double>(), 0.0);
+  for (const char* key : {"mean_accuracy", "std_accuracy", "confusion", "per_genre", "seconds"})
+    EXPECT_TRUE(j.contains(key)) << key;
+  EXPECT_GT(j["mean_accuracy"].get<double>(), 0.8);
+  EXPECT_EQ(j["model"]["kind"], "mlp");
+  EXPECT_EQ(j["training"]["seed"], 3);
+  EXPECT_EQ(j["confusion"].size(), 3u);
+  ASSERT_TRUE(fs::exists(model));
+  std::ifstream in(report);
+  EXPECT_EQ(json::parse(in)["mean_accuracy"], j["mean_accuracy"]);
+
+  const auto e = run_json({"evaluate", "-m", model.string(), table.string(), "--json"});
+  EXPECT_EQ(e["rows"], 90);
+  EXPECT_EQ(e["kind"], "mlp");
+  EXPECT_GT(e["accuracy"].get<double>(), 0.8);  // its own training rows
+  EXPECT_EQ(e["per_genre"].size(), 3u);
+
+  // Human-readable output: one line per epoch and the fold table.
+  const auto text = run({"train", table.string(), "--model", "logreg", "--folds", "3", "--epochs", "2", "-o", model.string()});
+  EXPECT_EQ(text.exit_code, 0) << text.out;
+  EXPECT_NE(text.out.find("fold 3  epoch   2/2"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("mean accuracy"), std::string::npos);
+  EXPECT_NE(text.out.find("trainings at once"), std::string::npos);
+}
+
+TEST(CliTrain, ErrorsAreReported) {
+  const auto dir = genrelab::test::temp_dir("cli-train-errors");
+  const auto table = dir / "blobs.csv";
+  genrelab::dataset::write_feature_table(table, genrelab::test::blob_table(3, 10, 12, 3.0));
+  const auto model = dir / "model.glmodel";
+  // Damaged bundle.
+  std::ofstream(model) << "not a model";
+  const auto bad = run_json({"evaluate", "-m", model.string(), table.string(), "--json"}, 1);
+  EXPECT_NE(bad["error"].get<std::string>().find("not a GenreLab model bundle"), std::string::npos) << bad;
+  // A table the model cannot read (other column names).
+  ASSERT_EQ(run({"train", table.string(), "--model", "logreg", "--folds", "2", "--epochs", "1", "-o", model.string()}).exit_code, 0);
+  auto other = genrelab::test::blob_table(3, 10, 12, 3.0);
+  other.feature_names[0] = "zz";
+  genrelab::dataset::write_feature_table(dir / "other.csv", other);
+  const auto mismatch = run_json({"evaluate", "-m", model.string(), (dir / "other.csv").string(), "--json"}, 1);
+  EXPECT_NE(mismatch["error"].get<std::string>().find("'f0'"), std::string::npos) << mismatch;
+  // mfcc features on a table without MFCC columns.
+  const auto no_mfcc = run_json({"train", table.string(), "--features", "mfcc", "-o", model.string(), "--json"}, 1);
+  EXPECT_NE(no_mfcc["error"].get<std::string>().find("no MFCC columns"), std::string::npos) << no_mfcc;
+  EXPECT_NE(run({"train", table.string(), "--model", "svm", "-o", model.string()}).exit_code, 0);
+}
+
+}  // namespace

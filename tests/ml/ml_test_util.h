@@ -1,0 +1,39 @@
+// Synthetic feature tables for the ml tests: Gaussian blobs, one per genre, in Kaggle layout.
+#pragma once
+
+#include <cstdio>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "dataset/feature_table.h"
+#include "features/kaggle_schema.h"
+
+namespace genrelab::test {
+
+/// `per_class` rows for each of `classes` genres ("g0", "g1", …), files "<genre>.<5 digits>.wav".
+/// Features are N(centre, 1) with centres `separation` apart on a few axes, so a linear model
+/// can separate them for large separations. kaggle_names: use the 57 Kaggle column names
+/// (then features must be 57).
+inline dataset::FeatureTable blob_table(int classes, int per_class, int features, double separation,
+                                        unsigned seed = 7, bool kaggle_names = false) {
+  dataset::FeatureTable t;
+  for (int f = 0; f < features; ++f)
+    t.feature_names.push_back(kaggle_names ? std::string(features::kFeatureNames[static_cast<std::size_t>(f)])
+                                           : "f" + std::to_string(f));
+  std::mt19937 rng(seed);
+  std::normal_distribution<double> noise(0.0, 1.0);
+  std::vector<double> row(static_cast<std::size_t>(features));
+  for (int c = 0; c < classes; ++c) {
+    for (int i = 0; i < per_class; ++i) {
+      for (int f = 0; f < features; ++f)
+        row[static_cast<std::size_t>(f)] = noise(rng) + ((f % classes) == c ? separation : 0.0);
+      char name[64];
+      std::snprintf(name, sizeof name, "g%d.%05d.wav", c, i);
+      t.append(name, 661794, row, "g" + std::to_string(c));
+    }
+  }
+  return t;
+}
+
+}  // namespace genrelab::test

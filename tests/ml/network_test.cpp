@@ -1,0 +1,217 @@
+// Networks: architecture, parameter checks, learning, determinism, cancel within one batch.
+#include "ml/network.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+
+#include "util/error.h"
+#include "util/progress.h"
+
+namespace {
+
+namespace ml = genrelab::ml;
+
+/// Three linearly separable blobs in `features` dimensions, already standardised-ish.
+ml::Samples blobs(std::size_t per_class, std::size_t features, unsigned seed, double separation = 3.0) {
+  ml::Samples s;
+  s.cols = features;
+  std::mt19937 rng(seed);
+  std::normal_distribution<float> noise(0.0f, 1.0f);
+  for (int c = 0; c < 3; ++c)
+    for (std::size_t i = 0; i < per_class; ++i) {
+      for (std::size_t f = 0; f < features; ++f)
+        s.x.push_back(noise(rng) + (static_cast<int>(f % 3) == c ? static_cast<float>(separation) : 0.0f));
+      s.y.push_back(c);
+      ++s.rows;
+    }
+  return s;
+}
+
+ml::ModelParams params_of(ml::ModelKind kind) {
+  ml::ModelParams p;
+  p.kind = kind;
+  return p;
+}
+
+TEST(Network, StudyCnnHasKerasParameterCount) {
+  // Keras' model.summary() of the study's model as usually reconstructed (32/64 filters, Dense 64)
+  // on 57 features and 10 genres: Conv1D(32,3) 128 + Conv1D(64,3) 6208 + Dense(64) on 12*64
+  // inputs 49216 + Dense(10) 650.
+  ml::ModelParams keras;
+  keras.conv1_filters = 32;
+  keras.dense_units = 64;
+  EXPECT_EQ(ml::Network::create(keras, 57, 10, 1).parameter_count(), 128u + 6208u + 49216u + 650u);
+  // GenreLab's defaults: 64/64 filters, Dense 128.
+  const auto net = ml::Network::create(ml::ModelParams{}, 57, 10, 1);
+  EXPECT_EQ(net.parameter_count(), (64u * 3 + 64) + (64u * 64 * 3 + 64) + (768u * 128 + 128) + (128u * 10 + 10));
+  const auto w = net.weights();
+  ASSERT_EQ(w.size(), 8u);
+  EXPECT_EQ(w[0].name, "conv1.weight");
+  EXPECT_EQ(w[0].shape, (std::vector<std::int64_t>{64, 1, 3}));
+  EXPECT_EQ(w[4].name, "dense.weight");
+  EXPECT_EQ(w[4].shape, (std::vector<std::int64_t>{128, 768}));
+  // Keras' initialisers: zero biases, Glorot-uniform weights within sqrt(6 / (fan_in + fan_out)).
+  for (float b : w[1].values) EXPECT_EQ(b, 0.0f);
+  const float limit = std::sqrt(6.0f / (768 + 128));
+  float largest = 0.0f;
+  for (float v : w[4].values) largest = std::max(largest, std::abs(v));
+  EXPECT_LE(largest, limit);
+  EXPECT_GT(largest, 0.95f * limit);  // uniform over the whole range, not a narrower one
+  EXPECT_EQ(ml::Network::create(params_of(ml::ModelKind::logreg), 57, 10, 1).parameter_count(), 57u * 10u + 10u);
+  EXPECT_EQ(ml::Network::create(params_of(ml::ModelKind::mlp), 57, 10, 1).parameter_count(),
+            57u * 256u + 256u + 256u * 128u + 128u + 128u * 10u + 10u);
+}
+
+TEST(Network, ParametersAreChecked) {
+  ml::ModelParams p;
+  EXPECT_EQ(p.min_features(), 10u);  // 10 -> 8 -> 4 -> 2 -> 1 with kernel 3, pool 2
+  EXPECT_NO_THROW(p.validate_inputs(10, 2));
+  try {
+    p.validate_inputs(9, 10);
+    FAIL() << "9 inputs accepted";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("at least 10 input features"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(p.validate_inputs(57, 1), std::invalid_argument);
+  for (auto change : std::initializer_list<void (*)(ml::ModelParams&)>{
+           [](ml::ModelParams& m) { m.dropout = 1.0; }, [](ml::ModelParams& m) { m.kernel_size = 0; },
+           [](ml::ModelParams& m) { m.dense_units = 0; }, [](ml::ModelParams& m) { m.pool_size = 17; },
+           [](ml::ModelParams& m) { m.dropout = std::nan(""); }}) {
+    ml::ModelParams bad;
+    change(bad);
+    EXPECT_THROW(ml::Network::create(bad, 57, 10, 1), std::invalid_argument);
+  }
+  ml::ModelParams mlp = params_of(ml::ModelKind::mlp);
+  mlp.hidden_units.clear();
+  EXPECT_THROW(mlp.validate(), std::invalid_argument);
+  for (auto change : std::initializer_list<void (*)(ml::TrainParams&)>{
+           [](ml::TrainParams& t) { t.epochs = 0; }, [](ml::TrainParams& t) { t.batch_size = 0; },
+           [](ml::TrainParams& t) { t.learning_rate = 0; }, [](ml::TrainParams& t) { t.lr_gamma = 1.5; },
+           [](ml::TrainParams& t) { t.validation_fraction = 0.7; }, [](ml::TrainParams& t) { t.threads = 0; }}) {
+    ml::TrainParams bad;
+    change(bad);
+    EXPECT_THROW(bad.validate(), std::invalid_argument);
+  }
+}
+
+TEST(Network, LearningRateHalvesEveryTenEpochs) {
+  const ml::TrainParams t;
+  EXPECT_DOUBLE_EQ(ml::learning_rate_at(t, 0), 1e-3);
+  EXPECT_DOUBLE_EQ(ml::learning_rate_at(t, 9), 1e-3);
+  EXPECT_DOUBLE_EQ(ml::learning_rate_at(t, 10), 5e-4);
+  EXPECT_DOUBLE_EQ(ml::learning_rate_at(t, 49), 1e-3 / 16);
+  EXPECT_DOUBLE_EQ(ml::default_training(ml::ModelKind::cnn1d).learning_rate, 1e-3);
+  EXPECT_DOUBLE_EQ(ml::default_training(ml::ModelKind::mlp).learning_rate, 1e-3);
+  EXPECT_DOUBLE_EQ(ml::default_training(ml::ModelKind::logreg).learning_rate, 1e-2);
+}
+
+TEST(Network, EveryKindLearnsSeparableBlobs) {
+  const auto train = blobs(60, 12, 1), test = blobs(30, 12, 2);
+  ml::TrainParams t;
+  t.epochs = 15;
+  t.learning_rate = 1e-2;  // 90 Adam steps in all
+  for (auto kind : {ml::ModelKind::cnn1d, ml::ModelKind::mlp, ml::ModelKind::logreg}) {
+    auto net = ml::Network::create(params_of(kind), 12, 3, 5);
+    const auto fit = net.fit(train, nullptr, &test, t);
+    ASSERT_EQ(fit.history.size(), 15u);
+    EXPECT_LT(fit.history.back().train_loss, fit.history.front().train_loss) << ml::to_string(kind);
+    const auto e = net.evaluate(test);
+    EXPECT_GT(e.accuracy, 0.9) << ml::to_string(kind);  // blobs 3 sigma apart: ~99 % for a linear rule
+    EXPECT_DOUBLE_EQ(e.accuracy, fit.history.back().test_accuracy);
+    const auto p = net.predict_proba(test);
+    ASSERT_EQ(p.size(), test.rows * 3);
+    EXPECT_NEAR(p[0] + p[1] + p[2], 1.0f, 1e-5f);
+  }
+}
+
+TEST(Network, SameSeedSameWeights) {
+  const auto train = blobs(40, 12, 1, 1.0);
+  ml::TrainParams t;
+  t.epochs = 3;
+  auto run = [&](std::uint64_t seed) {
+    auto net = ml::Network::create(ml::ModelParams{.kind = ml::ModelKind::cnn1d}, 12, 3, seed);
+    net.fit(train, nullptr, nullptr, t);
+    return net.weights();
+  };
+  const auto a = run(11), b = run(11), c = run(12);
+  ASSERT_EQ(a.size(), b.size());
+  for (std::size_t i = 0; i < a.size(); ++i) EXPECT_EQ(a[i].values, b[i].values) << a[i].name;  // bit for bit
+  EXPECT_NE(a[0].values, c[0].values);
+}
+
+TEST(Network, SetWeightsRejectsWrongShapes) {
+  auto net = ml::Network::create(ml::ModelParams{}, 57, 10, 1);
+  auto w = net.weights();
+  auto other = ml::Network::create(ml::ModelParams{}, 57, 10, 2);
+  other.set_weights(w);
+  EXPECT_EQ(other.weights()[4].values, w[4].values);
+  auto short_list = w;
+  short_list.pop_back();
+  EXPECT_THROW(net.set_weights(short_list), std::invalid_argument);
+  auto renamed = w;
+  renamed[0].name = "conv9.weight";
+  EXPECT_THROW(net.set_weights(renamed), std::invalid_argument);
+  auto reshaped = w;
+  reshaped[4].shape = {32, 1536};
+  EXPECT_THROW(net.set_weights(reshaped), std::invalid_argument);
+  auto nan = w;
+  nan[2].values[0] = std::nanf("");
+  EXPECT_THROW(net.set_weights(nan), std::invalid_argument);
+}
+
+TEST(Network, EarlyStoppingRestoresTheBestEpoch) {
+  // Few noisy rows and many epochs: the validation loss bottoms out early, then rises.
+  const auto train = blobs(15, 12, 3, 0.7), validation = blobs(30, 12, 4, 0.7);
+  ml::TrainParams t;
+  t.epochs = 300;
+  t.lr_step_epochs = 1000;
+  t.learning_rate = 1e-2;
+  t.validation_fraction = 0.2;  // only recorded; the split is the caller's
+  t.patience = 5;
+  ml::ModelParams p = params_of(ml::ModelKind::mlp);
+  p.dropout = 0.0;
+  auto net = ml::Network::create(p, 12, 3, 9);
+  const auto fit = net.fit(train, &validation, nullptr, t);
+  EXPECT_TRUE(fit.stopped_early);
+  EXPECT_LT(fit.epochs_run, 300);
+  EXPECT_EQ(fit.epochs_run, fit.best_epoch + 5);
+  double best = 1e9;
+  for (const auto& s : fit.history) best = std::min(best, s.validation_loss);
+  EXPECT_DOUBLE_EQ(fit.history[static_cast<std::size_t>(fit.best_epoch - 1)].validation_loss, best);
+  EXPECT_TRUE(fit.history[static_cast<std::size_t>(fit.best_epoch - 1)].best);
+  // The network holds the best epoch's weights again.
+  EXPECT_NEAR(net.evaluate(validation).loss, best, 1e-6);
+}
+
+class CancelAt final : public ml::FitObserver {
+ public:
+  CancelAt(genrelab::CancelToken& token, int epoch, int batch) : token_(token), epoch_(epoch), batch_(batch) {}
+  void on_batch(const ml::BatchStats& b) override {
+    ++batches_seen;
+    if (token_.cancelled()) ++batches_after_cancel;
+    if (b.epoch == epoch_ && b.batch == batch_) token_.cancel();
+  }
+  int batches_seen = 0;
+  int batches_after_cancel = 0;
+
+ private:
+  genrelab::CancelToken& token_;
+  int epoch_, batch_;
+};
+
+TEST(Network, CancelStopsWithinOneBatch) {
+  const auto train = blobs(100, 12, 1);  // 300 rows: 10 batches of 32 per epoch
+  ml::TrainParams t;
+  t.epochs = 50;
+  genrelab::CancelToken token;
+  CancelAt observer(token, 2, 3);
+  auto net = ml::Network::create(ml::ModelParams{}, 12, 3, 1);
+  EXPECT_THROW(net.fit(train, nullptr, nullptr, t, &observer, &token, std::chrono::milliseconds(0)), genrelab::Cancelled);
+  EXPECT_EQ(observer.batches_seen, 10 + 3);  // every batch reported with interval 0
+  EXPECT_EQ(observer.batches_after_cancel, 0);
+}
+
+}  // namespace
