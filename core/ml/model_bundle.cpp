@@ -11,6 +11,7 @@
 
 #include "util/atomic_file.h"
 #include "util/error.h"
+#include "util/json_field.h"
 
 namespace genrelab::ml {
 namespace {
@@ -53,16 +54,6 @@ void require_unique(const std::vector<std::string>& names, const char* what) {
   }
 }
 
-template <typename T>
-T get_field(const json& j, const char* name) {
-  const auto it = j.find(name);
-  if (it == j.end()) throw std::invalid_argument(std::string("missing field '") + name + "'");
-  try {
-    return it->get<T>();
-  } catch (const json::exception&) {
-    throw std::invalid_argument(std::string("field '") + name + "' has the wrong type");
-  }
-}
 
 }  // namespace
 
@@ -162,27 +153,27 @@ ModelBundle load_bundle(const std::filesystem::path& path) {
   try {
     const json meta = json::parse(bytes.begin() + kHeaderBytes, bytes.begin() + static_cast<std::ptrdiff_t>(weights_at));
     require(meta.is_object(), "metadata is not a JSON object");
-    require(get_field<std::uint32_t>(meta, "format_version") == version, "metadata format version differs from the header");
-    b.model = get_field<ModelParams>(meta, "model");
-    b.training = get_field<TrainParams>(meta, "training");
-    b.feature_set = get_field<std::string>(meta, "feature_set");
+    require(json_field<std::uint32_t>(meta, "format_version") == version, "metadata format version differs from the header");
+    b.model = json_field<ModelParams>(meta, "model");
+    b.training = json_field<TrainParams>(meta, "training");
+    b.feature_set = json_field<std::string>(meta, "feature_set");
     b.filter = meta.value("filter", json::object());
-    b.input_features = get_field<std::vector<std::string>>(meta, "input_features");
-    b.dropped_features = get_field<std::vector<std::string>>(meta, "dropped_features");
-    const auto scaler = get_field<json>(meta, "scaler");
+    b.input_features = json_field<std::vector<std::string>>(meta, "input_features");
+    b.dropped_features = json_field<std::vector<std::string>>(meta, "dropped_features");
+    const auto scaler = json_field<json>(meta, "scaler");
     require(scaler.is_object(), "field 'scaler' is not an object");
-    b.scaler_mean = get_field<std::vector<double>>(scaler, "mean");
-    b.scaler_scale = get_field<std::vector<double>>(scaler, "scale");
-    b.label_names = get_field<std::vector<std::string>>(meta, "label_names");
+    b.scaler_mean = json_field<std::vector<double>>(scaler, "mean");
+    b.scaler_scale = json_field<std::vector<double>>(scaler, "scale");
+    b.label_names = json_field<std::vector<std::string>>(meta, "label_names");
     b.report = meta.value("report", json::object());
     const std::uint64_t n_floats = weight_bytes / 4;
     const unsigned char* blob = p + weights_at + 8;
-    for (const auto& w : get_field<json>(meta, "weights")) {
+    for (const auto& w : json_field<json>(meta, "weights")) {
       NamedTensor t;
-      t.name = get_field<std::string>(w, "name");
-      t.shape = get_field<std::vector<std::int64_t>>(w, "shape");
-      const auto offset = get_field<std::uint64_t>(w, "offset");
-      const auto count = get_field<std::uint64_t>(w, "count");
+      t.name = json_field<std::string>(w, "name");
+      t.shape = json_field<std::vector<std::int64_t>>(w, "shape");
+      const auto offset = json_field<std::uint64_t>(w, "offset");
+      const auto count = json_field<std::uint64_t>(w, "count");
       require(offset <= n_floats && count <= n_floats - offset, "weight '" + t.name + "' lies outside the weight data");
       t.values.resize(static_cast<std::size_t>(count));
       for (std::size_t i = 0; i < t.values.size(); ++i)

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include <nlohmann/json.hpp>
+#include "util/json_field.h"
 
 namespace genrelab::ml {
 namespace {
@@ -23,17 +24,6 @@ std::string num(double v) {
   return s;
 }
 
-// Reads a required field of a JSON object, naming it in the error.
-template <typename T>
-T field(const json& j, const char* name) {
-  const auto it = j.find(name);
-  if (it == j.end()) throw std::invalid_argument(std::string("missing field '") + name + "'");
-  try {
-    return it->get<T>();
-  } catch (const json::exception&) {
-    throw std::invalid_argument(std::string("field '") + name + "' has the wrong type");
-  }
-}
 
 }  // namespace
 
@@ -134,18 +124,18 @@ void to_json(json& j, const ModelParams& p) {
 
 void from_json(const json& j, ModelParams& p) {
   if (!j.is_object()) throw std::invalid_argument("model parameters are not a JSON object");
-  const auto kind = field<std::string>(j, "kind");
+  const auto kind = json_field<std::string>(j, "kind");
   const auto k = parse_model_kind(kind);
   if (!k) throw std::invalid_argument("unknown model kind '" + kind + "'");
   ModelParams r;
   r.kind = *k;
-  r.conv1_filters = field<int>(j, "conv1_filters");
-  r.conv2_filters = field<int>(j, "conv2_filters");
-  r.kernel_size = field<int>(j, "kernel_size");
-  r.pool_size = field<int>(j, "pool_size");
-  r.dense_units = field<int>(j, "dense_units");
-  r.hidden_units = field<std::vector<int>>(j, "hidden_units");
-  r.dropout = field<double>(j, "dropout");
+  r.conv1_filters = json_field<int>(j, "conv1_filters");
+  r.conv2_filters = json_field<int>(j, "conv2_filters");
+  r.kernel_size = json_field<int>(j, "kernel_size");
+  r.pool_size = json_field<int>(j, "pool_size");
+  r.dense_units = json_field<int>(j, "dense_units");
+  r.hidden_units = json_field<std::vector<int>>(j, "hidden_units");
+  r.dropout = json_field<double>(j, "dropout");
   r.validate();
   p = std::move(r);
 }
@@ -169,19 +159,19 @@ void to_json(json& j, const TrainParams& p) {
 void from_json(const json& j, TrainParams& p) {
   if (!j.is_object()) throw std::invalid_argument("training parameters are not a JSON object");
   TrainParams r;
-  r.epochs = field<int>(j, "epochs");
-  r.batch_size = field<int>(j, "batch_size");
-  r.learning_rate = field<double>(j, "learning_rate");
-  r.lr_step_epochs = field<int>(j, "lr_step_epochs");
-  r.lr_gamma = field<double>(j, "lr_gamma");
-  r.adam_epsilon = field<double>(j, "adam_epsilon");
-  r.weight_decay = field<double>(j, "weight_decay");
-  r.validation_fraction = field<double>(j, "validation_fraction");
-  r.early_stopping = field<bool>(j, "early_stopping");
-  r.patience = field<int>(j, "patience");
-  r.restore_best = field<bool>(j, "restore_best");
-  r.seed = field<std::uint64_t>(j, "seed");
-  r.threads = field<int>(j, "threads");
+  r.epochs = json_field<int>(j, "epochs");
+  r.batch_size = json_field<int>(j, "batch_size");
+  r.learning_rate = json_field<double>(j, "learning_rate");
+  r.lr_step_epochs = json_field<int>(j, "lr_step_epochs");
+  r.lr_gamma = json_field<double>(j, "lr_gamma");
+  r.adam_epsilon = json_field<double>(j, "adam_epsilon");
+  r.weight_decay = json_field<double>(j, "weight_decay");
+  r.validation_fraction = json_field<double>(j, "validation_fraction");
+  r.early_stopping = json_field<bool>(j, "early_stopping");
+  r.patience = json_field<int>(j, "patience");
+  r.restore_best = json_field<bool>(j, "restore_best");
+  r.seed = json_field<std::uint64_t>(j, "seed");
+  r.threads = json_field<int>(j, "threads");
   r.validate();
   p = r;
 }
