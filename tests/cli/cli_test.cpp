@@ -106,25 +106,35 @@ TEST(Cli, CtrlCLeavesNoHalfWrittenTable) {
   GENRELAB_REQUIRE_GTZAN(gtzan);
   const auto dir = genrelab::test::temp_dir("cli-cancel");
   const auto out = dir / "segments.csv";
+  int err[2];
+  ASSERT_EQ(pipe(err), 0);
   const pid_t pid = fork();
   ASSERT_GE(pid, 0);
   if (pid == 0) {
     const int devnull = ::open("/dev/null", O_WRONLY);
     dup2(devnull, 1);
-    dup2(devnull, 2);
-    // The shared folder ten times over: 3000 segment rows on one thread take ~10 s, far longer
-    // than the 0.7 s before the interrupt.
+    dup2(err[1], 2);
+    close(err[0]);
+    // The shared folder ten times over: 3000 segment rows on one thread take ~10 s.
     const std::string g = gtzan.string();
     execl(GENRELAB_CLI, GENRELAB_CLI, "extract", g.c_str(), g.c_str(), g.c_str(), g.c_str(), g.c_str(), g.c_str(),
           g.c_str(), g.c_str(), g.c_str(), g.c_str(), "-o", out.c_str(), "--segment", "3", "-j", "1",
           static_cast<char*>(nullptr));
     _exit(127);
   }
-  usleep(700 * 1000);
+  close(err[1]);
+  // Interrupt once extraction is under way (its first progress line), not during start-up,
+  // which loads Qt and libtorch and can take a while on a busy machine.
+  std::string seen;
+  char buf[256];
+  for (ssize_t n; seen.find("extract") == std::string::npos && (n = read(err[0], buf, sizeof(buf))) > 0;)
+    seen.append(buf, static_cast<std::size_t>(n));
   kill(pid, SIGINT);
+  for (ssize_t n; (n = read(err[0], buf, sizeof(buf))) > 0;) seen.append(buf, static_cast<std::size_t>(n));  // drain to EOF
+  close(err[0]);
   int status = 0;
   waitpid(pid, &status, 0);
-  ASSERT_TRUE(WIFEXITED(status));
+  ASSERT_TRUE(WIFEXITED(status)) << seen;
   EXPECT_EQ(WEXITSTATUS(status), 130);
   std::size_t files = 0;
   for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir)) ++files;
