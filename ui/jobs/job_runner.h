@@ -38,7 +38,6 @@ class Job : public QObject {
   void cancel() { cancel_.cancel(); }
   /// For shutdown only: cancels and waits for the worker thread to return.
   void cancel_and_wait();
-  bool cancelled() const { return cancel_.cancelled(); }
   /// True once the work has returned (its result is being delivered or was delivered).
   bool done() const { return done_; }
 
