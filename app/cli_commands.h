@@ -111,6 +111,19 @@ struct BenchTrainArgs {
 /// PyTorch for Python, and prints the ratio.
 int cmd_bench_train(const BenchTrainArgs& args);
 
+// predict lives in cli_predict.cpp.
+struct PredictArgs {
+  std::filesystem::path model;                // model bundle (.glmodel)
+  std::vector<std::filesystem::path> inputs;  // audio files or folders
+  double window_s = 0.0;                      // 0 = the model's training unit (30-s clip or 3-s segment)
+  double hop_s = 0.0;                         // 0 = half a window
+  std::string aggregate = "mean";             // mean | vote
+  unsigned jobs = 0;
+  bool json = false;
+};
+/// Classifies songs with a model bundle: a table per song, or JSON with per-window timelines.
+int cmd_predict(const PredictArgs& args);
+
 // export lives in cli_export.cpp (the only CLI file that uses Qt).
 struct ExportArgs {
   std::filesystem::path table;   // feature table (kde, correlation, pca, similarity)

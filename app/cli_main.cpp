@@ -116,6 +116,18 @@ int main(int argc, char** argv) {
   evaluate->add_option("table", eval_table, "Feature table (Kaggle CSV layout)")->required();
   evaluate->add_flag("--json", eval_json, "Machine-readable output");
 
+  cli::PredictArgs predict_args;
+  auto* predict = app.add_subcommand("predict", "Classify songs (any length, mp3/flac/ogg/wav) with a model bundle");
+  predict->add_option("-m,--model", predict_args.model, "Model bundle (.glmodel)")->required();
+  predict->add_option("inputs", predict_args.inputs, "Audio files or folders")->required();
+  predict->add_option("--window", predict_args.window_s, "Window in seconds (default: the model's training unit, 30 or 3)")
+      ->check(CLI::Range(0.1, 3600.0));
+  predict->add_option("--hop", predict_args.hop_s, "Seconds between windows (default: half a window)")->check(CLI::Range(0.01, 3600.0));
+  predict->add_option("--aggregate", predict_args.aggregate, "mean (of probabilities) or vote (majority of windows)")
+      ->check(CLI::IsMember({"mean", "vote"}));
+  predict->add_option("-j,--jobs", predict_args.jobs, "Worker threads (default: all cores)");
+  predict->add_flag("--json", predict_args.json, "JSON array with per-window timelines");
+
   cli::BenchTrainArgs bench_train_args;
   auto* bench_train = bench->add_subcommand("train", "Time the 5-fold x 50-epoch cnn1d against the same model and folds in PyTorch for Python");
   bench_train->add_option("--table", bench_train_args.table, "Feature table (default: features_30_sec.csv of the shared data)");
@@ -162,6 +174,7 @@ int main(int argc, char** argv) {
   if (*bench_analyze) return cli::cmd_bench_analyze(bench_analyze_args);
   if (*train) return cli::cmd_train(train_args);
   if (*evaluate) return cli::cmd_evaluate(eval_model, eval_table, eval_json);
+  if (*predict) return cli::cmd_predict(predict_args);
   if (*bench_train) return cli::cmd_bench_train(bench_train_args);
   return 0;
 }

@@ -99,18 +99,19 @@ void save_bundle(const std::filesystem::path& path, const ModelBundle& bundle) {
     weights.push_back({{"name", w.name}, {"shape", w.shape}, {"offset", offset}, {"count", w.values.size()}});
     offset += w.values.size();
   }
-  const json meta{{"format_version", kBundleFormatVersion},
-                  {"genrelab_version", GENRELAB_VERSION},
-                  {"model", bundle.model},
-                  {"training", bundle.training},
-                  {"feature_set", bundle.feature_set},
-                  {"filter", bundle.filter},
-                  {"input_features", bundle.input_features},
-                  {"dropped_features", bundle.dropped_features},
-                  {"scaler", {{"mean", bundle.scaler_mean}, {"scale", bundle.scaler_scale}}},
-                  {"label_names", bundle.label_names},
-                  {"report", bundle.report},
-                  {"weights", weights}};
+  json meta{{"format_version", kBundleFormatVersion},
+          {"genrelab_version", GENRELAB_VERSION},
+          {"model", bundle.model},
+          {"training", bundle.training},
+          {"feature_set", bundle.feature_set},
+          {"filter", bundle.filter},
+          {"input_features", bundle.input_features},
+          {"dropped_features", bundle.dropped_features},
+          {"scaler", {{"mean", bundle.scaler_mean}, {"scale", bundle.scaler_scale}}},
+          {"label_names", bundle.label_names},
+          {"report", bundle.report},
+          {"weights", weights}};
+  if (bundle.row_length > 0) meta["row_length"] = bundle.row_length;
   const std::string text = meta.dump();
   std::string bytes(kMagic, sizeof kMagic);
   put_u32(bytes, kBundleFormatVersion);
@@ -166,6 +167,8 @@ ModelBundle load_bundle(const std::filesystem::path& path) {
     b.scaler_scale = json_field<std::vector<double>>(scaler, "scale");
     b.label_names = json_field<std::vector<std::string>>(meta, "label_names");
     b.report = meta.value("report", json::object());
+    b.row_length = meta.value("row_length", std::int64_t{0});
+    require(b.row_length >= 0, "field 'row_length' is negative");
     const std::uint64_t n_floats = weight_bytes / 4;
     const unsigned char* blob = p + weights_at + 8;
     for (const auto& w : json_field<json>(meta, "weights")) {

@@ -41,6 +41,10 @@ struct ModelBundle {
   std::vector<double> scaler_scale;             ///< per input feature, table units, > 0
   std::vector<std::string> label_names;         ///< class code -> genre
   nlohmann::json report = nlohmann::json::object();  ///< the training report (trainer.h)
+  /// Median `length` (samples at 22050 Hz) of the training table's rows: the unit the model was
+  /// trained on (~661794 for 30-s clips, 66149 for 3-s segments). 0 = not recorded (bundles
+  /// written before this field; optional metadata key "row_length").
+  std::int64_t row_length = 0;
   std::vector<NamedTensor> weights;
 
   /// Consistency of the fields among themselves (sizes, finite statistics, unique names, labels,

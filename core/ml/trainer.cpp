@@ -1,5 +1,6 @@
 #include "ml/trainer.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -297,6 +298,12 @@ TrainingResult train_and_evaluate(const dataset::FeatureTable& table, const Trai
   rep.label_names = data.label_names;
   rep.rows = data.rows();
   rep.groups = group_count(groups);
+  if (!table.lengths.empty()) {
+    auto lengths = table.lengths;
+    const auto mid = lengths.begin() + static_cast<std::ptrdiff_t>(lengths.size() / 2);
+    std::nth_element(lengths.begin(), mid, lengths.end());
+    rep.row_length = *mid;
+  }
   rep.fold_of_row = stratified_group_folds(data.labels, groups, options.folds, options.training.seed);
   const int stages = options.folds + (options.final_model ? 1 : 0);
   const auto split = split_threads(options.training.threads, stages);
@@ -432,6 +439,7 @@ ModelBundle TrainingResult::bundle() {
   b.scaler_scale = model->scaler_scale();
   b.label_names = model->label_names();
   b.report = to_json(report);
+  b.row_length = report.row_length;
   b.weights = model->network().weights();
   return b;
 }

@@ -95,6 +95,7 @@ struct TrainingReport {
   std::vector<std::string> label_names;  ///< class code -> genre (order of first appearance)
   std::size_t rows = 0;
   std::size_t groups = 0;          ///< groups of rows kept together
+  std::int64_t row_length = 0;     ///< median `length` of the table's rows (the training unit)
   std::vector<int> fold_of_row;    ///< test fold of every table row
   std::vector<FoldReport> folds;
   double mean_accuracy = 0.0;

@@ -1,0 +1,71 @@
+// genrelab-cli predict, run as a user would: the round trip extract -> train -> predict on a small
+// demo dataset, the table and JSON outputs, and unreadable files among good ones.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "dataset/demo_dataset.h"
+#include "support/cli_run.h"
+#include "support/test_data.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+using namespace genrelab::test::cli;
+
+TEST(CliPredict, ExtractTrainPredictRoundTrip) {
+  const auto dir = genrelab::test::temp_dir("cli-predict");
+  genrelab::dataset::DemoSpec spec;
+  spec.clips_per_genre = 4;
+  spec.clip_seconds = 6.0;
+  const auto data = genrelab::dataset::ensure_demo_dataset(dir / "demo", spec);
+  const auto table = dir / "features.csv", model = dir / "model.glmodel";
+  run_json({"extract", data.string(), "-o", table.string(), "--json"});
+  ASSERT_TRUE(fs::exists(table));
+  run_json({"train", table.string(), "--model", "mlp", "--folds", "2", "--epochs", "40", "--seed", "1", "-o",
+            model.string(), "--json"});
+  ASSERT_TRUE(fs::exists(model));
+
+  const auto missing = dir / "nothing.wav";
+  const auto j = run_json({"predict", "-m", model.string(), data.string(), missing.string(), "--json"});
+  ASSERT_TRUE(j.is_array());
+  ASSERT_EQ(j.size(), 4u * genrelab::dataset::demo_genres().size() + 1);
+  int correct = 0, songs = 0;
+  for (const auto& s : j) {
+    ASSERT_TRUE(s.contains("file"));
+    if (s.contains("error")) {
+      EXPECT_EQ(s["file"], missing.string());
+      continue;
+    }
+    ++songs;
+    for (const char* key : {"genre", "probabilities", "windows", "warnings"}) EXPECT_TRUE(s.contains(key)) << key;
+    EXPECT_EQ(s["probabilities"].size(), genrelab::dataset::demo_genres().size());
+    ASSERT_EQ(s["windows"].size(), 1u);  // 6-s clips, a model trained on 6-s rows: one window each
+    EXPECT_EQ(s["windows"][0]["start_s"], 0.0);
+    EXPECT_TRUE(s["windows"][0].contains("probabilities"));
+    EXPECT_TRUE(s["warnings"].empty());
+    const auto genre = fs::path(s["file"].get<std::string>()).parent_path().filename().string();
+    correct += s["genre"] == genre;
+  }
+  EXPECT_EQ(j.back()["file"], missing.string());  // input order
+  EXPECT_GE(correct, songs * 7 / 10) << correct << " of " << songs;
+
+  // Table output, shorter windows, vote.
+  const auto first = (data / "genres_original").string();
+  const auto r = run({"predict", "-m", model.string(), first, "--window", "2", "--hop", "1", "--aggregate", "vote"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.out.find("top-3"), std::string::npos) << r.out;
+
+  // Only bad inputs: exit 1, still JSON.
+  const auto bad = run_json({"predict", "-m", model.string(), missing.string(), "--json"}, 1);
+  ASSERT_EQ(bad.size(), 1u);
+  EXPECT_TRUE(bad[0].contains("error"));
+  const auto no_model = run_json({"predict", "-m", missing.string(), first, "--json"}, 1);
+  EXPECT_TRUE(no_model.contains("error"));
+}
+
+}  // namespace
