@@ -32,6 +32,7 @@
 #include "ui/figures/eda_data.h"
 #include "ui/views/eda_views.h"
 #include "ui/views/feature_table_view.h"
+#include "ui/views/training_view.h"
 #include "ui/views/player_bar.h"
 #include "ui/views/spectrogram_view.h"
 #include "util/error.h"
@@ -124,6 +125,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   tabs_->addTab(correlation_, tr("Correlation"));
   tabs_->addTab(pca_, tr("PCA"));
   tabs_->addTab(similarity_, tr("Similarity"));
+  training_ = new TrainingView(tabs_);
+  tabs_->addTab(training_, tr("Training"));
   for (EdaView* view : std::initializer_list<EdaView*>{pca_, similarity_}) {
     connect(view, &EdaView::subsetRequested, this, [this](stats::FeatureSubset subset) { computeEda(static_cast<int>(subset)); });
   }
@@ -395,6 +398,7 @@ void MainWindow::showTable(int index) {
 void MainWindow::computeEda(int subset) {
   auto table = table_30s_ ? table_30s_ : table_3s_;
   if (!table) return;
+  training_->setTable(table, table_name_);
   if (eda_job_) eda_job_->cancel();
   const QString name = table_name_;
   auto* job = Job::start(tr("Analysing"), [this, table, subset, name](ProgressSink&, const CancelToken&) {

@@ -30,6 +30,7 @@ class KdeView;
 class CorrelationView;
 class PcaView;
 class SimilarityView;
+class TrainingView;
 struct EdaData;
 
 /// A scanned dataset with its feature tables, loaded off the GUI thread.
@@ -106,6 +107,7 @@ class MainWindow : public QMainWindow {
   CorrelationView* correlation_ = nullptr;
   PcaView* pca_ = nullptr;
   SimilarityView* similarity_ = nullptr;
+  TrainingView* training_ = nullptr;
   QPointer<Job> eda_job_;
   QString table_name_;
   std::shared_ptr<const EdaData> eda_;

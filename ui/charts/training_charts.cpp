@@ -1,0 +1,160 @@
+#include "ui/charts/training_charts.h"
+
+#include <QChart>
+#include <QChartView>
+#include <QHBoxLayout>
+#include <QLineSeries>
+#include <QPen>
+#include <QValueAxis>
+#include <algorithm>
+#include <cmath>
+
+namespace genrelab::ui {
+
+namespace {
+
+QValueAxis* makeAxis(const QString& title, double lo, double hi, const char* format) {
+  auto* axis = new QValueAxis;
+  axis->setTitleText(title);
+  axis->setRange(lo, hi);
+  axis->setLabelFormat(QString::fromLatin1(format));
+  return axis;
+}
+
+QChart* makeChart(const QString& title) {
+  auto* chart = new QChart;
+  chart->setTitle(title);
+  chart->legend()->setVisible(true);
+  chart->legend()->setAlignment(Qt::AlignBottom);
+  chart->setAnimationOptions(QChart::NoAnimation);
+  return chart;
+}
+
+}  // namespace
+
+QColor TrainingCharts::foldColor(int fold) {
+  // Tableau 10 (matplotlib's default cycle); the final model is drawn in dark grey.
+  static const QColor palette[] = {QColor(0x1f, 0x77, 0xb4), QColor(0xff, 0x7f, 0x0e), QColor(0x2c, 0xa0, 0x2c),
+                                   QColor(0xd6, 0x27, 0x28), QColor(0x94, 0x67, 0xbd), QColor(0x8c, 0x56, 0x4b),
+                                   QColor(0xe3, 0x77, 0xc2), QColor(0x7f, 0x7f, 0x7f), QColor(0xbc, 0xbd, 0x22),
+                                   QColor(0x17, 0xbe, 0xcf)};
+  if (fold < 0) return QColor(0x33, 0x33, 0x33);
+  return palette[fold % 10];
+}
+
+TrainingCharts::TrainingCharts(QWidget* parent)
+    : QWidget(parent),
+      loss_chart_(makeChart(tr("Loss per epoch (solid: train, dashed: held-out)"))),
+      acc_chart_(makeChart(tr("Held-out accuracy per epoch"))),
+      loss_view_(new QChartView(loss_chart_, this)),
+      acc_view_(new QChartView(acc_chart_, this)),
+      loss_x_(makeAxis(tr("epoch"), 1, 2, "%d")),
+      loss_y_(makeAxis(tr("cross-entropy"), 0, 1, "%.2f")),
+      acc_x_(makeAxis(tr("epoch"), 1, 2, "%d")),
+      acc_y_(makeAxis(tr("accuracy"), 0, 1, "%.2f")) {
+  loss_chart_->addAxis(loss_x_, Qt::AlignBottom);
+  loss_chart_->addAxis(loss_y_, Qt::AlignLeft);
+  acc_chart_->addAxis(acc_x_, Qt::AlignBottom);
+  acc_chart_->addAxis(acc_y_, Qt::AlignLeft);
+  loss_view_->setRenderHint(QPainter::Antialiasing);
+  acc_view_->setRenderHint(QPainter::Antialiasing);
+  auto* layout = new QHBoxLayout(this);
+  layout->setContentsMargins(0, 0, 0, 0);
+  layout->addWidget(loss_view_, 1);
+  layout->addWidget(acc_view_, 1);
+}
+
+void TrainingCharts::clear() {
+  loss_chart_->removeAllSeries();  // deletes the series
+  acc_chart_->removeAllSeries();
+  curves_.clear();
+  current_fold_ = 0;
+  max_epoch_ = 1;
+  max_loss_ = 0.0;
+  rescale();
+}
+
+TrainingCharts::Curves& TrainingCharts::curvesFor(int fold) {
+  auto it = curves_.find(fold);
+  if (it != curves_.end()) return *it;
+  Curves c;
+  const QString name = fold < 0 ? tr("final") : tr("fold %1").arg(fold + 1);
+  c.train = new QLineSeries;
+  c.train->setName(name + tr(" train"));
+  c.heldout = new QLineSeries;
+  c.heldout->setName(name + tr(" held-out"));
+  c.accuracy = new QLineSeries;
+  c.accuracy->setName(name);
+  for (QLineSeries* s : {c.train, c.heldout}) {
+    loss_chart_->addSeries(s);
+    s->attachAxis(loss_x_);
+    s->attachAxis(loss_y_);
+  }
+  acc_chart_->addSeries(c.accuracy);
+  c.accuracy->attachAxis(acc_x_);
+  c.accuracy->attachAxis(acc_y_);
+  it = curves_.insert(fold, c);
+  applyPens();
+  return *it;
+}
+
+void TrainingCharts::applyPens() {
+  for (auto it = curves_.begin(); it != curves_.end(); ++it) {
+    const bool current = it.key() == current_fold_;
+    QPen pen(foldColor(it.key()));
+    pen.setWidthF(current ? 3.0 : 1.2);
+    it->train->setPen(pen);
+    it->accuracy->setPen(pen);
+    pen.setStyle(Qt::DashLine);
+    it->heldout->setPen(pen);
+  }
+}
+
+void TrainingCharts::setCurrentFold(int fold) {
+  if (fold == current_fold_) return;
+  current_fold_ = fold;
+  applyPens();
+}
+
+void TrainingCharts::append(const std::vector<EpochRecord>& records) {
+  if (records.empty()) return;
+  QList<int> touched;
+  for (const EpochRecord& r : records) {
+    Curves& c = curvesFor(r.fold);
+    const auto x = static_cast<double>(r.epoch);
+    c.train_pts.append(QPointF(x, r.train_loss));
+    if (std::isfinite(r.heldout_loss)) c.heldout_pts.append(QPointF(x, r.heldout_loss));
+    if (std::isfinite(r.heldout_accuracy)) c.accuracy_pts.append(QPointF(x, r.heldout_accuracy));
+    max_epoch_ = std::max({max_epoch_, r.epoch, r.epochs});
+    for (double v : {r.train_loss, r.heldout_loss})
+      if (std::isfinite(v)) max_loss_ = std::max(max_loss_, v);
+    if (!touched.contains(r.fold)) touched.append(r.fold);
+  }
+  for (int fold : touched) {  // one bulk replace per series
+    Curves& c = curves_[fold];
+    c.train->replace(c.train_pts);
+    c.heldout->replace(c.heldout_pts);
+    c.accuracy->replace(c.accuracy_pts);
+  }
+  rescale();
+}
+
+void TrainingCharts::rescale() {
+  const double xmax = std::max(2, max_epoch_);
+  loss_x_->setRange(1, xmax);
+  acc_x_->setRange(1, xmax);
+  loss_x_->setTickCount(std::min(11, static_cast<int>(xmax)));
+  acc_x_->setTickCount(std::min(11, static_cast<int>(xmax)));
+  loss_y_->setRange(0, max_loss_ > 0 ? max_loss_ * 1.05 : 1.0);
+  acc_y_->setRange(0, 1);
+}
+
+int TrainingCharts::lossSeriesCount() const { return static_cast<int>(loss_chart_->series().size()); }
+int TrainingCharts::accuracySeriesCount() const { return static_cast<int>(acc_chart_->series().size()); }
+
+int TrainingCharts::pointCount(int fold) const {
+  const auto it = curves_.constFind(fold);
+  return it == curves_.constEnd() ? 0 : it->train->count();
+}
+
+}  // namespace genrelab::ui

@@ -1,0 +1,398 @@
+#include "ui/views/training_view.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QMessageBox>
+#include <QMetaObject>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QTabWidget>
+#include <QTableWidget>
+#include <QThread>
+#include <QTimer>
+#include <QVBoxLayout>
+#include <cmath>
+#include <filesystem>
+#include <stdexcept>
+
+#include "dataset/feature_table.h"
+#include "ui/jobs/job_runner.h"
+#include "util/error.h"
+
+namespace genrelab::ui {
+
+namespace {
+
+constexpr int kFlushIntervalMs = 200;  // at most ~5 chart updates per second
+
+/// Runs on the training threads: copies each epoch into a record and posts it to the view.
+/// The view outlives the worker (its destructor cancels and waits), so `view` stays valid.
+class EpochForwarder final : public ml::TrainingObserver {
+ public:
+  explicit EpochForwarder(QObject* view, std::function<void(const EpochRecord&)> deliver)
+      : view_(view), deliver_(std::move(deliver)) {}
+  void on_epoch(int fold, const ml::EpochStats& s) override {
+    EpochRecord r;
+    r.fold = fold;
+    r.epoch = s.epoch;
+    r.epochs = s.epochs;
+    r.train_loss = s.train_loss;
+    r.train_accuracy = s.train_accuracy;
+    const bool has_validation = std::isfinite(s.validation_loss);
+    r.heldout_loss = has_validation ? s.validation_loss : s.test_loss;
+    r.heldout_accuracy = has_validation ? s.validation_accuracy : s.test_accuracy;
+    r.learning_rate = s.learning_rate;
+    QMetaObject::invokeMethod(view_, [deliver = deliver_, r] { deliver(r); }, Qt::QueuedConnection);
+  }
+
+ private:
+  QObject* view_;
+  std::function<void(const EpochRecord&)> deliver_;
+};
+
+QTableWidgetItem* cell(const QString& text) {
+  auto* item = new QTableWidgetItem(text);
+  item->setFlags(Qt::ItemIsSelectable | Qt::ItemIsEnabled);
+  item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+  return item;
+}
+
+QString num(double v, int decimals = 3) { return std::isfinite(v) ? QString::number(v, 'f', decimals) : QStringLiteral("–"); }
+
+QTableWidget* makeTable(QWidget* parent) {
+  auto* t = new QTableWidget(parent);
+  t->setEditTriggers(QAbstractItemView::NoEditTriggers);
+  t->verticalHeader()->setVisible(false);
+  t->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+  return t;
+}
+
+}  // namespace
+
+TrainingView::TrainingView(QWidget* parent)
+    : QWidget(parent),
+      kind_(new QComboBox(this)),
+      features_(new QComboBox(this)),
+      folds_(new QSpinBox(this)),
+      epochs_(new QSpinBox(this)),
+      seed_(new QSpinBox(this)),
+      threads_(new QSpinBox(this)),
+      final_model_(new QCheckBox(tr("Train a final model on all rows (needed to save)"), this)),
+      start_(new QPushButton(tr("Start"), this)),
+      cancel_(new QPushButton(tr("Cancel"), this)),
+      save_(new QPushButton(tr("Save model…"), this)),
+      table_label_(new QLabel(tr("No feature table loaded."), this)),
+      status_(new QLabel(this)),
+      progress_(new QProgressBar(this)),
+      charts_(new TrainingCharts(this)),
+      fold_table_(makeTable(this)),
+      confusion_table_(makeTable(this)),
+      metrics_table_(makeTable(this)),
+      flush_timer_(new QTimer(this)) {
+  for (auto kind : {ml::ModelKind::cnn1d, ml::ModelKind::mlp, ml::ModelKind::logreg}) {
+    const auto name = ml::to_string(kind);
+    kind_->addItem(QString::fromUtf8(name.data(), static_cast<qsizetype>(name.size())), static_cast<int>(kind));
+  }
+  for (auto set : {ml::FeatureSet::all, ml::FeatureSet::filtered, ml::FeatureSet::mfcc}) {
+    const auto name = ml::to_string(set);
+    features_->addItem(QString::fromUtf8(name.data(), static_cast<qsizetype>(name.size())), static_cast<int>(set));
+  }
+  const ml::TrainerOptions defaults;
+  folds_->setRange(2, 100);
+  folds_->setValue(defaults.folds);
+  epochs_->setRange(1, 100000);
+  seed_->setRange(0, 2147483647);
+  threads_->setRange(1, 256);
+  final_model_->setChecked(defaults.final_model);
+  applyKindDefaults();
+  connect(kind_, &QComboBox::currentIndexChanged, this, [this] { applyKindDefaults(); });
+
+  auto* form = new QFormLayout;
+  form->addRow(tr("Model"), kind_);
+  form->addRow(tr("Features"), features_);
+  form->addRow(tr("Folds"), folds_);
+  form->addRow(tr("Epochs"), epochs_);
+  form->addRow(tr("Seed"), seed_);
+  form->addRow(tr("Threads"), threads_);
+  form->addRow(final_model_);
+  auto* buttons = new QHBoxLayout;
+  buttons->addWidget(start_);
+  buttons->addWidget(cancel_);
+  buttons->addWidget(save_);
+  auto* left = new QVBoxLayout;
+  left->addWidget(table_label_);
+  left->addLayout(form);
+  left->addLayout(buttons);
+  left->addWidget(progress_);
+  left->addWidget(status_);
+  left->addStretch(1);
+  status_->setWordWrap(true);
+  table_label_->setWordWrap(true);
+  progress_->setRange(0, 1000);
+  progress_->setValue(0);
+
+  auto* results = new QTabWidget(this);
+  results->addTab(fold_table_, tr("Folds"));
+  results->addTab(confusion_table_, tr("Confusion matrix"));
+  results->addTab(metrics_table_, tr("Per genre"));
+  auto* split = new QSplitter(Qt::Vertical, this);
+  split->addWidget(charts_);
+  split->addWidget(results);
+  split->setStretchFactor(0, 3);
+  split->setStretchFactor(1, 2);
+
+  auto* layout = new QHBoxLayout(this);
+  auto* leftBox = new QWidget(this);
+  leftBox->setLayout(left);
+  leftBox->setMaximumWidth(360);
+  layout->addWidget(leftBox);
+  layout->addWidget(split, 1);
+
+  flush_timer_->setSingleShot(true);
+  flush_timer_->setInterval(kFlushIntervalMs);
+  connect(flush_timer_, &QTimer::timeout, this, &TrainingView::flushCharts);
+  connect(start_, &QPushButton::clicked, this, &TrainingView::start);
+  connect(cancel_, &QPushButton::clicked, this, &TrainingView::cancel);
+  connect(save_, &QPushButton::clicked, this, &TrainingView::saveModelInteractively);
+  updateButtons();
+}
+
+TrainingView::~TrainingView() {
+  if (job_ && !job_->done()) job_->cancel_and_wait();
+}
+
+void TrainingView::applyKindDefaults() {
+  const auto kind = static_cast<ml::ModelKind>(kind_->currentData().toInt());
+  const ml::TrainParams t = ml::default_training(kind);
+  epochs_->setValue(t.epochs);
+  seed_->setValue(static_cast<int>(t.seed));
+  threads_->setValue(t.threads);
+}
+
+ml::TrainerOptions TrainingView::options() const {
+  ml::TrainerOptions o;
+  o.model.kind = static_cast<ml::ModelKind>(kind_->currentData().toInt());
+  o.training = ml::default_training(o.model.kind);
+  o.training.epochs = epochs_->value();
+  o.training.seed = static_cast<std::uint64_t>(seed_->value());
+  o.training.threads = threads_->value();
+  o.folds = folds_->value();
+  o.features = static_cast<ml::FeatureSet>(features_->currentData().toInt());
+  o.final_model = final_model_->isChecked();
+  return o;
+}
+
+void TrainingView::setTable(std::shared_ptr<const dataset::FeatureTable> table, const QString& name) {
+  table_ = std::move(table);
+  table_name_ = name;
+  if (table_)
+    table_label_->setText(tr("%1: %2 rows, %3 features").arg(name).arg(table_->rows()).arg(table_->cols()));
+  else
+    table_label_->setText(tr("No feature table loaded."));
+  updateButtons();
+}
+
+void TrainingView::updateButtons() {
+  const bool running = state_ == State::running;
+  start_->setEnabled(!running && table_ && table_->rows() > 0);
+  cancel_->setEnabled(running && !cancel_requested_);
+  save_->setEnabled(!running && bundle_ != nullptr);
+  for (QWidget* w : std::initializer_list<QWidget*>{kind_, features_, folds_, epochs_, seed_, threads_, final_model_})
+    w->setEnabled(!running);
+}
+
+void TrainingView::start() {
+  if (state_ == State::running || !table_) return;
+  ml::TrainerOptions opts = options();
+  try {
+    opts.validate();
+  } catch (const std::exception& e) {
+    status_->setText(tr("Invalid options: %1").arg(QString::fromUtf8(e.what())));
+    return;
+  }
+  state_ = State::running;
+  cancel_requested_ = false;
+  report_.reset();
+  bundle_.reset();
+  pending_.clear();
+  flushes_ = 0;
+  charts_->clear();
+  fold_table_->clear();
+  fold_table_->setRowCount(0);
+  confusion_table_->clear();
+  confusion_table_->setRowCount(0);
+  metrics_table_->clear();
+  metrics_table_->setRowCount(0);
+  progress_->setValue(0);
+  status_->setText(tr("Training %1 on %2…").arg(kind_->currentText(), table_name_));
+
+  auto table = table_;
+  auto deliver_record = [this](const EpochRecord& r) { receiveRecord(r); };
+  QPointer<TrainingView> self(this);
+  job_ = Job::start(tr("Training %1").arg(kind_->currentText()),
+                    [table, opts, deliver_record, self, view = static_cast<QObject*>(this)](
+                        ProgressSink& progress, const CancelToken& token) -> std::function<void()> {
+                      EpochForwarder observer(view, deliver_record);
+                      ml::TrainingResult result = ml::train_and_evaluate(*table, opts, &progress, &observer, &token);
+                      std::shared_ptr<const ml::ModelBundle> bundle;
+                      if (result.model) bundle = std::make_shared<const ml::ModelBundle>(result.bundle());
+                      auto report = std::make_shared<const ml::TrainingReport>(std::move(result.report));
+                      return [self, report, bundle] {
+                        if (self) self->onSucceeded(report, bundle);
+                      };
+                    });
+  connect(job_, &Job::progressed, this, [this](double fraction, const QString& message) {
+    progress_->setValue(static_cast<int>(std::lround(fraction * 1000)));
+    if (!cancel_requested_) status_->setText(message);
+  });
+  connect(job_, &Job::failed, this, [this](const QString& message) { onEnded(message); });
+  connect(job_, &Job::succeeded, this, [this] { onEnded(QString()); });
+  updateButtons();
+  Q_EMIT trainingStarted();
+}
+
+void TrainingView::cancel() {
+  if (state_ != State::running || !job_) return;
+  cancel_requested_ = true;
+  job_->cancel();
+  status_->setText(tr("Cancelling…"));
+  updateButtons();
+}
+
+void TrainingView::receiveRecord(const EpochRecord& record) {
+  if (state_ != State::running) return;  // a late record of an ended run
+  pending_.push_back(record);
+  if (!flush_timer_->isActive()) flush_timer_->start();
+  Q_EMIT epochRecorded(record.fold, record.epoch);
+}
+
+void TrainingView::flushCharts() {
+  if (pending_.empty()) return;
+  charts_->setCurrentFold(pending_.back().fold);
+  charts_->append(pending_);
+  pending_.clear();
+  ++flushes_;
+}
+
+void TrainingView::onSucceeded(std::shared_ptr<const ml::TrainingReport> report,
+                               std::shared_ptr<const ml::ModelBundle> bundle) {
+  report_ = std::move(report);
+  bundle_ = std::move(bundle);
+}
+
+void TrainingView::onEnded(const QString& message) {
+  flush_timer_->stop();
+  // Queued epoch records were posted before the job's result, so they have all arrived.
+  flushCharts();
+  if (report_) {
+    state_ = State::succeeded;
+    progress_->setValue(1000);
+    status_->setText(tr("Done: mean accuracy %1 ± %2 over %3 folds (%4 s).")
+                         .arg(report_->mean_accuracy, 0, 'f', 3)
+                         .arg(report_->std_accuracy, 0, 'f', 3)
+                         .arg(report_->folds.size())
+                         .arg(report_->seconds, 0, 'f', 1));
+    fillResults();
+  } else if (cancel_requested_) {
+    state_ = State::cancelled;
+    status_->setText(tr("Cancelled."));
+  } else {
+    state_ = State::failed;
+    status_->setText(tr("Training failed: %1").arg(message));
+  }
+  job_ = nullptr;
+  updateButtons();
+  Q_EMIT trainingFinished(message);
+}
+
+void TrainingView::fillResults() {
+  const ml::TrainingReport& r = *report_;
+  // Per fold, then mean ± std.
+  fold_table_->setColumnCount(7);
+  fold_table_->setHorizontalHeaderLabels(
+      {tr("Fold"), tr("Train rows"), tr("Test rows"), tr("Epochs"), tr("Accuracy"), tr("Loss"), tr("Seconds")});
+  fold_table_->setRowCount(static_cast<int>(r.folds.size()) + 1);
+  int row = 0;
+  for (const ml::FoldReport& f : r.folds) {
+    auto* name = cell(QString::number(f.fold + 1));
+    name->setForeground(TrainingCharts::foldColor(f.fold));
+    fold_table_->setItem(row, 0, name);
+    fold_table_->setItem(row, 1, cell(QString::number(f.train_rows)));
+    fold_table_->setItem(row, 2, cell(QString::number(f.test_rows)));
+    fold_table_->setItem(row, 3, cell(QString::number(f.epochs_run)));
+    fold_table_->setItem(row, 4, cell(num(f.accuracy)));
+    fold_table_->setItem(row, 5, cell(num(f.loss)));
+    fold_table_->setItem(row, 6, cell(num(f.seconds, 1)));
+    ++row;
+  }
+  fold_table_->setItem(row, 0, cell(tr("mean ± std")));
+  fold_table_->setItem(row, 4, cell(tr("%1 ± %2").arg(num(r.mean_accuracy), num(r.std_accuracy))));
+  QFont bold = fold_table_->font();
+  bold.setBold(true);
+  for (int c = 0; c < fold_table_->columnCount(); ++c)
+    if (auto* item = fold_table_->item(row, c)) item->setFont(bold);
+
+  // Confusion matrix: rows = true genre, columns = predicted.
+  const int n = static_cast<int>(r.label_names.size());
+  QStringList labels;
+  for (const auto& l : r.label_names) labels << QString::fromStdString(l);
+  confusion_table_->setRowCount(n);
+  confusion_table_->setColumnCount(n);
+  confusion_table_->setHorizontalHeaderLabels(labels);
+  confusion_table_->setVerticalHeaderLabels(labels);
+  confusion_table_->verticalHeader()->setVisible(true);
+  confusion_table_->setToolTip(tr("Rows: true genre; columns: predicted genre (summed over the test folds)"));
+  if (r.confusion.size() == static_cast<std::size_t>(n) * static_cast<std::size_t>(n)) {
+    for (int i = 0; i < n; ++i)
+      for (int j = 0; j < n; ++j) {
+        auto* item = cell(QString::number(r.confusion[static_cast<std::size_t>(i * n + j)]));
+        if (i == j) item->setFont(bold);
+        confusion_table_->setItem(i, j, item);
+      }
+  }
+
+  // Per genre.
+  metrics_table_->setColumnCount(5);
+  metrics_table_->setHorizontalHeaderLabels({tr("Genre"), tr("Precision"), tr("Recall"), tr("F1"), tr("Support")});
+  metrics_table_->setRowCount(n + 1);
+  for (int i = 0; i < n; ++i) {
+    const auto k = static_cast<std::size_t>(i);
+    auto* genre = cell(labels[i]);
+    genre->setTextAlignment(Qt::AlignLeft | Qt::AlignVCenter);
+    metrics_table_->setItem(i, 0, genre);
+    if (k < r.precision.size()) metrics_table_->setItem(i, 1, cell(num(r.precision[k])));
+    if (k < r.recall.size()) metrics_table_->setItem(i, 2, cell(num(r.recall[k])));
+    if (k < r.f1.size()) metrics_table_->setItem(i, 3, cell(num(r.f1[k])));
+    if (k < r.support.size()) metrics_table_->setItem(i, 4, cell(QString::number(r.support[k])));
+  }
+  metrics_table_->setItem(n, 0, cell(tr("macro F1")));
+  metrics_table_->setItem(n, 3, cell(num(r.macro_f1)));
+}
+
+void TrainingView::saveModel(const QString& path) const {
+  if (!bundle_) throw std::logic_error("no trained model to save");
+  ml::save_bundle(std::filesystem::path(path.toStdString()), *bundle_);
+}
+
+void TrainingView::saveModelInteractively() {
+  if (!bundle_) return;
+  QString path = QFileDialog::getSaveFileName(this, tr("Save model"), QStringLiteral("model") + QString::fromLatin1(ml::kBundleExtension),
+                                              tr("GenreLab model (*%1)").arg(QString::fromLatin1(ml::kBundleExtension)));
+  if (path.isEmpty()) return;
+  if (!path.endsWith(QString::fromLatin1(ml::kBundleExtension))) path += QString::fromLatin1(ml::kBundleExtension);
+  try {
+    saveModel(path);
+    status_->setText(tr("Model saved to %1").arg(path));
+  } catch (const std::exception& e) {
+    QMessageBox::warning(this, tr("Save model"), QString::fromUtf8(e.what()));
+  }
+}
+
+}  // namespace genrelab::ui
