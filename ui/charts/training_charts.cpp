@@ -62,6 +62,8 @@ TrainingCharts::TrainingCharts(QWidget* parent)
   layout->setContentsMargins(0, 0, 0, 0);
   layout->addWidget(loss_view_, 1);
   layout->addWidget(acc_view_, 1);
+  setMinimumHeight(320);  // QChartView's size hint is tiny: keep the curves readable beside the tables
+  rescale();              // integer epoch ticks from the start
 }
 
 void TrainingCharts::clear() {
