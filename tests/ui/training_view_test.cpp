@@ -16,6 +16,7 @@
 
 #include "dataset/feature_table.h"
 #include "ml/model_bundle.h"
+#include "support/event_loop_probe.h"
 #include "support/test_data.h"
 #include "ui/charts/training_charts.h"
 #include "ui/views/training_view.h"
@@ -136,28 +137,17 @@ class TrainingViewTest : public QObject {
     view.show();
     view.setTable(table, QStringLiteral("features_30_sec.csv"));
     configure(view, 40, true);  // ~1 s of training: enough ticks for a p99
-    std::vector<double> gaps;
-    QElapsedTimer clock;
-    clock.start();
-    qint64 last = 0;
-    QTimer tick;
-    tick.setInterval(5);
-    connect(&tick, &QTimer::timeout, [&] {
-      const qint64 now = clock.nsecsElapsed();
-      if (last) gaps.push_back(static_cast<double>(now - last) / 1e6);
-      last = now;
-    });
+    test::EventLoopProbe probe;
     QSignalSpy finished(&view, &ui::TrainingView::trainingFinished);
-    tick.start();
+    probe.start();
     view.start();
     QVERIFY(finished.wait(60000));
-    tick.stop();
+    probe.stop();
     QCOMPARE(view.state(), ui::TrainingView::State::succeeded);
-    QVERIFY(gaps.size() > 20);
-    std::sort(gaps.begin(), gaps.end());
-    const double worst = gaps.back(), p99 = gaps[gaps.size() * 99 / 100];
+    QVERIFY(probe.ticks() > 20);
+    const double worst = probe.worst(), p99 = probe.p99();
     qInfo("event-loop gaps while training 2 folds + final x 40 epochs: %zu ticks, p99 %.1f ms, worst %.1f ms, %d chart flushes",
-          gaps.size(), p99, worst, view.chartFlushes());
+          probe.ticks(), p99, worst, view.chartFlushes());
     QVERIFY2(worst < 500, qPrintable(QStringLiteral("GUI thread blocked for %1 ms").arg(worst)));
   }
 

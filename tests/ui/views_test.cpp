@@ -18,6 +18,7 @@
 #include <sstream>
 
 #include "dataset/feature_table.h"
+#include "support/event_loop_probe.h"
 #include "support/test_data.h"
 #include "ui/main_window.h"
 #include "ui/plot/figure_export.h"
@@ -245,18 +246,8 @@ class ViewsTest : public QObject {
     if (!gtzan) QSKIP("shared GTZAN data not found (set GENRELAB_DATA)");
     ui::MainWindow w;
     w.show();
-    std::vector<double> gaps;
-    QElapsedTimer clock;
-    clock.start();
-    qint64 last = 0;
-    QTimer tick;
-    tick.setInterval(5);
-    connect(&tick, &QTimer::timeout, [&] {
-      const qint64 now = clock.nsecsElapsed();
-      if (last) gaps.push_back(static_cast<double>(now - last) / 1e6);
-      last = now;
-    });
-    tick.start();
+    test::EventLoopProbe probe;
+    probe.start();
     QSignalSpy opened(&w, &ui::MainWindow::datasetOpened);
     w.openDataset(QString::fromStdString(gtzan->string()));
     QVERIFY(opened.wait(30000));
@@ -266,11 +257,10 @@ class ViewsTest : public QObject {
       w.selectTrack(QString::fromStdString(track.path.string()));
       QVERIFY(ready.wait(20000));
     }
-    tick.stop();
-    QVERIFY(gaps.size() > 50);
-    std::sort(gaps.begin(), gaps.end());
-    const double worst = gaps.back(), p99 = gaps[gaps.size() * 99 / 100];
-    qInfo("event-loop gaps while scanning + 30 spectrograms: %zu ticks, p99 %.1f ms, worst %.1f ms", gaps.size(), p99, worst);
+    probe.stop();
+    QVERIFY(probe.ticks() > 50);
+    const double worst = probe.worst(), p99 = probe.p99();
+    qInfo("event-loop gaps while scanning + 30 spectrograms: %zu ticks, p99 %.1f ms, worst %.1f ms", probe.ticks(), p99, worst);
     QVERIFY2(worst < 500, qPrintable(QStringLiteral("GUI thread blocked for %1 ms").arg(worst)));
   }
 };
