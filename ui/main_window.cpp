@@ -32,10 +32,12 @@
 #include "ui/figures/eda_data.h"
 #include "ui/views/eda_views.h"
 #include "ui/views/feature_table_view.h"
+#include "ui/views/prediction_view.h"
 #include "ui/views/training_view.h"
 #include "ui/views/player_bar.h"
 #include "ui/views/spectrogram_view.h"
 #include "util/error.h"
+#include "audio/decode.h"
 #include "dataset/demo_dataset.h"
 #include "ui/jobs/job_runner.h"
 
@@ -127,6 +129,16 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   tabs_->addTab(similarity_, tr("Similarity"));
   training_ = new TrainingView(tabs_);
   tabs_->addTab(training_, tr("Training"));
+  prediction_ = new PredictionView(tabs_);
+  tabs_->addTab(prediction_, tr("Predict"));
+  connect(training_, &TrainingView::modelTrained, this,
+          [this](std::shared_ptr<const ml::ModelBundle> bundle, const QString& description) {
+            try {
+              prediction_->setModel(std::move(bundle), description);
+            } catch (const std::exception& e) {
+              status_->setText(tr("The trained model cannot classify audio: %1").arg(QString::fromUtf8(e.what())));
+            }
+          });
   for (EdaView* view : std::initializer_list<EdaView*>{pca_, similarity_}) {
     connect(view, &EdaView::subsetRequested, this, [this](stats::FeatureSubset subset) { computeEda(static_cast<int>(subset)); });
   }
@@ -231,6 +243,17 @@ void MainWindow::buildMenus() {
     openDemoDataset(fromPath(dataset::cache_dir() / "demo"));
   });
   file->addAction(tr("E&xtract Features from Audio"), this, &MainWindow::extractFeatures);
+  file->addSeparator();
+  QAction* open_model = file->addAction(tr("Open &Model…"), this, [this] {
+    showTab(tr("Predict"));
+    prediction_->openModelInteractively();
+  });
+  open_model->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_M));
+  file->addAction(tr("&Classify Songs…"), this, [this] {
+    showTab(tr("Predict"));
+    const QStringList files = QFileDialog::getOpenFileNames(this, tr("Songs to classify"));
+    if (!files.isEmpty()) prediction_->addPaths(files);
+  });
   file->addSeparator();
   QAction* export_figure = file->addAction(tr("&Export Current Figure…"), this, [this] {
     QWidget* page = tabs_->currentWidget();
@@ -504,15 +527,26 @@ void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
 }
 
 void MainWindow::dropEvent(QDropEvent* event) {
+  // Songs (or anything dropped while the Predict tab is up) are classified; a folder dropped
+  // elsewhere opens as a dataset.
+  QStringList paths;
+  bool songs = tabs_->currentWidget() == prediction_;
   for (const QUrl& url : event->mimeData()->urls()) {
     const QString path = url.toLocalFile();
-    if (!path.isEmpty() && std::filesystem::is_directory(toPath(path))) {
-      openDataset(path);
-      event->acceptProposedAction();
-      return;
-    }
+    if (path.isEmpty()) continue;
+    paths << path;
+    if (!std::filesystem::is_directory(toPath(path)) && audio::has_audio_extension(toPath(path))) songs = true;
   }
-  status_->setText(tr("Drop a dataset folder to open it"));
+  if (paths.isEmpty()) return;
+  event->acceptProposedAction();
+  if (songs) {
+    showTab(tr("Predict"));
+    prediction_->addPaths(paths);
+    return;
+  }
+  for (const QString& path : paths)
+    if (std::filesystem::is_directory(toPath(path))) return openDataset(path);
+  status_->setText(tr("Drop a dataset folder to open it, or songs to classify them"));
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {

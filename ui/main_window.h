@@ -31,6 +31,7 @@ class CorrelationView;
 class PcaView;
 class SimilarityView;
 class TrainingView;
+class PredictionView;
 struct EdaData;
 
 /// A scanned dataset with its feature tables, loaded off the GUI thread.
@@ -66,6 +67,8 @@ class MainWindow : public QMainWindow {
   CorrelationView* correlationView() const { return correlation_; }
   PcaView* pcaView() const { return pca_; }
   SimilarityView* similarityView() const { return similarity_; }
+  TrainingView* trainingView() const { return training_; }
+  PredictionView* predictionView() const { return prediction_; }
   /// Extracts the 30-s feature table from the dataset's audio (background job, progress, cancel).
   void extractFeatures();
   /// True while a background job runs.
@@ -108,6 +111,7 @@ class MainWindow : public QMainWindow {
   PcaView* pca_ = nullptr;
   SimilarityView* similarity_ = nullptr;
   TrainingView* training_ = nullptr;
+  PredictionView* prediction_ = nullptr;
   QPointer<Job> eda_job_;
   QString table_name_;
   std::shared_ptr<const EdaData> eda_;

@@ -35,6 +35,8 @@ void PredictOptions::validate() const {
   if (!std::isfinite(hop_s) || hop_s < 0.0) throw std::invalid_argument("hop must be a positive number of seconds");
   if (window_s > 0.0 && window_s < 0.1) throw std::invalid_argument("window must be at least 0.1 s");
   if (window_s > 0.0 && hop_s > window_s) throw std::invalid_argument("hop must not exceed the window");
+  if (envelope_points < 0 || envelope_points > 1'000'000)
+    throw std::invalid_argument("envelope points must be between 0 and 1000000");
 }
 
 namespace {
@@ -43,6 +45,31 @@ namespace {
 constexpr double kFullWindowFraction = 0.98;
 /// Samples read from the decoder at a time.
 constexpr std::size_t kReadChunk = 1 << 16;
+
+/// Peak |sample| per run of `step` samples, fed in order.
+class EnvelopeBuilder {
+ public:
+  EnvelopeBuilder(std::int64_t expected_samples, int points)
+      : step_(points > 0 ? std::max<std::int64_t>(1, (expected_samples + points - 1) / points) : 0) {}
+  void add(std::span<const float> samples) {
+    if (step_ == 0) return;
+    for (float v : samples) {
+      if (fill_ == 0) peaks_.push_back(0.0f);
+      peaks_.back() = std::max(peaks_.back(), std::isfinite(v) ? std::fabs(v) : 0.0f);
+      if (++fill_ == step_) fill_ = 0;
+    }
+  }
+  void finish(SongPrediction& song) {
+    if (step_ == 0) return;
+    song.envelope = std::move(peaks_);
+    song.envelope_step_s = static_cast<double>(step_) / audio::kDefaultSampleRate;
+  }
+
+ private:
+  std::int64_t step_;
+  std::int64_t fill_ = 0;
+  std::vector<float> peaks_;
+};
 
 std::string seconds_text(double s) {
   char buf[32];
@@ -153,8 +180,11 @@ struct Predictor::Impl {
     add_windows(song, {0}, {n}, rows);
   }
 
-  SongPrediction predict_stream(audio::MonoReader& reader, unsigned threads, const CancelToken* cancel) const {
+  SongPrediction predict_stream(audio::MonoReader& reader, unsigned threads, const CancelToken* cancel,
+                                ProgressSink* progress = nullptr) const {
     SongPrediction song;
+    EnvelopeBuilder envelope(reader.expected_frames(), options.envelope_points);
+    const double expected = static_cast<double>(std::max<std::int64_t>(1, reader.expected_frames()));
     std::vector<float> buf;      // samples [buf_start, buf_start + buf.size())
     // One window per thread at a time; the buffer never needs more than this (no regrowth).
     const std::size_t batch = std::max<std::size_t>(1, static_cast<std::size_t>(threads));
@@ -167,6 +197,7 @@ struct Predictor::Impl {
         buf.resize(old + kReadChunk);
         const std::size_t got = reader.read(std::span<float>(buf.data() + old, kReadChunk));
         buf.resize(old + got);
+        envelope.add(std::span<const float>(buf.data() + old, got));
         if (got == 0) eof = true;
       }
       return buf_start + static_cast<std::int64_t>(buf.size()) >= abs_end;
@@ -178,6 +209,7 @@ struct Predictor::Impl {
       if (buf.empty()) throw std::runtime_error("the file holds no audio samples");
       predict_short(song, std::move(buf));
       aggregate(song);
+      envelope.finish(song);
       return song;
     }
     std::int64_t next = 0;         // start of the next window
@@ -203,6 +235,7 @@ struct Predictor::Impl {
       const auto drop = static_cast<std::size_t>(last_start - buf_start);
       buf.erase(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(drop));
       buf_start = last_start;
+      if (progress) progress->report(std::min(1.0, static_cast<double>(end_abs()) / expected), "");
     }
     const std::int64_t n = end_abs();
     song.duration_s = static_cast<double>(n) / audio::kDefaultSampleRate;
@@ -215,6 +248,7 @@ struct Predictor::Impl {
       add_windows(song, {s}, {len}, features_of(spans, threads, cancel));
     }
     aggregate(song);
+    envelope.finish(song);
     return song;
   }
 };
@@ -282,11 +316,11 @@ SongPrediction failed(const fs::path& path, std::string reason) {
 
 }  // namespace
 
-SongPrediction Predictor::predict_file(const fs::path& path, const CancelToken* cancel) const {
+SongPrediction Predictor::predict_file(const fs::path& path, const CancelToken* cancel, ProgressSink* progress) const {
   const unsigned threads = impl_->jobs();
   try {
     auto reader = audio::MonoReader::open(path, audio::kDefaultSampleRate);
-    auto song = impl_->predict_stream(reader, threads, cancel);
+    auto song = impl_->predict_stream(reader, threads, cancel, progress);
     song.file = path;
     return song;
   } catch (const Cancelled&) {
@@ -304,6 +338,8 @@ SongPrediction Predictor::predict_samples(std::span<const float> mono, const Can
   const auto n = static_cast<std::int64_t>(mono.size());
   song.duration_s = static_cast<double>(n) / audio::kDefaultSampleRate;
   if (n == 0) return failed({}, "no audio samples");
+  EnvelopeBuilder envelope(n, impl_->options.envelope_points);
+  envelope.add(mono);
   const auto w = impl_->window, hop = impl_->hop;
   if (n < w) {
     impl_->predict_short(song, std::vector<float>(mono.begin(), mono.end()));
@@ -319,6 +355,7 @@ SongPrediction Predictor::predict_samples(std::span<const float> mono, const Can
     impl_->add_windows(song, starts, lengths, impl_->features_of(spans, impl_->jobs(), cancel));
   }
   impl_->aggregate(song);
+  envelope.finish(song);
   return song;
 }
 

@@ -43,6 +43,9 @@ struct PredictOptions {
   double hop_s = 0.0;     ///< seconds between window starts; 0 = half a window
   Aggregation aggregate = Aggregation::mean;
   unsigned jobs = 0;      ///< threads for a batch or the windows of one song; 0 = all cores
+  /// Peak envelope of the song for display (SongPrediction::envelope): about this many points;
+  /// 0 = none. At most 1,000,000.
+  int envelope_points = 0;
 
   /// Throws std::invalid_argument for negative or non-finite values, or a hop longer than the window.
   void validate() const;
@@ -64,6 +67,10 @@ struct SongPrediction {
   std::vector<WindowPrediction> windows;  ///< in time order
   std::vector<std::string> warnings;
   double duration_s = 0.0;           ///< decoded length at 22050 Hz
+  /// With PredictOptions::envelope_points: the largest |sample| of each run of envelope_step_s
+  /// seconds of the decoded signal, in time order (for drawing the waveform).
+  std::vector<float> envelope;
+  double envelope_step_s = 0.0;
 
   bool ok() const noexcept { return error.empty(); }
 };
@@ -87,8 +94,9 @@ class Predictor {
   const std::string& unit_source() const noexcept;
 
   /// Classifies one file, streaming it. Never throws for a bad file: the result carries `error`.
-  /// Throws Cancelled when `cancel` is set.
-  SongPrediction predict_file(const std::filesystem::path& path, const CancelToken* cancel = nullptr) const;
+  /// Throws Cancelled when `cancel` is set. `progress` gets the fraction of the file decoded so far.
+  SongPrediction predict_file(const std::filesystem::path& path, const CancelToken* cancel = nullptr,
+                              ProgressSink* progress = nullptr) const;
   /// Classifies a mono signal at sample_rate().
   SongPrediction predict_samples(std::span<const float> mono, const CancelToken* cancel = nullptr) const;
   /// Classifies many files on options().jobs threads; results in input order. Progress per file.

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <sndfile.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <numeric>
@@ -15,6 +16,7 @@
 #include "ml/trainer.h"
 #include "ml_test_util.h"
 #include "support/test_data.h"
+#include "util/progress.h"
 
 namespace genrelab::ml {
 namespace {
@@ -175,6 +177,50 @@ TEST(Predictor, StreamingMatchesInMemory) {
   EXPECT_EQ(streamed.windows.size(), 20u);  // 19 at a 1.5-s hop plus the tail
   for (std::size_t c = 0; c < streamed.probabilities.size(); ++c)
     EXPECT_FLOAT_EQ(streamed.probabilities[c], memory.probabilities[c]);
+}
+
+/// Records every progress report.
+struct FractionLog final : ProgressSink {
+  std::vector<double> fractions;
+  void report(double fraction, std::string_view) override { fractions.push_back(fraction); }
+};
+
+TEST(Predictor, EnvelopeAndInFileProgress) {
+  // 64 s at 22050 Hz: a 0.25-amplitude sine, then a 0.75-amplitude one from 32 s on.
+  const auto dir = test::temp_dir("predictor_envelope");
+  const fs::path path = dir / "steps.wav";
+  {
+    SF_INFO info{};
+    info.samplerate = 22050;
+    info.channels = 1;
+    info.format = SF_FORMAT_WAV | SF_FORMAT_FLOAT;
+    SNDFILE* f = sf_open(path.c_str(), SFM_WRITE, &info);
+    ASSERT_NE(f, nullptr);
+    std::vector<float> y(64 * 22050);
+    for (std::size_t i = 0; i < y.size(); ++i)
+      y[i] = static_cast<float>((i < y.size() / 2 ? 0.25 : 0.75) * std::sin(2 * M_PI * 441.0 * static_cast<double>(i) / 22050.0));
+    sf_writef_float(f, y.data(), static_cast<sf_count_t>(y.size()));
+    sf_close(f);
+  }
+  const auto predictor = Predictor::from_bundle(clip_bundle(), {.jobs = 1, .envelope_points = 128});
+  FractionLog log;
+  const auto s = predictor.predict_file(path, nullptr, &log);
+  ASSERT_TRUE(s.ok()) << s.error;
+  ASSERT_EQ(s.envelope.size(), 128u);
+  EXPECT_NEAR(s.envelope_step_s, 0.5, 1e-9);
+  EXPECT_NEAR(s.envelope.front(), 0.25, 0.002);
+  EXPECT_NEAR(s.envelope[63], 0.25, 0.002);
+  EXPECT_NEAR(s.envelope[64], 0.75, 0.002);
+  EXPECT_NEAR(s.envelope.back(), 0.75, 0.002);
+  ASSERT_GE(log.fractions.size(), 2u);
+  EXPECT_TRUE(std::is_sorted(log.fractions.begin(), log.fractions.end()));
+  EXPECT_GT(log.fractions.front(), 0.0);
+  EXPECT_LE(log.fractions.back(), 1.0);
+  EXPECT_GT(log.fractions.back(), 0.9);
+  // In memory: the same envelope; without envelope_points: none.
+  const auto memory = predictor.predict_samples(audio::load_mono(path));
+  EXPECT_EQ(memory.envelope, s.envelope);
+  EXPECT_TRUE(Predictor::from_bundle(clip_bundle()).predict_file(path).envelope.empty());
 }
 
 TEST(Predictor, VoteGivesWindowShares) {

@@ -3,6 +3,7 @@
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QComboBox>
+#include <QFile>
 #include <QFileInfo>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -12,6 +13,8 @@
 #include <QTest>
 #include <QTimer>
 #include <algorithm>
+#include <cmath>
+#include <string_view>
 #include <memory>
 
 #include "dataset/feature_table.h"
@@ -19,6 +22,7 @@
 #include "support/event_loop_probe.h"
 #include "support/test_data.h"
 #include "ui/charts/training_charts.h"
+#include "ui/plot/figure_export.h"
 #include "ui/views/training_view.h"
 
 using namespace genrelab;
@@ -86,13 +90,20 @@ class TrainingViewTest : public QObject {
     // Tables.
     QCOMPARE(view.foldTable()->rowCount(), 3);  // 2 folds + mean ± std
     QVERIFY(view.foldTable()->item(2, 4)->text().contains(QStringLiteral("±")));
-    QCOMPARE(view.confusionTable()->rowCount(), 10);
-    QCOMPARE(view.confusionTable()->columnCount(), 10);
-    long long total = 0;
-    for (int i = 0; i < 10; ++i)
-      for (int j = 0; j < 10; ++j) total += view.confusionTable()->item(i, j)->text().toLongLong();
-    QCOMPARE(total, static_cast<long long>(table->rows()));
     QCOMPARE(view.metricsTable()->rowCount(), 11);  // 10 genres + macro F1
+
+    // Confusion heatmap: counts sum to the table's rows, normalised rows to 1.
+    ui::ConfusionFigure& confusion = view.confusionFigure();
+    QVERIFY(!confusion.empty());
+    double total = 0, row0 = 0;
+    for (int i = 0; i < 10; ++i)
+      for (int j = 0; j < 10; ++j) total += confusion.value(i, j, false);
+    for (int j = 0; j < 10; ++j) row0 += confusion.value(0, j, true);
+    QCOMPARE(static_cast<long long>(total), static_cast<long long>(table->rows()));
+    QVERIFY(std::abs(row0 - 1.0) < 1e-9);
+    view.normalizeCheck()->setChecked(true);
+    QVERIFY(confusion.normalized);
+    QVERIFY(confusion.figureTitle().contains(QStringLiteral("row-normalised")));
 
     // Save model.
     QVERIFY(view.saveButton()->isEnabled());
@@ -103,6 +114,76 @@ class TrainingViewTest : public QObject {
     QVERIFY(QFileInfo(path).size() > 1000);
     const ml::ModelBundle loaded = ml::load_bundle(path.toStdString());
     QCOMPARE(loaded.label_names.size(), std::size_t{10});
+  }
+
+  void exportsHistoryAndLearningRateSteps() {
+    const auto table = gtzanTable();
+    if (!table) QSKIP("shared GTZAN data not found (set GENRELAB_DATA)");
+    ui::TrainingView view;
+    view.resize(1200, 800);
+    view.show();
+    view.setTable(table, QStringLiteral("features_30_sec.csv"));
+    configure(view, 12, false);  // the rate halves after epoch 10 (lr_step_epochs)
+    QSignalSpy finished(&view, &ui::TrainingView::trainingFinished);
+    QSignalSpy models(&view, &ui::TrainingView::modelTrained);
+    view.start();
+    QVERIFY(finished.wait(60000));
+    QCOMPARE(view.state(), ui::TrainingView::State::succeeded);
+    QCOMPARE(models.size(), 0);  // no final model asked for
+    QCOMPARE(view.charts()->learningRateSteps(), QList<int>{11});
+
+    view.kindCombo()->setCurrentText(QStringLiteral("logreg"));
+    configure(view, 3, true);
+    view.start();
+    QVERIFY(finished.wait(60000));
+    QCOMPARE(models.size(), 1);
+    QCOMPARE(view.history().size(), std::size_t{2});
+    QCOMPARE(view.historyTable()->rowCount(), 2);
+    QCOMPARE(view.lastReport()->options.model.kind, ml::ModelKind::logreg);
+    QVERIFY(view.charts()->learningRateSteps().isEmpty());  // 3 epochs: no step
+
+    // Picking the first run shows it again; ticking both compares them.
+    view.historyTable()->selectRow(0);
+    QCOMPARE(view.lastReport()->options.model.kind, ml::ModelKind::cnn1d);
+    QCOMPARE(view.charts()->pointCount(0), 12);
+    QVERIFY(!view.saveButton()->isEnabled());  // that run kept no model
+    view.historyTable()->item(0, 0)->setCheckState(Qt::Checked);
+    view.historyTable()->item(1, 0)->setCheckState(Qt::Checked);
+    QCOMPARE(view.comparisonFigure().runCount(), 2);
+
+    // Exports: every table as CSV, the report as JSON, the figures as PNG/SVG/PDF.
+    const auto dir = genrelab::test::temp_dir("ui-training-export");
+    auto file = [&](const char* name) { return QString::fromStdString((dir / name).string()); };
+    auto lines = [](const QString& path) {
+      QFile f(path);
+      if (!f.open(QIODevice::ReadOnly)) return -1;
+      return static_cast<int>(f.readAll().count('\n'));
+    };
+    view.exportTable(QStringLiteral("folds"), file("folds.csv"));
+    QCOMPARE(lines(file("folds.csv")), 1 + 2 + 1);  // header, 2 folds, mean ± std
+    view.exportTable(QStringLiteral("per-genre"), file("genres.csv"));
+    QCOMPARE(lines(file("genres.csv")), 1 + 10 + 1);
+    view.exportTable(QStringLiteral("confusion"), file("confusion.csv"));
+    QCOMPARE(lines(file("confusion.csv")), 1 + 100);
+    view.exportTable(QStringLiteral("curves"), file("curves.csv"));
+    QCOMPARE(lines(file("curves.csv")), 1 + 2 * 12);
+    view.exportTable(QStringLiteral("history"), file("history.csv"));
+    QCOMPARE(lines(file("history.csv")), 1 + 2);
+    view.exportTable(QStringLiteral("report"), file("report.json"));
+    QFile json(file("report.json"));
+    QVERIFY(json.open(QIODevice::ReadOnly));
+    QVERIFY(json.readAll().contains("\"mean_accuracy\""));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, view.exportTable(QStringLiteral("nope"), file("x.csv")));
+    for (const char* name : {"curves.pdf", "curves.svg", "curves.png"}) {
+      ui::export_figure(*view.charts(), file(name));
+      QVERIFY2(QFileInfo(file(name)).size() > 5000, name);
+    }
+    for (const char* name : {"confusion.pdf", "comparison.png"}) {
+      ui::export_figure(std::string_view(name).starts_with("confusion") ? static_cast<const ui::Figure&>(view.confusionFigure())
+                                                                          : view.comparisonFigure(),
+                        file(name));
+      QVERIFY2(QFileInfo(file(name)).size() > 5000, name);
+    }
   }
 
   void cancelEndsWithinABatch() {

@@ -2,12 +2,19 @@
 
 #include <QChart>
 #include <QChartView>
+#include <QContextMenuEvent>
+#include <QGraphicsScene>
 #include <QHBoxLayout>
+#include <QLegendMarker>
 #include <QLineSeries>
+#include <QMenu>
 #include <QPen>
 #include <QValueAxis>
 #include <algorithm>
 #include <cmath>
+
+#include "ui/plot/csv.h"
+#include "ui/plot/export_menu.h"
 
 namespace genrelab::ui {
 
@@ -70,6 +77,10 @@ void TrainingCharts::clear() {
   loss_chart_->removeAllSeries();  // deletes the series
   acc_chart_->removeAllSeries();
   curves_.clear();
+  records_.clear();
+  last_rate_.clear();
+  lr_steps_.clear();
+  lr_lines_.clear();
   current_fold_ = 0;
   max_epoch_ = 1;
   max_loss_ = 0.0;
@@ -122,6 +133,10 @@ void TrainingCharts::append(const std::vector<EpochRecord>& records) {
   if (records.empty()) return;
   QList<int> touched;
   for (const EpochRecord& r : records) {
+    records_.push_back(r);
+    const auto last = last_rate_.constFind(r.fold);
+    if (last != last_rate_.constEnd() && r.learning_rate != *last && !lr_steps_.contains(r.epoch)) addLearningRateStep(r.epoch);
+    last_rate_[r.fold] = r.learning_rate;
     Curves& c = curvesFor(r.fold);
     const auto x = static_cast<double>(r.epoch);
     c.train_pts.append(QPointF(x, r.train_loss));
@@ -147,12 +162,67 @@ void TrainingCharts::rescale() {
   acc_x_->setRange(1, xmax);
   loss_x_->setTickCount(std::min(11, static_cast<int>(xmax)));
   acc_x_->setTickCount(std::min(11, static_cast<int>(xmax)));
-  loss_y_->setRange(0, max_loss_ > 0 ? max_loss_ * 1.05 : 1.0);
+  const double loss_top = max_loss_ > 0 ? max_loss_ * 1.05 : 1.0;
+  loss_y_->setRange(0, loss_top);
   acc_y_->setRange(0, 1);
+  for (int i = 0; i + 1 < lr_lines_.size(); i += 2) {
+    const double x = lr_steps_[i / 2] - 0.5;
+    lr_lines_[i]->replace({QPointF(x, 0), QPointF(x, loss_top)});
+    lr_lines_[i + 1]->replace({QPointF(x, 0), QPointF(x, 1)});
+  }
 }
 
-int TrainingCharts::lossSeriesCount() const { return static_cast<int>(loss_chart_->series().size()); }
-int TrainingCharts::accuracySeriesCount() const { return static_cast<int>(acc_chart_->series().size()); }
+void TrainingCharts::addLearningRateStep(int epoch) {
+  lr_steps_.append(epoch);
+  QPen pen(QColor(120, 120, 120), 1.2, Qt::DotLine);
+  for (auto [chart, x, y] : {std::tuple{loss_chart_, loss_x_, loss_y_}, std::tuple{acc_chart_, acc_x_, acc_y_}}) {
+    auto* line = new QLineSeries;
+    line->setName(tr("learning-rate step"));
+    line->setPen(pen);
+    chart->addSeries(line);
+    line->attachAxis(x);
+    line->attachAxis(y);
+    if (lr_steps_.size() > 1)  // one legend entry per chart is enough
+      for (QLegendMarker* m : chart->legend()->markers(line)) m->setVisible(false);
+    lr_lines_.append(line);
+  }
+}
+
+void TrainingCharts::show(const std::vector<EpochRecord>& records) {
+  clear();
+  if (!records.empty()) setCurrentFold(records.back().fold);
+  append(records);
+}
+
+void TrainingCharts::paintFigure(QPainter& p, const QRectF& rect) const {
+  // Each chart is laid out again at its share of the export size, rendered, and put back.
+  const double h = rect.height() / 2;
+  int i = 0;
+  for (QChart* chart : {loss_chart_, acc_chart_}) {
+    const QRectF old = chart->geometry();
+    const QRectF target(rect.left(), rect.top() + i++ * h, rect.width(), h);
+    chart->setGeometry(QRectF(QPointF(0, 0), target.size()));
+    chart->scene()->render(&p, target, QRectF(QPointF(0, 0), target.size()), Qt::IgnoreAspectRatio);
+    chart->setGeometry(old);
+  }
+}
+
+void TrainingCharts::writeCsv(std::ostream& out) const {
+  out << "fold,epoch,train_loss,heldout_loss,train_accuracy,heldout_accuracy,learning_rate\n";
+  for (const EpochRecord& r : records_)
+    out << (r.fold < 0 ? std::string("final") : std::to_string(r.fold + 1)) << ',' << r.epoch << ',' << csv_num(r.train_loss) << ','
+        << csv_num(r.heldout_loss) << ',' << csv_num(r.train_accuracy) << ',' << csv_num(r.heldout_accuracy) << ','
+        << csv_num(r.learning_rate) << '\n';
+}
+
+void TrainingCharts::contextMenuEvent(QContextMenuEvent* event) {
+  QMenu menu(this);
+  add_data_export_actions(menu, *this, this);
+  menu.exec(event->globalPos());
+}
+
+int TrainingCharts::lossSeriesCount() const { return 2 * static_cast<int>(curves_.size()); }
+int TrainingCharts::accuracySeriesCount() const { return static_cast<int>(curves_.size()); }
 
 int TrainingCharts::pointCount(int fold) const {
   const auto it = curves_.constFind(fold);

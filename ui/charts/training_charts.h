@@ -1,6 +1,8 @@
 // Live training curves (Qt Charts): loss per epoch (train solid, held-out dashed) and held-out
-// accuracy per epoch, one colour per fold, the current fold drawn thicker. Points arrive in bulk
-// (append() with many records) and every series is updated with one QLineSeries::replace().
+// accuracy per epoch, one colour per fold, the current fold drawn thicker, learning-rate steps as
+// dotted vertical lines. Points arrive in bulk (append() with many records) and every series is
+// updated with one QLineSeries::replace(). The widget is a DataFigure: the context menu exports
+// both charts (PNG/SVG/PDF, re-laid out at the export size) and the records as CSV.
 // Thread-safety: GUI thread only.
 #pragma once
 
@@ -10,6 +12,8 @@
 #include <QPointF>
 #include <QWidget>
 #include <vector>
+
+#include "ui/plot/figure.h"
 
 QT_BEGIN_NAMESPACE
 class QChart;
@@ -32,10 +36,16 @@ struct EpochRecord {
   double learning_rate = 0.0;
 };
 
-class TrainingCharts : public QWidget {
+class TrainingCharts : public QWidget, public DataFigure {
   Q_OBJECT
  public:
   explicit TrainingCharts(QWidget* parent = nullptr);
+
+  QString figureTitle() const override { return tr("Training curves"); }
+  void paintFigure(QPainter& p, const QRectF& rect) const override;
+  QSizeF exportSize() const override { return {1000, 900}; }
+  /// Every record so far: fold, epoch, losses, accuracies, learning rate.
+  void writeCsv(std::ostream& out) const override;
 
   /// Removes every series and resets the axes.
   void clear();
@@ -51,6 +61,10 @@ class TrainingCharts : public QWidget {
   int accuracySeriesCount() const;
   /// Points of a fold's train-loss series (0 when the fold has none).
   int pointCount(int fold) const;
+  /// Epochs (1-based) at which the learning rate changed, as marked on the charts.
+  const QList<int>& learningRateSteps() const { return lr_steps_; }
+  /// Shows earlier records at once (a run from the history): clear() then append().
+  void show(const std::vector<EpochRecord>& records);
   QChartView* lossView() const { return loss_view_; }
   QChartView* accuracyView() const { return acc_view_; }
 
@@ -66,7 +80,12 @@ class TrainingCharts : public QWidget {
   Curves& curvesFor(int fold);
   void applyPens();
   void rescale();
+  void addLearningRateStep(int epoch);
 
+ protected:
+  void contextMenuEvent(QContextMenuEvent* event) override;
+
+ private:
   QChart* loss_chart_;
   QChart* acc_chart_;
   QChartView* loss_view_;
@@ -76,6 +95,10 @@ class TrainingCharts : public QWidget {
   QValueAxis* acc_x_;
   QValueAxis* acc_y_;
   QMap<int, Curves> curves_;
+  std::vector<EpochRecord> records_;
+  QMap<int, double> last_rate_;  ///< per fold
+  QList<int> lr_steps_;
+  QList<QLineSeries*> lr_lines_;  ///< two per step (loss chart, accuracy chart)
   int current_fold_ = 0;
   int max_epoch_ = 1;
   double max_loss_ = 0.0;

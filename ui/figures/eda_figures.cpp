@@ -35,12 +35,7 @@ std::pair<double, double> padded(double lo, double hi, double fraction = 0.04) {
 
 }  // namespace
 
-void EdaFigure::paintEmpty(QPainter& p, const QRectF& rect, const QString& why) const {
-  p.fillRect(rect, Qt::white);
-  p.setPen(Qt::gray);
-  p.setFont(figure_font(14));
-  p.drawText(rect, Qt::AlignCenter, why);
-}
+void EdaFigure::paintEmpty(QPainter& p, const QRectF& rect, const QString& why) const { draw_message(p, rect, why); }
 
 QVector<QRectF> EdaFigure::paintLegend(QPainter& p, const QRectF& plot) const {
   legend_ = draw_legend(p, plot, genre_names(*data_), genre_colors(*data_), hidden_);
@@ -312,32 +307,14 @@ void SimilarityFigure::paintFigure(QPainter& p, const QRectF& rect) const {
   draw_title(p, rect, figureTitle());
   const QRectF map = heatmapRect(rect);
   const auto names = genre_names(*data_);
-  const int g = static_cast<int>(names.size());
   if (!tracks) {
     // Mean cosines of standardised features sit well inside [-1, 1]: a diverging map over
     // +-(largest magnitude) shows which genres resemble (red) or oppose (blue) each other.
     const auto& m = data_->analysis.similarity.mean;
     const double hi = std::max(1e-9, m.cwiseAbs().maxCoeff()), lo = -hi;
-    const double cell = map.width() / g;
-    p.setFont(figure_font(std::clamp(cell * 0.22, 7.0, 12.0)));
-    for (int i = 0; i < g; ++i)
-      for (int j = 0; j < g; ++j) {
-        const double t = (m(i, j) - lo) / (hi - lo);
-        const QRectF c(map.left() + j * cell, map.top() + i * cell, cell, cell);
-        p.fillRect(c.adjusted(0, 0, 0.5, 0.5), QColor::fromRgb(colormap(ColorMap::Diverging, t)));
-        p.setPen(std::abs(t - 0.5) > 0.35 ? Qt::white : Qt::black);
-        p.drawText(c, Qt::AlignCenter, QString::number(m(i, j), 'f', 2));
-      }
-    p.setFont(figure_font(11));
-    p.setPen(Qt::black);
-    for (int i = 0; i < g; ++i) {
-      p.drawText(QRectF(rect.left(), map.top() + i * cell, map.left() - rect.left() - 6, cell), Qt::AlignRight | Qt::AlignVCenter, names[i]);
-      p.save();
-      p.translate(map.left() + (i + 0.5) * cell, map.bottom() + 4);
-      p.rotate(-45);
-      p.drawText(QRectF(-100, -8, 100, 16), Qt::AlignRight | Qt::AlignVCenter, names[i]);
-      p.restore();
-    }
+    draw_matrix(
+        p, map, names, ColorMap::Diverging, [&](int i, int j) { return (m(i, j) - lo) / (hi - lo); },
+        [&](int i, int j) { return QString::number(m(i, j), 'f', 2); }, 0.5, 0.35);
     draw_colorbar(p, QRectF(map.right() + 18, map.top(), 60, map.height()), ColorMap::Diverging, lo, hi, QStringLiteral("mean cosine"));
     return;
   }

@@ -16,24 +16,16 @@
 namespace genrelab::ui {
 
 /// Shared by the figures: the data and which genres are hidden (legend clicks).
-class EdaFigure : public Figure {
+class EdaFigure : public DataFigure {
  public:
   void setData(std::shared_ptr<const EdaData> data) { data_ = std::move(data); }
   const std::shared_ptr<const EdaData>& data() const { return data_; }
-  void setHidden(QVector<bool> hidden) { hidden_ = std::move(hidden); }
-  const QVector<bool>& hidden() const { return hidden_; }
-  bool genreHidden(int g) const { return g < hidden_.size() && hidden_[g]; }
-  /// Legend entry rectangles of the last paint (for clicks), in paint coordinates.
-  const QVector<QRectF>& legendBoxes() const { return legend_; }
-  /// The numbers behind the figure as CSV (header line first), for papers and other tools.
-  virtual void writeCsv(std::ostream& out) const = 0;
+  bool genreHidden(int g) const { return seriesHidden(g); }
 
  protected:
   void paintEmpty(QPainter& p, const QRectF& rect, const QString& why) const;
   QVector<QRectF> paintLegend(QPainter& p, const QRectF& plot) const;
   std::shared_ptr<const EdaData> data_;
-  QVector<bool> hidden_;
-  mutable QVector<QRectF> legend_;
 };
 
 class KdeFigure : public EdaFigure {

@@ -36,6 +36,7 @@ class Job : public QObject {
   static Job* start(const QString& title, Work work);
   const QString& title() const { return title_; }
   void cancel() { cancel_.cancel(); }
+  bool cancelled() const { return cancel_.cancelled(); }
   /// For shutdown only: cancels and waits for the worker thread to return.
   void cancel_and_wait();
   /// True once the work has returned (its result is being delivered or was delivered).

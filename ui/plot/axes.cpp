@@ -35,6 +35,13 @@ QFont figure_font(double pixel_size, bool bold) {
   return f;
 }
 
+void draw_message(QPainter& p, const QRectF& rect, const QString& message) {
+  p.fillRect(rect, Qt::white);
+  p.setPen(Qt::gray);
+  p.setFont(figure_font(14));
+  p.drawText(rect, Qt::AlignCenter | Qt::TextWordWrap, message);
+}
+
 QRectF draw_title(QPainter& p, const QRectF& area, const QString& title) {
   p.setFont(figure_font(16, true));
   p.setPen(Qt::black);
@@ -120,6 +127,34 @@ void draw_colorbar(QPainter& p, const QRectF& area, ColorMap map, double lo, dou
     p.translate(bar.right() + 52, bar.center().y());
     p.rotate(90);
     p.drawText(QRectF(-bar.height() / 2, -14, bar.height(), 16), Qt::AlignCenter, label);
+  }
+  p.restore();
+}
+
+void draw_matrix(QPainter& p, const QRectF& map, const QVector<QString>& names, ColorMap colors,
+                 const std::function<double(int, int)>& shade, const std::function<QString(int, int)>& text,
+                 double text_pivot, double text_spread) {
+  p.save();
+  const auto n = static_cast<int>(names.size());
+  const double cell = map.width() / std::max(1, n);
+  p.setFont(figure_font(std::clamp(cell * 0.22, 7.0, 12.0)));
+  for (int i = 0; i < n; ++i)
+    for (int j = 0; j < n; ++j) {
+      const double t = shade(i, j);
+      const QRectF c(map.left() + j * cell, map.top() + i * cell, cell, cell);
+      p.fillRect(c.adjusted(0, 0, 0.5, 0.5), QColor::fromRgb(colormap(colors, t)));
+      p.setPen(std::abs(t - text_pivot) > text_spread ? Qt::white : Qt::black);
+      p.drawText(c, Qt::AlignCenter, text(i, j));
+    }
+  p.setFont(figure_font(11));
+  p.setPen(Qt::black);
+  for (int i = 0; i < n; ++i) {
+    p.drawText(QRectF(map.left() - 206, map.top() + i * cell, 200, cell), Qt::AlignRight | Qt::AlignVCenter, names[i]);
+    p.save();
+    p.translate(map.left() + (i + 0.5) * cell, map.bottom() + 4);
+    p.rotate(-45);
+    p.drawText(QRectF(-100, -8, 100, 16), Qt::AlignRight | Qt::AlignVCenter, names[i]);
+    p.restore();
   }
   p.restore();
 }

@@ -28,6 +28,9 @@ struct Scale {
 /// Fonts used by every figure (sizes in pixels so export matches the screen).
 QFont figure_font(double pixel_size, bool bold = false);
 
+/// A white figure with `message` centred in grey (a figure with nothing to show yet).
+void draw_message(QPainter& p, const QRectF& rect, const QString& message);
+
 /// Draws the title centred above `area`; returns the remaining area below it.
 QRectF draw_title(QPainter& p, const QRectF& area, const QString& title);
 
@@ -43,6 +46,13 @@ void draw_axes(QPainter& p, const QRectF& plot, const AxisSpec& x, const AxisSpe
 
 /// A vertical colour bar for [lo, hi] with a label, in `area`.
 void draw_colorbar(QPainter& p, const QRectF& area, ColorMap map, double lo, double hi, const QString& label);
+
+/// A square matrix of n x n coloured cells in `map` with the value written in each cell, row
+/// names on the left and column names (rotated) below. `shade(i, j)` is the colour-map position
+/// in [0, 1]; text turns white where |shade - text_pivot| > text_spread (dark cells).
+void draw_matrix(QPainter& p, const QRectF& map, const QVector<QString>& names, ColorMap colors,
+                 const std::function<double(int, int)>& shade, const std::function<QString(int, int)>& text,
+                 double text_pivot, double text_spread);
 
 /// Legend entries (colour + text) in a box at the top-right corner of `plot`; entries whose
 /// `hidden` flag is set are drawn greyed out. Returns the rectangle of each entry (for clicks).

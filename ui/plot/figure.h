@@ -6,6 +6,8 @@
 #include <QRectF>
 #include <QSizeF>
 #include <QString>
+#include <QVector>
+#include <ostream>
 
 namespace genrelab::ui {
 
@@ -18,6 +20,23 @@ class Figure {
   virtual void paintFigure(QPainter& painter, const QRectF& rect) const = 0;
   /// Size used for export when none is given (logical pixels).
   virtual QSizeF exportSize() const { return {960, 640}; }
+};
+
+/// A figure with numbers behind it (exported as CSV) and optionally a clickable legend whose
+/// entries hide or show a series.
+class DataFigure : public Figure {
+ public:
+  /// The numbers behind the figure as CSV (header line first), for papers and other tools.
+  virtual void writeCsv(std::ostream& out) const = 0;
+  void setHidden(QVector<bool> hidden) { hidden_ = std::move(hidden); }
+  const QVector<bool>& hidden() const { return hidden_; }
+  bool seriesHidden(int i) const { return i < hidden_.size() && hidden_[i]; }
+  /// Legend entry rectangles of the last paint (for clicks), in paint coordinates.
+  const QVector<QRectF>& legendBoxes() const { return legend_; }
+
+ protected:
+  QVector<bool> hidden_;
+  mutable QVector<QRectF> legend_;
 };
 
 }  // namespace genrelab::ui

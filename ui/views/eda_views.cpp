@@ -18,6 +18,7 @@
 #include <algorithm>
 
 #include "ui/plot/axes.h"
+#include "ui/plot/figure_canvas.h"
 #include "ui/plot/export_menu.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
@@ -35,78 +36,6 @@ QHBoxLayout* controls_row(QVBoxLayout* layout) {
 }
 
 }  // namespace
-
-// --------------------------------------------------------------------------------- FigureCanvas
-
-FigureCanvas::FigureCanvas(EdaFigure& figure, QWidget* parent) : QWidget(parent), figure_(figure) {
-  setMouseTracking(true);
-  setMinimumSize(420, 320);
-}
-
-void FigureCanvas::paintEvent(QPaintEvent*) {
-  QPainter p(this);
-  p.setRenderHint(QPainter::Antialiasing);
-  figure_.paintFigure(p, rect());
-  if (!hoverText || hover_.x() < 0) return;
-  const QString text = hoverText(hover_);
-  if (text.isEmpty()) return;
-  p.setFont(figure_font(12));
-  const QFontMetricsF fm(p.font());
-  QRectF box(hover_ + QPointF(14, 14), QSizeF(fm.horizontalAdvance(text) + 12, 22));
-  if (box.right() > width()) box.moveRight(hover_.x() - 8);
-  if (box.bottom() > height()) box.moveBottom(hover_.y() - 8);
-  p.setPen(QColor(0, 0, 0, 90));
-  p.setBrush(QColor(255, 255, 240, 235));
-  p.drawRect(box);
-  p.setPen(Qt::black);
-  p.drawText(box, Qt::AlignCenter, text);
-}
-
-void FigureCanvas::mouseMoveEvent(QMouseEvent* event) {
-  hover_ = event->position();
-  update();
-}
-
-void FigureCanvas::mousePressEvent(QMouseEvent* event) {
-  if (event->button() != Qt::LeftButton) return;
-  const auto& boxes = figure_.legendBoxes();
-  for (int i = 0; i < boxes.size(); ++i)
-    if (boxes[i].contains(event->position())) {  // legend click: hide or show that genre
-      QVector<bool> hidden = figure_.hidden();
-      hidden.resize(boxes.size());
-      hidden[i] = !hidden[i];
-      figure_.setHidden(hidden);
-      update();
-      return;
-    }
-  if (clicked) clicked(event->position());
-}
-
-void FigureCanvas::leaveEvent(QEvent*) {
-  hover_ = {-1, -1};
-  update();
-}
-
-void FigureCanvas::contextMenuEvent(QContextMenuEvent* event) {
-  QMenu menu(this);
-  add_export_actions(menu, figure_, this);
-  menu.addSeparator();
-  connect(menu.addAction(tr("Export data as CSV…")), &QAction::triggered, this, [this] {
-    QSettings settings;
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export the figure's data"),
-                                                      settings.value(QStringLiteral("exportFolder")).toString(), tr("CSV table (*.csv)"));
-    if (path.isEmpty()) return;
-    settings.setValue(QStringLiteral("exportFolder"), QFileInfo(path).absolutePath());
-    try {
-      write_file_atomically(path.toStdString(), [this](std::ostream& out) { figure_.writeCsv(out); });
-    } catch (const FileError& e) {
-      auto* box = new QMessageBox(QMessageBox::Warning, tr("Export failed"), QString::fromStdString(e.what()), QMessageBox::Ok, this);
-      box->setAttribute(Qt::WA_DeleteOnClose);
-      box->show();
-    }
-  });
-  menu.exec(event->globalPos());
-}
 
 // ------------------------------------------------------------------------------------- EdaView
 

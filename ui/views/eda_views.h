@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "ui/figures/eda_figures.h"
+#include "ui/plot/figure_canvas.h"
 
 class QCheckBox;
 class QComboBox;
@@ -16,27 +17,6 @@ class QSlider;
 class QSpinBox;
 
 namespace genrelab::ui {
-
-/// Paints a figure, offers export in its context menu, toggles genres on legend clicks, and
-/// reports mouse moves/clicks in figure coordinates (the widget rect).
-class FigureCanvas : public QWidget {
-  Q_OBJECT
- public:
-  FigureCanvas(EdaFigure& figure, QWidget* parent);
-  std::function<QString(QPointF)> hoverText;  ///< read-out drawn near the cursor
-  std::function<void(QPointF)> clicked;       ///< a click outside the legend
-
- protected:
-  void paintEvent(QPaintEvent*) override;
-  void mouseMoveEvent(QMouseEvent* event) override;
-  void mousePressEvent(QMouseEvent* event) override;
-  void leaveEvent(QEvent*) override;
-  void contextMenuEvent(QContextMenuEvent* event) override;
-
- private:
-  EdaFigure& figure_;
-  QPointF hover_{-1, -1};
-};
 
 /// Base of the four views: holds the data and forwards the Figure interface.
 class EdaView : public QWidget, public Figure {

@@ -38,7 +38,7 @@ TrackPicture compute_track_picture(const QString& path) {
   for (int band = 0; band < bands; ++band) {
     uchar* row = pic.image.scanLine(bands - 1 - band);
     for (int t = 0; t < frames; ++t) {
-      const double v = (pic.mel.db.at(band, t) + 80.0) / 80.0;  // [-80, 0] dB -> [0, 1]
+      const double v = (static_cast<double>(pic.mel.db.at(band, t)) + 80.0) / 80.0;  // [-80, 0] dB -> [0, 1]
       row[t] = static_cast<uchar>(std::clamp(static_cast<int>(std::lround(v * 255.0)), 0, 255));
     }
   }

@@ -1,12 +1,15 @@
 #include "ui/views/training_view.h"
 
+#include <QAction>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDateTime>
 #include <QFileDialog>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QMenu>
 #include <QMessageBox>
 #include <QMetaObject>
 #include <QProgressBar>
@@ -17,13 +20,20 @@
 #include <QTableWidget>
 #include <QThread>
 #include <QTimer>
+#include <QToolButton>
 #include <QVBoxLayout>
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <stdexcept>
+#include <tuple>
 
 #include "dataset/feature_table.h"
 #include "ui/jobs/job_runner.h"
+#include "ui/plot/csv.h"
+#include "ui/plot/export_menu.h"
+#include "ui/plot/figure_canvas.h"
+#include "util/atomic_file.h"
 #include "util/error.h"
 
 namespace genrelab::ui {
@@ -74,7 +84,35 @@ QTableWidget* makeTable(QWidget* parent) {
   return t;
 }
 
+/// The table as shown: header line, then every row's cell texts.
+void write_table_csv(const QTableWidget& t, std::ostream& out) {
+  for (int c = 0; c < t.columnCount(); ++c) {
+    const auto* h = t.horizontalHeaderItem(c);
+    out << (c ? "," : "") << csv_cell(h ? h->text() : QString());
+  }
+  out << '\n';
+  for (int r = 0; r < t.rowCount(); ++r) {
+    for (int c = 0; c < t.columnCount(); ++c) {
+      const auto* item = t.item(r, c);
+      out << (c ? "," : "") << csv_cell(item ? item->text() : QString());
+    }
+    out << '\n';
+  }
+}
+
+QString to_qstring(std::string_view s) { return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())); }
+
 }  // namespace
+
+QString TrainingRun::name() const {
+  if (!report) return QStringLiteral("#%1").arg(number);
+  const auto& o = report->options;
+  return QStringLiteral("#%1 %2/%3, %4 folds, %5 epochs")
+      .arg(number)
+      .arg(to_qstring(ml::to_string(o.model.kind)), to_qstring(ml::to_string(o.features)))
+      .arg(o.folds)
+      .arg(o.training.epochs);
+}
 
 TrainingView::TrainingView(QWidget* parent)
     : QWidget(parent),
@@ -91,10 +129,14 @@ TrainingView::TrainingView(QWidget* parent)
       table_label_(new QLabel(tr("No feature table loaded."), this)),
       status_(new QLabel(this)),
       progress_(new QProgressBar(this)),
+      export_(new QToolButton(this)),
       charts_(new TrainingCharts(this)),
       fold_table_(makeTable(this)),
-      confusion_table_(makeTable(this)),
       metrics_table_(makeTable(this)),
+      history_table_(makeTable(this)),
+      normalize_(new QCheckBox(tr("Row-normalised (recall per true genre)"), this)),
+      confusion_canvas_(new FigureCanvas(confusion_, this)),
+      comparison_canvas_(new FigureCanvas(comparison_, this)),
       flush_timer_(new QTimer(this)) {
   for (auto kind : {ml::ModelKind::cnn1d, ml::ModelKind::mlp, ml::ModelKind::logreg}) {
     const auto name = ml::to_string(kind);
@@ -126,6 +168,11 @@ TrainingView::TrainingView(QWidget* parent)
   buttons->addWidget(start_);
   buttons->addWidget(cancel_);
   buttons->addWidget(save_);
+  export_->setText(tr("Export…"));
+  export_->setPopupMode(QToolButton::InstantPopup);
+  export_->setToolTip(tr("Export the curves, the confusion matrix (PNG, SVG, PDF, CSV), the tables (CSV) or the report (JSON)"));
+  buttons->addWidget(export_);
+  buildExportMenu();
   auto* left = new QVBoxLayout;
   left->addWidget(table_label_);
   left->addLayout(form);
@@ -138,10 +185,52 @@ TrainingView::TrainingView(QWidget* parent)
   progress_->setRange(0, 1000);
   progress_->setValue(0);
 
+  auto* confusion_page = new QWidget(this);
+  auto* confusion_layout = new QVBoxLayout(confusion_page);
+  confusion_layout->setContentsMargins(0, 4, 0, 0);
+  confusion_layout->addWidget(normalize_);
+  confusion_layout->addWidget(confusion_canvas_, 1);
+  connect(normalize_, &QCheckBox::toggled, this, [this](bool on) {
+    confusion_.normalized = on;
+    confusion_canvas_->update();
+  });
+  history_table_->setColumnCount(8);
+  history_table_->setHorizontalHeaderLabels(
+      {tr("Compare"), tr("Run"), tr("Table"), tr("Finished"), tr("Accuracy (mean ± std)"), tr("Macro F1"), tr("Seconds"), tr("Model")});
+  history_table_->setSelectionBehavior(QAbstractItemView::SelectRows);
+  history_table_->setSelectionMode(QAbstractItemView::SingleSelection);
+  history_table_->setToolTip(tr("Select a run to show it again; tick runs to compare their per-genre F1"));
+  connect(history_table_, &QTableWidget::itemSelectionChanged, this, [this] {
+    const auto rows = history_table_->selectionModel()->selectedRows();
+    if (!rows.isEmpty() && rows.front().row() != shown_ && state_ != State::running) showRun(rows.front().row());
+  });
+  connect(history_table_, &QTableWidget::itemChanged, this, [this](QTableWidgetItem* item) {
+    if (item->column() != 0) return;
+    QList<int> ticked;
+    for (int r = 0; r < history_table_->rowCount(); ++r)
+      if (history_table_->item(r, 0) && history_table_->item(r, 0)->checkState() == Qt::Checked) ticked << r;
+    compareRuns(ticked);
+  });
+  auto* history_split = new QSplitter(Qt::Horizontal, this);
+  history_split->addWidget(history_table_);
+  history_split->addWidget(comparison_canvas_);
+  history_split->setStretchFactor(0, 1);
+  history_split->setStretchFactor(1, 1);
+
   auto* results = new QTabWidget(this);
   results->addTab(fold_table_, tr("Folds"));
-  results->addTab(confusion_table_, tr("Confusion matrix"));
+  results->addTab(confusion_page, tr("Confusion matrix"));
   results->addTab(metrics_table_, tr("Per genre"));
+  results->addTab(history_split, tr("History"));
+  for (QTableWidget* t : {fold_table_, metrics_table_, history_table_}) {
+    t->setContextMenuPolicy(Qt::ActionsContextMenu);
+    auto* action = new QAction(tr("Export as CSV…"), t);
+    connect(action, &QAction::triggered, this, [this, t] {
+      export_csv_with_dialog(t == history_table_ ? tr("training history") : t == fold_table_ ? tr("folds") : tr("per-genre metrics"),
+                             [t](std::ostream& out) { write_table_csv(*t, out); }, this);
+    });
+    t->addAction(action);
+  }
   auto* split = new QSplitter(Qt::Vertical, this);
   split->addWidget(charts_);
   split->addWidget(results);
@@ -203,7 +292,8 @@ void TrainingView::updateButtons() {
   const bool running = state_ == State::running;
   start_->setEnabled(!running && table_ && table_->rows() > 0);
   cancel_->setEnabled(running && !cancel_requested_);
-  save_->setEnabled(!running && bundle_ != nullptr);
+  save_->setEnabled(!running && lastBundle() != nullptr);
+  export_->setEnabled(!running && shownRun() != nullptr);
   for (QWidget* w : std::initializer_list<QWidget*>{kind_, features_, folds_, epochs_, seed_, threads_, final_model_})
     w->setEnabled(!running);
 }
@@ -222,12 +312,14 @@ void TrainingView::start() {
   report_.reset();
   bundle_.reset();
   pending_.clear();
+  run_records_.clear();
   flushes_ = 0;
+  shown_ = -1;
   charts_->clear();
   fold_table_->clear();
   fold_table_->setRowCount(0);
-  confusion_table_->clear();
-  confusion_table_->setRowCount(0);
+  confusion_.setMatrix({}, {}, {});
+  confusion_canvas_->update();
   metrics_table_->clear();
   metrics_table_->setRowCount(0);
   progress_->setValue(0);
@@ -269,6 +361,7 @@ void TrainingView::cancel() {
 void TrainingView::receiveRecord(const EpochRecord& record) {
   if (state_ != State::running) return;  // a late record of an ended run
   pending_.push_back(record);
+  run_records_.push_back(record);
   if (!flush_timer_->isActive()) flush_timer_->start();
   Q_EMIT epochRecorded(record.fold, record.epoch);
 }
@@ -299,7 +392,28 @@ void TrainingView::onEnded(const QString& message) {
                          .arg(report_->std_accuracy, 0, 'f', 3)
                          .arg(report_->folds.size())
                          .arg(report_->seconds, 0, 'f', 1));
-    fillResults();
+    TrainingRun run;
+    run.number = static_cast<int>(runs_.size()) + 1;
+    run.table = table_name_;
+    run.finished_at = QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss"));
+    run.report = report_;
+    run.bundle = bundle_;
+    run.records = std::move(run_records_);
+    runs_.push_back(std::move(run));
+    addHistoryRow(runs_.back());
+    shown_ = static_cast<int>(runs_.size()) - 1;
+    fillResults(runs_.back());
+    {
+      const QSignalBlocker block(history_table_);
+      history_table_->selectRow(shown_);
+    }
+    if (bundle_)
+      Q_EMIT modelTrained(bundle_, tr("%1 trained on %2 (%3 rows), %4-fold accuracy %5 ± %6")
+                                       .arg(to_qstring(ml::to_string(report_->options.model.kind)), table_name_)
+                                       .arg(report_->rows)
+                                       .arg(report_->folds.size())
+                                       .arg(report_->mean_accuracy, 0, 'f', 3)
+                                       .arg(report_->std_accuracy, 0, 'f', 3));
   } else if (cancel_requested_) {
     state_ = State::cancelled;
     status_->setText(tr("Cancelled."));
@@ -312,8 +426,123 @@ void TrainingView::onEnded(const QString& message) {
   Q_EMIT trainingFinished(message);
 }
 
-void TrainingView::fillResults() {
-  const ml::TrainingReport& r = *report_;
+const TrainingRun* TrainingView::shownRun() const {
+  return shown_ >= 0 && shown_ < static_cast<int>(runs_.size()) ? &runs_[static_cast<std::size_t>(shown_)] : nullptr;
+}
+
+const ml::TrainingReport* TrainingView::lastReport() const {
+  const TrainingRun* run = shownRun();
+  return run ? run->report.get() : nullptr;
+}
+
+const ml::ModelBundle* TrainingView::lastBundle() const {
+  const TrainingRun* run = shownRun();
+  return run ? run->bundle.get() : nullptr;
+}
+
+void TrainingView::showRun(int index) {
+  if (index < 0 || index >= static_cast<int>(runs_.size()) || state_ == State::running) return;
+  shown_ = index;
+  const TrainingRun& run = runs_[static_cast<std::size_t>(index)];
+  charts_->show(run.records);
+  fillResults(run);
+  status_->setText(tr("Showing run %1: mean accuracy %2 ± %3.")
+                       .arg(run.name())
+                       .arg(run.report->mean_accuracy, 0, 'f', 3)
+                       .arg(run.report->std_accuracy, 0, 'f', 3));
+  updateButtons();
+}
+
+void TrainingView::compareRuns(const QList<int>& indices) {
+  QVector<QString> genres;
+  QVector<RunComparisonFigure::Run> runs;
+  for (int i : indices) {
+    if (i < 0 || i >= static_cast<int>(runs_.size())) continue;
+    const ml::TrainingReport& r = *runs_[static_cast<std::size_t>(i)].report;
+    if (genres.isEmpty())
+      for (const auto& l : r.label_names) genres << QString::fromStdString(l);
+    RunComparisonFigure::Run run{runs_[static_cast<std::size_t>(i)].name(), r.mean_accuracy, r.std_accuracy, r.macro_f1, {}};
+    // Per genre of the first run's labels (runs on another table may order or name them differently).
+    for (const auto& g : genres) {
+      const auto it = std::find(r.label_names.begin(), r.label_names.end(), g.toStdString());
+      const auto k = static_cast<std::size_t>(it - r.label_names.begin());
+      run.f1 << (it != r.label_names.end() && k < r.f1.size() ? r.f1[k] : std::nan(""));
+    }
+    runs << run;
+  }
+  comparison_.setRuns(genres, runs);
+  comparison_canvas_->update();
+}
+
+void TrainingView::addHistoryRow(const TrainingRun& run) {
+  const QSignalBlocker block(history_table_);
+  const int row = history_table_->rowCount();
+  history_table_->insertRow(row);
+  auto* tick = new QTableWidgetItem;
+  tick->setFlags(Qt::ItemIsUserCheckable | Qt::ItemIsEnabled | Qt::ItemIsSelectable);
+  tick->setCheckState(Qt::Unchecked);
+  history_table_->setItem(row, 0, tick);
+  const ml::TrainingReport& r = *run.report;
+  auto* name = cell(run.name());
+  name->setTextAlignment(Qt::AlignLeft | Qt::AlignVCenter);
+  history_table_->setItem(row, 1, name);
+  history_table_->setItem(row, 2, cell(run.table));
+  history_table_->setItem(row, 3, cell(run.finished_at));
+  history_table_->setItem(row, 4, cell(tr("%1 ± %2").arg(num(r.mean_accuracy), num(r.std_accuracy))));
+  history_table_->setItem(row, 5, cell(num(r.macro_f1)));
+  history_table_->setItem(row, 6, cell(num(r.seconds, 1)));
+  history_table_->setItem(row, 7, cell(run.bundle ? tr("kept") : tr("none")));
+}
+
+void TrainingView::buildExportMenu() {
+  auto* menu = new QMenu(export_);
+  auto* curves = menu->addMenu(tr("Training curves"));
+  add_data_export_actions(*curves, *charts_, this);
+  auto* confusion = menu->addMenu(tr("Confusion matrix"));
+  add_data_export_actions(*confusion, confusion_, this);
+  auto* comparison = menu->addMenu(tr("Run comparison"));
+  add_data_export_actions(*comparison, comparison_, this);
+  menu->addSeparator();
+  for (const auto& [label, which, suffix] : {std::tuple{tr("Folds table (CSV)…"), QStringLiteral("folds"), QStringLiteral("csv")},
+                                             std::tuple{tr("Per-genre metrics (CSV)…"), QStringLiteral("per-genre"), QStringLiteral("csv")},
+                                             std::tuple{tr("Run history (CSV)…"), QStringLiteral("history"), QStringLiteral("csv")},
+                                             std::tuple{tr("Full report (JSON)…"), QStringLiteral("report"), QStringLiteral("json")}}) {
+    connect(menu->addAction(label), &QAction::triggered, this, [this, which = which, suffix = suffix] {
+      const QString path = QFileDialog::getSaveFileName(this, tr("Export"), QStringLiteral("training-%1.%2").arg(which, suffix));
+      if (path.isEmpty()) return;
+      try {
+        exportTable(which, path);
+      } catch (const std::exception& e) {
+        QMessageBox::warning(this, tr("Export"), QString::fromUtf8(e.what()));
+      }
+    });
+  }
+  export_->setMenu(menu);
+}
+
+void TrainingView::exportTable(const QString& which, const QString& path) const {
+  const std::filesystem::path target(path.toStdString());
+  const TrainingRun* run = shownRun();
+  if (which == QLatin1String("folds")) {
+    write_file_atomically(target, [this](std::ostream& out) { write_table_csv(*fold_table_, out); });
+  } else if (which == QLatin1String("per-genre")) {
+    write_file_atomically(target, [this](std::ostream& out) { write_table_csv(*metrics_table_, out); });
+  } else if (which == QLatin1String("history")) {
+    write_file_atomically(target, [this](std::ostream& out) { write_table_csv(*history_table_, out); });
+  } else if (which == QLatin1String("confusion")) {
+    write_file_atomically(target, [this](std::ostream& out) { confusion_.writeCsv(out); });
+  } else if (which == QLatin1String("curves")) {
+    write_file_atomically(target, [this](std::ostream& out) { charts_->writeCsv(out); });
+  } else if (which == QLatin1String("report")) {
+    if (!run) throw std::logic_error("no training run to export");
+    write_text_atomically(target, ml::to_json(*run->report).dump(2) + "\n");
+  } else {
+    throw std::invalid_argument("unknown table: " + which.toStdString());
+  }
+}
+
+void TrainingView::fillResults(const TrainingRun& run) {
+  const ml::TrainingReport& r = *run.report;
   // Per fold, then mean ± std.
   fold_table_->setColumnCount(7);
   fold_table_->setHorizontalHeaderLabels(
@@ -341,22 +570,14 @@ void TrainingView::fillResults() {
 
   // Confusion matrix: rows = true genre, columns = predicted.
   const int n = static_cast<int>(r.label_names.size());
-  QStringList labels;
+  QVector<QString> labels;
   for (const auto& l : r.label_names) labels << QString::fromStdString(l);
-  confusion_table_->setRowCount(n);
-  confusion_table_->setColumnCount(n);
-  confusion_table_->setHorizontalHeaderLabels(labels);
-  confusion_table_->setVerticalHeaderLabels(labels);
-  confusion_table_->verticalHeader()->setVisible(true);
-  confusion_table_->setToolTip(tr("Rows: true genre; columns: predicted genre (summed over the test folds)"));
-  if (r.confusion.size() == static_cast<std::size_t>(n) * static_cast<std::size_t>(n)) {
-    for (int i = 0; i < n; ++i)
-      for (int j = 0; j < n; ++j) {
-        auto* item = cell(QString::number(r.confusion[static_cast<std::size_t>(i * n + j)]));
-        if (i == j) item->setFont(bold);
-        confusion_table_->setItem(i, j, item);
-      }
-  }
+  confusion_.setMatrix(labels, r.confusion,
+                       tr("%1 on %2, summed over the %3 test folds; accuracy %4 ± %5")
+                           .arg(run.name(), run.table)
+                           .arg(r.folds.size())
+                           .arg(num(r.mean_accuracy), num(r.std_accuracy)));
+  confusion_canvas_->update();
 
   // Per genre.
   metrics_table_->setColumnCount(5);
@@ -377,12 +598,13 @@ void TrainingView::fillResults() {
 }
 
 void TrainingView::saveModel(const QString& path) const {
-  if (!bundle_) throw std::logic_error("no trained model to save");
-  ml::save_bundle(std::filesystem::path(path.toStdString()), *bundle_);
+  const ml::ModelBundle* bundle = lastBundle();
+  if (!bundle) throw std::logic_error("no trained model to save");
+  ml::save_bundle(std::filesystem::path(path.toStdString()), *bundle);
 }
 
 void TrainingView::saveModelInteractively() {
-  if (!bundle_) return;
+  if (!lastBundle()) return;
   QString path = QFileDialog::getSaveFileName(this, tr("Save model"), QStringLiteral("model") + QString::fromLatin1(ml::kBundleExtension),
                                               tr("GenreLab model (*%1)").arg(QString::fromLatin1(ml::kBundleExtension)));
   if (path.isEmpty()) return;

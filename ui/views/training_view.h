@@ -1,8 +1,10 @@
 // The Training view: model kind, feature set, folds, epochs, seed and threads; Start / Cancel /
 // Save model…. Training runs on a worker (ui/jobs) through ml::train_and_evaluate(); per-epoch
 // records come back by value through queued calls and are drawn in bulk at most ~5 times per
-// second. At the end: per-fold accuracies with mean ± std, the summed confusion matrix and
-// per-genre precision / recall / F1.
+// second. At the end: per-fold accuracies with mean ± std, the confusion-matrix heatmap (counts or
+// row-normalised) and per-genre precision / recall / F1, all exportable (figures as PNG/SVG/PDF,
+// tables as CSV, the report as JSON). Every finished run joins the history: selecting one shows
+// it again, ticking several compares their per-genre F1 side by side.
 // Thread-safety: GUI thread only (the worker only posts records to it).
 #pragma once
 
@@ -15,6 +17,7 @@
 #include "ml/model_bundle.h"
 #include "ml/trainer.h"
 #include "ui/charts/training_charts.h"
+#include "ui/figures/training_figures.h"
 
 class QCheckBox;
 class QComboBox;
@@ -24,6 +27,7 @@ class QPushButton;
 class QSpinBox;
 class QTableWidget;
 class QTimer;
+class QToolButton;
 
 namespace genrelab::dataset {
 struct FeatureTable;
@@ -32,6 +36,19 @@ struct FeatureTable;
 namespace genrelab::ui {
 
 class Job;
+class FigureCanvas;
+
+/// A finished training run, kept in the history.
+struct TrainingRun {
+  int number = 0;  ///< 1-based, in order of completion
+  QString table;   ///< name of the feature table
+  QString finished_at;
+  std::shared_ptr<const ml::TrainingReport> report;
+  std::shared_ptr<const ml::ModelBundle> bundle;  ///< null without a final model
+  std::vector<EpochRecord> records;
+  /// "#2 mlp/all, 5 folds, 50 epochs"
+  QString name() const;
+};
 
 class TrainingView : public QWidget {
   Q_OBJECT
@@ -45,13 +62,23 @@ class TrainingView : public QWidget {
   /// The options the form describes (defaults from ml::default_training() for the chosen kind).
   ml::TrainerOptions options() const;
   State state() const { return state_; }
-  /// The report of the last successful run (null before).
-  const ml::TrainingReport* lastReport() const { return report_.get(); }
-  /// The final model of the last successful run (null without one).
-  const ml::ModelBundle* lastBundle() const { return bundle_.get(); }
-  /// Writes the last model atomically (ml::save_bundle); throws FileError / std::invalid_argument,
-  /// std::logic_error when there is no model.
+  /// The report of the run on display: the last successful one, or the one picked in the history
+  /// (null before any).
+  const ml::TrainingReport* lastReport() const;
+  /// The final model of the run on display (null without one).
+  const ml::ModelBundle* lastBundle() const;
+  /// Writes the displayed run's model atomically (ml::save_bundle); throws FileError /
+  /// std::invalid_argument, std::logic_error when there is no model.
   void saveModel(const QString& path) const;
+  /// Finished runs, oldest first.
+  const std::vector<TrainingRun>& history() const { return runs_; }
+  /// Shows run `index` of history() (charts, tables, confusion matrix).
+  void showRun(int index);
+  /// Compares these runs (indices into history()) in the comparison figure.
+  void compareRuns(const QList<int>& indices);
+  /// Writes the displayed run's tables: "folds", "per-genre", "confusion", "curves", "history"
+  /// as CSV, "report" as JSON. Throws FileError, std::invalid_argument for another name.
+  void exportTable(const QString& which, const QString& path) const;
 
   QPushButton* startButton() const { return start_; }
   QPushButton* cancelButton() const { return cancel_; }
@@ -65,8 +92,11 @@ class TrainingView : public QWidget {
   QCheckBox* finalModelCheck() const { return final_model_; }
   TrainingCharts* charts() const { return charts_; }
   QTableWidget* foldTable() const { return fold_table_; }
-  QTableWidget* confusionTable() const { return confusion_table_; }
   QTableWidget* metricsTable() const { return metrics_table_; }
+  QTableWidget* historyTable() const { return history_table_; }
+  ConfusionFigure& confusionFigure() { return confusion_; }
+  RunComparisonFigure& comparisonFigure() { return comparison_; }
+  QCheckBox* normalizeCheck() const { return normalize_; }
   /// Chart flushes so far (each redraws the series once).
   int chartFlushes() const { return flushes_; }
 
@@ -85,15 +115,21 @@ class TrainingView : public QWidget {
   void epochRecorded(int fold, int epoch);
   /// The run ended: state() is succeeded, failed or cancelled; `message` explains failures.
   void trainingFinished(const QString& message);
+  /// A run produced a final model (emitted before trainingFinished); `description` says what it
+  /// is and what it was trained on.
+  void modelTrained(std::shared_ptr<const ml::ModelBundle> bundle, const QString& description);
 
  private:
   void receiveRecord(const EpochRecord& record);
   void flushCharts();
   void onSucceeded(std::shared_ptr<const ml::TrainingReport> report, std::shared_ptr<const ml::ModelBundle> bundle);
   void onEnded(const QString& message);
-  void fillResults();
+  void fillResults(const TrainingRun& run);
+  void addHistoryRow(const TrainingRun& run);
   void applyKindDefaults();
   void updateButtons();
+  void buildExportMenu();
+  const TrainingRun* shownRun() const;
 
   QComboBox* kind_;
   QComboBox* features_;
@@ -108,10 +144,16 @@ class TrainingView : public QWidget {
   QLabel* table_label_;
   QLabel* status_;
   QProgressBar* progress_;
+  QToolButton* export_;
   TrainingCharts* charts_;
   QTableWidget* fold_table_;
-  QTableWidget* confusion_table_;
   QTableWidget* metrics_table_;
+  QTableWidget* history_table_;
+  QCheckBox* normalize_;
+  ConfusionFigure confusion_;
+  RunComparisonFigure comparison_;
+  FigureCanvas* confusion_canvas_;
+  FigureCanvas* comparison_canvas_;
   QTimer* flush_timer_;
 
   std::shared_ptr<const dataset::FeatureTable> table_;
@@ -120,9 +162,12 @@ class TrainingView : public QWidget {
   State state_ = State::idle;
   bool cancel_requested_ = false;
   std::vector<EpochRecord> pending_;
+  std::vector<EpochRecord> run_records_;  ///< of the run in progress
   int flushes_ = 0;
-  std::shared_ptr<const ml::TrainingReport> report_;
+  std::shared_ptr<const ml::TrainingReport> report_;  ///< of the run in progress, once it succeeded
   std::shared_ptr<const ml::ModelBundle> bundle_;
+  std::vector<TrainingRun> runs_;
+  int shown_ = -1;  ///< index into runs_
 };
 
 }  // namespace genrelab::ui
