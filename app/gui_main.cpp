@@ -2,10 +2,13 @@
 // shared GTZAN subset beside the source tree, else a generated demo dataset.
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QPushButton>
 #include <QTimer>
 
 #include "dataset/default_location.h"
 #include "ui/main_window.h"
+#include "ui/views/prediction_view.h"
+#include "ui/views/training_view.h"
 #include "util/allocator.h"
 
 int main(int argc, char** argv) {
@@ -31,14 +34,49 @@ int main(int argc, char** argv) {
   QCommandLineOption demo(QStringLiteral("demo"), QStringLiteral("Open the generated demo dataset (made on first use)"));
   parser.addOption(demo);
   parser.addOption(select);
+  QCommandLineOption train(QStringLiteral("train"), QStringLiteral("Start training (the Training tab's defaults) once the dataset is open"));
+  QCommandLineOption model(QStringLiteral("model"), QStringLiteral("Model bundle to make active in the Predict tab"), QStringLiteral("file"));
+  QCommandLineOption classify(QStringLiteral("classify"), QStringLiteral("Song or folder to classify (repeatable)"),
+                              QStringLiteral("path"));
+  QCommandLineOption after(QStringLiteral("screenshot-after"),
+                           QStringLiteral("Take the screenshot this many seconds after the dataset is shown, busy or not"),
+                           QStringLiteral("seconds"));
+  for (const auto* o : {&train, &model, &classify, &after}) parser.addOption(*o);
   parser.process(app);
 
   genrelab::ui::MainWindow window;
   window.show();
+  if (parser.isSet(model)) {
+    try {
+      window.predictionView()->openModel(parser.value(model));
+    } catch (const std::exception& e) {
+      qWarning("%s", e.what());
+    }
+  }
+  if (parser.isSet(classify)) window.predictionView()->addPaths(parser.values(classify));
+  bool opened = false;
   QObject::connect(&window, &genrelab::ui::MainWindow::datasetOpened, &window, [&] {
+    if (opened) return;  // once: a later extraction re-emits it
+    opened = true;
     if (parser.isSet(tab)) window.showTab(parser.value(tab));
     if (parser.isSet(select)) window.selectTrackByName(parser.value(select));
-    if (parser.isSet(screenshot)) {
+    if (parser.isSet(train)) {
+      // Once the feature table is there (it may be extracted first).
+      auto* wait = new QTimer(&window);
+      QObject::connect(wait, &QTimer::timeout, &window, [&window, wait] {
+        if (window.busy() || !window.trainingView()->startButton()->isEnabled()) return;
+        wait->stop();
+        window.trainingView()->start();
+      });
+      wait->start(100);
+    }
+    if (parser.isSet(after)) {
+      const QString png = parser.value(screenshot);
+      QTimer::singleShot(static_cast<int>(parser.value(after).toDouble() * 1000), &window, [&window, png] {
+        window.grab().save(png);
+        QApplication::quit();
+      });
+    } else if (parser.isSet(screenshot)) {
       // Grab once background work (extraction, analysis, spectrogram) has finished.
       const QString png = parser.value(screenshot);
       auto* poll = new QTimer(&window);

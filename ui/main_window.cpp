@@ -229,7 +229,9 @@ MainWindow::~MainWindow() {
   if (job_) job_->cancel_and_wait();
 }
 
-bool MainWindow::busy() const { return job_ && !job_->done(); }
+bool MainWindow::busy() const {
+  return (job_ && !job_->done()) || training_->state() == TrainingView::State::running || prediction_->busy();
+}
 
 void MainWindow::buildMenus() {
   QMenu* file = menuBar()->addMenu(tr("&File"));

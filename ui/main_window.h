@@ -71,7 +71,7 @@ class MainWindow : public QMainWindow {
   PredictionView* predictionView() const { return prediction_; }
   /// Extracts the 30-s feature table from the dataset's audio (background job, progress, cancel).
   void extractFeatures();
-  /// True while a background job runs.
+  /// True while a background job runs (opening, extraction, analysis, training, classification).
   bool busy() const;
 
  Q_SIGNALS:

@@ -5,9 +5,11 @@
 #include <QComboBox>
 #include <QFile>
 #include <QFileInfo>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QTabWidget>
 #include <QTableWidget>
 #include <QCheckBox>
 #include <QTest>
@@ -20,6 +22,7 @@
 #include "dataset/feature_table.h"
 #include "ml/model_bundle.h"
 #include "support/event_loop_probe.h"
+#include "support/screenshot.h"
 #include "support/test_data.h"
 #include "ui/charts/training_charts.h"
 #include "ui/plot/figure_export.h"
@@ -64,6 +67,7 @@ class TrainingViewTest : public QObject {
     configure(view, 4, true);
     QSignalSpy finished(&view, &ui::TrainingView::trainingFinished);
     QSignalSpy records(&view, &ui::TrainingView::epochRecorded);
+    QSignalSpy progress(view.progressBar(), &QProgressBar::valueChanged);
     QTest::mouseClick(view.startButton(), Qt::LeftButton);
     QCOMPARE(view.state(), ui::TrainingView::State::running);
     QVERIFY(!view.startButton()->isEnabled());
@@ -77,6 +81,8 @@ class TrainingViewTest : public QObject {
     qInfo("2 folds x 4 epochs: mean accuracy %.3f ± %.3f, %d chart flushes for %lld records",
           report->mean_accuracy, report->std_accuracy, view.chartFlushes(), static_cast<long long>(records.size()));
     QCOMPARE(records.size(), 3 * 4);  // 2 folds + the final model, 4 epochs each
+    QVERIFY(progress.size() >= 2);      // progress along the way, not only the final 100 %
+    QCOMPARE(view.progressBar()->value(), view.progressBar()->maximum());
     QVERIFY(view.chartFlushes() >= 1 && view.chartFlushes() <= records.size());
 
     // Charts: a train and a held-out loss series per fold (+ final model), 4 points each.
@@ -150,6 +156,12 @@ class TrainingViewTest : public QObject {
     view.historyTable()->item(0, 0)->setCheckState(Qt::Checked);
     view.historyTable()->item(1, 0)->setCheckState(Qt::Checked);
     QCOMPARE(view.comparisonFigure().runCount(), 2);
+    auto* results = view.findChild<QTabWidget*>();
+    QVERIFY(results);
+    for (int i = 0; i < results->count(); ++i) {
+      results->setCurrentIndex(i);
+      genrelab::test::save_screenshot(view, QStringLiteral("training-%1").arg(results->tabText(i).toLower().replace(QLatin1Char(' '), QLatin1Char('-'))));
+    }
 
     // Exports: every table as CSV, the report as JSON, the figures as PNG/SVG/PDF.
     const auto dir = genrelab::test::temp_dir("ui-training-export");

@@ -5,7 +5,8 @@
 #include <QContextMenuEvent>
 #include <QGraphicsScene>
 #include <QHBoxLayout>
-#include <QLegendMarker>
+#include <QVBoxLayout>
+#include <QLabel>
 #include <QLineSeries>
 #include <QMenu>
 #include <QPen>
@@ -31,10 +32,18 @@ QValueAxis* makeAxis(const QString& title, double lo, double hi, const char* for
 QChart* makeChart(const QString& title) {
   auto* chart = new QChart;
   chart->setTitle(title);
-  chart->legend()->setVisible(true);
-  chart->legend()->setAlignment(Qt::AlignBottom);
+  // One entry per fold and curve does not fit beside the curves: the key is a line below them.
+  chart->legend()->setVisible(false);
   chart->setAnimationOptions(QChart::NoAnimation);
+  chart->setMargins(QMargins(4, 4, 8, 4));
   return chart;
+}
+
+/// Round tick spacing giving at most ~6 labels over [1, max_epoch].
+double epoch_tick_interval(int max_epoch) {
+  for (double step : {1.0, 2.0, 5.0, 10.0, 20.0, 25.0, 50.0, 100.0, 200.0, 250.0, 500.0, 1000.0})
+    if (max_epoch / step <= 6) return step;
+  return std::ceil(max_epoch / 6000.0) * 1000.0;
 }
 
 }  // namespace
@@ -51,7 +60,7 @@ QColor TrainingCharts::foldColor(int fold) {
 
 TrainingCharts::TrainingCharts(QWidget* parent)
     : QWidget(parent),
-      loss_chart_(makeChart(tr("Loss per epoch (solid: train, dashed: held-out)"))),
+      loss_chart_(makeChart(tr("Loss per epoch"))),
       acc_chart_(makeChart(tr("Held-out accuracy per epoch"))),
       loss_view_(new QChartView(loss_chart_, this)),
       acc_view_(new QChartView(acc_chart_, this)),
@@ -65,11 +74,24 @@ TrainingCharts::TrainingCharts(QWidget* parent)
   acc_chart_->addAxis(acc_y_, Qt::AlignLeft);
   loss_view_->setRenderHint(QPainter::Antialiasing);
   acc_view_->setRenderHint(QPainter::Antialiasing);
-  auto* layout = new QHBoxLayout(this);
+  for (QValueAxis* x : {loss_x_, acc_x_}) {
+    x->setTickType(QValueAxis::TicksDynamic);
+    x->setTickAnchor(0);
+  }
+  auto* key = new QLabel(tr("Colour = fold (as in the Folds table), dark grey = final model · solid: train, dashed: "
+                            "held-out (validation split, else test fold) · dotted verticals: learning-rate steps"),
+                         this);
+  key->setWordWrap(true);
+  key->setStyleSheet(QStringLiteral("color: #555"));
+  auto* charts = new QHBoxLayout;
+  charts->addWidget(loss_view_, 1);
+  charts->addWidget(acc_view_, 1);
+  auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
-  layout->addWidget(loss_view_, 1);
-  layout->addWidget(acc_view_, 1);
-  setMinimumHeight(320);  // QChartView's size hint is tiny: keep the curves readable beside the tables
+  layout->setSpacing(2);
+  layout->addLayout(charts, 1);
+  layout->addWidget(key);
+  setMinimumHeight(340);  // QChartView's size hint is tiny: keep the curves readable beside the tables
   rescale();              // integer epoch ticks from the start
 }
 
@@ -160,8 +182,8 @@ void TrainingCharts::rescale() {
   const double xmax = std::max(2, max_epoch_);
   loss_x_->setRange(1, xmax);
   acc_x_->setRange(1, xmax);
-  loss_x_->setTickCount(std::min(11, static_cast<int>(xmax)));
-  acc_x_->setTickCount(std::min(11, static_cast<int>(xmax)));
+  loss_x_->setTickInterval(epoch_tick_interval(static_cast<int>(xmax)));
+  acc_x_->setTickInterval(epoch_tick_interval(static_cast<int>(xmax)));
   const double loss_top = max_loss_ > 0 ? max_loss_ * 1.05 : 1.0;
   loss_y_->setRange(0, loss_top);
   acc_y_->setRange(0, 1);
@@ -182,8 +204,6 @@ void TrainingCharts::addLearningRateStep(int epoch) {
     chart->addSeries(line);
     line->attachAxis(x);
     line->attachAxis(y);
-    if (lr_steps_.size() > 1)  // one legend entry per chart is enough
-      for (QLegendMarker* m : chart->legend()->markers(line)) m->setVisible(false);
     lr_lines_.append(line);
   }
 }

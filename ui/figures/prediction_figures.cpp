@@ -77,7 +77,7 @@ QString TimelineFigure::figureTitle() const {
 }
 
 TimelineFigure::Layout TimelineFigure::layout(const QRectF& rect) const {
-  const QRectF body = rect.adjusted(74, 40, -200, -46);
+  const QRectF body = rect.adjusted(74, 40, -124, -46);
   Layout l;
   const double wave_h = body.height() * 0.28;
   l.wave = QRectF(body.left(), body.top(), body.width(), wave_h);
@@ -182,7 +182,7 @@ void TimelineFigure::paintFigure(QPainter& p, const QRectF& rect) const {
   p.restore();
   QVector<QColor> colors;
   for (int g = 0; g < k; ++g) colors << category_color(g);
-  legend_ = draw_legend(p, QRectF(l.curves.right() + 8, l.wave.top(), 190, l.curves.bottom() - l.wave.top()), data_->labels, colors, hidden_);
+  legend_ = draw_legend(p, QRectF(l.curves.right() + 4, l.wave.top(), 120, l.curves.bottom() - l.wave.top()), data_->labels, colors, hidden_);
 
   if (cursor_s >= 0 && cursor_s <= song.duration_s) {
     p.setPen(QPen(QColor(200, 30, 30), 1.5));

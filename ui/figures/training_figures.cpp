@@ -53,7 +53,7 @@ void ConfusionFigure::paintFigure(QPainter& p, const QRectF& rect) const {
   double hi = 1.0;
   if (!normalized) hi = static_cast<double>(std::max<std::int64_t>(1, *std::max_element(counts_.begin(), counts_.end())));
   // Room for the row names and axis title on the left, rotated column names below, colour bar right.
-  const QRectF area = body.adjusted(140, 8, -110, -120);
+  const QRectF area = body.adjusted(130, 4, -110, -92);
   const double side = std::max(10.0, std::min(area.width(), area.height()));
   const QRectF map(area.left() + std::max(0.0, (area.width() - side) / 2), area.top(), side, side);
   draw_matrix(
@@ -67,9 +67,9 @@ void ConfusionFigure::paintFigure(QPainter& p, const QRectF& rect) const {
   for (int i = 0; i < n; ++i) p.drawRect(QRectF(map.left() + i * cell, map.top() + i * cell, cell, cell).adjusted(1, 1, -1, -1));
   p.setPen(Qt::black);
   p.setFont(figure_font(12, true));
-  p.drawText(QRectF(map.left(), map.bottom() + 84, map.width(), 20), Qt::AlignCenter, QStringLiteral("predicted genre"));
+  p.drawText(QRectF(map.left() - 40, map.bottom() + 70, map.width() + 80, 20), Qt::AlignCenter, QStringLiteral("predicted genre"));
   p.save();
-  p.translate(map.left() - 122, map.center().y());
+  p.translate(map.left() - 100, map.center().y());
   p.rotate(-90);
   p.drawText(QRectF(-map.height() / 2, -10, map.height(), 20), Qt::AlignCenter, QStringLiteral("true genre"));
   p.restore();
@@ -97,18 +97,28 @@ void RunComparisonFigure::paintFigure(QPainter& p, const QRectF& rect) const {
     return draw_message(p, rect, QStringLiteral("Tick two or more runs in the history to compare them"));
   p.fillRect(rect, Qt::white);
   const QRectF body = draw_title(p, rect, figureTitle());
-  const QRectF plot = body.adjusted(70, 10, -290, -70);
   const auto g = static_cast<int>(genres_.size());
   const auto r = static_cast<int>(runs_.size());
+  const double legend_h = 17.0 * r + 12;
+  const QRectF plot = body.adjusted(70, 6, -16, -(64 + legend_h));
   const Scale xs{0, static_cast<double>(g), plot.left(), plot.right()};
   const Scale ys{0, 1, plot.bottom(), plot.top()};
   QVector<double> ticks;
-  QVector<QString> labels;
+  QVector<QString> blank;
   for (int i = 0; i < g; ++i) {
     ticks << i + 0.5;
-    labels << genres_[i];
+    blank << QString();
   }
-  draw_axes(p, plot, {xs, QString(), ticks, labels}, {ys, QStringLiteral("F1 on the test folds"), {}, {}});
+  draw_axes(p, plot, {xs, QString(), ticks, blank}, {ys, QStringLiteral("F1 on the test folds"), {}, {}});
+  p.setFont(figure_font(11));
+  p.setPen(Qt::black);
+  for (int i = 0; i < g; ++i) {  // genre names turned, so that ten of them fit a narrow plot
+    p.save();
+    p.translate(xs.map(i + 0.5), plot.bottom() + 6);
+    p.rotate(-35);
+    p.drawText(QRectF(-100, -8, 100, 16), Qt::AlignRight | Qt::AlignVCenter, genres_[i]);
+    p.restore();
+  }
   const double group = plot.width() / g;
   const double bar = group * 0.8 / r;
   for (int k = 0; k < r; ++k) {
@@ -130,7 +140,7 @@ void RunComparisonFigure::paintFigure(QPainter& p, const QRectF& rect) const {
                  .arg(runs_[k].macro_f1, 0, 'f', 3);
     colors << category_color(k);
   }
-  legend_ = draw_legend(p, QRectF(plot.right() + 10, plot.top(), 280, plot.height()), names, colors, hidden_);
+  legend_ = draw_legend(p, QRectF(plot.left(), plot.bottom() + 56, plot.width(), legend_h), names, colors, hidden_);
 }
 
 void RunComparisonFigure::writeCsv(std::ostream& out) const {

@@ -71,6 +71,7 @@ PredictionView::PredictionView(QWidget* parent)
   model_label_->setText(tr("<b>No model.</b> Train one in the Training tab, or open a saved one (File → Open model…)."));
   hint_->setText(tr("Drop songs or folders here. Click the timeline to play from a window."));
   hint_->setStyleSheet(QStringLiteral("color: gray"));
+  hint_->setWordWrap(true);
 
   queue_->setHorizontalHeaderLabels({tr("File"), tr("Status"), tr("Genre"), tr("Confidence"), tr("Duration")});
   queue_->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -78,7 +79,10 @@ PredictionView::PredictionView(QWidget* parent)
   queue_->setSelectionMode(QAbstractItemView::SingleSelection);
   queue_->verticalHeader()->setVisible(false);
   queue_->horizontalHeader()->setSectionResizeMode(kFile, QHeaderView::Stretch);
-  for (int c = kStatus; c < kColumns; ++c) queue_->horizontalHeader()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
+  queue_->horizontalHeader()->setSectionResizeMode(kStatus, QHeaderView::Interactive);
+  queue_->setColumnWidth(kStatus, 90);  // errors are elided here; the tooltip and the hint line show them whole
+  for (int c = kGenre; c < kColumns; ++c) queue_->horizontalHeader()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
+  queue_->setTextElideMode(Qt::ElideRight);
   queue_->setAcceptDrops(false);  // drops go to the view
   connect(queue_, &QTableWidget::itemSelectionChanged, this, [this] {
     const auto rows = queue_->selectionModel()->selectedRows();
@@ -87,14 +91,10 @@ PredictionView::PredictionView(QWidget* parent)
 
   auto* top = new QHBoxLayout;
   top->addWidget(model_label_, 1);
-  top->addWidget(open_model_);
-  auto* buttons = new QHBoxLayout;
-  for (QPushButton* b : {add_files_, add_folder_, cancel_, clear_, export_}) buttons->addWidget(b);
-  buttons->addStretch(1);
+  for (QPushButton* b : {open_model_, add_files_, add_folder_, cancel_, clear_, export_}) top->addWidget(b);
   auto* left = new QWidget(this);
   auto* left_layout = new QVBoxLayout(left);
   left_layout->setContentsMargins(0, 0, 0, 0);
-  left_layout->addLayout(buttons);
   left_layout->addWidget(queue_, 1);
   left_layout->addWidget(hint_);
 
@@ -116,6 +116,7 @@ PredictionView::PredictionView(QWidget* parent)
   split->addWidget(figures);
   split->setStretchFactor(0, 2);
   split->setStretchFactor(1, 3);
+  split->setSizes({440, 560});
   auto* layout = new QVBoxLayout(this);
   layout->addLayout(top);
   layout->addWidget(split, 1);
@@ -159,6 +160,8 @@ PredictionView::PredictionView(QWidget* parent)
           [this] { export_csv_with_dialog(tr("predictions"), [this](std::ostream& out) { writeResults(out); }, this); });
   updateButtons();
 }
+
+bool PredictionView::busy() const { return job_ != nullptr; }
 
 PredictionView::~PredictionView() {
   if (job_ && !job_->done()) job_->cancel_and_wait();
@@ -224,7 +227,8 @@ void PredictionView::addPaths(const QStringList& paths) {
     queue_->insertRow(row);
     for (int c = 0; c < kColumns; ++c) {
       auto* item = new QTableWidgetItem;
-      item->setTextAlignment(c == kFile ? (Qt::AlignLeft | Qt::AlignVCenter) : (Qt::AlignRight | Qt::AlignVCenter));
+      item->setTextAlignment(c == kFile || c == kStatus || c == kGenre ? (Qt::AlignLeft | Qt::AlignVCenter)
+                                                                      : (Qt::AlignRight | Qt::AlignVCenter));
       queue_->setItem(row, c, item);
     }
     refreshRow(row);

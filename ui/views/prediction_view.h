@@ -61,7 +61,7 @@ class PredictionView : public QWidget {
   void addPaths(const QStringList& paths);
   const QVector<Entry>& entries() const { return entries_; }
   /// True while a song is being classified.
-  bool busy() const { return job_ != nullptr; }
+  bool busy() const;
   /// Stops the song in progress and marks the queued ones cancelled.
   void cancel();
   /// Empties the queue (cancels first).

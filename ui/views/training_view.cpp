@@ -181,6 +181,8 @@ TrainingView::TrainingView(QWidget* parent)
   left->addWidget(status_);
   left->addStretch(1);
   status_->setWordWrap(true);
+  status_->setMinimumHeight(3 * status_->fontMetrics().lineSpacing());
+  status_->setAlignment(Qt::AlignLeft | Qt::AlignTop);
   table_label_->setWordWrap(true);
   progress_->setRange(0, 1000);
   progress_->setValue(0);
@@ -196,7 +198,7 @@ TrainingView::TrainingView(QWidget* parent)
   });
   history_table_->setColumnCount(8);
   history_table_->setHorizontalHeaderLabels(
-      {tr("Compare"), tr("Run"), tr("Table"), tr("Finished"), tr("Accuracy (mean ± std)"), tr("Macro F1"), tr("Seconds"), tr("Model")});
+      {tr("Compare"), tr("Run"), tr("Accuracy (mean ± std)"), tr("Macro F1"), tr("Seconds"), tr("Table"), tr("Finished"), tr("Model")});
   history_table_->setSelectionBehavior(QAbstractItemView::SelectRows);
   history_table_->setSelectionMode(QAbstractItemView::SingleSelection);
   history_table_->setToolTip(tr("Select a run to show it again; tick runs to compare their per-genre F1"));
@@ -216,6 +218,7 @@ TrainingView::TrainingView(QWidget* parent)
   history_split->addWidget(comparison_canvas_);
   history_split->setStretchFactor(0, 1);
   history_split->setStretchFactor(1, 1);
+  history_split->setSizes({420, 480});
 
   auto* results = new QTabWidget(this);
   results->addTab(fold_table_, tr("Folds"));
@@ -236,6 +239,7 @@ TrainingView::TrainingView(QWidget* parent)
   split->addWidget(results);
   split->setStretchFactor(0, 3);
   split->setStretchFactor(1, 2);
+  split->setSizes({400, 400});
 
   auto* layout = new QHBoxLayout(this);
   auto* leftBox = new QWidget(this);
@@ -486,11 +490,11 @@ void TrainingView::addHistoryRow(const TrainingRun& run) {
   auto* name = cell(run.name());
   name->setTextAlignment(Qt::AlignLeft | Qt::AlignVCenter);
   history_table_->setItem(row, 1, name);
-  history_table_->setItem(row, 2, cell(run.table));
-  history_table_->setItem(row, 3, cell(run.finished_at));
-  history_table_->setItem(row, 4, cell(tr("%1 ± %2").arg(num(r.mean_accuracy), num(r.std_accuracy))));
-  history_table_->setItem(row, 5, cell(num(r.macro_f1)));
-  history_table_->setItem(row, 6, cell(num(r.seconds, 1)));
+  history_table_->setItem(row, 2, cell(tr("%1 ± %2").arg(num(r.mean_accuracy), num(r.std_accuracy))));
+  history_table_->setItem(row, 3, cell(num(r.macro_f1)));
+  history_table_->setItem(row, 4, cell(num(r.seconds, 1)));
+  history_table_->setItem(row, 5, cell(run.table));
+  history_table_->setItem(row, 6, cell(run.finished_at));
   history_table_->setItem(row, 7, cell(run.bundle ? tr("kept") : tr("none")));
 }
 

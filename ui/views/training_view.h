@@ -91,6 +91,7 @@ class TrainingView : public QWidget {
   QSpinBox* threadsSpin() const { return threads_; }
   QCheckBox* finalModelCheck() const { return final_model_; }
   TrainingCharts* charts() const { return charts_; }
+  QProgressBar* progressBar() const { return progress_; }
   QTableWidget* foldTable() const { return fold_table_; }
   QTableWidget* metricsTable() const { return metrics_table_; }
   QTableWidget* historyTable() const { return history_table_; }
