@@ -129,6 +129,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   tabs_->addTab(similarity_, tr("Similarity"));
   training_ = new TrainingView(tabs_);
   tabs_->addTab(training_, tr("Training"));
+  connect(training_, &TrainingView::extractRequested, this, &MainWindow::extractFeatures);
   prediction_ = new PredictionView(tabs_);
   tabs_->addTab(prediction_, tr("Predict"));
   connect(training_, &TrainingView::modelTrained, this,
@@ -423,7 +424,12 @@ void MainWindow::showTable(int index) {
 void MainWindow::computeEda(int subset) {
   auto table = table_30s_ ? table_30s_ : table_3s_;
   if (!table) return;
-  training_->setTable(table, table_name_);
+  QVector<QPair<QString, std::shared_ptr<const dataset::FeatureTable>>> tables;
+  for (int i = 0; i < table_choice_->count(); ++i) {
+    const int which = table_choice_->itemData(i).toInt();
+    if (which == 0 || which == 1) tables.append({table_choice_->itemText(i), which == 0 ? table_30s_ : table_3s_});
+  }
+  training_->setTables(tables);
   if (eda_job_) eda_job_->cancel();
   const QString name = table_name_;
   auto* job = Job::start(tr("Analysing"), [this, table, subset, name](ProgressSink&, const CancelToken&) {

@@ -1,4 +1,6 @@
 // The main window, offscreen: opening datasets on a worker thread, errors, the demo dataset.
+#include <QComboBox>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QTest>
 #include <QTreeWidget>
@@ -6,6 +8,7 @@
 #include "dataset/demo_dataset.h"
 #include "support/test_data.h"
 #include "ui/main_window.h"
+#include "ui/views/training_view.h"
 
 using genrelab::ui::MainWindow;
 
@@ -28,6 +31,12 @@ class MainWindowTest : public QObject {
     QCOMPARE(tree->topLevelItemCount(), 11);  // 10 genres + "Unreadable files"
     QCOMPARE(tree->topLevelItem(10)->childCount(), 1);
     QVERIFY(tree->topLevelItem(10)->child(0)->text(2).contains(QStringLiteral("not a decodable audio file")));
+    // Both Kaggle tables are offered for training, the 30-s one first.
+    QComboBox* tables = w.trainingView()->tableCombo();
+    QCOMPARE(tables->count(), 2);
+    QVERIFY(tables->itemText(0).contains(QStringLiteral("features_30_sec.csv")));
+    QVERIFY(tables->itemText(1).contains(QStringLiteral("features_3_sec")));
+    QVERIFY(w.trainingView()->startButton()->isEnabled());
   }
 
   void missingFolderReportsAnError() {
@@ -47,6 +56,9 @@ class MainWindowTest : public QObject {
     QVERIFY(opened.wait(120000));
     QCOMPARE(w.dataset()->labels, genrelab::dataset::demo_genres());
     QCOMPARE(w.dataset()->tracks.size(), std::size_t(40));
+    // No table in the folder: the features are extracted from the audio, then offered for training.
+    QTRY_VERIFY_WITH_TIMEOUT(!w.busy() && w.trainingView()->tableCombo()->count() == 1, 120000);
+    QVERIFY(w.trainingView()->tableCombo()->itemText(0).contains(QStringLiteral("40 rows")));
   }
 };
 

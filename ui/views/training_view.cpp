@@ -116,6 +116,8 @@ QString TrainingRun::name() const {
 
 TrainingView::TrainingView(QWidget* parent)
     : QWidget(parent),
+      table_combo_(new QComboBox(this)),
+      extract_(new QPushButton(tr("Extract from audio…"), this)),
       kind_(new QComboBox(this)),
       features_(new QComboBox(this)),
       folds_(new QSpinBox(this)),
@@ -157,6 +159,17 @@ TrainingView::TrainingView(QWidget* parent)
   connect(kind_, &QComboBox::currentIndexChanged, this, [this] { applyKindDefaults(); });
 
   auto* form = new QFormLayout;
+  form->addRow(tr("Table"), table_combo_);
+  form->addRow(QString(), extract_);
+  extract_->setToolTip(tr("Compute the 57 GTZAN features of every clip of the open dataset (librosa's recipe), with progress"));
+  connect(extract_, &QPushButton::clicked, this, &TrainingView::extractRequested);
+  connect(table_combo_, &QComboBox::currentIndexChanged, this, [this](int i) {
+    if (i < 0 || i >= tables_.size()) return;
+    table_name_ = tables_[i].first;
+    table_ = tables_[i].second;
+    table_label_->setText(tr("%1 rows, %2 features").arg(table_->rows()).arg(table_->cols()));
+    updateButtons();
+  });
   form->addRow(tr("Model"), kind_);
   form->addRow(tr("Features"), features_);
   form->addRow(tr("Folds"), folds_);
@@ -283,13 +296,31 @@ ml::TrainerOptions TrainingView::options() const {
 }
 
 void TrainingView::setTable(std::shared_ptr<const dataset::FeatureTable> table, const QString& name) {
-  table_ = std::move(table);
-  table_name_ = name;
-  if (table_)
-    table_label_->setText(tr("%1: %2 rows, %3 features").arg(name).arg(table_->rows()).arg(table_->cols()));
-  else
-    table_label_->setText(tr("No feature table loaded."));
-  updateButtons();
+  QVector<QPair<QString, std::shared_ptr<const dataset::FeatureTable>>> tables;
+  if (table) tables.append({name, std::move(table)});
+  setTables(tables);
+}
+
+void TrainingView::setTables(const QVector<QPair<QString, std::shared_ptr<const dataset::FeatureTable>>>& tables) {
+  const QString before = table_name_;
+  tables_.clear();
+  for (const auto& t : tables)
+    if (t.second) tables_.append(t);
+  table_.reset();
+  table_name_.clear();
+  {
+    const QSignalBlocker block(table_combo_);
+    table_combo_->clear();
+    for (const auto& t : tables_) table_combo_->addItem(t.first);
+    table_combo_->setCurrentIndex(-1);
+  }
+  if (tables_.isEmpty()) {
+    table_label_->setText(tr("No feature table: extract one from the dataset's audio."));
+    updateButtons();
+    return;
+  }
+  const int keep = table_combo_->findText(before);
+  table_combo_->setCurrentIndex(keep >= 0 ? keep : 0);  // selects: fills table_ and the label
 }
 
 void TrainingView::updateButtons() {
@@ -298,7 +329,7 @@ void TrainingView::updateButtons() {
   cancel_->setEnabled(running && !cancel_requested_);
   save_->setEnabled(!running && lastBundle() != nullptr);
   export_->setEnabled(!running && shownRun() != nullptr);
-  for (QWidget* w : std::initializer_list<QWidget*>{kind_, features_, folds_, epochs_, seed_, threads_, final_model_})
+  for (QWidget* w : std::initializer_list<QWidget*>{table_combo_, extract_, kind_, features_, folds_, epochs_, seed_, threads_, final_model_})
     w->setEnabled(!running);
 }
 

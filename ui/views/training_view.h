@@ -9,7 +9,9 @@
 #pragma once
 
 #include <QPointer>
+#include <QPair>
 #include <QString>
+#include <QVector>
 #include <QWidget>
 #include <memory>
 #include <vector>
@@ -84,6 +86,7 @@ class TrainingView : public QWidget {
   QPushButton* cancelButton() const { return cancel_; }
   QPushButton* saveButton() const { return save_; }
   QComboBox* kindCombo() const { return kind_; }
+  QComboBox* tableCombo() const { return table_combo_; }
   QComboBox* featureCombo() const { return features_; }
   QSpinBox* foldsSpin() const { return folds_; }
   QSpinBox* epochsSpin() const { return epochs_; }
@@ -102,7 +105,11 @@ class TrainingView : public QWidget {
   int chartFlushes() const { return flushes_; }
 
  public Q_SLOTS:
+  /// Offers one table (replaces the list).
   void setTable(std::shared_ptr<const dataset::FeatureTable> table, const QString& name);
+  /// Offers the dataset's tables (e.g. the 30-s and 3-s ones); the first is selected unless the
+  /// one selected before is still there (by name).
+  void setTables(const QVector<QPair<QString, std::shared_ptr<const dataset::FeatureTable>>>& tables);
   /// Starts training with options(); no-op while running or without a table.
   void start();
   /// Requests cancellation; the core stops within one batch.
@@ -112,6 +119,8 @@ class TrainingView : public QWidget {
 
  Q_SIGNALS:
   void trainingStarted();
+  /// The user asked for a feature table extracted from the dataset's audio.
+  void extractRequested();
   /// One epoch record reached the GUI thread (not yet drawn).
   void epochRecorded(int fold, int epoch);
   /// The run ended: state() is succeeded, failed or cancelled; `message` explains failures.
@@ -132,6 +141,8 @@ class TrainingView : public QWidget {
   void buildExportMenu();
   const TrainingRun* shownRun() const;
 
+  QComboBox* table_combo_;
+  QPushButton* extract_;
   QComboBox* kind_;
   QComboBox* features_;
   QSpinBox* folds_;
@@ -157,7 +168,8 @@ class TrainingView : public QWidget {
   FigureCanvas* comparison_canvas_;
   QTimer* flush_timer_;
 
-  std::shared_ptr<const dataset::FeatureTable> table_;
+  QVector<QPair<QString, std::shared_ptr<const dataset::FeatureTable>>> tables_;
+  std::shared_ptr<const dataset::FeatureTable> table_;  ///< the selected one
   QString table_name_;
   QPointer<Job> job_;
   State state_ = State::idle;
