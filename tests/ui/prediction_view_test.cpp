@@ -6,6 +6,7 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QDropEvent>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QMimeData>
@@ -216,6 +217,22 @@ class PredictionViewTest : public QObject {
     int cancelled = 0;
     for (const auto& e : view.entries()) cancelled += e.status == ui::PredictionView::Status::cancelled;
     QVERIFY2(cancelled >= static_cast<int>(paths.size()) - 1, qPrintable(QString::number(cancelled)));
+  }
+
+  void destroyingWhileClassifyingCancels() {
+    auto training = trainDemo();
+    QVERIFY(training);
+    auto view = std::make_unique<ui::PredictionView>();
+    view->setModel(std::make_shared<const ml::ModelBundle>(*training->lastBundle()), QStringLiteral("demo"));
+    QStringList paths;
+    for (const auto& f : demo().files) paths << q(f);
+    view->addPaths(paths);
+    QVERIFY(view->busy());
+    QElapsedTimer clock;
+    clock.start();
+    view.reset();  // cancels the song in progress and waits for the worker
+    QVERIFY(clock.elapsed() < 3000);
+    QTest::qWait(50);  // the job's queued result must not touch the destroyed view
   }
 
   void mainWindowRoutesDroppedSongsToPredict() {
