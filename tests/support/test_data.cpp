@@ -2,6 +2,8 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <mutex>
+#include <vector>
 #include <unistd.h>
 
 namespace genrelab::test {
@@ -34,11 +36,30 @@ const nlohmann::json& blues_reference() {
   return json;
 }
 
+namespace {
+
+/// Removes the folders temp_dir() made when the test program ends (unless
+/// GENRELAB_KEEP_TEST_FILES is set, to look at them).
+struct TempDirs {
+  std::mutex mutex;
+  std::vector<std::filesystem::path> made;
+  ~TempDirs() {
+    if (std::getenv("GENRELAB_KEEP_TEST_FILES")) return;
+    std::error_code ec;
+    for (const auto& d : made) std::filesystem::remove_all(d, ec);
+  }
+};
+
+}  // namespace
+
 std::filesystem::path temp_dir(const std::string& name) {
+  static TempDirs dirs;
   const auto dir = std::filesystem::temp_directory_path() /
                    ("genrelab-test-" + std::to_string(::getpid()) + "-" + name);
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
+  std::lock_guard lock(dirs.mutex);
+  dirs.made.push_back(dir);
   return dir;
 }
 

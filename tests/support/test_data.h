@@ -15,7 +15,8 @@ std::optional<std::filesystem::path> gtzan_dir();
 std::optional<std::filesystem::path> librosa_ref_dir();
 /// blues.00000.json from librosa_ref_dir(), parsed once (null json when absent).
 const nlohmann::json& blues_reference();
-/// A fresh empty temporary folder, removed by the OS or the next run.
+/// A fresh empty temporary folder, removed when the test program ends (kept with
+/// GENRELAB_KEEP_TEST_FILES=1).
 std::filesystem::path temp_dir(const std::string& name);
 
 }  // namespace genrelab::test
