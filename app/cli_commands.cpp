@@ -149,6 +149,17 @@ int cmd_extract(const ExtractArgs& args) {
   features::ExtractOptions options;
   options.kind = args.segment_seconds == 3 ? features::TableKind::Segments : features::TableKind::Clips;
   options.jobs = args.jobs == 0 ? hardware_jobs() : args.jobs;
+  if (args.use_store) options.store = args.store.empty() ? fs::path(args.output.string() + ".sqlite") : args.store;
+  else if (!args.store.empty()) return error_exit("--store and --no-store contradict each other", args.json);
+  if (args.log_mel && !args.use_store) return error_exit("--log-mel needs a store", args.json);
+  options.cache_log_mel = args.log_mel;
+  if (!args.shard.empty()) {
+    try {
+      options.shard = features::parse_shard(args.shard);
+    } catch (const std::invalid_argument& e) {
+      return error_exit(std::string("--shard: ") + e.what(), args.json);
+    }
+  }
   TerminalProgress progress("extract", args.json);
   const auto t0 = std::chrono::steady_clock::now();
   features::ExtractResult result;
@@ -156,8 +167,12 @@ int cmd_extract(const ExtractArgs& args) {
     result = features::extract_table(files, options, &progress, &interrupt_token());
   } catch (const Cancelled&) {
     progress.finish();
-    std::cerr << "cancelled: nothing was written\n";
+    if (options.store.empty()) std::cerr << "cancelled: nothing was written\n";
+    else std::cerr << "cancelled: no table written; finished files are kept in " << options.store.string() << ", run again to resume\n";
     return 130;
+  } catch (const FileError& e) {  // the store cannot be opened or written
+    progress.finish();
+    return error_exit(e.what(), args.json);
   }
   progress.finish();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -172,12 +187,47 @@ int cmd_extract(const ExtractArgs& args) {
     json failures = json::array();
     for (const auto& f : result.failures) failures.push_back({{"file", f.path.string()}, {"reason", f.reason}});
     print_json({{"output", args.output.string()}, {"sidecar", features::sidecar_path(args.output).string()},
-                {"rows", result.table.rows()}, {"files", files.size()}, {"jobs", options.jobs},
-                {"seconds", seconds}, {"audio_seconds", result.audio_seconds}, {"failures", failures}});
+                {"rows", result.table.rows()}, {"files", result.files}, {"jobs", options.jobs},
+                {"seconds", seconds}, {"audio_seconds", result.audio_seconds}, {"failures", failures},
+                {"store", options.store.empty() ? json(nullptr) : json(options.store.string())},
+                {"shard", std::to_string(options.shard.k) + "/" + std::to_string(options.shard.n)},
+                {"reused", result.reused}, {"rehashed", result.rehashed}, {"computed", result.computed}});
   } else {
-    std::printf("wrote %s: %zu rows from %zu files in %.2f s on %u thread(s) (%.0fx real time)\n", args.output.c_str(),
-                result.table.rows(), files.size() - (result.failures.size() - skipped.size()), seconds, options.jobs,
-                result.audio_seconds / std::max(seconds, 1e-9));
+    std::printf("wrote %s: %zu rows from %zu files in %.2f s on %u thread(s)", args.output.c_str(), result.table.rows(),
+                result.files - (result.failures.size() - skipped.size()), seconds, options.jobs);
+    if (!options.store.empty())
+      std::printf(", %zu extracted, %zu reused from %s", result.computed, result.reused, options.store.c_str());
+    else
+      std::printf(" (%.0fx real time)", result.audio_seconds / std::max(seconds, 1e-9));
+    std::printf("\n");
+    if (!options.shard.whole()) std::printf("shard %d/%d: combine the shards' stores with genrelab-cli merge\n", options.shard.k, options.shard.n);
+    if (!result.failures.empty()) std::printf("%zu file(s) failed:\n", result.failures.size());
+    for (const auto& f : result.failures) std::printf("  %s: %s\n", f.path.c_str(), f.reason.c_str());
+  }
+  return 0;
+}
+
+int cmd_merge(const MergeArgs& args) {
+  features::ExtractOptions options;
+  features::ExtractResult result;
+  try {
+    result = features::merge_shards(args.stores, options);
+    dataset::write_feature_table(args.output, result.table);
+    features::write_sidecar(args.output, options, result);
+  } catch (const FileError& e) {
+    return error_exit(e.what(), args.json);
+  } catch (const std::exception& e) {
+    return error_exit(std::string("merge: ") + e.what(), args.json);
+  }
+  if (args.json) {
+    json failures = json::array();
+    for (const auto& f : result.failures) failures.push_back({{"file", f.path.string()}, {"reason", f.reason}});
+    print_json({{"output", args.output.string()}, {"sidecar", features::sidecar_path(args.output).string()},
+                {"rows", result.table.rows()}, {"files", result.files}, {"shards", args.stores.size()},
+                {"audio_seconds", result.audio_seconds}, {"failures", failures}});
+  } else {
+    std::printf("wrote %s: %zu rows from %zu files in %zu shards\n", args.output.c_str(), result.table.rows(), result.files,
+                args.stores.size());
     if (!result.failures.empty()) std::printf("%zu file(s) failed:\n", result.failures.size());
     for (const auto& f : result.failures) std::printf("  %s: %s\n", f.path.c_str(), f.reason.c_str());
   }

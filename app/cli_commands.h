@@ -22,9 +22,21 @@ struct ExtractArgs {
   std::filesystem::path output;
   int segment_seconds = 30;  // 30 = one row per clip, 3 = one row per 3-s segment
   unsigned jobs = 0;
+  std::filesystem::path store;  // feature store (default: <output>.sqlite beside the output)
+  bool use_store = true;        // false: --no-store
+  std::string shard;            // "K/N": only shard K of N (empty: all files)
+  bool log_mel = false;         // also cache log-mel spectrograms in the store
   bool json = false;
 };
 int cmd_extract(const ExtractArgs& args);
+
+struct MergeArgs {
+  std::vector<std::filesystem::path> stores;  // the shard stores of one sharded extract run
+  std::filesystem::path output;
+  bool json = false;
+};
+/// Combines shard stores into the table (and sidecar) a single extract run would have written.
+int cmd_merge(const MergeArgs& args);
 
 /// Tempo of each file by two estimators: librosa's (the Kaggle `tempo` column) and aubio's beat tracker.
 int cmd_tempo(const std::vector<std::filesystem::path>& files, bool json);

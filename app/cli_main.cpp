@@ -37,7 +37,17 @@ int main(int argc, char** argv) {
   extract->add_option("--segment", extract_args.segment_seconds, "30: one row per clip; 3: one row per 3-second segment")
       ->check(CLI::IsMember({30, 3}));
   extract->add_option("-j,--jobs", extract_args.jobs, "Worker threads (default: all cores)");
+  extract->add_option("--store", extract_args.store, "Feature store to reuse and resume from (default: <output>.sqlite)");
+  extract->add_flag("!--no-store", extract_args.use_store, "Extract everything, keep no store");
+  extract->add_option("--shard", extract_args.shard, "K/N: only shard K of N (1 <= K <= N), for clusters; combine with merge");
+  extract->add_flag("--log-mel", extract_args.log_mel, "Also cache each file's log-mel spectrogram in the store (compressed)");
   extract->add_flag("--json", extract_args.json, "Machine-readable summary");
+
+  cli::MergeArgs merge_args;
+  auto* merge = app.add_subcommand("merge", "Combine the stores of a sharded extract (--shard K/N) into the table one run would write");
+  merge->add_option("stores", merge_args.stores, "Shard stores (one per shard, any order)")->required();
+  merge->add_option("-o,--output", merge_args.output, "Output CSV (written atomically, with a .json sidecar)")->required();
+  merge->add_flag("--json", merge_args.json, "Machine-readable summary");
 
   std::vector<std::filesystem::path> tempo_files;
   bool tempo_json = false;
@@ -164,6 +174,7 @@ int main(int argc, char** argv) {
 
   if (*info) return cli::cmd_info(info_path, info_json);
   if (*extract) return cli::cmd_extract(extract_args);
+  if (*merge) return cli::cmd_merge(merge_args);
   if (*tempo) return cli::cmd_tempo(tempo_files, tempo_json);
   if (*compare) return cli::cmd_compare_table(cmp_a, cmp_b, cmp_json);
   if (*bench_extract) return cli::cmd_bench_extract(bench_args);
