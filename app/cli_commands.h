@@ -51,6 +51,18 @@ struct BenchArgs {
 };
 int cmd_bench_extract(const BenchArgs& args);
 
+struct BenchStoreArgs {
+  std::filesystem::path dir;  // generated collection (default: <temp>/genrelab-bench-store-<clips>x<seconds>s)
+  int clips = 1000;
+  double seconds = 3.0;
+  unsigned jobs = 0;
+  bool generate_only = false;  // only write the collection (to time `extract` on it by hand)
+  bool json = false;
+};
+/// Reopening an extracted collection through the feature store, against extracting it and against
+/// reading its CSV; content-hash cost against decoding.
+int cmd_bench_store(const BenchStoreArgs& args);
+
 // analyze and bench analyze live in cli_analyze.cpp.
 struct AnalyzeArgs {
   std::filesystem::path table;

@@ -71,6 +71,15 @@ int main(int argc, char** argv) {
   bench_extract->add_option("--repeats", bench_args.repeats, "Passes over the clips")->check(CLI::Range(1, 1000));
   bench_extract->add_flag("--json", bench_args.json, "Machine-readable output");
 
+  cli::BenchStoreArgs bench_store_args;
+  auto* bench_store = bench->add_subcommand("store", "Reopen a generated collection through the feature store vs extracting it and reading its CSV");
+  bench_store->add_option("--clips", bench_store_args.clips, "Generated clips (five synthetic genres)")->check(CLI::Range(5, 1000000));
+  bench_store->add_option("--seconds", bench_store_args.seconds, "Length of each clip")->check(CLI::Range(1.0, 60.0));
+  bench_store->add_option("--dir", bench_store_args.dir, "Where the collection is generated (kept and reused)");
+  bench_store->add_option("-j,--jobs", bench_store_args.jobs, "Extraction threads (default: all cores)");
+  bench_store->add_flag("--generate-only", bench_store_args.generate_only, "Only generate the collection (then time extract on it)");
+  bench_store->add_flag("--json", bench_store_args.json, "Machine-readable output");
+
   cli::AnalyzeArgs analyze_args;
   auto* analyze = app.add_subcommand("analyze", "Redundancy filter, PCA explained variance and genre similarity of a feature table");
   analyze->add_option("table", analyze_args.table, "Feature table (Kaggle CSV layout)")->required();
@@ -178,6 +187,7 @@ int main(int argc, char** argv) {
   if (*tempo) return cli::cmd_tempo(tempo_files, tempo_json);
   if (*compare) return cli::cmd_compare_table(cmp_a, cmp_b, cmp_json);
   if (*bench_extract) return cli::cmd_bench_extract(bench_args);
+  if (*bench_store) return cli::cmd_bench_store(bench_store_args);
 #ifdef GENRELAB_WITH_EXPORT
   if (*exporter) return cli::cmd_export(export_args);
 #endif

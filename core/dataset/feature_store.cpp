@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstring>
 #include <span>
+#include <unordered_map>
 #include <nlohmann/json.hpp>
 
 #include "dataset/default_location.h"
@@ -52,7 +53,11 @@ CREATE TABLE IF NOT EXISTS run_files(position INTEGER PRIMARY KEY, path TEXT NOT
 struct FeatureStore::Db {
   sqlite3* handle = nullptr;
   fs::path file;
+  /// Prepared statements by SQL text (a literal's address), reused across calls: preparing costs
+  /// more than running the small lookups a reopen makes per file.
+  std::unordered_map<const char*, sqlite3_stmt*> statements;
   ~Db() {
+    for (auto& [sql, stmt] : statements) sqlite3_finalize(stmt);
     if (handle) sqlite3_close_v2(handle);
   }
 
@@ -71,13 +76,23 @@ struct FeatureStore::Db {
 
 namespace {
 
-/// A prepared statement, finalized on scope exit. Binds are 1-based.
+/// A cached prepared statement (`sql` must be a string literal), reset on scope exit. Binds are
+/// 1-based. Callers hold the store's mutex, and no statement is used twice at once.
 class Stmt {
  public:
   Stmt(const FeatureStore::Db& db, const char* sql) : db_(db) {
-    if (sqlite3_prepare_v2(db.handle, sql, -1, &s_, nullptr) != SQLITE_OK) db.fail("prepare");
+    auto& cache = const_cast<FeatureStore::Db&>(db).statements;
+    if (const auto it = cache.find(sql); it != cache.end()) {
+      s_ = it->second;
+    } else {
+      if (sqlite3_prepare_v3(db.handle, sql, -1, SQLITE_PREPARE_PERSISTENT, &s_, nullptr) != SQLITE_OK) db.fail("prepare");
+      cache.emplace(sql, s_);
+    }
   }
-  ~Stmt() { sqlite3_finalize(s_); }
+  ~Stmt() {
+    sqlite3_reset(s_);
+    sqlite3_clear_bindings(s_);
+  }
   Stmt(const Stmt&) = delete;
   Stmt& operator=(const Stmt&) = delete;
 
