@@ -28,7 +28,7 @@ struct LabeledFile {
 struct ExtractOptions {
   TableKind kind = TableKind::Clips;
   unsigned jobs = 0;  ///< worker threads; 0 = all cores
-  ExtractionParams params;
+  ExtractionParams params{};
   /// Feature store (dataset/feature_store.h) to reuse and fill; empty = none. Files whose path,
   /// size, modification time (or, when only the time changed, content hash) and parameters match
   /// are read from it; the others are extracted and committed one by one as they finish.
