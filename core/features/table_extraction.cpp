@@ -112,24 +112,33 @@ dataset::StoredFile to_store(const FileRows& rows, std::string key, const char* 
   return f;
 }
 
-/// Rows of the given files in (label, path) order, stable over the input order.
+/// Rows of the given files in (label, path) order, stable over the input order. Consumes
+/// `per_file` entry by entry, so the rows are never held twice in full.
 ExtractResult assemble(const std::vector<LabeledFile>& files, const std::vector<std::size_t>& chosen,
-                       const std::vector<FileRows>& per_file, std::vector<std::string> feature_names) {
+                       std::vector<FileRows>& per_file, std::vector<std::string> feature_names) {
   ExtractResult result;
   result.table.feature_names = std::move(feature_names);
   result.files = chosen.size();
+  for (const std::size_t i : chosen)
+    if (per_file[i].error) result.failures.push_back({files[i].path, *per_file[i].error});
   std::vector<std::size_t> order = chosen;
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
     return std::tie(files[a].label, files[a].path) < std::tie(files[b].label, files[b].path);
   });
+  std::size_t total_rows = 0;
+  for (const std::size_t i : order) total_rows += per_file[i].filenames.size();
+  auto& t = result.table;
+  t.filenames.reserve(total_rows);
+  t.lengths.reserve(total_rows);
+  t.labels.reserve(total_rows);
+  t.values.reserve(total_rows * t.cols());
   for (const std::size_t i : order) {
-    const auto& rows = per_file[i];
+    auto& rows = per_file[i];
     result.audio_seconds += rows.seconds;
     for (std::size_t r = 0; r < rows.filenames.size(); ++r)
-      result.table.append(rows.filenames[r], rows.lengths[r], rows.values[r], files[i].label);
+      t.append(std::move(rows.filenames[r]), rows.lengths[r], rows.values[r], files[i].label);
+    rows = FileRows{};
   }
-  for (const std::size_t i : chosen)
-    if (per_file[i].error) result.failures.push_back({files[i].path, *per_file[i].error});
   return result;
 }
 
