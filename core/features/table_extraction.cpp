@@ -149,13 +149,15 @@ ExtractResult extract_with_store(const FeatureExtractor& extractor, const std::v
   const char* kind = kind_name(options.kind);
   const std::string phash = params_hash(options.params);
   std::vector<std::string> keys(files.size());
-  dataset::RunManifest run{kind, nlohmann::json(options.params).dump(), phash, options.shard.k, options.shard.n, false, {}};
-  run.files.reserve(files.size());
-  for (std::size_t i = 0; i < files.size(); ++i) {
-    keys[i] = dataset::store_key(files[i].path);
-    run.files.emplace_back(keys[i], files[i].label);
+  {
+    dataset::RunManifest run{kind, nlohmann::json(options.params).dump(), phash, options.shard.k, options.shard.n, false, {}};
+    run.files.reserve(files.size());
+    for (std::size_t i = 0; i < files.size(); ++i) {
+      keys[i] = dataset::store_key(files[i].path);
+      run.files.emplace_back(keys[i], files[i].label);
+    }
+    store.set_run(run);
   }
-  store.set_run(run);
 
   // Each distinct path is looked at once; duplicates in the list copy its rows at the end.
   std::vector<FileRows> per_file(files.size());
@@ -166,7 +168,8 @@ ExtractResult extract_with_store(const FeatureExtractor& extractor, const std::v
 
   struct Job {
     std::size_t index;
-    std::optional<dataset::StoredFile> candidate;  ///< same size and parameters, other time: compare hashes
+    bool rehash;                ///< same size and parameters, other time: compare content hashes first
+    std::uint64_t stored_hash;  ///< the stored content hash when rehash
   };
   std::vector<Job> jobs;
   ExtractResult counts;
@@ -180,9 +183,9 @@ ExtractResult extract_with_store(const FeatureExtractor& extractor, const std::v
       per_file[i] = from_store(*stored);
       ++counts.reused;
     } else if (usable && stored->stamp.size == stamp->size) {
-      jobs.push_back({i, std::move(stored)});
+      jobs.push_back({i, true, stored->content_hash});
     } else {
-      jobs.push_back({i, std::nullopt});
+      jobs.push_back({i, false, 0});
     }
   }
 
@@ -202,10 +205,12 @@ ExtractResult extract_with_store(const FeatureExtractor& extractor, const std::v
         } catch (const FileError&) {
           // unreadable: extraction reports why
         }
-        if (job.candidate && hash && *hash == job.candidate->content_hash && stamp) {
+        std::optional<dataset::StoredFile> same;
+        if (job.rehash && hash && *hash == job.stored_hash && stamp) same = store.find(keys[i], kind);
+        if (same) {
           // Touched, not changed: keep the rows, remember the new time.
           store.restamp(keys[i], kind, *stamp);
-          per_file[i] = from_store(*job.candidate);
+          per_file[i] = from_store(*same);
           ++rehashed;
         } else {
           per_file[i] = extract_file(extractor, files[i], options.kind, options.cache_log_mel, cancel);
