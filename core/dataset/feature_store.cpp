@@ -197,10 +197,8 @@ FeatureStore FeatureStore::open_existing(const fs::path& file) {
 FeatureStore FeatureStore::open(const fs::path& file) {
   auto db = std::make_unique<Db>();
   db->file = file;
-  if (file.has_parent_path()) {
-    std::error_code ec;
-    fs::create_directories(file.parent_path(), ec);
-  }
+  if (std::error_code ec; file.has_parent_path() && !fs::is_directory(file.parent_path(), ec))
+    throw FileError(file, "feature store: folder does not exist");
   if (sqlite3_open_v2(file.c_str(), &db->handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
                       nullptr) != SQLITE_OK)
     db->fail("cannot open");
@@ -383,12 +381,16 @@ std::string store_key(const fs::path& file) {
 }
 
 fs::path default_store_path(const fs::path& dataset_root) {
-  const std::string key = store_key(dataset_root);
-  auto name = fs::path(key).filename().string();
-  if (name.empty()) name = fs::path(key).parent_path().filename().string();
+  fs::path root(store_key(dataset_root));
+  if (!root.has_filename() && root.has_parent_path()) root = root.parent_path();  // "gtzan/" is "gtzan"
+  const std::string key = root.string();
+  const auto name = root.filename().string();
   char hex[17];
   std::snprintf(hex, sizeof(hex), "%016llx", static_cast<unsigned long long>(content_hash(key)));
-  return cache_dir() / "stores" / (name + "-" + hex + ".sqlite");
+  const auto dir = cache_dir() / "stores";
+  std::error_code ec;
+  fs::create_directories(dir, ec);  // a failure surfaces when the store is opened, naming the file
+  return dir / (name + "-" + hex + ".sqlite");
 }
 
 }  // namespace genrelab::dataset

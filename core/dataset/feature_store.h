@@ -75,8 +75,8 @@ class FeatureStore {
  public:
   static constexpr int kSchemaVersion = 1;
 
-  /// Opens or creates the store. Throws FileError naming `file` when it cannot be opened, is not a
-  /// SQLite database, or was made by a newer GenreLab (schema version).
+  /// Opens or creates the store (its folder must exist). Throws FileError naming `file` when it
+  /// cannot be opened, is not a SQLite database, or was made by a newer GenreLab (schema version).
   static FeatureStore open(const std::filesystem::path& file);
   /// Opens an existing store (throws FileError "does not exist" rather than creating one).
   static FeatureStore open_existing(const std::filesystem::path& file);
@@ -118,7 +118,7 @@ class FeatureStore {
 std::string store_key(const std::filesystem::path& file);
 
 /// Where the GUI keeps the store of a dataset folder: <cache_dir()>/stores/<folder name>-<hash of
-/// its absolute path>.sqlite (dataset folders may be read-only).
+/// its absolute path>.sqlite (dataset folders may be read-only). Creates the stores folder.
 std::filesystem::path default_store_path(const std::filesystem::path& dataset_root);
 
 }  // namespace genrelab::dataset

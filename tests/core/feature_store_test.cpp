@@ -99,6 +99,8 @@ TEST(FeatureStore, ErrorsNameTheStoreFile) {
     EXPECT_NE(e.reason().find("not a usable GenreLab feature store"), std::string::npos) << e.reason();
   }
   EXPECT_THROW(dataset::FeatureStore::open_existing(dir / "missing.sqlite"), FileError);
+  EXPECT_THROW(dataset::FeatureStore::open(dir / "no-such-folder" / "s.sqlite"), FileError);
+  EXPECT_FALSE(fs::exists(dir / "no-such-folder"));  // never created behind the user's back
   // A store from a newer GenreLab: refused with both versions named.
   { dataset::FeatureStore::open(dir / "newer.sqlite"); }
   sqlite3* db = nullptr;
@@ -251,4 +253,22 @@ TEST(FeatureStore, ShardStoresMergeIntoTheSingleRunTable) {
   features::extract_table(std::vector(files.begin(), files.begin() + 3), other);
   stores[2] = other.store;
   EXPECT_THROW(features::merge_shards(stores, merged), FileError);
+}
+
+TEST(FeatureStore, DefaultStorePathIsPerDatasetInTheCache) {
+  const auto dir = test::temp_dir("store-default");
+  const char* old = std::getenv("XDG_CACHE_HOME");
+  const std::string saved = old ? old : "";
+  setenv("XDG_CACHE_HOME", dir.c_str(), 1);
+  const auto a = dataset::default_store_path("/data/music/gtzan");
+  const auto b = dataset::default_store_path("/data/music/gtzan/");
+  const auto c = dataset::default_store_path("/other/gtzan");
+  if (old) setenv("XDG_CACHE_HOME", saved.c_str(), 1);
+  else unsetenv("XDG_CACHE_HOME");
+  EXPECT_EQ(a.parent_path(), dir / "genrelab" / "stores");
+  EXPECT_TRUE(fs::is_directory(a.parent_path()));
+  EXPECT_EQ(a.filename().string().rfind("gtzan-", 0), 0u) << a;
+  EXPECT_EQ(a.extension(), ".sqlite");
+  EXPECT_NE(a, c);  // same folder name, other dataset
+  EXPECT_EQ(b, a);  // a trailing slash names the same folder
 }
