@@ -16,10 +16,13 @@
 #include "dsp/median_filter.h"
 #include "dsp/stft.h"
 #include "dataset/default_location.h"
+#include "dataset/demo_dataset.h"
+#include "dataset/feature_store.h"
 #include "dataset/feature_table.h"
 #include "features/feature_extractor.h"
 #include "features/table_extraction.h"
 #include "terminal_progress.h"
+#include "util/content_hash.h"
 #include "util/error.h"
 #include "util/parallel.h"
 #include "util/progress.h"
@@ -149,6 +152,17 @@ int cmd_extract(const ExtractArgs& args) {
   features::ExtractOptions options;
   options.kind = args.segment_seconds == 3 ? features::TableKind::Segments : features::TableKind::Clips;
   options.jobs = args.jobs == 0 ? hardware_jobs() : args.jobs;
+  if (args.use_store) options.store = args.store.empty() ? fs::path(args.output.string() + ".sqlite") : args.store;
+  else if (!args.store.empty()) return error_exit("--store and --no-store contradict each other", args.json);
+  if (args.log_mel && !args.use_store) return error_exit("--log-mel needs a store", args.json);
+  options.cache_log_mel = args.log_mel;
+  if (!args.shard.empty()) {
+    try {
+      options.shard = features::parse_shard(args.shard);
+    } catch (const std::invalid_argument& e) {
+      return error_exit(std::string("--shard: ") + e.what(), args.json);
+    }
+  }
   TerminalProgress progress("extract", args.json);
   const auto t0 = std::chrono::steady_clock::now();
   features::ExtractResult result;
@@ -156,8 +170,12 @@ int cmd_extract(const ExtractArgs& args) {
     result = features::extract_table(files, options, &progress, &interrupt_token());
   } catch (const Cancelled&) {
     progress.finish();
-    std::cerr << "cancelled: nothing was written\n";
+    if (options.store.empty()) std::cerr << "cancelled: nothing was written\n";
+    else std::cerr << "cancelled: no table written; finished files are kept in " << options.store.string() << ", run again to resume\n";
     return 130;
+  } catch (const FileError& e) {  // the store cannot be opened or written
+    progress.finish();
+    return error_exit(e.what(), args.json);
   }
   progress.finish();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -172,12 +190,47 @@ int cmd_extract(const ExtractArgs& args) {
     json failures = json::array();
     for (const auto& f : result.failures) failures.push_back({{"file", f.path.string()}, {"reason", f.reason}});
     print_json({{"output", args.output.string()}, {"sidecar", features::sidecar_path(args.output).string()},
-                {"rows", result.table.rows()}, {"files", files.size()}, {"jobs", options.jobs},
-                {"seconds", seconds}, {"audio_seconds", result.audio_seconds}, {"failures", failures}});
+                {"rows", result.table.rows()}, {"files", result.files}, {"jobs", options.jobs},
+                {"seconds", seconds}, {"audio_seconds", result.audio_seconds}, {"failures", failures},
+                {"store", options.store.empty() ? json(nullptr) : json(options.store.string())},
+                {"shard", std::to_string(options.shard.k) + "/" + std::to_string(options.shard.n)},
+                {"reused", result.reused}, {"rehashed", result.rehashed}, {"computed", result.computed}});
   } else {
-    std::printf("wrote %s: %zu rows from %zu files in %.2f s on %u thread(s) (%.0fx real time)\n", args.output.c_str(),
-                result.table.rows(), files.size() - (result.failures.size() - skipped.size()), seconds, options.jobs,
-                result.audio_seconds / std::max(seconds, 1e-9));
+    std::printf("wrote %s: %zu rows from %zu files in %.2f s on %u thread(s)", args.output.c_str(), result.table.rows(),
+                result.files - (result.failures.size() - skipped.size()), seconds, options.jobs);
+    if (!options.store.empty())
+      std::printf(", %zu extracted, %zu reused from %s", result.computed, result.reused, options.store.c_str());
+    else
+      std::printf(" (%.0fx real time)", result.audio_seconds / std::max(seconds, 1e-9));
+    std::printf("\n");
+    if (!options.shard.whole()) std::printf("shard %d/%d: combine the shards' stores with genrelab-cli merge\n", options.shard.k, options.shard.n);
+    if (!result.failures.empty()) std::printf("%zu file(s) failed:\n", result.failures.size());
+    for (const auto& f : result.failures) std::printf("  %s: %s\n", f.path.c_str(), f.reason.c_str());
+  }
+  return 0;
+}
+
+int cmd_merge(const MergeArgs& args) {
+  features::ExtractOptions options;
+  features::ExtractResult result;
+  try {
+    result = features::merge_shards(args.stores, options);
+    dataset::write_feature_table(args.output, result.table);
+    features::write_sidecar(args.output, options, result);
+  } catch (const FileError& e) {
+    return error_exit(e.what(), args.json);
+  } catch (const std::exception& e) {
+    return error_exit(std::string("merge: ") + e.what(), args.json);
+  }
+  if (args.json) {
+    json failures = json::array();
+    for (const auto& f : result.failures) failures.push_back({{"file", f.path.string()}, {"reason", f.reason}});
+    print_json({{"output", args.output.string()}, {"sidecar", features::sidecar_path(args.output).string()},
+                {"rows", result.table.rows()}, {"files", result.files}, {"shards", args.stores.size()},
+                {"audio_seconds", result.audio_seconds}, {"failures", failures}});
+  } else {
+    std::printf("wrote %s: %zu rows from %zu files in %zu shards\n", args.output.c_str(), result.table.rows(), result.files,
+                args.stores.size());
     if (!result.failures.empty()) std::printf("%zu file(s) failed:\n", result.failures.size());
     for (const auto& f : result.failures) std::printf("  %s: %s\n", f.path.c_str(), f.reason.c_str());
   }
@@ -393,6 +446,100 @@ int cmd_bench_extract(const BenchArgs& args) {
               per_clip_audio);
   std::printf("HPSS median filters of one clip, same process: sliding window %.1f ms vs per-output selection "
               "(scipy's method) %.1f ms: %.0fx\n", 1e3 * sliding, 1e3 * naive, naive / sliding);
+  return 0;
+}
+
+int cmd_bench_store(const BenchStoreArgs& args) {
+  const int per_genre = std::max(1, args.clips / static_cast<int>(dataset::demo_genres().size()));
+  char name[96];
+  std::snprintf(name, sizeof(name), "genrelab-bench-store-%dx%gs", per_genre * 5, args.seconds);
+  const fs::path dir = args.dir.empty() ? fs::temp_directory_path() / name : args.dir;
+  const unsigned jobs = args.jobs == 0 ? hardware_jobs() : args.jobs;
+  features::ExtractOptions options;
+  options.jobs = jobs;
+  options.store = dir / "bench.sqlite";
+  std::vector<features::LabeledFile> files;
+  double generate_s = 0, scan_s = 0, probe_s = 0, extract_s = 0, reopen_s = 0, csv_s = 0, hash_s = 0, decode_s = 0;
+  std::size_t rows = 0, bytes = 0, decoded = 0;
+  try {
+    TerminalProgress gen_progress("generate", args.json);
+    auto t = std::chrono::steady_clock::now();
+    dataset::ensure_demo_dataset(dir, {.clips_per_genre = per_genre, .clip_seconds = args.seconds, .sample_rate = 22050, .seed = 2024},
+                                 &gen_progress, &interrupt_token());
+    gen_progress.finish();
+    generate_s = seconds_since(t);
+    if (args.generate_only) {
+      if (args.json) print_json({{"dir", dir.string()}, {"generate_s", generate_s}});
+      else std::printf("generated %s in %.1f s\n", dir.c_str(), generate_s);
+      return 0;
+    }
+    t = std::chrono::steady_clock::now();
+    for (const auto& track : dataset::scan_dataset(dir, {.probe_audio = false, .jobs = jobs, .loose_files_label = {}}).tracks)
+      files.push_back({track.path, track.label});
+    scan_s = seconds_since(t);
+    t = std::chrono::steady_clock::now();
+    dataset::scan_dataset(dir, {.probe_audio = true, .jobs = jobs, .loose_files_label = {}});  // what the GUI does on open
+    probe_s = seconds_since(t);
+
+    std::error_code ec;
+    fs::remove(options.store, ec);
+    TerminalProgress progress("extract", args.json);
+    t = std::chrono::steady_clock::now();
+    const auto first = features::extract_table(files, options, &progress, &interrupt_token());
+    progress.finish();
+    extract_s = seconds_since(t);
+    t = std::chrono::steady_clock::now();
+    const auto again = features::extract_table(files, options, nullptr, &interrupt_token());
+    reopen_s = seconds_since(t);
+    if (again.computed != 0 || again.table.values != first.table.values)
+      return error_exit("bench store: the reopened table differs from the extracted one", args.json);
+    rows = again.table.rows();
+    // Baseline: a dataset that ships its table as CSV (Kaggle's way) is reopened by parsing it.
+    const auto csv = dir / "bench.csv";
+    dataset::write_feature_table(csv, again.table);
+    t = std::chrono::steady_clock::now();
+    const auto parsed = dataset::read_feature_table(csv);
+    csv_s = seconds_since(t);
+    if (parsed.rows() != rows) return error_exit("bench store: CSV round trip lost rows", args.json);
+    // Content hash (done once per changed file) against decoding the same files, both from the page cache.
+    t = std::chrono::steady_clock::now();
+    std::uint64_t sink = 0;
+    for (const auto& f : files) {
+      sink ^= content_hash_file(f.path);
+      bytes += static_cast<std::size_t>(fs::file_size(f.path));
+    }
+    hash_s = seconds_since(t);
+    const std::size_t sample = std::min<std::size_t>(files.size(), 200);
+    t = std::chrono::steady_clock::now();
+    for (std::size_t i = 0; i < sample; ++i) decoded += audio::load_mono(files[i].path).size() + (sink & 1);
+    decode_s = seconds_since(t) * static_cast<double>(files.size()) / static_cast<double>(sample);
+  } catch (const FileError& e) {
+    return error_exit(e.what(), args.json);
+  } catch (const Cancelled&) {
+    return 130;
+  }
+  const double mib = static_cast<double>(bytes) / (1024.0 * 1024.0);
+  if (args.json) {
+    print_json({{"dir", dir.string()}, {"files", files.size()}, {"rows", rows}, {"jobs", jobs}, {"generate_s", generate_s},
+                {"scan_s", scan_s}, {"scan_with_probe_s", probe_s}, {"extract_s", extract_s}, {"reopen_s", reopen_s},
+                {"csv_read_s", csv_s}, {"reopen_speedup_vs_extract", extract_s / reopen_s},
+                {"reopen_vs_csv_read", reopen_s / csv_s}, {"hash_s", hash_s}, {"hash_mib_per_s", mib / hash_s},
+                {"decode_s_estimated", decode_s}, {"hash_share_of_decode", hash_s / decode_s},
+                {"hash_share_of_extract", hash_s / (extract_s * jobs)},
+                {"store_bytes", fs::file_size(options.store)}, {"peak_rss_mib", static_cast<double>(peak_rss_kib()) / 1024.0}});
+    return 0;
+  }
+  std::printf("collection: %zu generated %.1f-s clips in %s (generated in %.1f s)\n", files.size(), args.seconds, dir.c_str(), generate_s);
+  std::printf("  scan (list files)           %8.3f s\n", scan_s);
+  std::printf("  scan with header probe      %8.3f s   (what the GUI does on open)\n", probe_s);
+  std::printf("  extract into a new store    %8.3f s   (%u thread(s))\n", extract_s, jobs);
+  std::printf("  reopen through the store    %8.3f s   %.0fx faster than extracting\n", reopen_s, extract_s / reopen_s);
+  std::printf("  read the same table as CSV  %8.3f s   store/CSV time ratio %.2f\n", csv_s, reopen_s / csv_s);
+  std::printf("content hash of all files     %8.3f s   (%.0f MiB, %.0f MiB/s, one thread)\n", hash_s, mib, mib / hash_s);
+  std::printf("decode of all files (est.)    %8.3f s   hash costs %.1f%% of decoding, %.2f%% of extracting\n", decode_s,
+              100.0 * hash_s / decode_s, 100.0 * hash_s / (extract_s * jobs));
+  std::printf("store file %.1f MiB, peak RSS %.0f MiB\n", static_cast<double>(fs::file_size(options.store)) / (1024.0 * 1024.0),
+              static_cast<double>(peak_rss_kib()) / 1024.0);
   return 0;
 }
 

@@ -22,9 +22,21 @@ struct ExtractArgs {
   std::filesystem::path output;
   int segment_seconds = 30;  // 30 = one row per clip, 3 = one row per 3-s segment
   unsigned jobs = 0;
+  std::filesystem::path store;  // feature store (default: <output>.sqlite beside the output)
+  bool use_store = true;        // false: --no-store
+  std::string shard;            // "K/N": only shard K of N (empty: all files)
+  bool log_mel = false;         // also cache log-mel spectrograms in the store
   bool json = false;
 };
 int cmd_extract(const ExtractArgs& args);
+
+struct MergeArgs {
+  std::vector<std::filesystem::path> stores;  // the shard stores of one sharded extract run
+  std::filesystem::path output;
+  bool json = false;
+};
+/// Combines shard stores into the table (and sidecar) a single extract run would have written.
+int cmd_merge(const MergeArgs& args);
 
 /// Tempo of each file by two estimators: librosa's (the Kaggle `tempo` column) and aubio's beat tracker.
 int cmd_tempo(const std::vector<std::filesystem::path>& files, bool json);
@@ -38,6 +50,18 @@ struct BenchArgs {
   bool json = false;
 };
 int cmd_bench_extract(const BenchArgs& args);
+
+struct BenchStoreArgs {
+  std::filesystem::path dir;  // generated collection (default: <temp>/genrelab-bench-store-<clips>x<seconds>s)
+  int clips = 1000;
+  double seconds = 3.0;
+  unsigned jobs = 0;
+  bool generate_only = false;  // only write the collection (to time `extract` on it by hand)
+  bool json = false;
+};
+/// Reopening an extracted collection through the feature store, against extracting it and against
+/// reading its CSV; content-hash cost against decoding.
+int cmd_bench_store(const BenchStoreArgs& args);
 
 // analyze and bench analyze live in cli_analyze.cpp.
 struct AnalyzeArgs {

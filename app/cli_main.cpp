@@ -37,7 +37,17 @@ int main(int argc, char** argv) {
   extract->add_option("--segment", extract_args.segment_seconds, "30: one row per clip; 3: one row per 3-second segment")
       ->check(CLI::IsMember({30, 3}));
   extract->add_option("-j,--jobs", extract_args.jobs, "Worker threads (default: all cores)");
+  extract->add_option("--store", extract_args.store, "Feature store to reuse and resume from (default: <output>.sqlite)");
+  extract->add_flag("!--no-store", extract_args.use_store, "Extract everything, keep no store");
+  extract->add_option("--shard", extract_args.shard, "K/N: only shard K of N (1 <= K <= N), for clusters; combine with merge");
+  extract->add_flag("--log-mel", extract_args.log_mel, "Also cache each file's log-mel spectrogram in the store (compressed)");
   extract->add_flag("--json", extract_args.json, "Machine-readable summary");
+
+  cli::MergeArgs merge_args;
+  auto* merge = app.add_subcommand("merge", "Combine the stores of a sharded extract (--shard K/N) into the table one run would write");
+  merge->add_option("stores", merge_args.stores, "Shard stores (one per shard, any order)")->required();
+  merge->add_option("-o,--output", merge_args.output, "Output CSV (written atomically, with a .json sidecar)")->required();
+  merge->add_flag("--json", merge_args.json, "Machine-readable summary");
 
   std::vector<std::filesystem::path> tempo_files;
   bool tempo_json = false;
@@ -60,6 +70,15 @@ int main(int argc, char** argv) {
   bench_extract->add_option("--clips", bench_args.clips, "Clips to time")->check(CLI::Range(1, 100000));
   bench_extract->add_option("--repeats", bench_args.repeats, "Passes over the clips")->check(CLI::Range(1, 1000));
   bench_extract->add_flag("--json", bench_args.json, "Machine-readable output");
+
+  cli::BenchStoreArgs bench_store_args;
+  auto* bench_store = bench->add_subcommand("store", "Reopen a generated collection through the feature store vs extracting it and reading its CSV");
+  bench_store->add_option("--clips", bench_store_args.clips, "Generated clips (five synthetic genres)")->check(CLI::Range(5, 1000000));
+  bench_store->add_option("--seconds", bench_store_args.seconds, "Length of each clip")->check(CLI::Range(1.0, 60.0));
+  bench_store->add_option("--dir", bench_store_args.dir, "Where the collection is generated (kept and reused)");
+  bench_store->add_option("-j,--jobs", bench_store_args.jobs, "Extraction threads (default: all cores)");
+  bench_store->add_flag("--generate-only", bench_store_args.generate_only, "Only generate the collection (then time extract on it)");
+  bench_store->add_flag("--json", bench_store_args.json, "Machine-readable output");
 
   cli::AnalyzeArgs analyze_args;
   auto* analyze = app.add_subcommand("analyze", "Redundancy filter, PCA explained variance and genre similarity of a feature table");
@@ -164,9 +183,11 @@ int main(int argc, char** argv) {
 
   if (*info) return cli::cmd_info(info_path, info_json);
   if (*extract) return cli::cmd_extract(extract_args);
+  if (*merge) return cli::cmd_merge(merge_args);
   if (*tempo) return cli::cmd_tempo(tempo_files, tempo_json);
   if (*compare) return cli::cmd_compare_table(cmp_a, cmp_b, cmp_json);
   if (*bench_extract) return cli::cmd_bench_extract(bench_args);
+  if (*bench_store) return cli::cmd_bench_store(bench_store_args);
 #ifdef GENRELAB_WITH_EXPORT
   if (*exporter) return cli::cmd_export(export_args);
 #endif

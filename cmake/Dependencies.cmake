@@ -7,6 +7,9 @@ pkg_check_modules(AUBIO REQUIRED IMPORTED_TARGET aubio)
 find_package(Eigen3 3.3 REQUIRED NO_MODULE)
 find_package(nlohmann_json 3 REQUIRED)
 find_package(Threads REQUIRED)
+# The feature store (core/dataset/feature_store.cpp): SQLite, and zlib for cached spectrograms.
+find_package(SQLite3 REQUIRED)
+find_package(ZLIB REQUIRED)
 find_package(CLI11 REQUIRED)
 # libtorch (Debian's libtorch-dev): linked privately by genrelab_ml only.
 find_package(Torch REQUIRED)

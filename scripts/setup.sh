@@ -11,6 +11,8 @@ PACKAGES=(
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   # audio, DSP, maths, learning
   libsndfile1-dev libsoxr-dev libfftw3-dev libaubio-dev libeigen3-dev libtorch-dev
+  # the feature store: SQLite, zlib for cached spectrograms
+  libsqlite3-dev zlib1g-dev
   # OpenBLAS as the system BLAS: libtorch's dense layers run on it (the study's CNN trains 4-6x
   # faster than on Debian's default reference BLAS); it becomes the libblas.so.3 alternative
   # machine-wide

@@ -29,4 +29,9 @@ void ProgressCounter::step(std::string_view message) {
   sink_.report(total_ == 0 ? 1.0 : static_cast<double>(done) / static_cast<double>(total_), message);
 }
 
+void ProgressCounter::report(std::string_view message) {
+  const std::size_t done = done_.load();
+  sink_.report(total_ == 0 ? 1.0 : static_cast<double>(done) / static_cast<double>(total_), message);
+}
+
 }  // namespace genrelab

@@ -60,9 +60,12 @@ class RateLimitedProgress final : public ProgressSink {
 /// Counts finished units of a job of known size and reports done/total to a sink. Thread-safe.
 class ProgressCounter {
  public:
-  ProgressCounter(ProgressSink& sink, std::size_t total) : sink_(sink), total_(total) {}
+  /// `done`: units already finished before counting starts (e.g. reused from a cache).
+  ProgressCounter(ProgressSink& sink, std::size_t total, std::size_t done = 0) : sink_(sink), total_(total), done_(done) {}
   /// Marks one unit done and reports "<message>".
   void step(std::string_view message);
+  /// Reports the current fraction with "<message>" without counting a unit.
+  void report(std::string_view message);
 
  private:
   ProgressSink& sink_;
