@@ -39,6 +39,7 @@
 #include "util/error.h"
 #include "audio/decode.h"
 #include "dataset/demo_dataset.h"
+#include "dataset/feature_store.h"
 #include "ui/jobs/job_runner.h"
 
 namespace genrelab::ui {
@@ -464,15 +465,39 @@ void MainWindow::extractFeatures() {
   }
   std::vector<features::LabeledFile> files;
   for (const auto& t : scan_->tracks) files.push_back({t.path, t.label});
+  const auto root = scan_->root;
   runJob(Job::start(tr("Extracting features from %n clip(s)", nullptr, static_cast<int>(files.size())),
-                    [this, files](ProgressSink& progress, const CancelToken& cancel) {
-                      auto result = features::extract_table(files, {}, &progress, &cancel);
+                    [this, files, root](ProgressSink& progress, const CancelToken& cancel) {
+                      // Through the dataset's feature store: reopening reuses every unchanged file,
+                      // an interrupted run resumes. Without a writable cache folder, no store.
+                      features::ExtractOptions options;
+                      QString note;
+                      try {
+                        options.store = dataset::default_store_path(root);
+                      } catch (const FileError& e) {
+                        note = tr("Feature store unavailable (%1): extracting without it.").arg(QString::fromStdString(e.what()));
+                      }
+                      features::ExtractResult result;
+                      try {
+                        result = features::extract_table(files, options, &progress, &cancel);
+                      } catch (const FileError& e) {
+                        if (options.store.empty()) throw;
+                        note = tr("Feature store unusable (%1): extracting without it.").arg(QString::fromStdString(e.what()));
+                        options.store.clear();
+                        result = features::extract_table(files, options, &progress, &cancel);
+                      }
                       auto table = std::make_shared<const dataset::FeatureTable>(std::move(result.table));
                       QStringList failures;
                       for (const auto& f : result.failures)
                         failures << QString::fromStdString(f.path.filename().string() + ": " + f.reason);
-                      return std::function<void()>([this, table, failures] {
+                      const QString summary = tr("Features of %1 file(s): %2 reused from the feature store, %3 computed.")
+                                                  .arg(result.files)
+                                                  .arg(result.reused)
+                                                  .arg(result.computed);
+                      return std::function<void()>([this, table, failures, summary, note] {
                         setTable30(table, tr("features extracted by GenreLab"));
+                        status_->setText(note.isEmpty() ? summary : note);
+                        last_extract_summary_ = summary;
                         if (!failures.isEmpty()) showError(tr("%n file(s) failed: ", nullptr, static_cast<int>(failures.size())) + failures.join(QStringLiteral("; ")));
                       });
                     }));

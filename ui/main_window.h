@@ -71,6 +71,8 @@ class MainWindow : public QMainWindow {
   PredictionView* predictionView() const { return prediction_; }
   /// Extracts the 30-s feature table from the dataset's audio (background job, progress, cancel).
   void extractFeatures();
+  /// "Features of N file(s): R reused from the feature store, C computed." after an extraction.
+  const QString& lastExtractSummary() const { return last_extract_summary_; }
   /// True while a background job runs (opening, extraction, analysis, training, classification).
   bool busy() const;
 
@@ -114,6 +116,7 @@ class MainWindow : public QMainWindow {
   PredictionView* prediction_ = nullptr;
   QPointer<Job> eda_job_;
   QString table_name_;
+  QString last_extract_summary_;
   std::shared_ptr<const EdaData> eda_;
   QPointer<Job> job_;
   QTreeWidget* tree_ = nullptr;

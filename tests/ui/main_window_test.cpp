@@ -1,5 +1,6 @@
 // The main window, offscreen: opening datasets on a worker thread, errors, the demo dataset.
 #include <QComboBox>
+#include <QElapsedTimer>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTest>
@@ -59,6 +60,41 @@ class MainWindowTest : public QObject {
     // No table in the folder: the features are extracted from the audio, then offered for training.
     QTRY_VERIFY_WITH_TIMEOUT(!w.busy() && w.trainingView()->tableCombo()->count() == 1, 120000);
     QVERIFY(w.trainingView()->tableCombo()->itemText(0).contains(QStringLiteral("40 rows")));
+  }
+
+  void reopeningReusesTheFeatureStore() {
+    // A dataset without a table: the first open extracts every clip into the dataset's feature
+    // store, the second reads them back without decoding audio. GENRELAB_REOPEN_CLIPS_PER_GENRE
+    // (default 8, i.e. 40 clips of 3 s) makes it bigger for a measurement by hand.
+    const int per_genre = qEnvironmentVariableIsSet("GENRELAB_REOPEN_CLIPS_PER_GENRE")
+                              ? qEnvironmentVariableIntValue("GENRELAB_REOPEN_CLIPS_PER_GENRE")
+                              : 8;
+    const auto dir = genrelab::test::temp_dir("ui-reopen");
+    genrelab::dataset::ensure_demo_dataset(dir, {.clips_per_genre = per_genre, .clip_seconds = 3.0});
+    const int clips = 5 * per_genre;
+    const QString folder = QString::fromStdString(dir.string());
+    auto openAndWait = [&](MainWindow& w) -> qint64 {
+      QSignalSpy analysed(&w, &MainWindow::analysisReady);
+      QElapsedTimer clock;
+      clock.start();
+      w.openDataset(folder);
+      // Open, extract (or reuse), analyse: every view has its data.
+      if (!QTest::qWaitFor([&] { return !w.busy() && !analysed.isEmpty() && !w.lastExtractSummary().isEmpty(); }, 600000)) return -1;
+      return clock.elapsed();
+    };
+    MainWindow first;
+    const qint64 extract_ms = openAndWait(first);
+    QVERIFY(extract_ms >= 0);
+    QVERIFY2(first.lastExtractSummary().contains(QStringLiteral("0 reused from the feature store, %1 computed").arg(clips)),
+             qPrintable(first.lastExtractSummary()));
+    MainWindow second;
+    const qint64 reopen_ms = openAndWait(second);
+    QVERIFY(reopen_ms >= 0);
+    QVERIFY2(second.lastExtractSummary().contains(QStringLiteral("%1 reused from the feature store, 0 computed").arg(clips)),
+             qPrintable(second.lastExtractSummary()));
+    QCOMPARE(second.table30()->rows(), static_cast<std::size_t>(clips));
+    qInfo("%d clips of 3 s: first open with extraction %lld ms, reopen through the feature store %lld ms", clips,
+          static_cast<long long>(extract_ms), static_cast<long long>(reopen_ms));
   }
 };
 
