@@ -87,6 +87,7 @@ struct TrainArgs {
   double dropout = 0.3;
   unsigned long long seed = 42;
   int threads = 0;  // 0 = the default (kDefaultTrainThreads)
+  bool leaky = false;  // random split of rows (segments of one track in training and test folds)
   bool json = false;
 };
 /// Cross-validates a model on a feature table, trains it on all rows and saves the bundle.

@@ -107,6 +107,7 @@ int main(int argc, char** argv) {
   train->add_option("--seed", train_args.seed, "Seed of folds, shuffles, weights and dropout");
   train->add_option("--threads", train_args.threads, "Threads in all: folds train at once (default: one per fold and final model, up to the core count)")->check(CLI::Range(1, 256));
   train->add_option("--report", train_args.report, "Also write the JSON report to this file");
+  train->add_flag("--leaky", train_args.leaky, "Split rows at random instead of by track (segments of one track in training and test folds: optimistic, labelled \"leaky\")");
   train->add_flag("--json", train_args.json, "Print the JSON report (progress lines go to stderr)");
 
   std::string eval_model, eval_table;

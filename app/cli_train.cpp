@@ -111,6 +111,20 @@ json confusion_json(const std::vector<std::int64_t>& counts, std::size_t n) {
   return j;
 }
 
+/// The split protocol and, for tables with several rows per track, the track-level accuracy.
+void print_protocol(const ml::TrainingReport& r) {
+  if (r.options.protocol == ml::SplitProtocol::leaky)
+    std::printf("protocol: LEAKY (%zu rows split at random: segments of one track sit in training and test folds, so "
+                "these accuracies are optimistic)\n", r.rows);
+  else
+    std::printf("protocol: grouped (%zu rows in %zu groups: segments of a track and identical rows stay in one fold)\n",
+                r.rows, r.groups);
+  if (r.tracks < r.rows)
+    std::printf("track level (%zu tracks; each held-out track scored on its test rows)%s: mean probability %.4f +- %.4f, "
+                "majority vote %.4f +- %.4f\n", r.tracks, r.options.protocol == ml::SplitProtocol::leaky ? ", LEAKY" : "",
+                r.mean_track_accuracy_mean, r.std_track_accuracy_mean, r.mean_track_accuracy_vote, r.std_track_accuracy_vote);
+}
+
 fs::path default_table() {
   const auto dir = dataset::default_dataset_dir();
   return dir ? *dir / "features_30_sec.csv" : fs::path();
@@ -150,6 +164,7 @@ int cmd_train(const TrainArgs& args) {
   options.model.dropout = args.dropout;
   options.training.seed = args.seed;
   options.training.threads = args.threads > 0 ? args.threads : default_train_threads(args.folds);
+  options.protocol = args.leaky ? ml::SplitProtocol::leaky : ml::SplitProtocol::grouped;
   try {
     options.validate();
   } catch (const std::invalid_argument& e) {
@@ -165,10 +180,10 @@ int cmd_train(const TrainArgs& args) {
     return error_exit(e.what(), args.json);
   }
   std::FILE* lines = args.json ? stderr : stdout;
-  std::fprintf(lines, "training %s on %s: %zu rows, %zu features (%s), %d folds x %d epochs, batch %d, seed %llu\n",
+  std::fprintf(lines, "training %s on %s: %zu rows, %zu features (%s), %d %s folds x %d epochs, batch %d, seed %llu\n",
                args.model.c_str(), args.table.filename().c_str(), table.rows(), table.cols(), args.features.c_str(),
-               options.folds, options.training.epochs, options.training.batch_size,
-               static_cast<unsigned long long>(options.training.seed));
+               options.folds, args.leaky ? "LEAKY (rows split at random)" : "track-grouped", options.training.epochs,
+               options.training.batch_size, static_cast<unsigned long long>(options.training.seed));
   const auto split = ml::split_threads(options.training.threads, options.folds + 1);
   std::fprintf(lines, "threads: %d (%d trainings at once, %d compute thread(s) each; OMP_WAIT_POLICY %s); BLAS: %s\n",
                options.training.threads, split.stage_jobs, split.threads_per_stage, omp_wait_policy(),
@@ -201,13 +216,19 @@ int cmd_train(const TrainArgs& args) {
     return 0;
   }
   const auto& r = result.report;
-  std::printf("\n%-5s %7s %6s %6s %6s %7s %9s %8s\n", "fold", "train", "val", "test", "best", "epochs", "accuracy", "seconds");
-  for (const auto& f : r.folds)
-    std::printf("%-5d %7zu %6zu %6zu %6d %7d %9.4f %8.2f\n", f.fold + 1, f.train_rows, f.validation_rows, f.test_rows,
-                f.best_epoch, f.epochs_run, f.accuracy, f.seconds);
-  std::printf("mean accuracy %.4f +- %.4f (std over %zu folds, ddof 0); macro F1 %.4f\n", r.mean_accuracy, r.std_accuracy,
-              r.folds.size(), r.macro_f1);
-  std::printf("%zu rows in %zu groups (segments of a track and identical rows stay in one fold)\n", r.rows, r.groups);
+  const bool segments = r.tracks < r.rows;
+  std::printf("\n%-5s %7s %6s %6s %6s %7s %9s%s %8s\n", "fold", "train", "val", "test", "best", "epochs", "accuracy",
+              segments ? "   tracks track-mean track-vote" : "", "seconds");
+  for (const auto& f : r.folds) {
+    std::printf("%-5d %7zu %6zu %6zu %6d %7d %9.4f", f.fold + 1, f.train_rows, f.validation_rows, f.test_rows,
+                f.best_epoch, f.epochs_run, f.accuracy);
+    if (segments) std::printf(" %8zu %10.4f %10.4f", f.test_tracks, f.track_accuracy_mean, f.track_accuracy_vote);
+    std::printf(" %8.2f\n", f.seconds);
+  }
+  std::printf("mean %saccuracy %.4f +- %.4f (std over %zu folds, ddof 0); macro F1 %.4f%s\n", segments ? "row " : "",
+              r.mean_accuracy, r.std_accuracy, r.folds.size(), r.macro_f1,
+              r.options.protocol == ml::SplitProtocol::leaky ? " [LEAKY]" : "");
+  print_protocol(r);
   if (!r.folds.empty() && !r.folds.front().dropped_features.empty()) {
     std::printf("fold 1 dropped %zu feature(s):", r.folds.front().dropped_features.size());
     for (const auto& d : r.folds.front().dropped_features) std::printf(" %s", d.c_str());

@@ -6,12 +6,14 @@
 #include <limits>
 #include <mutex>
 #include <numeric>
+#include <set>
 #include <stdexcept>
 
 #include <Eigen/Core>
 
 #include "dataset/feature_table.h"
 #include "ml/folds.h"
+#include "ml/track_vote.h"
 #include "stats/correlation.h"
 #include "stats/feature_matrix.h"
 #include "stats/scores.h"
@@ -155,7 +157,7 @@ struct StageResult {
 };
 
 StageResult run_stage(const stats::LabeledMatrix& data, const std::vector<int>& groups,
-                      const std::vector<std::size_t>& train_rows, const std::vector<std::size_t>& test_rows, int fold,
+                      const std::vector<std::string>& track_ids, const std::vector<std::size_t>& train_rows, const std::vector<std::size_t>& test_rows, int fold,
                       int stage, const TrainerOptions& options, ReportHub& hub, const CancelToken* cancel) {
   const auto stage_seed = mix_seed(options.training.seed, static_cast<std::uint64_t>(fold + 2));
   std::vector<std::size_t> fit_rows = train_rows, validation_rows;
@@ -187,12 +189,19 @@ StageResult run_stage(const stats::LabeledMatrix& data, const std::vector<int>& 
   rep.scaler_mean.assign(r.prep.scaler->mean().begin(), r.prep.scaler->mean().end());
   rep.scaler_scale.assign(r.prep.scaler->scale().begin(), r.prep.scaler->scale().end());
   rep.history = fit.history;
-  rep.accuracy = rep.loss = kNaN;
+  rep.accuracy = rep.loss = rep.track_accuracy_mean = rep.track_accuracy_vote = kNaN;
   if (!test_rows.empty()) {
     const auto e = r.network->evaluate(test);
     rep.accuracy = e.accuracy;
     rep.loss = e.loss;
     r.predicted = e.predicted;
+    const auto probabilities = r.network->predict_proba(test);
+    std::vector<std::string> test_tracks;
+    for (auto row : test_rows) test_tracks.push_back(track_ids[row]);
+    const auto tracks = track_scores(test_tracks, test.y, probabilities, data.label_names.size());
+    rep.test_tracks = tracks.tracks;
+    rep.track_accuracy_mean = tracks.accuracy_mean;
+    rep.track_accuracy_vote = tracks.accuracy_vote;
   }
   hub.fold_done(rep);
   return r;
@@ -240,6 +249,9 @@ json fold_json(const FoldReport& f) {
   return json{{"fold", f.fold == kFinalFold ? json("final") : json(f.fold)},
               {"accuracy", num(f.accuracy)},
               {"loss", num(f.loss)},
+              {"test_tracks", f.test_tracks},
+              {"track_accuracy_mean", num(f.track_accuracy_mean)},
+              {"track_accuracy_vote", num(f.track_accuracy_vote)},
               {"train_rows", f.train_rows},
               {"validation_rows", f.validation_rows},
               {"test_rows", f.test_rows},
@@ -269,6 +281,27 @@ std::optional<FeatureSet> parse_feature_set(std::string_view text) noexcept {
   return std::nullopt;
 }
 
+std::string_view to_string(SplitProtocol protocol) noexcept {
+  switch (protocol) {
+    case SplitProtocol::grouped: return "grouped";
+    case SplitProtocol::leaky: return "leaky";
+  }
+  return "?";
+}
+
+std::optional<SplitProtocol> parse_split_protocol(std::string_view text) noexcept {
+  for (auto p : {SplitProtocol::grouped, SplitProtocol::leaky})
+    if (text == to_string(p)) return p;
+  return std::nullopt;
+}
+
+std::vector<int> split_groups(const dataset::FeatureTable& table, const TrainerOptions& options) {
+  if (options.protocol == SplitProtocol::grouped) return row_groups(table, options.group_duplicates);
+  std::vector<int> groups(table.rows());
+  std::iota(groups.begin(), groups.end(), 0);
+  return groups;
+}
+
 void TrainerOptions::validate() const {
   model.validate();
   training.validate();
@@ -279,7 +312,7 @@ void TrainerOptions::validate() const {
 
 std::vector<int> make_folds(const dataset::FeatureTable& table, const TrainerOptions& options) {
   options.validate();
-  const auto groups = row_groups(table, options.group_duplicates);
+  const auto groups = split_groups(table, options);
   const auto data_labels = stats::to_labeled_matrix(table).labels;
   return stratified_group_folds(data_labels, groups, options.folds, options.training.seed);
 }
@@ -290,7 +323,10 @@ TrainingResult train_and_evaluate(const dataset::FeatureTable& table, const Trai
   const auto start = std::chrono::steady_clock::now();
   const auto data = stats::to_labeled_matrix(table);
   if (data.label_names.size() < 2) throw std::invalid_argument("the table has only one genre: nothing to classify");
-  const auto groups = row_groups(table, options.group_duplicates);
+  const auto groups = split_groups(table, options);
+  std::vector<std::string> track_ids;
+  track_ids.reserve(table.rows());
+  for (const auto& f : table.filenames) track_ids.push_back(dataset::parse_track_key(f).track_id);
 
   TrainingResult result;
   auto& rep = result.report;
@@ -298,6 +334,7 @@ TrainingResult train_and_evaluate(const dataset::FeatureTable& table, const Trai
   rep.label_names = data.label_names;
   rep.rows = data.rows();
   rep.groups = group_count(groups);
+  rep.tracks = std::set<std::string>(track_ids.begin(), track_ids.end()).size();
   if (!table.lengths.empty()) {
     auto lengths = table.lengths;
     const auto mid = lengths.begin() + static_cast<std::ptrdiff_t>(lengths.size() / 2);
@@ -324,11 +361,11 @@ TrainingResult train_and_evaluate(const dataset::FeatureTable& table, const Trai
         std::vector<std::size_t> train_rows, test_rows;
         if (stage < options.folds) {
           for (std::size_t r = 0; r < data.rows(); ++r) (rep.fold_of_row[r] == stage ? test_rows : train_rows).push_back(r);
-          results[s] = run_stage(data, groups, train_rows, test_rows, stage, stage, options, hub, cancel);
+          results[s] = run_stage(data, groups, track_ids, train_rows, test_rows, stage, stage, options, hub, cancel);
         } else {
           train_rows.resize(data.rows());
           std::iota(train_rows.begin(), train_rows.end(), std::size_t{0});
-          results[s] = run_stage(data, groups, train_rows, test_rows, kFinalFold, stage, options, hub, cancel);
+          results[s] = run_stage(data, groups, track_ids, train_rows, test_rows, kFinalFold, stage, options, hub, cancel);
         }
       },
       cancel);
@@ -345,12 +382,17 @@ TrainingResult train_and_evaluate(const dataset::FeatureTable& table, const Trai
     }
     rep.folds.push_back(std::move(stage.report));
   }
-  double sum = 0.0;
-  for (const auto& f : rep.folds) sum += f.accuracy;
-  rep.mean_accuracy = sum / static_cast<double>(rep.folds.size());
-  double sq = 0.0;
-  for (const auto& f : rep.folds) sq += (f.accuracy - rep.mean_accuracy) * (f.accuracy - rep.mean_accuracy);
-  rep.std_accuracy = std::sqrt(sq / static_cast<double>(rep.folds.size()));
+  const auto mean_std = [&](double FoldReport::*field, double& mean, double& sd) {
+    double sum = 0.0;
+    for (const auto& f : rep.folds) sum += f.*field;
+    mean = sum / static_cast<double>(rep.folds.size());
+    double sq = 0.0;
+    for (const auto& f : rep.folds) sq += (f.*field - mean) * (f.*field - mean);
+    sd = std::sqrt(sq / static_cast<double>(rep.folds.size()));
+  };
+  mean_std(&FoldReport::accuracy, rep.mean_accuracy, rep.std_accuracy);
+  mean_std(&FoldReport::track_accuracy_mean, rep.mean_track_accuracy_mean, rep.std_track_accuracy_mean);
+  mean_std(&FoldReport::track_accuracy_vote, rep.mean_track_accuracy_vote, rep.std_track_accuracy_vote);
   const auto cm = stats::ConfusionMatrix::from_counts(confusion, n_classes);
   const auto scores = stats::compute_scores(cm);
   rep.confusion = cm.counts();
@@ -398,6 +440,7 @@ json to_json(const TrainingReport& r) {
                 {"features", to_string(o.features)},
                 {"filter", {{"threshold", o.filter.threshold}, {"scope", stats::to_string(o.filter.scope)}}},
                 {"group_duplicates", o.group_duplicates},
+                {"protocol", to_string(o.protocol)},
                 {"stratified", true},
                 {"preprocessing_fitted_on", "training rows of each fold"}}},
               {"rows", r.rows},
@@ -407,6 +450,11 @@ json to_json(const TrainingReport& r) {
               {"mean_accuracy", r.mean_accuracy},
               {"std_accuracy", r.std_accuracy},
               {"std_accuracy_ddof", 0},
+              {"protocol", to_string(o.protocol)},
+              {"tracks", r.tracks},
+              {"track_level",
+               {{"mean_probability", {{"mean_accuracy", r.mean_track_accuracy_mean}, {"std_accuracy", r.std_track_accuracy_mean}}},
+                {"majority_vote", {{"mean_accuracy", r.mean_track_accuracy_vote}, {"std_accuracy", r.std_track_accuracy_vote}}}}},
               {"confusion", confusion},
               {"per_genre", per_genre},
               {"macro_f1", r.macro_f1},

@@ -75,3 +75,28 @@ TEST(CliTrain, ErrorsAreReported) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(CliTrain, LeakySplitIsLabelled) {
+  const auto dir = genrelab::test::temp_dir("cli-train-leaky");
+  const auto table = dir / "segments.csv";
+  genrelab::dataset::write_feature_table(table, genrelab::test::segment_table(3, 6, 4, 8, 2.0, 1.0));
+  const auto model = dir / "model.glmodel";
+  const auto grouped = run({"train", table.string(), "--model", "logreg", "--folds", "3", "--epochs", "2", "-o", model.string()});
+  EXPECT_EQ(grouped.exit_code, 0) << grouped.out;
+  EXPECT_NE(grouped.out.find("protocol: grouped"), std::string::npos) << grouped.out;
+  EXPECT_NE(grouped.out.find("track level (18 tracks"), std::string::npos) << grouped.out;
+  EXPECT_EQ(grouped.out.find("LEAKY"), std::string::npos);
+  const auto leaky = run({"train", table.string(), "--model", "logreg", "--folds", "3", "--epochs", "2", "--leaky", "-o",
+                          model.string()});
+  EXPECT_EQ(leaky.exit_code, 0) << leaky.out;
+  EXPECT_NE(leaky.out.find("protocol: LEAKY"), std::string::npos) << leaky.out;
+  EXPECT_NE(leaky.out.find("[LEAKY]"), std::string::npos) << leaky.out;
+  const auto j = run_json({"train", table.string(), "--model", "logreg", "--folds", "3", "--epochs", "2", "--leaky", "-o",
+                           model.string(), "--json"});
+  EXPECT_EQ(j["protocol"], "leaky");
+  EXPECT_EQ(j["tracks"], 18);
+}
+
+}  // namespace
