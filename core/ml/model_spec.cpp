@@ -32,12 +32,15 @@ std::string_view to_string(ModelKind kind) noexcept {
     case ModelKind::cnn1d: return "cnn1d";
     case ModelKind::mlp: return "mlp";
     case ModelKind::logreg: return "logreg";
+    case ModelKind::ensemble: return "ensemble";
   }
   return "?";
 }
 
+std::vector<ModelKind> all_model_kinds() { return {ModelKind::cnn1d, ModelKind::mlp, ModelKind::logreg, ModelKind::ensemble}; }
+
 std::optional<ModelKind> parse_model_kind(std::string_view text) noexcept {
-  for (auto k : {ModelKind::cnn1d, ModelKind::mlp, ModelKind::logreg})
+  for (auto k : {ModelKind::cnn1d, ModelKind::mlp, ModelKind::logreg, ModelKind::ensemble})
     if (text == to_string(k)) return k;
   return std::nullopt;
 }
@@ -50,7 +53,8 @@ void ModelParams::validate() const {
     check_int(pool_size, 1, 16, "pool_size");
     check_int(dense_units, 1, 65536, "dense_units");
   }
-  if (kind == ModelKind::mlp) {
+  if (kind == ModelKind::ensemble) check_int(ensemble_members, 1, 64, "ensemble_members");
+  if (kind == ModelKind::mlp || kind == ModelKind::ensemble) {
     require_range(!hidden_units.empty() && hidden_units.size() <= 8, "hidden_units", "1..8 layers",
                   std::to_string(hidden_units.size()) + " layers");
     for (int u : hidden_units) check_int(u, 1, 65536, "hidden_units[i]");
@@ -119,7 +123,8 @@ void to_json(json& j, const ModelParams& p) {
            {"pool_size", p.pool_size},
            {"dense_units", p.dense_units},
            {"hidden_units", p.hidden_units},
-           {"dropout", p.dropout}};
+           {"dropout", p.dropout},
+           {"ensemble_members", p.ensemble_members}};
 }
 
 void from_json(const json& j, ModelParams& p) {
@@ -136,6 +141,7 @@ void from_json(const json& j, ModelParams& p) {
   r.dense_units = json_field<int>(j, "dense_units");
   r.hidden_units = json_field<std::vector<int>>(j, "hidden_units");
   r.dropout = json_field<double>(j, "dropout");
+  if (j.contains("ensemble_members")) r.ensemble_members = json_field<int>(j, "ensemble_members");
   r.validate();
   p = std::move(r);
 }

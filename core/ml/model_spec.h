@@ -21,9 +21,16 @@ enum class ModelKind {
   cnn1d,   ///< the study's model: 2 x (Conv1d + ReLU + MaxPool) -> Dense + ReLU + Dropout -> Dense
   mlp,     ///< Dense + ReLU + Dropout per hidden layer -> Dense
   logreg,  ///< one Dense layer: multinomial logistic regression
+  /// `ensemble_members` MLPs (hidden_units, dropout) with their own initial weights and dropout,
+  /// trained side by side on the same mini-batches (each on its own cross-entropy); the output is
+  /// the log of their mean probability, so softmax gives the average of the members' probabilities.
+  ensemble,
 };
 
-/// "cnn1d", "mlp", "logreg".
+/// Every model kind, in the order of the enum (for menus and leaderboards).
+std::vector<ModelKind> all_model_kinds();
+
+/// "cnn1d", "mlp", "logreg", "ensemble".
 std::string_view to_string(ModelKind kind) noexcept;
 /// Parses the names of to_string(); nullopt otherwise.
 std::optional<ModelKind> parse_model_kind(std::string_view text) noexcept;
@@ -49,15 +56,18 @@ struct ModelParams {
   int dense_units = 128;   ///< cnn1d's hidden Dense layer; 1..65536
   // mlp: one Dense + ReLU + Dropout per entry.
   std::vector<int> hidden_units = {256, 128};  ///< 1..8 layers of 1..65536 units
-  /// Dropout after every hidden Dense layer (cnn1d, mlp); [0, 1). Unused by logreg.
+  /// Dropout after every hidden Dense layer (cnn1d, mlp, ensemble); [0, 1). Unused by logreg.
   double dropout = 0.3;
+  /// ensemble: number of MLP members; 1..64. (Optional in JSON, default 5: bundles written before
+  /// the ensemble existed lack it.)
+  int ensemble_members = 5;
 
   /// Throws std::invalid_argument naming the first parameter out of range.
   void validate() const;
   /// Throws std::invalid_argument when the model cannot take F inputs (cnn1d: the sequence must
   /// survive both convolutions and poolings; needs F >= min_features()).
   void validate_inputs(std::size_t n_features, std::size_t n_classes) const;
-  /// Smallest F the architecture accepts (1 for mlp and logreg).
+  /// Smallest F the architecture accepts (1 for mlp, logreg and ensemble).
   std::size_t min_features() const noexcept;
   /// cnn1d: length of the sequence after the second pooling for F inputs (0 if too short).
   std::size_t cnn_output_length(std::size_t n_features) const noexcept;

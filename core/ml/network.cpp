@@ -14,6 +14,7 @@
 #include <random>
 #include <stdexcept>
 
+#include "ml/folds.h"
 #include "ml/relu_max_pool.h"
 #include "util/error.h"
 #include "util/progress.h"
@@ -97,6 +98,15 @@ class ReluMaxPool1d : public torch::autograd::Function<ReluMaxPool1d> {
 class ClassifierNet : public torch::nn::Module {
  public:
   virtual Tensor forward(const Tensor& x) = 0;
+  /// The training objective on a batch and the logits it came with. The objective of an
+  /// ensemble is the sum of its members' cross-entropies, so each member gets the gradient it
+  /// would get alone (Adam's L2 term keeps its weight).
+  virtual std::pair<Tensor, Tensor> objective(const Tensor& x, const Tensor& y) {
+    auto logits = forward(x);
+    return {F::cross_entropy(logits, y), logits};
+  }
+  /// Mean cross-entropy per member = objective / members().
+  virtual int members() const { return 1; }
 };
 
 class Cnn1dNet final : public ClassifierNet {
@@ -149,6 +159,41 @@ class MlpNet final : public ClassifierNet {
   torch::nn::Linear out_{nullptr};
   double dropout_;
   at::Generator gen_;
+};
+
+/// Members are MLPs with their own generators (seeded from the network's seed and the member
+/// index) for initial weights and dropout.
+class EnsembleNet final : public ClassifierNet {
+ public:
+  EnsembleNet(const ModelParams& p, std::int64_t n_features, std::int64_t n_classes, std::uint64_t seed) {
+    for (int m = 0; m < p.ensemble_members; ++m) {
+      auto gen = at::make_generator<at::CPUGeneratorImpl>(mix_seed(seed, static_cast<std::uint64_t>(m) + 1));
+      members_.push_back(
+          register_module("member" + std::to_string(m + 1), std::make_shared<MlpNet>(p, n_features, n_classes, gen)));
+    }
+  }
+  Tensor forward(const Tensor& x) override { return combine(member_logits(x)); }
+  std::pair<Tensor, Tensor> objective(const Tensor& x, const Tensor& y) override {
+    const auto logits = member_logits(x);
+    Tensor loss = F::cross_entropy(logits[0], y);
+    for (std::size_t m = 1; m < logits.size(); ++m) loss = loss + F::cross_entropy(logits[m], y);
+    return {loss, combine(logits)};
+  }
+  int members() const override { return static_cast<int>(members_.size()); }
+
+ private:
+  std::vector<Tensor> member_logits(const Tensor& x) {
+    std::vector<Tensor> out;
+    for (auto& m : members_) out.push_back(m->forward(x));
+    return out;
+  }
+  /// log(mean_m softmax(logits_m)): softmax of it is the mean probability.
+  static Tensor combine(const std::vector<Tensor>& logits) {
+    std::vector<Tensor> logp;
+    for (const auto& l : logits) logp.push_back(torch::log_softmax(l, 1));
+    return torch::logsumexp(torch::stack(logp), 0) - std::log(static_cast<double>(logits.size()));
+  }
+  std::vector<std::shared_ptr<MlpNet>> members_;
 };
 
 class LogRegNet final : public ClassifierNet {
@@ -215,6 +260,7 @@ Network Network::create(const ModelParams& params, std::size_t n_features, std::
     case ModelKind::cnn1d: impl->net = std::make_shared<Cnn1dNet>(params, f, c, gen); break;
     case ModelKind::mlp: impl->net = std::make_shared<MlpNet>(params, f, c, gen); break;
     case ModelKind::logreg: impl->net = std::make_shared<LogRegNet>(f, c, gen); break;
+    case ModelKind::ensemble: impl->net = std::make_shared<EnsembleNet>(params, f, c, seed); break;
   }
   return Network(std::move(impl));
 }
@@ -305,11 +351,10 @@ FitResult Network::fit(const Samples& train, const Samples* validation, const Sa
       const auto xb = x.index_select(0, idx);
       const auto yb = y.index_select(0, idx);
       optimizer.zero_grad();
-      const auto logits = net.forward(xb);
-      auto loss = F::cross_entropy(logits, yb);
+      auto [loss, logits] = net.objective(xb, yb);
       loss.backward();
       optimizer.step();
-      const double batch_loss = loss.item<double>();
+      const double batch_loss = loss.item<double>() / net.members();
       loss_sum += batch_loss * static_cast<double>(count);
       {
         torch::NoGradGuard no_grad;

@@ -56,6 +56,14 @@ std::string_view to_string(SplitProtocol protocol) noexcept;
 /// "grouped", "leaky"; nullopt otherwise.
 std::optional<SplitProtocol> parse_split_protocol(std::string_view text) noexcept;
 
+/// One configuration of a hyper-parameter search. Its training seed and threads are replaced by
+/// the run's (TrainerOptions::training); a validation split is not used inside the search.
+struct SearchCandidate {
+  std::string name;  ///< e.g. "mlp 512x256 d0.5 wd1e-3"
+  ModelParams model;
+  TrainParams training;
+};
+
 struct TrainerOptions {
   ModelParams model;
   TrainParams training;
@@ -65,6 +73,12 @@ struct TrainerOptions {
   /// Keep rows with identical feature values in one fold (GTZAN's repeated clips).
   bool group_duplicates = true;
   SplitProtocol protocol = SplitProtocol::grouped;
+  /// Hyper-parameter search: when not empty, every fold (and the final model) first scores each
+  /// candidate by its mean accuracy over `search_folds` grouped, stratified inner folds of its
+  /// own training rows only (never its test fold), then trains the best one (ties: the first) on
+  /// all its training rows. `model` and `training` (except seed and threads) are then unused.
+  std::vector<SearchCandidate> search;
+  int search_folds = 3;  ///< 2..20
   /// After the folds, train the model to keep on all rows.
   bool final_model = true;
   /// Minimum time between per-batch reports.
@@ -99,6 +113,10 @@ struct FoldReport {
   std::vector<double> scaler_mean;            ///< per input feature, fitted on the training rows only
   std::vector<double> scaler_scale;
   std::vector<EpochStats> history;
+  /// With a search: the candidate this stage chose, and every candidate's inner mean accuracy.
+  std::string chosen;
+  std::vector<double> search_scores;
+  std::optional<TrainParams> chosen_training;  ///< the chosen candidate's training (seed, threads: the run's)
 };
 
 /// Receives progress on the training thread.

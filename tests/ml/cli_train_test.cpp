@@ -100,3 +100,26 @@ TEST(CliTrain, LeakySplitIsLabelled) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(CliCompare, PrintsALeaderboard) {
+  const auto dir = genrelab::test::temp_dir("cli-compare");
+  const auto table = dir / "blobs.csv";
+  genrelab::dataset::write_feature_table(table, genrelab::test::blob_table(3, 12, 8, 3.0));
+  const auto j = run_json({"compare", table.string(), "--models", "logreg,mlp", "--folds", "3", "--threads", "1", "--json"});
+  ASSERT_EQ(j["models"].size(), 2u);
+  EXPECT_GE(j["models"][0]["mean_accuracy"].get<double>(), j["models"][1]["mean_accuracy"].get<double>());
+  EXPECT_EQ(j["rows"], 36);
+  const auto text = run({"compare", table.string(), "--models", "logreg", "--folds", "3", "--leaky"});
+  EXPECT_EQ(text.exit_code, 0) << text.out;
+  EXPECT_NE(text.out.find("rank"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("LEAKY"), std::string::npos) << text.out;
+  const auto bad = run({"compare", table.string(), "--models", "svm"});
+  EXPECT_NE(bad.exit_code, 0);
+  const auto missing = run({"compare", (dir / "none.csv").string(), "--json"});
+  EXPECT_NE(missing.exit_code, 0);
+  EXPECT_NE(missing.out.find("none.csv"), std::string::npos) << missing.out;
+}
+
+}  // namespace
