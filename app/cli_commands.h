@@ -77,6 +77,7 @@ struct TrainArgs {
   int lr_step = 10;          // epochs between learning-rate changes
   double lr_gamma = 0.5;     // factor per change
   double weight_decay = 0.0;
+  double input_noise = 0.0;  // std of Gaussian noise on standardised training inputs
   // Architecture (defaults: ml::ModelParams).
   int conv1_filters = 64;
   int conv2_filters = 64;

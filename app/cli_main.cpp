@@ -98,6 +98,7 @@ int main(int argc, char** argv) {
   train->add_option("--lr-step", train_args.lr_step, "Epochs between learning-rate changes")->check(CLI::Range(1, 100000));
   train->add_option("--lr-gamma", train_args.lr_gamma, "Learning-rate factor per change (0.5: halve)")->check(CLI::Range(0.0, 1.0));
   train->add_option("--weight-decay", train_args.weight_decay, "L2 penalty (Adam's weight_decay)")->check(CLI::Range(0.0, 1.0));
+  train->add_option("--input-noise", train_args.input_noise, "Std of Gaussian noise added to the standardised training inputs")->check(CLI::Range(0.0, 10.0));
   train->add_option("--conv-filters", train_args.conv1_filters, "cnn1d: filters of the first convolution");
   train->add_option("--conv2-filters", train_args.conv2_filters, "cnn1d: filters of the second convolution");
   train->add_option("--kernel", train_args.kernel_size, "cnn1d: convolution kernel size");

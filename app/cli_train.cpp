@@ -159,6 +159,7 @@ int cmd_train(const TrainArgs& args) {
   options.training.lr_step_epochs = args.lr_step;
   options.training.lr_gamma = args.lr_gamma;
   options.training.weight_decay = args.weight_decay;
+  options.training.input_noise = args.input_noise;
   options.model.conv1_filters = args.conv1_filters;
   options.model.conv2_filters = args.conv2_filters;
   options.model.kernel_size = args.kernel_size;

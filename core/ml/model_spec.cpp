@@ -99,6 +99,8 @@ void TrainParams::validate() const {
                 num(adam_epsilon));
   require_range(std::isfinite(weight_decay) && weight_decay >= 0 && weight_decay <= 1, "weight_decay", "in [0, 1]",
                 num(weight_decay));
+  require_range(std::isfinite(input_noise) && input_noise >= 0 && input_noise <= 10, "input_noise", "in [0, 10]",
+                num(input_noise));
   require_range(std::isfinite(validation_fraction) && validation_fraction >= 0 && validation_fraction <= 0.5,
                 "validation_fraction", "in [0, 0.5]", num(validation_fraction));
   check_int(patience, 1, 100000, "patience");
@@ -154,6 +156,7 @@ void to_json(json& j, const TrainParams& p) {
            {"lr_gamma", p.lr_gamma},
            {"adam_epsilon", p.adam_epsilon},
            {"weight_decay", p.weight_decay},
+           {"input_noise", p.input_noise},
            {"validation_fraction", p.validation_fraction},
            {"early_stopping", p.early_stopping},
            {"patience", p.patience},
@@ -172,6 +175,7 @@ void from_json(const json& j, TrainParams& p) {
   r.lr_gamma = json_field<double>(j, "lr_gamma");
   r.adam_epsilon = json_field<double>(j, "adam_epsilon");
   r.weight_decay = json_field<double>(j, "weight_decay");
+  if (j.contains("input_noise")) r.input_noise = json_field<double>(j, "input_noise");
   r.validation_fraction = json_field<double>(j, "validation_fraction");
   r.early_stopping = json_field<bool>(j, "early_stopping");
   r.patience = json_field<int>(j, "patience");

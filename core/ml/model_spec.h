@@ -83,6 +83,9 @@ struct TrainParams {
   double lr_gamma = 0.5;         ///< factor per step; (0, 1] (1 = constant rate)
   double adam_epsilon = 1e-7;    ///< Keras' default (PyTorch's is 1e-8); (0, 1]
   double weight_decay = 0.0;     ///< L2 penalty added to the gradient (Adam's weight_decay); [0, 1]
+  /// Standard deviation of Gaussian noise added to the (standardised) training inputs of every
+  /// batch, drawn from the network's seed; 0 = none. [0, 10]. Optional in JSON (default 0).
+  double input_noise = 0.0;
   /// Fraction of the training rows (grouped and stratified like the folds) held out to pick the
   /// best epoch; 0 = no validation split. [0, 0.5].
   double validation_fraction = 0.0;

@@ -323,6 +323,7 @@ FitResult Network::fit(const Samples& train, const Samples* validation, const Sa
 
   // Shuffles come from the network's seed; the constant keeps them apart from the weight draws.
   std::mt19937_64 rng(impl_->seed ^ 0x9e3779b97f4a7c15ULL);
+  auto noise_gen = at::make_generator<at::CPUGeneratorImpl>(mix_seed(impl_->seed, 0x6e6f697365ULL));
   std::vector<std::int64_t> order(train.rows);
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<std::int64_t>(i);
   const auto n = static_cast<std::int64_t>(train.rows);
@@ -348,7 +349,8 @@ FitResult Network::fit(const Samples& train, const Samples* validation, const Sa
       const std::int64_t first = b * batch;
       const std::int64_t count = std::min(batch, n - first);
       const auto idx = perm.narrow(0, first, count);
-      const auto xb = x.index_select(0, idx);
+      auto xb = x.index_select(0, idx);
+      if (params.input_noise > 0) xb = xb + torch::empty_like(xb).normal_(0.0, params.input_noise, noise_gen);
       const auto yb = y.index_select(0, idx);
       optimizer.zero_grad();
       auto [loss, logits] = net.objective(xb, yb);
