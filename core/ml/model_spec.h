@@ -25,6 +25,10 @@ enum class ModelKind {
   /// trained side by side on the same mini-batches (each on its own cross-entropy); the output is
   /// the log of their mean probability, so softmax gives the average of the members' probabilities.
   ensemble,
+  /// 2-D CNN on log-mel patches (mel_bands x patch_frames, the input vector frame-major: frame t,
+  /// band k at t * mel_bands + k): 3 x (Conv2d 3x3 'same' + ReLU + MaxPool 2x2) with
+  /// cnn2d_channels, 2x and 4x that many filters -> global average -> Dense + ReLU + Dropout -> Dense.
+  cnn2d,
 };
 
 /// Every model kind, in the order of the enum (for menus and leaderboards).
@@ -61,13 +65,18 @@ struct ModelParams {
   /// ensemble: number of MLP members; 1..64. (Optional in JSON, default 5: bundles written before
   /// the ensemble existed lack it.)
   int ensemble_members = 5;
+  // cnn2d (optional in JSON, these defaults when absent).
+  int mel_bands = 128;      ///< 8..512
+  int patch_frames = 130;   ///< 8..4096 (130 frames of hop 512 at 22050 Hz: about 3 s)
+  int cnn2d_channels = 16;  ///< 1..256
 
   /// Throws std::invalid_argument naming the first parameter out of range.
   void validate() const;
   /// Throws std::invalid_argument when the model cannot take F inputs (cnn1d: the sequence must
   /// survive both convolutions and poolings; needs F >= min_features()).
   void validate_inputs(std::size_t n_features, std::size_t n_classes) const;
-  /// Smallest F the architecture accepts (1 for mlp, logreg and ensemble).
+  /// Smallest F the architecture accepts (1 for mlp, logreg and ensemble; mel_bands x
+  /// patch_frames, exactly, for cnn2d).
   std::size_t min_features() const noexcept;
   /// cnn1d: length of the sequence after the second pooling for F inputs (0 if too short).
   std::size_t cnn_output_length(std::size_t n_features) const noexcept;

@@ -196,6 +196,38 @@ class EnsembleNet final : public ClassifierNet {
   std::vector<std::shared_ptr<MlpNet>> members_;
 };
 
+/// Input rows are frame-major patches (frame t, band k at t * bands + k), seen as a 1-channel
+/// image of bands x frames.
+class Cnn2dNet final : public ClassifierNet {
+ public:
+  Cnn2dNet(const ModelParams& p, std::int64_t n_classes, at::Generator gen)
+      : bands_(p.mel_bands), frames_(p.patch_frames), dropout_(p.dropout), gen_(std::move(gen)) {
+    using namespace torch::nn;
+    const std::int64_t c = p.cnn2d_channels;
+    conv1_ = register_module("conv1", Conv2d(Conv2dOptions(1, c, 3).padding(1)));
+    conv2_ = register_module("conv2", Conv2d(Conv2dOptions(c, 2 * c, 3).padding(1)));
+    conv3_ = register_module("conv3", Conv2d(Conv2dOptions(2 * c, 4 * c, 3).padding(1)));
+    dense_ = register_module("dense", Linear(4 * c, p.dense_units));
+    out_ = register_module("out", Linear(p.dense_units, n_classes));
+    for (auto& m : children()) glorot_init(*m, gen_);
+  }
+  Tensor forward(const Tensor& x) override {
+    auto h = x.view({x.size(0), frames_, bands_}).transpose(1, 2).unsqueeze(1);  // (B, 1, bands, frames)
+    h = F::max_pool2d(torch::relu(conv1_->forward(h)), F::MaxPool2dFuncOptions(2));
+    h = F::max_pool2d(torch::relu(conv2_->forward(h)), F::MaxPool2dFuncOptions(2));
+    h = F::max_pool2d(torch::relu(conv3_->forward(h)), F::MaxPool2dFuncOptions(2));
+    h = torch::relu(dense_->forward(h.mean({2, 3})));
+    return out_->forward(dropout(h, dropout_, is_training(), gen_));
+  }
+
+ private:
+  torch::nn::Conv2d conv1_{nullptr}, conv2_{nullptr}, conv3_{nullptr};
+  torch::nn::Linear dense_{nullptr}, out_{nullptr};
+  std::int64_t bands_, frames_;
+  double dropout_;
+  at::Generator gen_;
+};
+
 class LogRegNet final : public ClassifierNet {
  public:
   LogRegNet(std::int64_t n_features, std::int64_t n_classes, at::Generator gen) {
@@ -261,6 +293,7 @@ Network Network::create(const ModelParams& params, std::size_t n_features, std::
     case ModelKind::mlp: impl->net = std::make_shared<MlpNet>(params, f, c, gen); break;
     case ModelKind::logreg: impl->net = std::make_shared<LogRegNet>(f, c, gen); break;
     case ModelKind::ensemble: impl->net = std::make_shared<EnsembleNet>(params, f, c, seed); break;
+    case ModelKind::cnn2d: impl->net = std::make_shared<Cnn2dNet>(params, c, gen); break;
   }
   return Network(std::move(impl));
 }
