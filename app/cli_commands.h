@@ -101,6 +101,7 @@ struct TrainArgs {
   int lr_step = 10;          // epochs between learning-rate changes
   double lr_gamma = 0.5;     // factor per change
   double weight_decay = 0.0;
+  double input_noise = 0.0;  // std of Gaussian noise on standardised training inputs
   // Architecture (defaults: ml::ModelParams).
   int conv1_filters = 64;
   int conv2_filters = 64;
@@ -111,10 +112,26 @@ struct TrainArgs {
   double dropout = 0.3;
   unsigned long long seed = 42;
   int threads = 0;  // 0 = the default (kDefaultTrainThreads)
+  int ensemble_members = 5;
+  bool leaky = false;  // random split of rows (segments of one track in training and test folds)
   bool json = false;
 };
 /// Cross-validates a model on a feature table, trains it on all rows and saves the bundle.
 int cmd_train(const TrainArgs& args);
+
+struct CompareArgs {
+  std::filesystem::path input;      // feature table (.csv) or audio folder
+  std::vector<std::string> models;  // preset names; empty = all (ml::model_preset_names())
+  std::string features = "all";
+  int folds = 5;
+  int segment_seconds = 30;         // audio folder: 30 (one row per clip) or 3 (3-s rows)
+  unsigned long long seed = 42;
+  int threads = 0;                  // 0 = min(cores, 2)
+  bool leaky = false;
+  bool json = false;
+};
+/// Cross-validates several models under the same folds and prints the leaderboard.
+int cmd_compare_models(const CompareArgs& args);
 
 /// Scores a model bundle on a labelled feature table.
 int cmd_evaluate(const std::filesystem::path& model, const std::filesystem::path& table, bool json);

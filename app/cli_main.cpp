@@ -103,7 +103,8 @@ int main(int argc, char** argv) {
   auto* train = app.add_subcommand("train", "Cross-validate a genre classifier on a feature table, then save it trained on all rows");
   train->add_option("table", train_args.table, "Feature table (Kaggle CSV layout)")->required();
   train->add_option("-o,--output", train_args.output, "Model bundle to write (.glmodel, written atomically)")->required();
-  train->add_option("--model", train_args.model, "cnn1d (the study's CNN), mlp or logreg")->check(CLI::IsMember({"cnn1d", "mlp", "logreg"}));
+  train->add_option("--model", train_args.model, "cnn1d (the study's CNN), mlp, logreg or ensemble (of MLPs)")->check(CLI::IsMember({"cnn1d", "mlp", "logreg", "ensemble"}));
+  train->add_option("--members", train_args.ensemble_members, "ensemble: number of MLP members")->check(CLI::Range(1, 64));
   train->add_option("--features", train_args.features, "all, filtered (the study's redundancy filter) or mfcc")
       ->check(CLI::IsMember({"all", "filtered", "mfcc"}));
   train->add_option("--folds", train_args.folds, "Stratified, grouped folds")->check(CLI::Range(2, 100));
@@ -116,6 +117,7 @@ int main(int argc, char** argv) {
   train->add_option("--lr-step", train_args.lr_step, "Epochs between learning-rate changes")->check(CLI::Range(1, 100000));
   train->add_option("--lr-gamma", train_args.lr_gamma, "Learning-rate factor per change (0.5: halve)")->check(CLI::Range(0.0, 1.0));
   train->add_option("--weight-decay", train_args.weight_decay, "L2 penalty (Adam's weight_decay)")->check(CLI::Range(0.0, 1.0));
+  train->add_option("--input-noise", train_args.input_noise, "Std of Gaussian noise added to the standardised training inputs")->check(CLI::Range(0.0, 10.0));
   train->add_option("--conv-filters", train_args.conv1_filters, "cnn1d: filters of the first convolution");
   train->add_option("--conv2-filters", train_args.conv2_filters, "cnn1d: filters of the second convolution");
   train->add_option("--kernel", train_args.kernel_size, "cnn1d: convolution kernel size");
@@ -126,6 +128,7 @@ int main(int argc, char** argv) {
   train->add_option("--seed", train_args.seed, "Seed of folds, shuffles, weights and dropout");
   train->add_option("--threads", train_args.threads, "Threads in all: folds train at once (default: one per fold and final model, up to the core count)")->check(CLI::Range(1, 256));
   train->add_option("--report", train_args.report, "Also write the JSON report to this file");
+  train->add_flag("--leaky", train_args.leaky, "Split rows at random instead of by track (segments of one track in training and test folds: optimistic, labelled \"leaky\")");
   train->add_flag("--json", train_args.json, "Print the JSON report (progress lines go to stderr)");
 
   std::string eval_model, eval_table;
@@ -134,6 +137,18 @@ int main(int argc, char** argv) {
   evaluate->add_option("-m,--model", eval_model, "Model bundle (.glmodel)")->required();
   evaluate->add_option("table", eval_table, "Feature table (Kaggle CSV layout)")->required();
   evaluate->add_flag("--json", eval_json, "Machine-readable output");
+
+  cli::CompareArgs compare_args;
+  auto* compare_models = app.add_subcommand("compare", "Cross-validate several models under the same folds and print a leaderboard");
+  compare_models->add_option("input", compare_args.input, "Feature table (Kaggle CSV layout) or audio folder (<label>/<file>; features are extracted first)")->required();
+  compare_models->add_option("--models", compare_args.models, "Comma-separated presets (default: all): logreg, mlp, cnn1d, mlp_tuned, ensemble, search")->delimiter(',');
+  compare_models->add_option("--features", compare_args.features, "all, filtered or mfcc")->check(CLI::IsMember({"all", "filtered", "mfcc"}));
+  compare_models->add_option("--folds", compare_args.folds, "Stratified, grouped folds (the same for every model)")->check(CLI::Range(2, 100));
+  compare_models->add_option("--segment", compare_args.segment_seconds, "Audio folder: rows of 30 s (one per clip) or 3 s")->check(CLI::IsMember({30, 3}));
+  compare_models->add_option("--seed", compare_args.seed, "Seed of folds and weights");
+  compare_models->add_option("--threads", compare_args.threads, "Threads of each model's training (default: up to 2)")->check(CLI::Range(1, 256));
+  compare_models->add_flag("--leaky", compare_args.leaky, "Split rows at random instead of by track (optimistic; labelled \"leaky\")");
+  compare_models->add_flag("--json", compare_args.json, "Print the leaderboard as JSON (progress goes to stderr)");
 
   cli::PredictArgs predict_args;
   auto* predict = app.add_subcommand("predict", "Classify songs (any length, mp3/flac/ogg/wav) with a model bundle");
@@ -194,6 +209,7 @@ int main(int argc, char** argv) {
   if (*analyze) return cli::cmd_analyze(analyze_args);
   if (*bench_analyze) return cli::cmd_bench_analyze(bench_analyze_args);
   if (*train) return cli::cmd_train(train_args);
+  if (*compare_models) return cli::cmd_compare_models(compare_args);
   if (*evaluate) return cli::cmd_evaluate(eval_model, eval_table, eval_json);
   if (*predict) return cli::cmd_predict(predict_args);
   if (*bench_train) return cli::cmd_bench_train(bench_train_args);

@@ -16,13 +16,17 @@
 #include "cli_commands.h"
 #include "dataset/default_location.h"
 #include "dataset/feature_table.h"
+#include "dataset/dataset_scan.h"
+#include "features/table_extraction.h"
 #include "ml/classifier.h"
+#include "ml/compare.h"
 #include "ml/model_bundle.h"
 #include "ml/trainer.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
 #include "util/parallel.h"
 #include "util/progress.h"
+#include "terminal_progress.h"
 
 namespace genrelab::cli {
 namespace {
@@ -111,6 +115,20 @@ json confusion_json(const std::vector<std::int64_t>& counts, std::size_t n) {
   return j;
 }
 
+/// The split protocol and, for tables with several rows per track, the track-level accuracy.
+void print_protocol(const ml::TrainingReport& r) {
+  if (r.options.protocol == ml::SplitProtocol::leaky)
+    std::printf("protocol: LEAKY (%zu rows split at random: segments of one track sit in training and test folds, so "
+                "these accuracies are optimistic)\n", r.rows);
+  else
+    std::printf("protocol: grouped (%zu rows in %zu groups: segments of a track and identical rows stay in one fold)\n",
+                r.rows, r.groups);
+  if (r.tracks < r.rows)
+    std::printf("track level (%zu tracks; each held-out track scored on its test rows)%s: mean probability %.4f +- %.4f, "
+                "majority vote %.4f +- %.4f\n", r.tracks, r.options.protocol == ml::SplitProtocol::leaky ? ", LEAKY" : "",
+                r.mean_track_accuracy_mean, r.std_track_accuracy_mean, r.mean_track_accuracy_vote, r.std_track_accuracy_vote);
+}
+
 fs::path default_table() {
   const auto dir = dataset::default_dataset_dir();
   return dir ? *dir / "features_30_sec.csv" : fs::path();
@@ -127,7 +145,7 @@ std::string shell_quote(const std::string& s) {
 int cmd_train(const TrainArgs& args) {
   ml::TrainerOptions options;
   const auto kind = ml::parse_model_kind(args.model);
-  if (!kind) return error_exit("unknown model '" + args.model + "' (cnn1d, mlp or logreg)", args.json);
+  if (!kind) return error_exit("unknown model '" + args.model + "' (cnn1d, mlp, logreg or ensemble)", args.json);
   const auto features = ml::parse_feature_set(args.features);
   if (!features) return error_exit("unknown feature set '" + args.features + "' (all, filtered or mfcc)", args.json);
   options.model.kind = *kind;
@@ -141,6 +159,7 @@ int cmd_train(const TrainArgs& args) {
   options.training.lr_step_epochs = args.lr_step;
   options.training.lr_gamma = args.lr_gamma;
   options.training.weight_decay = args.weight_decay;
+  options.training.input_noise = args.input_noise;
   options.model.conv1_filters = args.conv1_filters;
   options.model.conv2_filters = args.conv2_filters;
   options.model.kernel_size = args.kernel_size;
@@ -148,8 +167,10 @@ int cmd_train(const TrainArgs& args) {
   options.model.dense_units = args.dense_units;
   options.model.hidden_units = args.hidden_units;
   options.model.dropout = args.dropout;
+  options.model.ensemble_members = args.ensemble_members;
   options.training.seed = args.seed;
   options.training.threads = args.threads > 0 ? args.threads : default_train_threads(args.folds);
+  options.protocol = args.leaky ? ml::SplitProtocol::leaky : ml::SplitProtocol::grouped;
   try {
     options.validate();
   } catch (const std::invalid_argument& e) {
@@ -165,10 +186,10 @@ int cmd_train(const TrainArgs& args) {
     return error_exit(e.what(), args.json);
   }
   std::FILE* lines = args.json ? stderr : stdout;
-  std::fprintf(lines, "training %s on %s: %zu rows, %zu features (%s), %d folds x %d epochs, batch %d, seed %llu\n",
+  std::fprintf(lines, "training %s on %s: %zu rows, %zu features (%s), %d %s folds x %d epochs, batch %d, seed %llu\n",
                args.model.c_str(), args.table.filename().c_str(), table.rows(), table.cols(), args.features.c_str(),
-               options.folds, options.training.epochs, options.training.batch_size,
-               static_cast<unsigned long long>(options.training.seed));
+               options.folds, args.leaky ? "LEAKY (rows split at random)" : "track-grouped", options.training.epochs,
+               options.training.batch_size, static_cast<unsigned long long>(options.training.seed));
   const auto split = ml::split_threads(options.training.threads, options.folds + 1);
   std::fprintf(lines, "threads: %d (%d trainings at once, %d compute thread(s) each; OMP_WAIT_POLICY %s); BLAS: %s\n",
                options.training.threads, split.stage_jobs, split.threads_per_stage, omp_wait_policy(),
@@ -201,13 +222,19 @@ int cmd_train(const TrainArgs& args) {
     return 0;
   }
   const auto& r = result.report;
-  std::printf("\n%-5s %7s %6s %6s %6s %7s %9s %8s\n", "fold", "train", "val", "test", "best", "epochs", "accuracy", "seconds");
-  for (const auto& f : r.folds)
-    std::printf("%-5d %7zu %6zu %6zu %6d %7d %9.4f %8.2f\n", f.fold + 1, f.train_rows, f.validation_rows, f.test_rows,
-                f.best_epoch, f.epochs_run, f.accuracy, f.seconds);
-  std::printf("mean accuracy %.4f +- %.4f (std over %zu folds, ddof 0); macro F1 %.4f\n", r.mean_accuracy, r.std_accuracy,
-              r.folds.size(), r.macro_f1);
-  std::printf("%zu rows in %zu groups (segments of a track and identical rows stay in one fold)\n", r.rows, r.groups);
+  const bool segments = r.tracks < r.rows;
+  std::printf("\n%-5s %7s %6s %6s %6s %7s %9s%s %8s\n", "fold", "train", "val", "test", "best", "epochs", "accuracy",
+              segments ? "   tracks track-mean track-vote" : "", "seconds");
+  for (const auto& f : r.folds) {
+    std::printf("%-5d %7zu %6zu %6zu %6d %7d %9.4f", f.fold + 1, f.train_rows, f.validation_rows, f.test_rows,
+                f.best_epoch, f.epochs_run, f.accuracy);
+    if (segments) std::printf(" %8zu %10.4f %10.4f", f.test_tracks, f.track_accuracy_mean, f.track_accuracy_vote);
+    std::printf(" %8.2f\n", f.seconds);
+  }
+  std::printf("mean %saccuracy %.4f +- %.4f (std over %zu folds, ddof 0); macro F1 %.4f%s\n", segments ? "row " : "",
+              r.mean_accuracy, r.std_accuracy, r.folds.size(), r.macro_f1,
+              r.options.protocol == ml::SplitProtocol::leaky ? " [LEAKY]" : "");
+  print_protocol(r);
   if (!r.folds.empty() && !r.folds.front().dropped_features.empty()) {
     std::printf("fold 1 dropped %zu feature(s):", r.folds.front().dropped_features.size());
     for (const auto& d : r.folds.front().dropped_features) std::printf(" %s", d.c_str());
@@ -218,6 +245,115 @@ int cmd_train(const TrainArgs& args) {
               result.model->input_features().size(), r.label_names.size(), args.output.c_str());
   if (!args.report.empty()) std::printf("report written to %s\n", args.report.c_str());
   std::printf("total %.2f s on %d thread(s)\n", r.seconds, r.threads);
+  return 0;
+}
+
+int cmd_compare_models(const CompareArgs& args) {
+  ml::CompareOptions options;
+  options.models = args.models;
+  options.folds = args.folds;
+  options.features = *ml::parse_feature_set(args.features);
+  options.protocol = args.leaky ? ml::SplitProtocol::leaky : ml::SplitProtocol::grouped;
+  options.seed = args.seed;
+  options.threads = args.threads > 0 ? args.threads : static_cast<int>(std::min(hardware_jobs(), 2u));
+  try {
+    options.validate();
+  } catch (const std::invalid_argument& e) {
+    return error_exit(e.what(), args.json);
+  }
+  std::error_code ec;
+  dataset::FeatureTable table;
+  std::string source;
+  if (fs::is_directory(args.input, ec)) {
+    // An audio folder: the GTZAN features of every clip (or 3-s segment) first.
+    std::vector<features::LabeledFile> files;
+    std::vector<dataset::SkippedFile> skipped;
+    try {
+      auto folder = fs::absolute(args.input).lexically_normal();
+      if (!folder.has_filename()) folder = folder.parent_path();
+      auto scan = dataset::scan_dataset(args.input, {.probe_audio = false, .jobs = 0, .loose_files_label = folder.filename().string()},
+                                        nullptr, &interrupt_token());
+      for (auto& t : scan.tracks) files.push_back({t.path, t.label});
+      skipped = std::move(scan.skipped);
+    } catch (const FileError& e) {
+      return error_exit(e.what(), args.json);
+    } catch (const Cancelled&) {
+      return 130;
+    }
+    if (files.empty()) return error_exit(args.input.string() + ": no audio files", args.json);
+    features::ExtractOptions extract;
+    extract.kind = args.segment_seconds == 3 ? features::TableKind::Segments : features::TableKind::Clips;
+    extract.jobs = hardware_jobs();
+    TerminalProgress progress("extract", args.json);
+    features::ExtractResult extracted;
+    try {
+      extracted = features::extract_table(files, extract, &progress, &interrupt_token());
+    } catch (const Cancelled&) {
+      progress.finish();
+      std::cerr << "cancelled\n";
+      return 130;
+    }
+    progress.finish();
+    for (const auto& s : skipped) std::fprintf(stderr, "skipped %s: %s\n", s.path.c_str(), s.reason.c_str());
+    for (const auto& f : extracted.failures) std::fprintf(stderr, "failed %s: %s\n", f.path.c_str(), f.reason.c_str());
+    table = std::move(extracted.table);
+    source = "features extracted from " + args.input.string() + " (" + std::to_string(args.segment_seconds) + "-s rows)";
+  } else {
+    try {
+      table = dataset::read_feature_table(args.input, {.require_kaggle_schema = false});
+    } catch (const FileError& e) {
+      return error_exit(e.what(), args.json);
+    }
+    source = args.input.string();
+  }
+  const auto names = options.models.empty() ? ml::model_preset_names() : options.models;
+  std::FILE* lines = args.json ? stderr : stdout;
+  std::fprintf(lines, "compare on %s: %zu rows, %zu features (%s), %d %s folds, seed %llu, %d thread(s) per model; BLAS: %s\n",
+               source.c_str(), table.rows(), table.cols(), args.features.c_str(), options.folds,
+               args.leaky ? "LEAKY (rows split at random)" : "track-grouped", args.seed, options.threads,
+               ml::blas_library().c_str());
+  std::fflush(lines);
+  ml::Leaderboard board;
+  {
+    TerminalProgress progress("compare", false);
+    try {
+      board = ml::compare_models(table, options, &progress, &interrupt_token());
+    } catch (const Cancelled&) {
+      progress.finish();
+      std::cerr << "cancelled\n";
+      return 130;
+    } catch (const std::invalid_argument& e) {
+      progress.finish();
+      return error_exit(args.input.string() + ": " + e.what(), args.json);
+    }
+    progress.finish();
+  }
+  if (args.json) {
+    auto j = ml::to_json(board);
+    j["input"] = fs::absolute(args.input).string();
+    j["features"] = args.features;
+    j["seed"] = args.seed;
+    j["threads"] = options.threads;
+    j["blas"] = ml::blas_library();
+    print_json(j);
+    return 0;
+  }
+  const bool segments = board.tracks < board.table_rows;
+  const bool leaky = options.protocol == ml::SplitProtocol::leaky;
+  std::printf("\n%-4s %-10s %-8s %18s %9s%s %9s\n", "rank", "model", "protocol", "accuracy (mean+-sd)", "macro-F1",
+              segments ? "  track-mean  track-vote" : "", "seconds");
+  int rank = 0;
+  for (const auto& r : board.rows) {
+    std::printf("%-4d %-10s %-8s %10.2f +- %5.2f %9.4f", ++rank, r.model.c_str(), leaky ? "LEAKY" : r.protocol.c_str(),
+                100 * r.mean_accuracy, 100 * r.std_accuracy, r.macro_f1);
+    if (segments) std::printf(" %10.2f %11.2f", 100 * r.track_accuracy_mean, 100 * r.track_accuracy_vote);
+    std::printf(" %9.1f\n", r.seconds);
+  }
+  std::printf("%zu rows, %zu tracks, %zu groups; the same %d folds for every model; accuracies in %%, std over folds (ddof 0)\n",
+              board.table_rows, board.tracks, board.groups, options.folds);
+  if (leaky) std::printf("LEAKY: segments of one track sit in training and test folds; these numbers are optimistic\n");
+  for (const auto& r : board.rows) std::printf("  %-10s %s\n", r.model.c_str(), r.description.c_str());
+  std::printf("total %.1f s\n", board.seconds);
   return 0;
 }
 

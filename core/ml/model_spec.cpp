@@ -32,12 +32,18 @@ std::string_view to_string(ModelKind kind) noexcept {
     case ModelKind::cnn1d: return "cnn1d";
     case ModelKind::mlp: return "mlp";
     case ModelKind::logreg: return "logreg";
+    case ModelKind::ensemble: return "ensemble";
+    case ModelKind::cnn2d: return "cnn2d";
   }
   return "?";
 }
 
+std::vector<ModelKind> all_model_kinds() {
+  return {ModelKind::cnn1d, ModelKind::mlp, ModelKind::logreg, ModelKind::ensemble, ModelKind::cnn2d};
+}
+
 std::optional<ModelKind> parse_model_kind(std::string_view text) noexcept {
-  for (auto k : {ModelKind::cnn1d, ModelKind::mlp, ModelKind::logreg})
+  for (auto k : {ModelKind::cnn1d, ModelKind::mlp, ModelKind::logreg, ModelKind::ensemble, ModelKind::cnn2d})
     if (text == to_string(k)) return k;
   return std::nullopt;
 }
@@ -50,7 +56,14 @@ void ModelParams::validate() const {
     check_int(pool_size, 1, 16, "pool_size");
     check_int(dense_units, 1, 65536, "dense_units");
   }
-  if (kind == ModelKind::mlp) {
+  if (kind == ModelKind::ensemble) check_int(ensemble_members, 1, 64, "ensemble_members");
+  if (kind == ModelKind::cnn2d) {
+    check_int(mel_bands, 8, 512, "mel_bands");
+    check_int(patch_frames, 8, 4096, "patch_frames");
+    check_int(cnn2d_channels, 1, 256, "cnn2d_channels");
+    check_int(dense_units, 1, 65536, "dense_units");
+  }
+  if (kind == ModelKind::mlp || kind == ModelKind::ensemble) {
     require_range(!hidden_units.empty() && hidden_units.size() <= 8, "hidden_units", "1..8 layers",
                   std::to_string(hidden_units.size()) + " layers");
     for (int u : hidden_units) check_int(u, 1, 65536, "hidden_units[i]");
@@ -68,6 +81,7 @@ std::size_t ModelParams::cnn_output_length(std::size_t n_features) const noexcep
 }
 
 std::size_t ModelParams::min_features() const noexcept {
+  if (kind == ModelKind::cnn2d) return static_cast<std::size_t>(mel_bands) * static_cast<std::size_t>(patch_frames);
   if (kind != ModelKind::cnn1d) return 1;
   std::size_t f = 1;
   while (cnn_output_length(f) == 0 && f < 100000) ++f;
@@ -78,6 +92,10 @@ void ModelParams::validate_inputs(std::size_t n_features, std::size_t n_classes)
   validate();
   if (n_classes < 2) throw std::invalid_argument("a classifier needs at least 2 classes (got " + std::to_string(n_classes) + ")");
   if (n_features == 0) throw std::invalid_argument("a model needs at least one input feature");
+  if (kind == ModelKind::cnn2d && n_features != min_features())
+    throw std::invalid_argument("cnn2d takes log-mel patches of " + std::to_string(mel_bands) + " x " +
+                                std::to_string(patch_frames) + " = " + std::to_string(min_features()) +
+                                " values, not " + std::to_string(n_features) + " (feature tables need another model)");
   if (kind == ModelKind::cnn1d && cnn_output_length(n_features) == 0)
     throw std::invalid_argument("cnn1d with kernel_size " + std::to_string(kernel_size) + " and pool_size " +
                                 std::to_string(pool_size) + " needs at least " + std::to_string(min_features()) +
@@ -95,6 +113,8 @@ void TrainParams::validate() const {
                 num(adam_epsilon));
   require_range(std::isfinite(weight_decay) && weight_decay >= 0 && weight_decay <= 1, "weight_decay", "in [0, 1]",
                 num(weight_decay));
+  require_range(std::isfinite(input_noise) && input_noise >= 0 && input_noise <= 10, "input_noise", "in [0, 10]",
+                num(input_noise));
   require_range(std::isfinite(validation_fraction) && validation_fraction >= 0 && validation_fraction <= 0.5,
                 "validation_fraction", "in [0, 0.5]", num(validation_fraction));
   check_int(patience, 1, 100000, "patience");
@@ -119,7 +139,11 @@ void to_json(json& j, const ModelParams& p) {
            {"pool_size", p.pool_size},
            {"dense_units", p.dense_units},
            {"hidden_units", p.hidden_units},
-           {"dropout", p.dropout}};
+           {"dropout", p.dropout},
+           {"ensemble_members", p.ensemble_members},
+           {"mel_bands", p.mel_bands},
+           {"patch_frames", p.patch_frames},
+           {"cnn2d_channels", p.cnn2d_channels}};
 }
 
 void from_json(const json& j, ModelParams& p) {
@@ -136,6 +160,10 @@ void from_json(const json& j, ModelParams& p) {
   r.dense_units = json_field<int>(j, "dense_units");
   r.hidden_units = json_field<std::vector<int>>(j, "hidden_units");
   r.dropout = json_field<double>(j, "dropout");
+  if (j.contains("ensemble_members")) r.ensemble_members = json_field<int>(j, "ensemble_members");
+  if (j.contains("mel_bands")) r.mel_bands = json_field<int>(j, "mel_bands");
+  if (j.contains("patch_frames")) r.patch_frames = json_field<int>(j, "patch_frames");
+  if (j.contains("cnn2d_channels")) r.cnn2d_channels = json_field<int>(j, "cnn2d_channels");
   r.validate();
   p = std::move(r);
 }
@@ -148,6 +176,7 @@ void to_json(json& j, const TrainParams& p) {
            {"lr_gamma", p.lr_gamma},
            {"adam_epsilon", p.adam_epsilon},
            {"weight_decay", p.weight_decay},
+           {"input_noise", p.input_noise},
            {"validation_fraction", p.validation_fraction},
            {"early_stopping", p.early_stopping},
            {"patience", p.patience},
@@ -166,6 +195,7 @@ void from_json(const json& j, TrainParams& p) {
   r.lr_gamma = json_field<double>(j, "lr_gamma");
   r.adam_epsilon = json_field<double>(j, "adam_epsilon");
   r.weight_decay = json_field<double>(j, "weight_decay");
+  if (j.contains("input_noise")) r.input_noise = json_field<double>(j, "input_noise");
   r.validation_fraction = json_field<double>(j, "validation_fraction");
   r.early_stopping = json_field<bool>(j, "early_stopping");
   r.patience = json_field<int>(j, "patience");

@@ -21,9 +21,20 @@ enum class ModelKind {
   cnn1d,   ///< the study's model: 2 x (Conv1d + ReLU + MaxPool) -> Dense + ReLU + Dropout -> Dense
   mlp,     ///< Dense + ReLU + Dropout per hidden layer -> Dense
   logreg,  ///< one Dense layer: multinomial logistic regression
+  /// `ensemble_members` MLPs (hidden_units, dropout) with their own initial weights and dropout,
+  /// trained side by side on the same mini-batches (each on its own cross-entropy); the output is
+  /// the log of their mean probability, so softmax gives the average of the members' probabilities.
+  ensemble,
+  /// 2-D CNN on log-mel patches (mel_bands x patch_frames, the input vector frame-major: frame t,
+  /// band k at t * mel_bands + k): 3 x (Conv2d 3x3 'same' + ReLU + MaxPool 2x2) with
+  /// cnn2d_channels, 2x and 4x that many filters -> global average -> Dense + ReLU + Dropout -> Dense.
+  cnn2d,
 };
 
-/// "cnn1d", "mlp", "logreg".
+/// Every model kind, in the order of the enum (for menus and leaderboards).
+std::vector<ModelKind> all_model_kinds();
+
+/// "cnn1d", "mlp", "logreg", "ensemble".
 std::string_view to_string(ModelKind kind) noexcept;
 /// Parses the names of to_string(); nullopt otherwise.
 std::optional<ModelKind> parse_model_kind(std::string_view text) noexcept;
@@ -49,15 +60,23 @@ struct ModelParams {
   int dense_units = 128;   ///< cnn1d's hidden Dense layer; 1..65536
   // mlp: one Dense + ReLU + Dropout per entry.
   std::vector<int> hidden_units = {256, 128};  ///< 1..8 layers of 1..65536 units
-  /// Dropout after every hidden Dense layer (cnn1d, mlp); [0, 1). Unused by logreg.
+  /// Dropout after every hidden Dense layer (cnn1d, mlp, ensemble); [0, 1). Unused by logreg.
   double dropout = 0.3;
+  /// ensemble: number of MLP members; 1..64. (Optional in JSON, default 5: bundles written before
+  /// the ensemble existed lack it.)
+  int ensemble_members = 5;
+  // cnn2d (optional in JSON, these defaults when absent).
+  int mel_bands = 128;      ///< 8..512
+  int patch_frames = 130;   ///< 8..4096 (130 frames of hop 512 at 22050 Hz: about 3 s)
+  int cnn2d_channels = 16;  ///< 1..256
 
   /// Throws std::invalid_argument naming the first parameter out of range.
   void validate() const;
   /// Throws std::invalid_argument when the model cannot take F inputs (cnn1d: the sequence must
   /// survive both convolutions and poolings; needs F >= min_features()).
   void validate_inputs(std::size_t n_features, std::size_t n_classes) const;
-  /// Smallest F the architecture accepts (1 for mlp and logreg).
+  /// Smallest F the architecture accepts (1 for mlp, logreg and ensemble; mel_bands x
+  /// patch_frames, exactly, for cnn2d).
   std::size_t min_features() const noexcept;
   /// cnn1d: length of the sequence after the second pooling for F inputs (0 if too short).
   std::size_t cnn_output_length(std::size_t n_features) const noexcept;
@@ -73,6 +92,9 @@ struct TrainParams {
   double lr_gamma = 0.5;         ///< factor per step; (0, 1] (1 = constant rate)
   double adam_epsilon = 1e-7;    ///< Keras' default (PyTorch's is 1e-8); (0, 1]
   double weight_decay = 0.0;     ///< L2 penalty added to the gradient (Adam's weight_decay); [0, 1]
+  /// Standard deviation of Gaussian noise added to the (standardised) training inputs of every
+  /// batch, drawn from the network's seed; 0 = none. [0, 10]. Optional in JSON (default 0).
+  double input_noise = 0.0;
   /// Fraction of the training rows (grouped and stratified like the folds) held out to pick the
   /// best epoch; 0 = no validation split. [0, 0.5].
   double validation_fraction = 0.0;

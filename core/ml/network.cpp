@@ -14,6 +14,7 @@
 #include <random>
 #include <stdexcept>
 
+#include "ml/folds.h"
 #include "ml/relu_max_pool.h"
 #include "util/error.h"
 #include "util/progress.h"
@@ -97,6 +98,15 @@ class ReluMaxPool1d : public torch::autograd::Function<ReluMaxPool1d> {
 class ClassifierNet : public torch::nn::Module {
  public:
   virtual Tensor forward(const Tensor& x) = 0;
+  /// The training objective on a batch and the logits it came with. The objective of an
+  /// ensemble is the sum of its members' cross-entropies, so each member gets the gradient it
+  /// would get alone (Adam's L2 term keeps its weight).
+  virtual std::pair<Tensor, Tensor> objective(const Tensor& x, const Tensor& y) {
+    auto logits = forward(x);
+    return {F::cross_entropy(logits, y), logits};
+  }
+  /// Mean cross-entropy per member = objective / members().
+  virtual int members() const { return 1; }
 };
 
 class Cnn1dNet final : public ClassifierNet {
@@ -147,6 +157,73 @@ class MlpNet final : public ClassifierNet {
  private:
   std::vector<torch::nn::Linear> hidden_;
   torch::nn::Linear out_{nullptr};
+  double dropout_;
+  at::Generator gen_;
+};
+
+/// Members are MLPs with their own generators (seeded from the network's seed and the member
+/// index) for initial weights and dropout.
+class EnsembleNet final : public ClassifierNet {
+ public:
+  EnsembleNet(const ModelParams& p, std::int64_t n_features, std::int64_t n_classes, std::uint64_t seed) {
+    for (int m = 0; m < p.ensemble_members; ++m) {
+      auto gen = at::make_generator<at::CPUGeneratorImpl>(mix_seed(seed, static_cast<std::uint64_t>(m) + 1));
+      members_.push_back(
+          register_module("member" + std::to_string(m + 1), std::make_shared<MlpNet>(p, n_features, n_classes, gen)));
+    }
+  }
+  Tensor forward(const Tensor& x) override { return combine(member_logits(x)); }
+  std::pair<Tensor, Tensor> objective(const Tensor& x, const Tensor& y) override {
+    const auto logits = member_logits(x);
+    Tensor loss = F::cross_entropy(logits[0], y);
+    for (std::size_t m = 1; m < logits.size(); ++m) loss = loss + F::cross_entropy(logits[m], y);
+    return {loss, combine(logits)};
+  }
+  int members() const override { return static_cast<int>(members_.size()); }
+
+ private:
+  std::vector<Tensor> member_logits(const Tensor& x) {
+    std::vector<Tensor> out;
+    for (auto& m : members_) out.push_back(m->forward(x));
+    return out;
+  }
+  /// log(mean_m softmax(logits_m)): softmax of it is the mean probability.
+  static Tensor combine(const std::vector<Tensor>& logits) {
+    std::vector<Tensor> logp;
+    for (const auto& l : logits) logp.push_back(torch::log_softmax(l, 1));
+    return torch::logsumexp(torch::stack(logp), 0) - std::log(static_cast<double>(logits.size()));
+  }
+  std::vector<std::shared_ptr<MlpNet>> members_;
+};
+
+/// Input rows are frame-major patches (frame t, band k at t * bands + k), seen as a 1-channel
+/// image of bands x frames.
+class Cnn2dNet final : public ClassifierNet {
+ public:
+  Cnn2dNet(const ModelParams& p, std::int64_t n_classes, at::Generator gen)
+      : bands_(p.mel_bands), frames_(p.patch_frames), dropout_(p.dropout), gen_(std::move(gen)) {
+    using namespace torch::nn;
+    const std::int64_t c = p.cnn2d_channels;
+    conv1_ = register_module("conv1", Conv2d(Conv2dOptions(1, c, 3).padding(1)));
+    conv2_ = register_module("conv2", Conv2d(Conv2dOptions(c, 2 * c, 3).padding(1)));
+    conv3_ = register_module("conv3", Conv2d(Conv2dOptions(2 * c, 4 * c, 3).padding(1)));
+    dense_ = register_module("dense", Linear(4 * c, p.dense_units));
+    out_ = register_module("out", Linear(p.dense_units, n_classes));
+    for (auto& m : children()) glorot_init(*m, gen_);
+  }
+  Tensor forward(const Tensor& x) override {
+    auto h = x.view({x.size(0), frames_, bands_}).transpose(1, 2).unsqueeze(1);  // (B, 1, bands, frames)
+    h = F::max_pool2d(torch::relu(conv1_->forward(h)), F::MaxPool2dFuncOptions(2));
+    h = F::max_pool2d(torch::relu(conv2_->forward(h)), F::MaxPool2dFuncOptions(2));
+    h = F::max_pool2d(torch::relu(conv3_->forward(h)), F::MaxPool2dFuncOptions(2));
+    h = torch::relu(dense_->forward(h.mean({2, 3})));
+    return out_->forward(dropout(h, dropout_, is_training(), gen_));
+  }
+
+ private:
+  torch::nn::Conv2d conv1_{nullptr}, conv2_{nullptr}, conv3_{nullptr};
+  torch::nn::Linear dense_{nullptr}, out_{nullptr};
+  std::int64_t bands_, frames_;
   double dropout_;
   at::Generator gen_;
 };
@@ -215,6 +292,8 @@ Network Network::create(const ModelParams& params, std::size_t n_features, std::
     case ModelKind::cnn1d: impl->net = std::make_shared<Cnn1dNet>(params, f, c, gen); break;
     case ModelKind::mlp: impl->net = std::make_shared<MlpNet>(params, f, c, gen); break;
     case ModelKind::logreg: impl->net = std::make_shared<LogRegNet>(f, c, gen); break;
+    case ModelKind::ensemble: impl->net = std::make_shared<EnsembleNet>(params, f, c, seed); break;
+    case ModelKind::cnn2d: impl->net = std::make_shared<Cnn2dNet>(params, c, gen); break;
   }
   return Network(std::move(impl));
 }
@@ -277,6 +356,7 @@ FitResult Network::fit(const Samples& train, const Samples* validation, const Sa
 
   // Shuffles come from the network's seed; the constant keeps them apart from the weight draws.
   std::mt19937_64 rng(impl_->seed ^ 0x9e3779b97f4a7c15ULL);
+  auto noise_gen = at::make_generator<at::CPUGeneratorImpl>(mix_seed(impl_->seed, 0x6e6f697365ULL));
   std::vector<std::int64_t> order(train.rows);
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<std::int64_t>(i);
   const auto n = static_cast<std::int64_t>(train.rows);
@@ -302,14 +382,14 @@ FitResult Network::fit(const Samples& train, const Samples* validation, const Sa
       const std::int64_t first = b * batch;
       const std::int64_t count = std::min(batch, n - first);
       const auto idx = perm.narrow(0, first, count);
-      const auto xb = x.index_select(0, idx);
+      auto xb = x.index_select(0, idx);
+      if (params.input_noise > 0) xb = xb + torch::empty_like(xb).normal_(0.0, params.input_noise, noise_gen);
       const auto yb = y.index_select(0, idx);
       optimizer.zero_grad();
-      const auto logits = net.forward(xb);
-      auto loss = F::cross_entropy(logits, yb);
+      auto [loss, logits] = net.objective(xb, yb);
       loss.backward();
       optimizer.step();
-      const double batch_loss = loss.item<double>();
+      const double batch_loss = loss.item<double>() / net.members();
       loss_sum += batch_loss * static_cast<double>(count);
       {
         torch::NoGradGuard no_grad;

@@ -6,12 +6,14 @@
 #include <limits>
 #include <mutex>
 #include <numeric>
+#include <set>
 #include <stdexcept>
 
 #include <Eigen/Core>
 
 #include "dataset/feature_table.h"
 #include "ml/folds.h"
+#include "ml/track_vote.h"
 #include "stats/correlation.h"
 #include "stats/feature_matrix.h"
 #include "stats/scores.h"
@@ -91,7 +93,8 @@ Samples make_samples(const stats::LabeledMatrix& data, const std::vector<std::si
 class ReportHub {
  public:
   ReportHub(int stages, int folds, ProgressSink* progress, TrainingObserver* observer)
-      : done_(static_cast<std::size_t>(stages), 0.0), folds_(folds), progress_(progress), observer_(observer) {}
+      : done_(static_cast<std::size_t>(stages), 0.0), offset_(done_.size(), 0.0), folds_(folds), progress_(progress),
+        observer_(observer) {}
   void epoch(int stage, int fold, const EpochStats& s) {
     std::lock_guard lock(mutex_);
     if (observer_) observer_->on_epoch(fold, s);
@@ -111,6 +114,17 @@ class ReportHub {
                   b.epochs, b.batch, b.batches, b.loss);
     progress_->report(advance(stage, (b.epoch - 1 + static_cast<double>(b.batch) / b.batches) / b.epochs), msg);
   }
+  /// Progress of a search inside a stage: `fraction` of the stage.
+  void search(int stage, int fold, double fraction, const std::string& what) {
+    std::lock_guard lock(mutex_);
+    if (!progress_) return;
+    progress_->report(advance(stage, fraction), stage_name(fold) + " search: " + what);
+  }
+  /// Later epoch reports of `stage` cover [offset, 1] of it.
+  void set_stage_offset(int stage, double offset) {
+    std::lock_guard lock(mutex_);
+    offset_[static_cast<std::size_t>(stage)] = offset;
+  }
   void fold_done(const FoldReport& r) {
     std::lock_guard lock(mutex_);
     if (observer_) observer_->on_fold(r);
@@ -121,13 +135,15 @@ class ReportHub {
     return fold == kFinalFold ? std::string("final model") : "fold " + std::to_string(fold + 1) + "/" + std::to_string(folds_);
   }
   double advance(int stage, double fraction) {
-    done_[static_cast<std::size_t>(stage)] = std::min(fraction, 1.0);
+    const double offset = offset_[static_cast<std::size_t>(stage)];
+    done_[static_cast<std::size_t>(stage)] = std::min(offset + (1.0 - offset) * fraction, 1.0);
     double sum = 0.0;
     for (double d : done_) sum += d;
     return sum / static_cast<double>(done_.size());
   }
   std::mutex mutex_;
   std::vector<double> done_;
+  std::vector<double> offset_;
   int folds_;
   ProgressSink* progress_;
   TrainingObserver* observer_;
@@ -145,6 +161,68 @@ class StageObserver final : public FitObserver {
   int stage_, fold_;
 };
 
+/// Reports the epochs of one inner search training as a share of its stage.
+class SearchObserver final : public FitObserver {
+ public:
+  SearchObserver(ReportHub& hub, int stage, int fold, double first, double share, std::string what)
+      : hub_(hub), stage_(stage), fold_(fold), first_(first), share_(share), what_(std::move(what)) {}
+  void on_epoch(const EpochStats& s) override {
+    hub_.search(stage_, fold_, first_ + share_ * s.epoch / s.epochs, what_);
+  }
+
+ private:
+  ReportHub& hub_;
+  int stage_, fold_;
+  double first_, share_;
+  std::string what_;
+};
+
+/// The candidate of options.search with the best mean accuracy over inner grouped folds of
+/// `train_rows`; fills report.chosen and report.search_scores. The last 1/(trainings + 1) of the
+/// stage's progress is left for the chosen candidate's training.
+std::size_t run_search(const stats::LabeledMatrix& data, const std::vector<int>& groups,
+                       const std::vector<std::size_t>& train_rows, int fold, int stage, std::uint64_t stage_seed,
+                       const TrainerOptions& options, ReportHub& hub, const CancelToken* cancel, FoldReport& report) {
+  std::vector<int> labels, inner_groups;
+  for (auto r : train_rows) {
+    labels.push_back(data.labels[r]);
+    inner_groups.push_back(groups[r]);
+  }
+  const auto inner = stratified_group_folds(labels, inner_groups, options.search_folds, mix_seed(stage_seed, 0x5e));
+  const std::size_t trainings = options.search.size() * static_cast<std::size_t>(options.search_folds);
+  const double share = 1.0 / static_cast<double>(trainings + 1);
+  std::size_t done = 0, best = 0;
+  for (std::size_t c = 0; c < options.search.size(); ++c) {
+    const auto& candidate = options.search[c];
+    TrainerOptions inner_options = options;
+    inner_options.model = candidate.model;
+    inner_options.training = candidate.training;
+    inner_options.training.seed = options.training.seed;
+    inner_options.training.threads = options.training.threads;
+    inner_options.training.validation_fraction = 0.0;
+    double sum = 0.0;
+    for (int k = 0; k < options.search_folds; ++k) {
+      std::vector<std::size_t> fit_rows, test_rows;
+      for (std::size_t i = 0; i < train_rows.size(); ++i) (inner[i] == k ? test_rows : fit_rows).push_back(train_rows[i]);
+      const auto prep = fit_preprocessing(data, fit_rows, inner_options);
+      auto network = Network::create(candidate.model, prep.columns.size(), data.label_names.size(),
+                                     mix_seed(stage_seed, 0x1000 + c * 64 + static_cast<std::size_t>(k)));
+      SearchObserver observer(hub, stage, fold, static_cast<double>(done) * share, share,
+                              "candidate " + std::to_string(c + 1) + "/" + std::to_string(options.search.size()) + " (" +
+                                  candidate.name + "), inner fold " + std::to_string(k + 1));
+      network.fit(make_samples(data, fit_rows, prep), nullptr, nullptr, inner_options.training, &observer, cancel,
+                  options.batch_interval);
+      sum += network.evaluate(make_samples(data, test_rows, prep)).accuracy;
+      ++done;
+    }
+    report.search_scores.push_back(sum / options.search_folds);
+    if (report.search_scores[c] > report.search_scores[best]) best = c;
+  }
+  report.chosen = options.search[best].name;
+  hub.set_stage_offset(stage, static_cast<double>(trainings) * share);
+  return best;
+}
+
 /// Trains one network on `train_rows` (with an optional grouped validation split) and evaluates
 /// it on `test_rows`.
 struct StageResult {
@@ -155,7 +233,7 @@ struct StageResult {
 };
 
 StageResult run_stage(const stats::LabeledMatrix& data, const std::vector<int>& groups,
-                      const std::vector<std::size_t>& train_rows, const std::vector<std::size_t>& test_rows, int fold,
+                      const std::vector<std::string>& track_ids, const std::vector<std::size_t>& train_rows, const std::vector<std::size_t>& test_rows, int fold,
                       int stage, const TrainerOptions& options, ReportHub& hub, const CancelToken* cancel) {
   const auto stage_seed = mix_seed(options.training.seed, static_cast<std::uint64_t>(fold + 2));
   std::vector<std::size_t> fit_rows = train_rows, validation_rows;
@@ -165,14 +243,27 @@ StageResult run_stage(const stats::LabeledMatrix& data, const std::vector<int>& 
     validation_rows = std::move(split.held_out);
   }
   StageResult r;
-  r.prep = fit_preprocessing(data, fit_rows, options);
+  const TrainerOptions* used = &options;
+  TrainerOptions chosen;
+  if (!options.search.empty()) {
+    const auto best = run_search(data, groups, fit_rows, fold, stage, stage_seed, options, hub, cancel, r.report);
+    chosen = options;
+    chosen.model = options.search[best].model;
+    chosen.training = options.search[best].training;
+    chosen.training.seed = options.training.seed;
+    chosen.training.threads = options.training.threads;
+    chosen.training.validation_fraction = options.training.validation_fraction;
+    r.report.chosen_training = chosen.training;
+    used = &chosen;
+  }
+  r.prep = fit_preprocessing(data, fit_rows, *used);
   const auto train = make_samples(data, fit_rows, r.prep);
   const auto validation = make_samples(data, validation_rows, r.prep);
   const auto test = make_samples(data, test_rows, r.prep);
-  r.network.emplace(Network::create(options.model, r.prep.columns.size(), data.label_names.size(), stage_seed));
+  r.network.emplace(Network::create(used->model, r.prep.columns.size(), data.label_names.size(), stage_seed));
   StageObserver stage_observer(hub, stage, fold);
   const auto fit = r.network->fit(train, validation_rows.empty() ? nullptr : &validation, test_rows.empty() ? nullptr : &test,
-                                  options.training, &stage_observer, cancel, options.batch_interval);
+                                  used->training, &stage_observer, cancel, options.batch_interval);
   auto& rep = r.report;
   rep.fold = fold;
   rep.train_rows = fit_rows.size();
@@ -187,12 +278,19 @@ StageResult run_stage(const stats::LabeledMatrix& data, const std::vector<int>& 
   rep.scaler_mean.assign(r.prep.scaler->mean().begin(), r.prep.scaler->mean().end());
   rep.scaler_scale.assign(r.prep.scaler->scale().begin(), r.prep.scaler->scale().end());
   rep.history = fit.history;
-  rep.accuracy = rep.loss = kNaN;
+  rep.accuracy = rep.loss = rep.track_accuracy_mean = rep.track_accuracy_vote = kNaN;
   if (!test_rows.empty()) {
     const auto e = r.network->evaluate(test);
     rep.accuracy = e.accuracy;
     rep.loss = e.loss;
     r.predicted = e.predicted;
+    const auto probabilities = r.network->predict_proba(test);
+    std::vector<std::string> test_tracks;
+    for (auto row : test_rows) test_tracks.push_back(track_ids[row]);
+    const auto tracks = track_scores(test_tracks, test.y, probabilities, data.label_names.size());
+    rep.test_tracks = tracks.tracks;
+    rep.track_accuracy_mean = tracks.accuracy_mean;
+    rep.track_accuracy_vote = tracks.accuracy_vote;
   }
   hub.fold_done(rep);
   return r;
@@ -240,6 +338,9 @@ json fold_json(const FoldReport& f) {
   return json{{"fold", f.fold == kFinalFold ? json("final") : json(f.fold)},
               {"accuracy", num(f.accuracy)},
               {"loss", num(f.loss)},
+              {"test_tracks", f.test_tracks},
+              {"track_accuracy_mean", num(f.track_accuracy_mean)},
+              {"track_accuracy_vote", num(f.track_accuracy_vote)},
               {"train_rows", f.train_rows},
               {"validation_rows", f.validation_rows},
               {"test_rows", f.test_rows},
@@ -249,7 +350,8 @@ json fold_json(const FoldReport& f) {
               {"seconds", f.seconds},
               {"input_features", f.input_features.size()},
               {"dropped_features", f.dropped_features},
-              {"history", history_json(f.history)}};
+              {"history", history_json(f.history)},
+              {"search", f.chosen.empty() ? json(nullptr) : json{{"chosen", f.chosen}, {"inner_accuracy", f.search_scores}}}};
 }
 
 }  // namespace
@@ -269,17 +371,44 @@ std::optional<FeatureSet> parse_feature_set(std::string_view text) noexcept {
   return std::nullopt;
 }
 
+std::string_view to_string(SplitProtocol protocol) noexcept {
+  switch (protocol) {
+    case SplitProtocol::grouped: return "grouped";
+    case SplitProtocol::leaky: return "leaky";
+  }
+  return "?";
+}
+
+std::optional<SplitProtocol> parse_split_protocol(std::string_view text) noexcept {
+  for (auto p : {SplitProtocol::grouped, SplitProtocol::leaky})
+    if (text == to_string(p)) return p;
+  return std::nullopt;
+}
+
+std::vector<int> split_groups(const dataset::FeatureTable& table, const TrainerOptions& options) {
+  if (options.protocol == SplitProtocol::grouped) return row_groups(table, options.group_duplicates);
+  std::vector<int> groups(table.rows());
+  std::iota(groups.begin(), groups.end(), 0);
+  return groups;
+}
+
 void TrainerOptions::validate() const {
   model.validate();
   training.validate();
   if (folds < 2 || folds > 100) throw std::invalid_argument("folds must be in 2..100 (got " + std::to_string(folds) + ")");
   const stats::RedundancyFilter check(filter);  // throws for a bad threshold
   if (batch_interval.count() < 0) throw std::invalid_argument("batch_interval must not be negative");
+  if (search_folds < 2 || search_folds > 20)
+    throw std::invalid_argument("search_folds must be in 2..20 (got " + std::to_string(search_folds) + ")");
+  for (const auto& c : search) {
+    c.model.validate();
+    c.training.validate();
+  }
 }
 
 std::vector<int> make_folds(const dataset::FeatureTable& table, const TrainerOptions& options) {
   options.validate();
-  const auto groups = row_groups(table, options.group_duplicates);
+  const auto groups = split_groups(table, options);
   const auto data_labels = stats::to_labeled_matrix(table).labels;
   return stratified_group_folds(data_labels, groups, options.folds, options.training.seed);
 }
@@ -290,7 +419,10 @@ TrainingResult train_and_evaluate(const dataset::FeatureTable& table, const Trai
   const auto start = std::chrono::steady_clock::now();
   const auto data = stats::to_labeled_matrix(table);
   if (data.label_names.size() < 2) throw std::invalid_argument("the table has only one genre: nothing to classify");
-  const auto groups = row_groups(table, options.group_duplicates);
+  const auto groups = split_groups(table, options);
+  std::vector<std::string> track_ids;
+  track_ids.reserve(table.rows());
+  for (const auto& f : table.filenames) track_ids.push_back(dataset::parse_track_key(f).track_id);
 
   TrainingResult result;
   auto& rep = result.report;
@@ -298,6 +430,7 @@ TrainingResult train_and_evaluate(const dataset::FeatureTable& table, const Trai
   rep.label_names = data.label_names;
   rep.rows = data.rows();
   rep.groups = group_count(groups);
+  rep.tracks = std::set<std::string>(track_ids.begin(), track_ids.end()).size();
   if (!table.lengths.empty()) {
     auto lengths = table.lengths;
     const auto mid = lengths.begin() + static_cast<std::ptrdiff_t>(lengths.size() / 2);
@@ -324,11 +457,11 @@ TrainingResult train_and_evaluate(const dataset::FeatureTable& table, const Trai
         std::vector<std::size_t> train_rows, test_rows;
         if (stage < options.folds) {
           for (std::size_t r = 0; r < data.rows(); ++r) (rep.fold_of_row[r] == stage ? test_rows : train_rows).push_back(r);
-          results[s] = run_stage(data, groups, train_rows, test_rows, stage, stage, options, hub, cancel);
+          results[s] = run_stage(data, groups, track_ids, train_rows, test_rows, stage, stage, options, hub, cancel);
         } else {
           train_rows.resize(data.rows());
           std::iota(train_rows.begin(), train_rows.end(), std::size_t{0});
-          results[s] = run_stage(data, groups, train_rows, test_rows, kFinalFold, stage, options, hub, cancel);
+          results[s] = run_stage(data, groups, track_ids, train_rows, test_rows, kFinalFold, stage, options, hub, cancel);
         }
       },
       cancel);
@@ -345,12 +478,17 @@ TrainingResult train_and_evaluate(const dataset::FeatureTable& table, const Trai
     }
     rep.folds.push_back(std::move(stage.report));
   }
-  double sum = 0.0;
-  for (const auto& f : rep.folds) sum += f.accuracy;
-  rep.mean_accuracy = sum / static_cast<double>(rep.folds.size());
-  double sq = 0.0;
-  for (const auto& f : rep.folds) sq += (f.accuracy - rep.mean_accuracy) * (f.accuracy - rep.mean_accuracy);
-  rep.std_accuracy = std::sqrt(sq / static_cast<double>(rep.folds.size()));
+  const auto mean_std = [&](double FoldReport::*field, double& mean, double& sd) {
+    double sum = 0.0;
+    for (const auto& f : rep.folds) sum += f.*field;
+    mean = sum / static_cast<double>(rep.folds.size());
+    double sq = 0.0;
+    for (const auto& f : rep.folds) sq += (f.*field - mean) * (f.*field - mean);
+    sd = std::sqrt(sq / static_cast<double>(rep.folds.size()));
+  };
+  mean_std(&FoldReport::accuracy, rep.mean_accuracy, rep.std_accuracy);
+  mean_std(&FoldReport::track_accuracy_mean, rep.mean_track_accuracy_mean, rep.std_track_accuracy_mean);
+  mean_std(&FoldReport::track_accuracy_vote, rep.mean_track_accuracy_vote, rep.std_track_accuracy_vote);
   const auto cm = stats::ConfusionMatrix::from_counts(confusion, n_classes);
   const auto scores = stats::compute_scores(cm);
   rep.confusion = cm.counts();
@@ -398,8 +536,14 @@ json to_json(const TrainingReport& r) {
                 {"features", to_string(o.features)},
                 {"filter", {{"threshold", o.filter.threshold}, {"scope", stats::to_string(o.filter.scope)}}},
                 {"group_duplicates", o.group_duplicates},
+                {"protocol", to_string(o.protocol)},
                 {"stratified", true},
                 {"preprocessing_fitted_on", "training rows of each fold"}}},
+              {"search", o.search.empty() ? json(nullptr) : json{{"inner_folds", o.search_folds}, {"candidates", [&] {
+                 json c = json::array();
+                 for (const auto& s : o.search) c.push_back({{"name", s.name}, {"model", s.model}, {"training", s.training}});
+                 return c;
+               }()}}},
               {"rows", r.rows},
               {"groups", r.groups},
               {"labels", r.label_names},
@@ -407,6 +551,11 @@ json to_json(const TrainingReport& r) {
               {"mean_accuracy", r.mean_accuracy},
               {"std_accuracy", r.std_accuracy},
               {"std_accuracy_ddof", 0},
+              {"protocol", to_string(o.protocol)},
+              {"tracks", r.tracks},
+              {"track_level",
+               {{"mean_probability", {{"mean_accuracy", r.mean_track_accuracy_mean}, {"std_accuracy", r.std_track_accuracy_mean}}},
+                {"majority_vote", {{"mean_accuracy", r.mean_track_accuracy_vote}, {"std_accuracy", r.std_track_accuracy_vote}}}}},
               {"confusion", confusion},
               {"per_genre", per_genre},
               {"macro_f1", r.macro_f1},
@@ -429,8 +578,8 @@ ModelBundle TrainingResult::bundle() {
   if (!model) throw std::logic_error("no final model was trained");
   ModelBundle b;
   const auto& o = report.options;
-  b.model = o.model;
-  b.training = o.training;
+  b.model = model->network().params();
+  b.training = report.final_model && report.final_model->chosen_training ? *report.final_model->chosen_training : o.training;
   b.feature_set = std::string(to_string(o.features));
   b.filter = {{"threshold", o.filter.threshold}, {"scope", stats::to_string(o.filter.scope)}};
   b.input_features = model->input_features();

@@ -43,6 +43,27 @@ std::string_view to_string(FeatureSet set) noexcept;
 /// "all", "filtered", "mfcc"; nullopt otherwise.
 std::optional<FeatureSet> parse_feature_set(std::string_view text) noexcept;
 
+/// How rows are split into folds.
+enum class SplitProtocol {
+  /// Rows of one track (3-s segments of a clip) and identical rows stay in one fold: honest.
+  grouped,
+  /// Every row on its own: segments of one track land in training and test folds, so the test
+  /// fold holds near-copies of training rows (the optimistic ~90 % of many notebooks). Reports
+  /// always label it "leaky".
+  leaky,
+};
+std::string_view to_string(SplitProtocol protocol) noexcept;
+/// "grouped", "leaky"; nullopt otherwise.
+std::optional<SplitProtocol> parse_split_protocol(std::string_view text) noexcept;
+
+/// One configuration of a hyper-parameter search. Its training seed and threads are replaced by
+/// the run's (TrainerOptions::training); a validation split is not used inside the search.
+struct SearchCandidate {
+  std::string name;  ///< e.g. "mlp 512x256 d0.5 wd1e-3"
+  ModelParams model;
+  TrainParams training;
+};
+
 struct TrainerOptions {
   ModelParams model;
   TrainParams training;
@@ -51,6 +72,13 @@ struct TrainerOptions {
   stats::RedundancyOptions filter;  ///< for FeatureSet::filtered (default: the study's 0.8, non-MFCC scope)
   /// Keep rows with identical feature values in one fold (GTZAN's repeated clips).
   bool group_duplicates = true;
+  SplitProtocol protocol = SplitProtocol::grouped;
+  /// Hyper-parameter search: when not empty, every fold (and the final model) first scores each
+  /// candidate by its mean accuracy over `search_folds` grouped, stratified inner folds of its
+  /// own training rows only (never its test fold), then trains the best one (ties: the first) on
+  /// all its training rows. `model` and `training` (except seed and threads) are then unused.
+  std::vector<SearchCandidate> search;
+  int search_folds = 3;  ///< 2..20
   /// After the folds, train the model to keep on all rows.
   bool final_model = true;
   /// Minimum time between per-batch reports.
@@ -69,6 +97,13 @@ struct FoldReport {
   std::size_t train_rows = 0, validation_rows = 0, test_rows = 0;
   double accuracy = 0.0;  ///< on the test fold (NaN for the final model)
   double loss = 0.0;      ///< mean cross-entropy on the test fold (NaN for the final model)
+  /// Tracks among the test rows (dataset::parse_track_key of the filenames) and their accuracy
+  /// when each track is classified by the mean probability of its test rows, or by the majority
+  /// vote of their top genres (track_vote.h). Equal to `accuracy` for one row per track. NaN for
+  /// the final model.
+  std::size_t test_tracks = 0;
+  double track_accuracy_mean = 0.0;
+  double track_accuracy_vote = 0.0;
   int best_epoch = 0;
   int epochs_run = 0;
   bool stopped_early = false;
@@ -78,6 +113,10 @@ struct FoldReport {
   std::vector<double> scaler_mean;            ///< per input feature, fitted on the training rows only
   std::vector<double> scaler_scale;
   std::vector<EpochStats> history;
+  /// With a search: the candidate this stage chose, and every candidate's inner mean accuracy.
+  std::string chosen;
+  std::vector<double> search_scores;
+  std::optional<TrainParams> chosen_training;  ///< the chosen candidate's training (seed, threads: the run's)
 };
 
 /// Receives progress on the training thread.
@@ -100,6 +139,10 @@ struct TrainingReport {
   std::vector<FoldReport> folds;
   double mean_accuracy = 0.0;
   double std_accuracy = 0.0;       ///< population std over folds (ddof = 0, numpy's default)
+  std::size_t tracks = 0;          ///< distinct tracks (segments of one track count once)
+  /// Track-level accuracy over folds (FoldReport::track_accuracy_*), mean and population std.
+  double mean_track_accuracy_mean = 0.0, std_track_accuracy_mean = 0.0;
+  double mean_track_accuracy_vote = 0.0, std_track_accuracy_vote = 0.0;
   std::vector<std::int64_t> confusion;  ///< summed over the folds' test rows; row-major, rows = true genre
   std::vector<double> precision, recall, f1;  ///< per genre, from `confusion`
   std::vector<std::int64_t> support;
@@ -134,6 +177,10 @@ struct TrainingResult {
   /// without a final model.
   ModelBundle bundle();
 };
+
+/// The group of every row under `options`: row_groups() for SplitProtocol::grouped, one group per
+/// row for SplitProtocol::leaky.
+std::vector<int> split_groups(const dataset::FeatureTable& table, const TrainerOptions& options);
 
 /// The test fold of every row for these options (what train_and_evaluate() uses).
 std::vector<int> make_folds(const dataset::FeatureTable& table, const TrainerOptions& options);

@@ -75,3 +75,93 @@ TEST(CliTrain, ErrorsAreReported) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(CliTrain, LeakySplitIsLabelled) {
+  const auto dir = genrelab::test::temp_dir("cli-train-leaky");
+  const auto table = dir / "segments.csv";
+  genrelab::dataset::write_feature_table(table, genrelab::test::segment_table(3, 6, 4, 8, 2.0, 1.0));
+  const auto model = dir / "model.glmodel";
+  const auto grouped = run({"train", table.string(), "--model", "logreg", "--folds", "3", "--epochs", "2", "-o", model.string()});
+  EXPECT_EQ(grouped.exit_code, 0) << grouped.out;
+  EXPECT_NE(grouped.out.find("protocol: grouped"), std::string::npos) << grouped.out;
+  EXPECT_NE(grouped.out.find("track level (18 tracks"), std::string::npos) << grouped.out;
+  EXPECT_EQ(grouped.out.find("LEAKY"), std::string::npos);
+  const auto leaky = run({"train", table.string(), "--model", "logreg", "--folds", "3", "--epochs", "2", "--leaky", "-o",
+                          model.string()});
+  EXPECT_EQ(leaky.exit_code, 0) << leaky.out;
+  EXPECT_NE(leaky.out.find("protocol: LEAKY"), std::string::npos) << leaky.out;
+  EXPECT_NE(leaky.out.find("[LEAKY]"), std::string::npos) << leaky.out;
+  const auto j = run_json({"train", table.string(), "--model", "logreg", "--folds", "3", "--epochs", "2", "--leaky", "-o",
+                           model.string(), "--json"});
+  EXPECT_EQ(j["protocol"], "leaky");
+  EXPECT_EQ(j["tracks"], 18);
+}
+
+}  // namespace
+
+namespace {
+
+TEST(CliCompare, PrintsALeaderboard) {
+  const auto dir = genrelab::test::temp_dir("cli-compare");
+  const auto table = dir / "blobs.csv";
+  genrelab::dataset::write_feature_table(table, genrelab::test::blob_table(3, 12, 8, 3.0));
+  const auto j = run_json({"compare", table.string(), "--models", "logreg,mlp", "--folds", "3", "--threads", "1", "--json"});
+  ASSERT_EQ(j["models"].size(), 2u);
+  EXPECT_GE(j["models"][0]["mean_accuracy"].get<double>(), j["models"][1]["mean_accuracy"].get<double>());
+  EXPECT_EQ(j["rows"], 36);
+  const auto text = run({"compare", table.string(), "--models", "logreg", "--folds", "3", "--leaky"});
+  EXPECT_EQ(text.exit_code, 0) << text.out;
+  EXPECT_NE(text.out.find("rank"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("LEAKY"), std::string::npos) << text.out;
+  const auto bad = run({"compare", table.string(), "--models", "svm"});
+  EXPECT_NE(bad.exit_code, 0);
+  const auto missing = run({"compare", (dir / "none.csv").string(), "--json"});
+  EXPECT_NE(missing.exit_code, 0);
+  EXPECT_NE(missing.out.find("none.csv"), std::string::npos) << missing.out;
+}
+
+}  // namespace
+
+#include <sndfile.h>
+
+#include <cmath>
+#include <numbers>
+#include <random>
+
+namespace {
+
+TEST(CliCompare, AudioFolderIsExtractedFirst) {
+  // Two "genres" of 4-s clips (low tone vs bright noise), 4 clips each, one unreadable file.
+  const auto dir = genrelab::test::temp_dir("cli-compare-audio");
+  std::mt19937 rng(5);
+  std::normal_distribution<float> noise(0.0f, 1.0f);
+  for (const char* genre : {"low", "bright"}) {
+    fs::create_directories(dir / genre);
+    for (int i = 0; i < 4; ++i) {
+      std::vector<float> y(4 * 22050);
+      for (std::size_t n = 0; n < y.size(); ++n)
+        y[n] = std::string(genre) == "low"
+                   ? static_cast<float>(0.3 * std::sin(2 * std::numbers::pi * (110.0 + 10 * i) * static_cast<double>(n) / 22050))
+                   : 0.2f * noise(rng);
+      SF_INFO info{};
+      info.samplerate = 22050;
+      info.channels = 1;
+      info.format = SF_FORMAT_WAV | SF_FORMAT_PCM_16;
+      const auto path = dir / genre / (std::string(genre) + ".0000" + std::to_string(i) + ".wav");
+      SNDFILE* f = sf_open(path.c_str(), SFM_WRITE, &info);
+      ASSERT_NE(f, nullptr);
+      sf_writef_float(f, y.data(), static_cast<sf_count_t>(y.size()));
+      sf_close(f);
+    }
+  }
+  std::ofstream(dir / "low" / "broken.wav") << "not audio";
+  const auto j = run_json({"compare", dir.string(), "--models", "logreg", "--folds", "2", "--threads", "1", "--json"});
+  ASSERT_EQ(j["models"].size(), 1u);
+  EXPECT_EQ(j["rows"], 8);  // the broken file is reported on stderr and left out
+  EXPECT_EQ(j["models"][0]["model"], "logreg");
+  EXPECT_GE(j["models"][0]["mean_accuracy"].get<double>(), 0.75);  // tone vs noise
+}
+
+}  // namespace

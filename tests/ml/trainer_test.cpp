@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <mutex>
 #include <numeric>
 
@@ -237,6 +238,69 @@ TEST(Trainer, RejectsWhatTheTableCannotDo) {
   auto one_genre = table;
   std::fill(one_genre.labels.begin(), one_genre.labels.end(), "g0");
   EXPECT_THROW(ml::train_and_evaluate(one_genre, quick()), std::invalid_argument);
+}
+
+}  // namespace
+
+namespace {
+
+std::string track_of(const std::string& file) { return genrelab::dataset::parse_track_key(file).track_id; }
+
+TEST(TrainerSegments, GroupedFoldsKeepTracksAndScoreThem) {
+  // 3 genres x 8 tracks x 5 segments. Grouped: every track's segments share a fold, each test
+  // track is scored once; leaky: rows split at random, so some track straddles folds.
+  const auto table = genrelab::test::segment_table(3, 8, 5, 8, 2.0, 1.0);
+  auto options = quick(4, 15);
+  options.model.kind = ml::ModelKind::mlp;
+  options.final_model = false;
+  const auto grouped = ml::train_and_evaluate(table, options).report;
+  EXPECT_EQ(grouped.rows, 120u);
+  EXPECT_EQ(grouped.tracks, 24u);
+  std::map<std::string, int> fold_of_track;
+  for (std::size_t r = 0; r < table.rows(); ++r) {
+    const auto [it, fresh] = fold_of_track.try_emplace(track_of(table.filenames[r]), grouped.fold_of_row[r]);
+    EXPECT_EQ(it->second, grouped.fold_of_row[r]) << table.filenames[r];
+  }
+  std::size_t scored = 0;
+  for (const auto& f : grouped.folds) {
+    scored += f.test_tracks;
+    EXPECT_EQ(f.test_rows, f.test_tracks * 5);
+    EXPECT_GE(f.track_accuracy_vote, 0.0);
+    EXPECT_LE(f.track_accuracy_mean, 1.0);
+  }
+  EXPECT_EQ(scored, 24u);
+  EXPECT_GT(grouped.mean_track_accuracy_mean, 0.6);  // well separated genres
+  const auto j = ml::to_json(grouped);
+  EXPECT_EQ(j["protocol"], "grouped");
+  EXPECT_EQ(j["tracks"], 24);
+  EXPECT_DOUBLE_EQ(j["track_level"]["majority_vote"]["mean_accuracy"].get<double>(), grouped.mean_track_accuracy_vote);
+
+  options.protocol = ml::SplitProtocol::leaky;
+  const auto leaky = ml::train_and_evaluate(table, options).report;
+  bool straddles = false;
+  std::map<std::string, int> first_fold;
+  for (std::size_t r = 0; r < table.rows(); ++r) {
+    const auto [it, fresh] = first_fold.try_emplace(track_of(table.filenames[r]), leaky.fold_of_row[r]);
+    straddles = straddles || it->second != leaky.fold_of_row[r];
+  }
+  EXPECT_TRUE(straddles);
+  EXPECT_EQ(leaky.groups, 120u);
+  EXPECT_EQ(ml::to_json(leaky)["protocol"], "leaky");
+  EXPECT_EQ(ml::to_json(leaky)["cross_validation"]["protocol"], "leaky");
+  EXPECT_EQ(ml::parse_split_protocol("leaky"), ml::SplitProtocol::leaky);
+  EXPECT_FALSE(ml::parse_split_protocol("random"));
+}
+
+TEST(TrainerSegments, WholeClipsScoreTracksLikeRows) {
+  const auto table = genrelab::test::blob_table(3, 20, 12, 3.0);
+  auto options = quick(3, 5);
+  options.final_model = false;
+  const auto rep = ml::train_and_evaluate(table, options).report;
+  EXPECT_EQ(rep.tracks, rep.rows);
+  for (const auto& f : rep.folds) {
+    EXPECT_DOUBLE_EQ(f.track_accuracy_mean, f.accuracy);
+    EXPECT_DOUBLE_EQ(f.track_accuracy_vote, f.accuracy);
+  }
 }
 
 }  // namespace

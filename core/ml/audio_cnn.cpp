@@ -1,0 +1,158 @@
+#include "ml/audio_cnn.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <map>
+#include <random>
+#include <stdexcept>
+
+#include "ml/folds.h"
+#include "ml/network.h"
+#include "ml/track_vote.h"
+#include "util/progress.h"
+
+namespace genrelab::ml {
+namespace {
+
+/// Copies the patch of `frames` frames starting at `start` (frame-major, bands per frame), with
+/// the mel axis shifted by `shift` bands (edge bands repeated), plus `level` dB and noise.
+void copy_patch(const dsp::Spectrogram& mel, int start, int frames, int shift, double level, double noise_db,
+                std::mt19937_64& rng, float* out) {
+  std::normal_distribution<double> noise(0.0, noise_db > 0 ? noise_db : 1.0);
+  const int bands = mel.n_bins;
+  for (int t = 0; t < frames; ++t) {
+    const int src_t = std::min(start + t, mel.n_frames - 1);  // short clips: the last frame repeats
+    const float* in = mel.frame(src_t);
+    for (int k = 0; k < bands; ++k) {
+      const int src_k = std::clamp(k - shift, 0, bands - 1);
+      double v = static_cast<double>(in[src_k]) + level;
+      if (noise_db > 0) v += noise(rng);
+      // Scale dB (-80..0) to about unit range for the network.
+      out[static_cast<std::size_t>(t) * static_cast<std::size_t>(bands) + static_cast<std::size_t>(k)] =
+          static_cast<float>((v + 40.0) / 20.0);
+    }
+  }
+}
+
+}  // namespace
+
+void AudioCnnOptions::validate() const {
+  if (model.kind != ModelKind::cnn2d) throw std::invalid_argument("the audio CNN needs model kind cnn2d");
+  model.validate();
+  training.validate();
+  const auto check = [](bool ok, const std::string& what) {
+    if (!ok) throw std::invalid_argument(what);
+  };
+  check(folds >= 2 && folds <= 100, "folds must be in 2..100");
+  check(crops_per_track >= 1 && crops_per_track <= 1000, "crops_per_track must be in 1..1000");
+  check(std::isfinite(noise_db) && noise_db >= 0 && noise_db <= 20, "noise_db must be in [0, 20]");
+  check(max_band_shift >= 0 && max_band_shift <= 16, "max_band_shift must be in 0..16");
+  check(std::isfinite(max_level_db) && max_level_db >= 0 && max_level_db <= 40, "max_level_db must be in [0, 40]");
+}
+
+AudioCnnReport cross_validate_audio_cnn(const std::vector<AudioFile>& files, features::LogMelCache& cache,
+                                        const AudioCnnOptions& options, ProgressSink* progress,
+                                        const CancelToken* cancel) {
+  options.validate();
+  if (options.model.mel_bands != cache.params().n_mels)
+    throw std::invalid_argument("mel_bands (" + std::to_string(options.model.mel_bands) + ") differs from the cache's n_mels (" +
+                                std::to_string(cache.params().n_mels) + ")");
+  const auto start = std::chrono::steady_clock::now();
+  const std::size_t computed_before = cache.computed();
+  AudioCnnReport rep;
+  std::map<std::string, int> code;
+  std::vector<int> labels;
+  for (const auto& f : files) {
+    const auto [it, fresh] = code.try_emplace(f.label, static_cast<int>(rep.label_names.size()));
+    if (fresh) rep.label_names.push_back(f.label);
+    labels.push_back(it->second);
+  }
+  if (rep.label_names.size() < 2) throw std::invalid_argument("the audio CNN needs at least 2 genres");
+  rep.tracks = files.size();
+  std::vector<int> groups(files.size());
+  for (std::size_t i = 0; i < groups.size(); ++i) groups[i] = static_cast<int>(i);
+  const auto fold_of = stratified_group_folds(labels, groups, options.folds, options.training.seed);
+
+  const int frames = options.model.patch_frames, bands = options.model.mel_bands;
+  const std::size_t patch = static_cast<std::size_t>(frames) * static_cast<std::size_t>(bands);
+  const auto mel_of = [&](std::size_t i) {
+    if (cancel) cancel->check();
+    return cache.get(files[i].path);
+  };
+  const int previous_threads = set_compute_threads(options.training.threads);
+  double epoch_seconds = 0.0, patches = 0.0;
+  for (int fold = 0; fold < options.folds; ++fold) {
+    std::mt19937_64 rng(mix_seed(options.training.seed, static_cast<std::uint64_t>(fold) + 100));
+    Samples train, test;
+    train.cols = test.cols = patch;
+    std::vector<std::string> test_tracks;
+    for (std::size_t i = 0; i < files.size(); ++i) {
+      const auto mel = mel_of(i);
+      const int last_start = std::max(0, mel->n_frames - frames);
+      if (fold_of[i] != fold) {
+        for (int c = 0; c < options.crops_per_track; ++c) {
+          const int s = static_cast<int>(rng() % static_cast<std::uint64_t>(last_start + 1));
+          const int shift = options.max_band_shift > 0
+                                ? static_cast<int>(rng() % static_cast<std::uint64_t>(2 * options.max_band_shift + 1)) -
+                                      options.max_band_shift
+                                : 0;
+          const double level = options.max_level_db * (2.0 * std::uniform_real_distribution<double>(0, 1)(rng) - 1.0);
+          train.x.resize(train.x.size() + patch);
+          copy_patch(*mel, s, frames, shift, level, options.noise_db, rng, train.x.data() + train.x.size() - patch);
+          train.y.push_back(labels[i]);
+          ++train.rows;
+        }
+      } else {
+        // Non-overlapping patches over the whole clip (at least one).
+        for (int s = 0; s == 0 || s + frames <= mel->n_frames; s += frames) {
+          test.x.resize(test.x.size() + patch);
+          copy_patch(*mel, s, frames, 0, 0.0, 0.0, rng, test.x.data() + test.x.size() - patch);
+          test.y.push_back(labels[i]);
+          ++test.rows;
+          test_tracks.push_back(files[i].path);
+        }
+      }
+    }
+    auto net = Network::create(options.model, patch, rep.label_names.size(), mix_seed(options.training.seed, fold + 2));
+    struct Reporter final : FitObserver {
+      ProgressSink* sink;
+      int fold, folds;
+      void on_epoch(const EpochStats& s) override {
+        if (sink)
+          sink->report((fold + static_cast<double>(s.epoch) / s.epochs) / folds,
+                       "fold " + std::to_string(fold + 1) + " epoch " + std::to_string(s.epoch) + "/" +
+                           std::to_string(s.epochs) + ": loss " + std::to_string(s.train_loss));
+      }
+    } reporter;
+    reporter.sink = progress;
+    reporter.fold = fold;
+    reporter.folds = options.folds;
+    const auto fit = net.fit(train, nullptr, nullptr, options.training, &reporter, cancel);
+    epoch_seconds += fit.seconds / fit.epochs_run;
+    patches += static_cast<double>(train.rows);
+    const auto probabilities = net.predict_proba(test);
+    const auto e = net.evaluate(test);
+    const auto tracks = track_scores(test_tracks, test.y, probabilities, rep.label_names.size());
+    rep.patch_accuracy.push_back(e.accuracy);
+    rep.track_accuracy_mean.push_back(tracks.accuracy_mean);
+    rep.track_accuracy_vote.push_back(tracks.accuracy_vote);
+  }
+  set_compute_threads(previous_threads);
+  const auto mean = [](const std::vector<double>& v) {
+    double s = 0.0;
+    for (double x : v) s += x;
+    return s / static_cast<double>(v.size());
+  };
+  rep.mean_patch_accuracy = mean(rep.patch_accuracy);
+  rep.mean_track_accuracy_mean = mean(rep.track_accuracy_mean);
+  rep.mean_track_accuracy_vote = mean(rep.track_accuracy_vote);
+  rep.train_seconds_per_epoch = epoch_seconds / options.folds;
+  rep.patches_per_epoch = static_cast<std::size_t>(patches / options.folds);
+  rep.spectrograms_computed = cache.computed() - computed_before;
+  rep.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (progress) progress->report(1.0, "done");
+  return rep;
+}
+
+}  // namespace genrelab::ml

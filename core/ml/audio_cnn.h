@@ -1,0 +1,64 @@
+// Cross-validation of the 2-D log-mel CNN (ModelKind::cnn2d) from audio files: each file's
+// log-mel spectrogram comes from a LogMelCache (computed once, reused by every fold), folds are
+// grouped by track (one file = one track) and stratified by genre, training patches are random
+// crops of mel_bands x patch_frames with spectrogram augmentation (Gaussian noise in dB, a
+// random shift along the mel axis as a cheap pitch change, a random level offset), and each
+// held-out track is classified by the mean probability and the majority vote of its
+// non-overlapping patches.
+// The crops and their augmentation are drawn once per fold from the seed (not redrawn every
+// epoch). Audio-level pitch shift / time stretch (dsp/time_stretch.h) is not applied here yet.
+// Thread-safety: cross_validate_audio_cnn() may run on any thread.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "features/log_mel_cache.h"
+#include "ml/model_spec.h"
+
+namespace genrelab {
+class CancelToken;
+class ProgressSink;
+}  // namespace genrelab
+
+namespace genrelab::ml {
+
+struct AudioFile {
+  std::string path;
+  std::string label;
+};
+
+struct AudioCnnOptions {
+  ModelParams model;     ///< kind must be cnn2d; mel_bands must equal the cache's n_mels
+  TrainParams training;  ///< epochs, batch size, rate, seed, threads (compute threads of torch)
+  int folds = 5;                ///< 2..100
+  int crops_per_track = 8;      ///< training patches per training track; 1..1000
+  double noise_db = 1.0;        ///< std of Gaussian noise added to training patches, dB; [0, 20]
+  int max_band_shift = 2;       ///< training patches move up or down by up to this many mel bands; 0..16
+  double max_level_db = 6.0;    ///< uniform level offset of training patches, +- dB; [0, 40]
+
+  /// Throws std::invalid_argument naming the first bad option.
+  void validate() const;
+};
+
+struct AudioCnnReport {
+  std::vector<std::string> label_names;
+  std::vector<double> patch_accuracy;        ///< per fold, over the held-out tracks' patches
+  std::vector<double> track_accuracy_mean;   ///< per fold, tracks by mean probability
+  std::vector<double> track_accuracy_vote;   ///< per fold, tracks by majority vote
+  double mean_track_accuracy_mean = 0.0, mean_track_accuracy_vote = 0.0, mean_patch_accuracy = 0.0;
+  std::size_t tracks = 0;
+  std::size_t spectrograms_computed = 0;  ///< by the cache during this run
+  double seconds = 0.0;
+  double train_seconds_per_epoch = 0.0;   ///< mean over folds of one epoch of training
+  std::size_t patches_per_epoch = 0;      ///< training patches per epoch (mean over folds)
+};
+
+/// Throws std::invalid_argument for bad options or too few tracks, FileError (naming the file)
+/// when a file cannot be decoded, Cancelled when `cancel` is set.
+AudioCnnReport cross_validate_audio_cnn(const std::vector<AudioFile>& files, features::LogMelCache& cache,
+                                        const AudioCnnOptions& options, ProgressSink* progress = nullptr,
+                                        const CancelToken* cancel = nullptr);
+
+}  // namespace genrelab::ml

@@ -1,0 +1,119 @@
+#include "ml/compare.h"
+
+#include <algorithm>
+#include <chrono>
+#include <stdexcept>
+
+#include "dataset/feature_table.h"
+#include "util/progress.h"
+
+namespace genrelab::ml {
+namespace {
+
+/// Maps one model's progress [0, 1] into its share of the whole comparison.
+class ShareSink final : public ProgressSink {
+ public:
+  ShareSink(ProgressSink& out, std::size_t index, std::size_t count, std::string name)
+      : out_(out), index_(index), count_(count), name_(std::move(name)) {}
+  void report(double fraction, std::string_view message) override {
+    out_.report((static_cast<double>(index_) + std::clamp(fraction, 0.0, 1.0)) / static_cast<double>(count_),
+                name_ + " (" + std::to_string(index_ + 1) + "/" + std::to_string(count_) + "): " + std::string(message));
+  }
+
+ private:
+  ProgressSink& out_;
+  std::size_t index_, count_;
+  std::string name_;
+};
+
+}  // namespace
+
+void CompareOptions::validate() const {
+  for (const auto& m : models)
+    if (!find_model_preset(m)) {
+      std::string known;
+      for (const auto& n : model_preset_names()) known += (known.empty() ? "" : ", ") + n;
+      throw std::invalid_argument("unknown model '" + m + "' (" + known + ")");
+    }
+  if (folds < 2 || folds > 100) throw std::invalid_argument("folds must be in 2..100 (got " + std::to_string(folds) + ")");
+  if (threads < 1 || threads > 256) throw std::invalid_argument("threads must be in 1..256 (got " + std::to_string(threads) + ")");
+}
+
+Leaderboard compare_models(const dataset::FeatureTable& table, const CompareOptions& options, ProgressSink* progress,
+                           const CancelToken* cancel, TrainingObserver* observer) {
+  options.validate();
+  const auto start = std::chrono::steady_clock::now();
+  const auto names = options.models.empty() ? model_preset_names() : options.models;
+  TrainerOptions base;
+  base.folds = options.folds;
+  base.features = options.features;
+  base.protocol = options.protocol;
+  base.training.seed = options.seed;
+  base.training.threads = options.threads;
+  base.final_model = false;
+
+  Leaderboard board;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const auto preset = *find_model_preset(names[i]);
+    const auto trainer_options = apply_preset(preset, base);
+    std::optional<ShareSink> share;
+    if (progress) share.emplace(*progress, i, names.size(), preset.name);
+    auto result = train_and_evaluate(table, trainer_options, share ? &*share : nullptr, observer, cancel);
+    auto& rep = result.report;
+    LeaderboardRow row;
+    row.model = preset.name;
+    row.description = preset.description;
+    row.protocol = std::string(to_string(options.protocol));
+    row.folds = options.folds;
+    row.mean_accuracy = rep.mean_accuracy;
+    row.std_accuracy = rep.std_accuracy;
+    row.macro_f1 = rep.macro_f1;
+    row.track_accuracy_mean = rep.mean_track_accuracy_mean;
+    row.track_accuracy_vote = rep.mean_track_accuracy_vote;
+    for (const auto& f : rep.folds) row.fold_accuracies.push_back(f.accuracy);
+    row.seconds = rep.seconds;
+    if (i == 0) {
+      board.table_rows = rep.rows;
+      board.tracks = rep.tracks;
+      board.groups = rep.groups;
+      board.label_names = rep.label_names;
+      board.fold_of_row = rep.fold_of_row;
+    } else if (rep.fold_of_row != board.fold_of_row) {
+      throw std::logic_error("compare_models: the models did not get the same folds");
+    }
+    row.report = std::move(rep);
+    board.rows.push_back(std::move(row));
+  }
+  std::stable_sort(board.rows.begin(), board.rows.end(),
+                   [](const LeaderboardRow& a, const LeaderboardRow& b) { return a.mean_accuracy > b.mean_accuracy; });
+  board.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (progress) progress->report(1.0, "done");
+  return board;
+}
+
+nlohmann::json to_json(const Leaderboard& board) {
+  nlohmann::json models = nlohmann::json::array();
+  for (const auto& r : board.rows)
+    models.push_back({{"model", r.model},
+                      {"description", r.description},
+                      {"protocol", r.protocol},
+                      {"leaky", r.protocol == "leaky"},
+                      {"folds", r.folds},
+                      {"mean_accuracy", r.mean_accuracy},
+                      {"std_accuracy", r.std_accuracy},
+                      {"std_accuracy_ddof", 0},
+                      {"macro_f1", r.macro_f1},
+                      {"track_accuracy_mean", r.track_accuracy_mean},
+                      {"track_accuracy_vote", r.track_accuracy_vote},
+                      {"fold_accuracies", r.fold_accuracies},
+                      {"seconds", r.seconds},
+                      {"report", to_json(r.report)}});
+  return {{"models", models},
+          {"rows", board.table_rows},
+          {"tracks", board.tracks},
+          {"groups", board.groups},
+          {"labels", board.label_names},
+          {"seconds", board.seconds}};
+}
+
+}  // namespace genrelab::ml

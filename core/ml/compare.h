@@ -1,0 +1,73 @@
+// The leaderboard: several model presets (model_presets.h) cross-validated under the same folds
+// (same seed, same grouping protocol, so every model sees the same test rows), one row per model
+// with mean ± std accuracy, macro-F1, track-level accuracy for segment tables, and training time.
+// The GUI's training view and `genrelab-cli compare` both show it.
+// Thread-safety: compare_models() may run on any thread; the sink and observer are called from
+// the training threads, one call at a time.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "ml/model_presets.h"
+#include "ml/trainer.h"
+
+namespace genrelab {
+class CancelToken;
+class ProgressSink;
+}  // namespace genrelab
+
+namespace genrelab::ml {
+
+struct CompareOptions {
+  std::vector<std::string> models;  ///< preset names (model_preset_names()); empty = all presets
+  int folds = 5;                    ///< 2..100
+  FeatureSet features = FeatureSet::all;
+  SplitProtocol protocol = SplitProtocol::grouped;
+  std::uint64_t seed = 42;          ///< folds and every model's weights
+  int threads = 1;                  ///< TrainParams::threads of each model
+
+  /// Throws std::invalid_argument naming an unknown model or a bad option.
+  void validate() const;
+};
+
+struct LeaderboardRow {
+  std::string model;        ///< preset name
+  std::string description;  ///< preset description
+  std::string protocol;     ///< "grouped" or "leaky"
+  int folds = 0;
+  double mean_accuracy = 0.0, std_accuracy = 0.0;  ///< over folds (std: population, ddof 0)
+  double macro_f1 = 0.0;                           ///< of the confusion summed over the test folds
+  /// Tables with several rows per track (3-s segments): track-level accuracy by mean probability
+  /// and by majority vote (trainer.h); equal to mean_accuracy for one row per track.
+  double track_accuracy_mean = 0.0, track_accuracy_vote = 0.0;
+  std::vector<double> fold_accuracies;
+  double seconds = 0.0;  ///< wall time of this model's folds
+  TrainingReport report;  ///< everything else (confusion, per-genre scores, histories)
+};
+
+struct Leaderboard {
+  std::vector<LeaderboardRow> rows;  ///< best mean accuracy first (ties: the order requested)
+  std::size_t table_rows = 0, tracks = 0, groups = 0;
+  std::vector<std::string> label_names;
+  std::vector<int> fold_of_row;  ///< the folds every model used
+  double seconds = 0.0;
+};
+
+/// Cross-validates each requested preset (no final model) on `table`. Progress: each model gets
+/// an equal share, with its name in the message; `observer` sees every model's epochs in turn.
+/// Throws Cancelled when `cancel` is set, std::invalid_argument for bad options or a table the
+/// models cannot use.
+Leaderboard compare_models(const dataset::FeatureTable& table, const CompareOptions& options,
+                           ProgressSink* progress = nullptr, const CancelToken* cancel = nullptr,
+                           TrainingObserver* observer = nullptr);
+
+/// {"models": [{model, description, protocol, folds, mean_accuracy, std_accuracy, macro_f1,
+/// track_accuracy_mean, track_accuracy_vote, fold_accuracies, seconds, leaky}], rows, tracks,
+/// groups, labels, seconds}.
+nlohmann::json to_json(const Leaderboard& board);
+
+}  // namespace genrelab::ml

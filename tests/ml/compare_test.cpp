@@ -1,0 +1,163 @@
+// The leaderboard and the hyper-parameter search: same folds for every model, sorted rows,
+// JSON, errors, cancel; the search chooses on inner folds and its winner lands in the bundle.
+#include "ml/compare.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "dataset/feature_table.h"
+#include "ml/classifier.h"
+#include "ml/model_bundle.h"
+#include "ml_test_util.h"
+#include "support/test_data.h"
+#include "util/error.h"
+#include "util/progress.h"
+
+namespace {
+
+namespace ml = genrelab::ml;
+
+TEST(ModelPresets, AreEnumerableAndValid) {
+  const auto names = ml::model_preset_names();
+  for (const char* n : {"logreg", "mlp", "cnn1d", "mlp_tuned", "ensemble", "search"})
+    EXPECT_NE(std::find(names.begin(), names.end(), n), names.end()) << n;
+  for (const auto& p : ml::model_presets()) {
+    EXPECT_NO_THROW(p.model.validate()) << p.name;
+    EXPECT_NO_THROW(p.training.validate()) << p.name;
+    EXPECT_FALSE(p.description.empty());
+  }
+  EXPECT_EQ(ml::find_model_preset("ensemble")->model.kind, ml::ModelKind::ensemble);
+  EXPECT_FALSE(ml::find_model_preset("svm"));
+  ml::TrainerOptions base;
+  base.training.seed = 77;
+  base.training.threads = 2;
+  const auto o = ml::apply_preset(*ml::find_model_preset("mlp_tuned"), base);
+  EXPECT_EQ(o.training.seed, 77u);
+  EXPECT_EQ(o.training.threads, 2);
+  EXPECT_EQ(o.training.epochs, 100);
+  EXPECT_EQ(o.model.hidden_units, (std::vector<int>{512, 256}));
+}
+
+TEST(Compare, SameFoldsSortedRowsAndJson) {
+  const auto table = genrelab::test::blob_table(3, 12, 8, 3.0);
+  ml::CompareOptions options;
+  options.models = {"mlp", "logreg"};
+  options.folds = 3;
+  std::vector<double> fractions;
+  struct Sink final : genrelab::ProgressSink {
+    std::vector<double>* out;
+    void report(double f, std::string_view) override { out->push_back(f); }
+  } sink;
+  sink.out = &fractions;
+  const auto board = ml::compare_models(table, options, &sink);
+  ASSERT_EQ(board.rows.size(), 2u);
+  EXPECT_GE(board.rows[0].mean_accuracy, board.rows[1].mean_accuracy);
+  EXPECT_EQ(board.table_rows, 36u);
+  EXPECT_EQ(board.fold_of_row, ml::make_folds(table, [] {
+              ml::TrainerOptions o;
+              o.folds = 3;
+              return o;
+            }()));
+  for (const auto& r : board.rows) {
+    EXPECT_EQ(r.report.fold_of_row, board.fold_of_row) << r.model;
+    EXPECT_EQ(r.fold_accuracies.size(), 3u);
+    EXPECT_EQ(r.protocol, "grouped");
+    EXPECT_GT(r.seconds, 0.0);
+    EXPECT_FALSE(r.report.final_model);
+  }
+  ASSERT_FALSE(fractions.empty());
+  EXPECT_TRUE(std::is_sorted(fractions.begin(), fractions.end()));
+  EXPECT_DOUBLE_EQ(fractions.back(), 1.0);
+  const auto j = ml::to_json(board);
+  ASSERT_EQ(j["models"].size(), 2u);
+  EXPECT_EQ(j["models"][0]["model"], board.rows[0].model);
+  EXPECT_EQ(j["models"][0]["leaky"], false);
+  for (const char* key : {"mean_accuracy", "std_accuracy", "macro_f1", "seconds", "protocol", "track_accuracy_vote"})
+    EXPECT_TRUE(j["models"][1].contains(key)) << key;
+
+  options.protocol = ml::SplitProtocol::leaky;
+  options.models = {"logreg"};
+  const auto leaky = ml::to_json(ml::compare_models(table, options));
+  EXPECT_EQ(leaky["models"][0]["protocol"], "leaky");
+  EXPECT_EQ(leaky["models"][0]["leaky"], true);
+}
+
+TEST(Compare, BadOptionsAndCancel) {
+  const auto table = genrelab::test::blob_table(3, 12, 8, 3.0);
+  ml::CompareOptions options;
+  options.models = {"mlp", "svm"};
+  try {
+    ml::compare_models(table, options);
+    FAIL() << "unknown model accepted";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("unknown model 'svm'"), std::string::npos);
+  }
+  options.models = {"logreg"};
+  genrelab::CancelToken cancel;
+  cancel.cancel();
+  EXPECT_THROW(ml::compare_models(table, options, nullptr, &cancel), genrelab::Cancelled);
+}
+
+TEST(Search, ChoosesOnInnerFoldsAndSavesTheWinner) {
+  // Candidate "frozen" cannot learn (one epoch at a tiny rate); "works" separates the blobs.
+  // Every fold and the final model must choose "works", and the bundle must describe it.
+  const auto table = genrelab::test::blob_table(3, 15, 8, 3.0);
+  ml::TrainerOptions o;
+  o.folds = 3;
+  ml::SearchCandidate frozen, works;
+  frozen.name = "frozen";
+  frozen.model.kind = ml::ModelKind::mlp;
+  frozen.model.hidden_units = {4};
+  frozen.training.epochs = 1;
+  frozen.training.learning_rate = 1e-7;
+  works.name = "works";
+  works.model.kind = ml::ModelKind::logreg;
+  works.training.epochs = 40;  // one batch per epoch: 40 Adam steps
+  works.training.learning_rate = 1e-1;
+  o.search = {frozen, works};
+  o.search_folds = 2;
+  auto result = ml::train_and_evaluate(table, o);
+  const auto& rep = result.report;
+  for (const auto& f : rep.folds) {
+    EXPECT_EQ(f.chosen, "works");
+    ASSERT_EQ(f.search_scores.size(), 2u);
+    EXPECT_GT(f.search_scores[1], f.search_scores[0]);
+  }
+  EXPECT_GT(rep.mean_accuracy, 0.8);
+  ASSERT_TRUE(rep.final_model);
+  EXPECT_EQ(rep.final_model->chosen, "works");
+  const auto j = ml::to_json(rep);
+  EXPECT_EQ(j["folds"][0]["search"]["chosen"], "works");
+  EXPECT_EQ(j["search"]["candidates"].size(), 2u);
+  const auto bundle = result.bundle();
+  EXPECT_EQ(bundle.model.kind, ml::ModelKind::logreg);
+  EXPECT_EQ(bundle.training.epochs, 40);
+  const auto path = genrelab::test::temp_dir("search-bundle") / "m.glmodel";
+  ml::save_bundle(path, bundle);
+  auto loaded = ml::Classifier::load(path);
+  EXPECT_EQ(loaded.predict_proba(table), result.model->predict_proba(table));
+
+  o.search_folds = 1;
+  EXPECT_THROW(ml::train_and_evaluate(table, o), std::invalid_argument);
+}
+
+TEST(Compare, EnsembleBundleRoundTrips) {
+  const auto table = genrelab::test::blob_table(3, 12, 8, 3.0);
+  ml::TrainerOptions o;
+  o.folds = 2;
+  o.model.kind = ml::ModelKind::ensemble;
+  o.model.ensemble_members = 3;
+  o.model.hidden_units = {8};
+  o.training.epochs = 3;
+  auto result = ml::train_and_evaluate(table, o);
+  const auto path = genrelab::test::temp_dir("ensemble-bundle") / "m.glmodel";
+  ml::save_bundle(path, result.bundle());
+  ml::ModelBundle loaded_bundle;
+  auto loaded = ml::Classifier::load(path, &loaded_bundle);
+  EXPECT_EQ(loaded_bundle.model.kind, ml::ModelKind::ensemble);
+  EXPECT_EQ(loaded_bundle.model.ensemble_members, 3);
+  EXPECT_EQ(loaded.predict_proba(table), result.model->predict_proba(table));
+}
+
+}  // namespace
