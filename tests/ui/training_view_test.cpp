@@ -3,6 +3,7 @@
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QComboBox>
+#include <QListWidget>
 #include <QFile>
 #include <QFileInfo>
 #include <QProgressBar>
@@ -196,6 +197,53 @@ class TrainingViewTest : public QObject {
                         file(name));
       QVERIFY2(QFileInfo(file(name)).size() > 5000, name);
     }
+  }
+
+  void leaderboardOnSegmentsGroupedAndLeaky() {
+    const auto dir = test::gtzan_dir();
+    if (!dir) QSKIP("shared GTZAN data not found (set GENRELAB_DATA)");
+    const auto table = std::make_shared<const dataset::FeatureTable>(
+        dataset::read_feature_table(*dir / "features_3_sec_subset_classical_jazz_rock.csv"));
+    ui::TrainingView view;
+    view.resize(1200, 800);
+    view.show();
+    view.setTable(table, QStringLiteral("3-s segments"));
+    configure(view, 5, false);
+    // Every table preset is offered; tick two quick ones for the leaderboard.
+    QVERIFY(view.kindCombo()->findText(QStringLiteral("mlp_tuned")) >= 0);
+    QVERIFY(view.kindCombo()->findText(QStringLiteral("ensemble")) >= 0);
+    QVERIFY(view.kindCombo()->findText(QStringLiteral("cnn2d")) < 0);  // needs audio, not a table
+    for (int i = 0; i < view.compareList()->count(); ++i) {
+      auto* item = view.compareList()->item(i);
+      const bool quick = item->text() == QLatin1String("logreg") || item->text() == QLatin1String("mlp");
+      item->setCheckState(quick ? Qt::Checked : Qt::Unchecked);
+    }
+    QSignalSpy finished(&view, &ui::TrainingView::trainingFinished);
+    for (const bool leaky : {false, true}) {
+      view.protocolCombo()->setCurrentIndex(leaky ? 1 : 0);
+      view.compareModels();
+      QCOMPARE(view.state(), ui::TrainingView::State::running);
+      QVERIFY(finished.wait(120000));
+      QCOMPARE(view.state(), ui::TrainingView::State::succeeded);
+      const ml::Leaderboard* board = view.leaderboard();
+      QVERIFY(board);
+      QCOMPARE(board->rows.size(), std::size_t{2});
+      QVERIFY(board->rows[0].mean_accuracy >= board->rows[1].mean_accuracy);
+      QCOMPARE(view.leaderboardTable()->rowCount(), 2);
+      QCOMPARE(view.leaderboardTable()->item(0, 2)->text(), leaky ? QStringLiteral("LEAKY") : QStringLiteral("grouped"));
+      // The best run is on display, with the track-level columns of a segment table.
+      const ml::TrainingReport* report = view.lastReport();
+      QVERIFY(report->tracks > 0 && report->tracks < report->rows);
+      QCOMPARE(view.foldTable()->columnCount(), 10);
+      QCOMPARE(view.foldTable()->horizontalHeaderItem(4)->text().contains(QStringLiteral("LEAKY")), leaky);
+      QCOMPARE(view.history().back().name().contains(QStringLiteral("LEAKY")), leaky);
+      qInfo("%s: %s %.3f (tracks %.3f), %s %.3f (tracks %.3f)", leaky ? "leaky" : "grouped", board->rows[0].model.c_str(),
+            board->rows[0].mean_accuracy, board->rows[0].track_accuracy_mean, board->rows[1].model.c_str(),
+            board->rows[1].mean_accuracy, board->rows[1].track_accuracy_mean);
+    }
+    QCOMPARE(view.history().size(), std::size_t{4});  // every leaderboard row joins the history
+    if (auto* results = view.findChild<QTabWidget*>()) results->setCurrentIndex(results->count() - 1);
+    genrelab::test::save_screenshot(view, QStringLiteral("training-leaderboard"));
   }
 
   void cancelEndsWithinABatch() {

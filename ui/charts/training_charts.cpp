@@ -180,10 +180,11 @@ void TrainingCharts::append(const std::vector<EpochRecord>& records) {
 
 void TrainingCharts::rescale() {
   const double xmax = std::max(2, max_epoch_);
-  loss_x_->setRange(1, xmax);
-  acc_x_->setRange(1, xmax);
-  loss_x_->setTickInterval(epoch_tick_interval(static_cast<int>(xmax)));
-  acc_x_->setTickInterval(epoch_tick_interval(static_cast<int>(xmax)));
+  for (QValueAxis* x : {loss_x_, acc_x_}) {
+    // Interval first: Qt 6.4 lays the dynamic ticks out when the range changes.
+    x->setTickInterval(epoch_tick_interval(static_cast<int>(xmax)));
+    x->setRange(1, xmax);
+  }
   const double loss_top = max_loss_ > 0 ? max_loss_ * 1.05 : 1.0;
   loss_y_->setRange(0, loss_top);
   acc_y_->setRange(0, 1);

@@ -9,6 +9,7 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QListWidget>
 #include <QMenu>
 #include <QMessageBox>
 #include <QMetaObject>
@@ -29,6 +30,7 @@
 #include <tuple>
 
 #include "dataset/feature_table.h"
+#include "ml/model_presets.h"
 #include "ui/jobs/job_runner.h"
 #include "ui/plot/csv.h"
 #include "ui/plot/export_menu.h"
@@ -42,6 +44,30 @@ namespace {
 
 constexpr int kFlushIntervalMs = 200;  // at most ~5 chart updates per second
 
+EpochRecord to_record(int fold, const ml::EpochStats& s) {
+  EpochRecord r;
+  r.fold = fold;
+  r.epoch = s.epoch;
+  r.epochs = s.epochs;
+  r.train_loss = s.train_loss;
+  r.train_accuracy = s.train_accuracy;
+  const bool has_validation = std::isfinite(s.validation_loss);
+  r.heldout_loss = has_validation ? s.validation_loss : s.test_loss;
+  r.heldout_accuracy = has_validation ? s.validation_accuracy : s.test_accuracy;
+  r.learning_rate = s.learning_rate;
+  return r;
+}
+
+/// Every epoch of a finished run (folds, then the final model), as the charts draw them.
+std::vector<EpochRecord> records_of(const ml::TrainingReport& report) {
+  std::vector<EpochRecord> out;
+  for (const ml::FoldReport& f : report.folds)
+    for (const auto& e : f.history) out.push_back(to_record(f.fold, e));
+  if (report.final_model)
+    for (const auto& e : report.final_model->history) out.push_back(to_record(ml::kFinalFold, e));
+  return out;
+}
+
 /// Runs on the training threads: copies each epoch into a record and posts it to the view.
 /// The view outlives the worker (its destructor cancels and waits), so `view` stays valid.
 class EpochForwarder final : public ml::TrainingObserver {
@@ -49,17 +75,7 @@ class EpochForwarder final : public ml::TrainingObserver {
   explicit EpochForwarder(QObject* view, std::function<void(const EpochRecord&)> deliver)
       : view_(view), deliver_(std::move(deliver)) {}
   void on_epoch(int fold, const ml::EpochStats& s) override {
-    EpochRecord r;
-    r.fold = fold;
-    r.epoch = s.epoch;
-    r.epochs = s.epochs;
-    r.train_loss = s.train_loss;
-    r.train_accuracy = s.train_accuracy;
-    const bool has_validation = std::isfinite(s.validation_loss);
-    r.heldout_loss = has_validation ? s.validation_loss : s.test_loss;
-    r.heldout_accuracy = has_validation ? s.validation_accuracy : s.test_accuracy;
-    r.learning_rate = s.learning_rate;
-    QMetaObject::invokeMethod(view_, [deliver = deliver_, r] { deliver(r); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(view_, [deliver = deliver_, r = to_record(fold, s)] { deliver(r); }, Qt::QueuedConnection);
   }
 
  private:
@@ -102,16 +118,26 @@ void write_table_csv(const QTableWidget& t, std::ostream& out) {
 
 QString to_qstring(std::string_view s) { return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())); }
 
+/// The presets that train on feature tables (the audio CNN needs the audio).
+std::vector<ml::ModelPreset> table_presets() {
+  std::vector<ml::ModelPreset> out;
+  for (auto& p : ml::model_presets())
+    if (p.model.kind != ml::ModelKind::cnn2d) out.push_back(std::move(p));
+  return out;
+}
+
 }  // namespace
 
 QString TrainingRun::name() const {
   if (!report) return QStringLiteral("#%1").arg(number);
   const auto& o = report->options;
-  return QStringLiteral("#%1 %2/%3, %4 folds, %5 epochs")
-      .arg(number)
-      .arg(to_qstring(ml::to_string(o.model.kind)), to_qstring(ml::to_string(o.features)))
-      .arg(o.folds)
-      .arg(o.training.epochs);
+  QString text = QStringLiteral("#%1 %2/%3, %4 folds")
+                     .arg(number)
+                     .arg(model.isEmpty() ? to_qstring(ml::to_string(o.model.kind)) : model, to_qstring(ml::to_string(o.features)))
+                     .arg(o.folds);
+  if (o.search.empty()) text += QStringLiteral(", %1 epochs").arg(o.training.epochs);
+  if (o.protocol == ml::SplitProtocol::leaky) text += QStringLiteral(", LEAKY");
+  return text;
 }
 
 TrainingView::TrainingView(QWidget* parent)
@@ -119,6 +145,7 @@ TrainingView::TrainingView(QWidget* parent)
       table_combo_(new QComboBox(this)),
       extract_(new QPushButton(tr("Extract from audio…"), this)),
       kind_(new QComboBox(this)),
+      protocol_(new QComboBox(this)),
       features_(new QComboBox(this)),
       folds_(new QSpinBox(this)),
       epochs_(new QSpinBox(this)),
@@ -136,14 +163,22 @@ TrainingView::TrainingView(QWidget* parent)
       fold_table_(makeTable(this)),
       metrics_table_(makeTable(this)),
       history_table_(makeTable(this)),
+      compare_models_(new QListWidget(this)),
+      compare_(new QPushButton(tr("Compare models"), this)),
+      leaderboard_table_(makeTable(this)),
       normalize_(new QCheckBox(tr("Row-normalised (recall per true genre)"), this)),
       confusion_canvas_(new FigureCanvas(confusion_, this)),
       comparison_canvas_(new FigureCanvas(comparison_, this)),
       flush_timer_(new QTimer(this)) {
-  for (auto kind : {ml::ModelKind::cnn1d, ml::ModelKind::mlp, ml::ModelKind::logreg}) {
-    const auto name = ml::to_string(kind);
-    kind_->addItem(QString::fromUtf8(name.data(), static_cast<qsizetype>(name.size())), static_cast<int>(kind));
+  for (const ml::ModelPreset& preset : table_presets()) {
+    kind_->addItem(QString::fromStdString(preset.name), QString::fromStdString(preset.name));
+    kind_->setItemData(kind_->count() - 1, QString::fromStdString(preset.description), Qt::ToolTipRole);
   }
+  kind_->setCurrentIndex(std::max(0, kind_->findText(QStringLiteral("cnn1d"))));  // the study's model first
+  protocol_->addItem(tr("grouped by track (honest)"), static_cast<int>(ml::SplitProtocol::grouped));
+  protocol_->addItem(tr("LEAKY: random split of rows"), static_cast<int>(ml::SplitProtocol::leaky));
+  protocol_->setToolTip(tr("Leaky puts segments of one track in training and test folds: optimistic numbers, "
+                           "always labelled LEAKY"));
   for (auto set : {ml::FeatureSet::all, ml::FeatureSet::filtered, ml::FeatureSet::mfcc}) {
     const auto name = ml::to_string(set);
     features_->addItem(QString::fromUtf8(name.data(), static_cast<qsizetype>(name.size())), static_cast<int>(set));
@@ -172,6 +207,7 @@ TrainingView::TrainingView(QWidget* parent)
   });
   form->addRow(tr("Model"), kind_);
   form->addRow(tr("Features"), features_);
+  form->addRow(tr("Folds split"), protocol_);
   form->addRow(tr("Folds"), folds_);
   form->addRow(tr("Epochs"), epochs_);
   form->addRow(tr("Seed"), seed_);
@@ -194,7 +230,7 @@ TrainingView::TrainingView(QWidget* parent)
   left->addWidget(status_);
   left->addStretch(1);
   status_->setWordWrap(true);
-  status_->setMinimumHeight(3 * status_->fontMetrics().lineSpacing());
+  status_->setMinimumHeight(6 * status_->fontMetrics().lineSpacing());
   status_->setAlignment(Qt::AlignLeft | Qt::AlignTop);
   table_label_->setWordWrap(true);
   progress_->setRange(0, 1000);
@@ -233,16 +269,39 @@ TrainingView::TrainingView(QWidget* parent)
   history_split->setStretchFactor(1, 1);
   history_split->setSizes({420, 480});
 
+  for (const ml::ModelPreset& preset : table_presets()) {
+    auto* item = new QListWidgetItem(QString::fromStdString(preset.name), compare_models_);
+    item->setToolTip(QString::fromStdString(preset.description));
+    // The quick ones by default; the ensemble and the search take minutes on 2 cores.
+    item->setCheckState(preset.name == "ensemble" || preset.name == "search" ? Qt::Unchecked : Qt::Checked);
+  }
+  compare_models_->setFlow(QListView::LeftToRight);
+  compare_models_->setMaximumHeight(compare_models_->sizeHintForRow(0) + 12);
+  compare_->setToolTip(tr("Cross-validate the ticked models under the same folds (the form's folds, features, split, seed, threads)"));
+  connect(compare_, &QPushButton::clicked, this, &TrainingView::compareModels);
+  auto* board_page = new QWidget(this);
+  auto* board_layout = new QVBoxLayout(board_page);
+  board_layout->setContentsMargins(0, 4, 0, 0);
+  auto* board_row = new QHBoxLayout;
+  board_row->addWidget(compare_models_, 1);
+  board_row->addWidget(compare_);
+  board_layout->addLayout(board_row);
+  board_layout->addWidget(leaderboard_table_, 1);
+
   auto* results = new QTabWidget(this);
   results->addTab(fold_table_, tr("Folds"));
   results->addTab(confusion_page, tr("Confusion matrix"));
   results->addTab(metrics_table_, tr("Per genre"));
   results->addTab(history_split, tr("History"));
-  for (QTableWidget* t : {fold_table_, metrics_table_, history_table_}) {
+  results->addTab(board_page, tr("Leaderboard"));
+  for (QTableWidget* t : {fold_table_, metrics_table_, history_table_, leaderboard_table_}) {
     t->setContextMenuPolicy(Qt::ActionsContextMenu);
     auto* action = new QAction(tr("Export as CSV…"), t);
     connect(action, &QAction::triggered, this, [this, t] {
-      export_csv_with_dialog(t == history_table_ ? tr("training history") : t == fold_table_ ? tr("folds") : tr("per-genre metrics"),
+      export_csv_with_dialog(t == history_table_       ? tr("training history")
+                             : t == fold_table_        ? tr("folds")
+                             : t == leaderboard_table_ ? tr("leaderboard")
+                                                       : tr("per-genre metrics"),
                              [t](std::ostream& out) { write_table_csv(*t, out); }, this);
     });
     t->addAction(action);
@@ -275,23 +334,25 @@ TrainingView::~TrainingView() {
 }
 
 void TrainingView::applyKindDefaults() {
-  const auto kind = static_cast<ml::ModelKind>(kind_->currentData().toInt());
-  const ml::TrainParams t = ml::default_training(kind);
+  const auto preset = ml::find_model_preset(kind_->currentData().toString().toStdString());
+  const ml::TrainParams t = preset ? preset->training : ml::TrainParams{};
   epochs_->setValue(t.epochs);
   seed_->setValue(static_cast<int>(t.seed));
   threads_->setValue(t.threads);
+  kind_->setToolTip(kind_->currentData(Qt::ToolTipRole).toString());
 }
 
 ml::TrainerOptions TrainingView::options() const {
-  ml::TrainerOptions o;
-  o.model.kind = static_cast<ml::ModelKind>(kind_->currentData().toInt());
-  o.training = ml::default_training(o.model.kind);
+  ml::TrainerOptions base;
+  base.training.seed = static_cast<std::uint64_t>(seed_->value());
+  base.training.threads = threads_->value();
+  base.folds = folds_->value();
+  base.features = static_cast<ml::FeatureSet>(features_->currentData().toInt());
+  base.protocol = static_cast<ml::SplitProtocol>(protocol_->currentData().toInt());
+  base.final_model = final_model_->isChecked();
+  const auto preset = ml::find_model_preset(kind_->currentData().toString().toStdString());
+  ml::TrainerOptions o = preset ? ml::apply_preset(*preset, base) : base;
   o.training.epochs = epochs_->value();
-  o.training.seed = static_cast<std::uint64_t>(seed_->value());
-  o.training.threads = threads_->value();
-  o.folds = folds_->value();
-  o.features = static_cast<ml::FeatureSet>(features_->currentData().toInt());
-  o.final_model = final_model_->isChecked();
   return o;
 }
 
@@ -329,7 +390,9 @@ void TrainingView::updateButtons() {
   cancel_->setEnabled(running && !cancel_requested_);
   save_->setEnabled(!running && lastBundle() != nullptr);
   export_->setEnabled(!running && shownRun() != nullptr);
-  for (QWidget* w : std::initializer_list<QWidget*>{table_combo_, extract_, kind_, features_, folds_, epochs_, seed_, threads_, final_model_})
+  compare_->setEnabled(!running && table_ && table_->rows() > 0);
+  for (QWidget* w : std::initializer_list<QWidget*>{table_combo_, extract_, kind_, protocol_, features_, folds_, epochs_, seed_, threads_,
+                                                    final_model_, compare_models_})
     w->setEnabled(!running);
 }
 
@@ -342,12 +405,66 @@ void TrainingView::start() {
     status_->setText(tr("Invalid options: %1").arg(QString::fromUtf8(e.what())));
     return;
   }
+  const QString model = kind_->currentText();
+  auto table = table_;
+  auto deliver_record = [this](const EpochRecord& r) { receiveRecord(r); };
+  QPointer<TrainingView> self(this);
+  launch(tr("Training %1 on %2…").arg(model, table_name_),
+         [table, opts, model, deliver_record, self, view = static_cast<QObject*>(this)](
+             ProgressSink& progress, const CancelToken& token) -> std::function<void()> {
+           EpochForwarder observer(view, deliver_record);
+           ml::TrainingResult result = ml::train_and_evaluate(*table, opts, &progress, &observer, &token);
+           FinishedRun run{model, nullptr, nullptr};
+           if (result.model) run.bundle = std::make_shared<const ml::ModelBundle>(result.bundle());
+           run.report = std::make_shared<const ml::TrainingReport>(std::move(result.report));
+           return [self, run] {
+             if (self) self->finished_ = {run};
+           };
+         });
+}
+
+void TrainingView::compareModels() {
+  if (state_ == State::running || !table_) return;
+  ml::CompareOptions opts;
+  for (int i = 0; i < compare_models_->count(); ++i)
+    if (compare_models_->item(i)->checkState() == Qt::Checked) opts.models.push_back(compare_models_->item(i)->text().toStdString());
+  if (opts.models.empty()) {
+    status_->setText(tr("Tick the models to compare in the Leaderboard tab."));
+    return;
+  }
+  const ml::TrainerOptions form = options();
+  opts.folds = form.folds;
+  opts.features = form.features;
+  opts.protocol = form.protocol;
+  opts.seed = form.training.seed;
+  opts.threads = form.training.threads;
+  try {
+    opts.validate();
+  } catch (const std::exception& e) {
+    status_->setText(tr("Invalid options: %1").arg(QString::fromUtf8(e.what())));
+    return;
+  }
+  auto table = table_;
+  QPointer<TrainingView> self(this);
+  launch(tr("Comparing %n model(s) on %1 under the same folds…", nullptr, static_cast<int>(opts.models.size())).arg(table_name_),
+         [table, opts, self](ProgressSink& progress, const CancelToken& token) -> std::function<void()> {
+           auto board = std::make_shared<const ml::Leaderboard>(ml::compare_models(*table, opts, &progress, &token));
+           std::vector<FinishedRun> runs;
+           for (const ml::LeaderboardRow& row : board->rows)
+             runs.push_back({QString::fromStdString(row.model), std::make_shared<const ml::TrainingReport>(row.report), nullptr});
+           return [self, runs, board] {
+             if (!self) return;
+             self->finished_ = runs;
+             self->leaderboard_ = board;
+           };
+         });
+}
+
+void TrainingView::launch(const QString& status, Job::Work work) {
   state_ = State::running;
   cancel_requested_ = false;
-  report_.reset();
-  bundle_.reset();
+  finished_.clear();
   pending_.clear();
-  run_records_.clear();
   flushes_ = 0;
   shown_ = -1;
   charts_->clear();
@@ -358,23 +475,8 @@ void TrainingView::start() {
   metrics_table_->clear();
   metrics_table_->setRowCount(0);
   progress_->setValue(0);
-  status_->setText(tr("Training %1 on %2…").arg(kind_->currentText(), table_name_));
-
-  auto table = table_;
-  auto deliver_record = [this](const EpochRecord& r) { receiveRecord(r); };
-  QPointer<TrainingView> self(this);
-  job_ = Job::start(tr("Training %1").arg(kind_->currentText()),
-                    [table, opts, deliver_record, self, view = static_cast<QObject*>(this)](
-                        ProgressSink& progress, const CancelToken& token) -> std::function<void()> {
-                      EpochForwarder observer(view, deliver_record);
-                      ml::TrainingResult result = ml::train_and_evaluate(*table, opts, &progress, &observer, &token);
-                      std::shared_ptr<const ml::ModelBundle> bundle;
-                      if (result.model) bundle = std::make_shared<const ml::ModelBundle>(result.bundle());
-                      auto report = std::make_shared<const ml::TrainingReport>(std::move(result.report));
-                      return [self, report, bundle] {
-                        if (self) self->onSucceeded(report, bundle);
-                      };
-                    });
+  status_->setText(status);
+  job_ = Job::start(status, std::move(work));
   connect(job_, &Job::progressed, this, [this](double fraction, const QString& message) {
     progress_->setValue(static_cast<int>(std::lround(fraction * 1000)));
     if (!cancel_requested_) status_->setText(message);
@@ -396,7 +498,6 @@ void TrainingView::cancel() {
 void TrainingView::receiveRecord(const EpochRecord& record) {
   if (state_ != State::running) return;  // a late record of an ended run
   pending_.push_back(record);
-  run_records_.push_back(record);
   if (!flush_timer_->isActive()) flush_timer_->start();
   Q_EMIT epochRecorded(record.fold, record.epoch);
 }
@@ -409,46 +510,51 @@ void TrainingView::flushCharts() {
   ++flushes_;
 }
 
-void TrainingView::onSucceeded(std::shared_ptr<const ml::TrainingReport> report,
-                               std::shared_ptr<const ml::ModelBundle> bundle) {
-  report_ = std::move(report);
-  bundle_ = std::move(bundle);
-}
-
 void TrainingView::onEnded(const QString& message) {
   flush_timer_->stop();
   // Queued epoch records were posted before the job's result, so they have all arrived.
   flushCharts();
-  if (report_) {
+  if (!finished_.empty()) {
     state_ = State::succeeded;
     progress_->setValue(1000);
-    status_->setText(tr("Done: mean accuracy %1 ± %2 over %3 folds (%4 s).")
-                         .arg(report_->mean_accuracy, 0, 'f', 3)
-                         .arg(report_->std_accuracy, 0, 'f', 3)
-                         .arg(report_->folds.size())
-                         .arg(report_->seconds, 0, 'f', 1));
-    TrainingRun run;
-    run.number = static_cast<int>(runs_.size()) + 1;
-    run.table = table_name_;
-    run.finished_at = QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss"));
-    run.report = report_;
-    run.bundle = bundle_;
-    run.records = std::move(run_records_);
-    runs_.push_back(std::move(run));
-    addHistoryRow(runs_.back());
-    shown_ = static_cast<int>(runs_.size()) - 1;
-    fillResults(runs_.back());
+    const QString finished_at = QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss"));
+    for (FinishedRun& f : finished_) {
+      TrainingRun run;
+      run.number = static_cast<int>(runs_.size()) + 1;
+      run.model = f.model;
+      run.table = table_name_;
+      run.finished_at = finished_at;
+      run.records = records_of(*f.report);
+      run.report = std::move(f.report);
+      run.bundle = std::move(f.bundle);
+      runs_.push_back(std::move(run));
+      addHistoryRow(runs_.back());
+    }
+    // Show the run (or the leaderboard's best, its first row) without redrawing the live curves.
+    const int first_new = static_cast<int>(runs_.size() - finished_.size());
+    shown_ = first_new;
+    const TrainingRun& shown = runs_[static_cast<std::size_t>(shown_)];
+    if (finished_.size() > 1) charts_->show(shown.records);
+    fillResults(shown);
     {
       const QSignalBlocker block(history_table_);
       history_table_->selectRow(shown_);
     }
-    if (bundle_)
-      Q_EMIT modelTrained(bundle_, tr("%1 trained on %2 (%3 rows), %4-fold accuracy %5 ± %6")
-                                       .arg(to_qstring(ml::to_string(report_->options.model.kind)), table_name_)
-                                       .arg(report_->rows)
-                                       .arg(report_->folds.size())
-                                       .arg(report_->mean_accuracy, 0, 'f', 3)
-                                       .arg(report_->std_accuracy, 0, 'f', 3));
+    if (finished_.size() > 1 && leaderboard_) {
+      fillLeaderboard(first_new);
+      status_->setText(tr("Leaderboard of %1 models on %2 (%3 s): best %4").arg(finished_.size()).arg(table_name_)
+                           .arg(leaderboard_->seconds, 0, 'f', 1).arg(summary(shown)));
+    } else {
+      status_->setText(tr("Done (%1 s): %2").arg(shown.report->seconds, 0, 'f', 1).arg(summary(shown)));
+    }
+    if (shown.bundle)
+      Q_EMIT modelTrained(shown.bundle, tr("%1 trained on %2 (%3 rows), %4-fold accuracy %5 ± %6")
+                                            .arg(shown.model, table_name_)
+                                            .arg(shown.report->rows)
+                                            .arg(shown.report->folds.size())
+                                            .arg(shown.report->mean_accuracy, 0, 'f', 3)
+                                            .arg(shown.report->std_accuracy, 0, 'f', 3));
+    finished_.clear();
   } else if (cancel_requested_) {
     state_ = State::cancelled;
     status_->setText(tr("Cancelled."));
@@ -459,6 +565,40 @@ void TrainingView::onEnded(const QString& message) {
   job_ = nullptr;
   updateButtons();
   Q_EMIT trainingFinished(message);
+}
+
+QString TrainingView::summary(const TrainingRun& run) const {
+  const ml::TrainingReport& r = *run.report;
+  QString text = tr("%1: mean accuracy %2 ± %3 over %4 folds").arg(run.name(), num(r.mean_accuracy), num(r.std_accuracy)).arg(r.folds.size());
+  if (r.tracks > 0 && r.tracks < r.rows)
+    text += tr("; per track %1 (mean probability) / %2 (vote)").arg(num(r.mean_track_accuracy_mean), num(r.mean_track_accuracy_vote));
+  return text + QLatin1Char('.');
+}
+
+void TrainingView::fillLeaderboard(int first_run) {
+  const ml::Leaderboard& board = *leaderboard_;
+  leaderboard_table_->clear();
+  leaderboard_table_->setColumnCount(8);
+  leaderboard_table_->setHorizontalHeaderLabels({tr("Rank"), tr("Model"), tr("Protocol"), tr("Accuracy (mean ± std)"), tr("Macro F1"),
+                                                 tr("Track acc. (mean / vote)"), tr("Seconds"), tr("Run")});
+  leaderboard_table_->setRowCount(static_cast<int>(board.rows.size()));
+  for (std::size_t i = 0; i < board.rows.size(); ++i) {
+    const ml::LeaderboardRow& row = board.rows[i];
+    const int r = static_cast<int>(i);
+    leaderboard_table_->setItem(r, 0, cell(QString::number(r + 1)));
+    auto* model = cell(QString::fromStdString(row.model));
+    model->setToolTip(QString::fromStdString(row.description));
+    model->setTextAlignment(Qt::AlignLeft | Qt::AlignVCenter);
+    leaderboard_table_->setItem(r, 1, model);
+    auto* protocol = cell(row.protocol == "leaky" ? tr("LEAKY") : QString::fromStdString(row.protocol));
+    if (row.protocol == "leaky") protocol->setForeground(QColor(180, 20, 20));
+    leaderboard_table_->setItem(r, 2, protocol);
+    leaderboard_table_->setItem(r, 3, cell(tr("%1 ± %2").arg(num(row.mean_accuracy), num(row.std_accuracy))));
+    leaderboard_table_->setItem(r, 4, cell(num(row.macro_f1)));
+    leaderboard_table_->setItem(r, 5, cell(tr("%1 / %2").arg(num(row.track_accuracy_mean), num(row.track_accuracy_vote))));
+    leaderboard_table_->setItem(r, 6, cell(num(row.seconds, 1)));
+    leaderboard_table_->setItem(r, 7, cell(runs_[static_cast<std::size_t>(first_run) + i].name()));
+  }
 }
 
 const TrainingRun* TrainingView::shownRun() const {
@@ -541,6 +681,7 @@ void TrainingView::buildExportMenu() {
   for (const auto& [label, which, suffix] : {std::tuple{tr("Folds table (CSV)…"), QStringLiteral("folds"), QStringLiteral("csv")},
                                              std::tuple{tr("Per-genre metrics (CSV)…"), QStringLiteral("per-genre"), QStringLiteral("csv")},
                                              std::tuple{tr("Run history (CSV)…"), QStringLiteral("history"), QStringLiteral("csv")},
+                                             std::tuple{tr("Leaderboard (CSV)…"), QStringLiteral("leaderboard"), QStringLiteral("csv")},
                                              std::tuple{tr("Full report (JSON)…"), QStringLiteral("report"), QStringLiteral("json")}}) {
     connect(menu->addAction(label), &QAction::triggered, this, [this, which = which, suffix = suffix] {
       const QString path = QFileDialog::getSaveFileName(this, tr("Export"), QStringLiteral("training-%1.%2").arg(which, suffix));
@@ -562,6 +703,8 @@ void TrainingView::exportTable(const QString& which, const QString& path) const 
     write_file_atomically(target, [this](std::ostream& out) { write_table_csv(*fold_table_, out); });
   } else if (which == QLatin1String("per-genre")) {
     write_file_atomically(target, [this](std::ostream& out) { write_table_csv(*metrics_table_, out); });
+  } else if (which == QLatin1String("leaderboard")) {
+    write_file_atomically(target, [this](std::ostream& out) { write_table_csv(*leaderboard_table_, out); });
   } else if (which == QLatin1String("history")) {
     write_file_atomically(target, [this](std::ostream& out) { write_table_csv(*history_table_, out); });
   } else if (which == QLatin1String("confusion")) {
@@ -579,9 +722,14 @@ void TrainingView::exportTable(const QString& which, const QString& path) const 
 void TrainingView::fillResults(const TrainingRun& run) {
   const ml::TrainingReport& r = *run.report;
   // Per fold, then mean ± std.
-  fold_table_->setColumnCount(7);
-  fold_table_->setHorizontalHeaderLabels(
-      {tr("Fold"), tr("Train rows"), tr("Test rows"), tr("Epochs"), tr("Accuracy"), tr("Loss"), tr("Seconds")});
+  // Segment tables (several rows per track) add the track-level columns.
+  const bool segments = r.tracks > 0 && r.tracks < r.rows;
+  QStringList headers{tr("Fold"), tr("Train rows"), tr("Test rows"), tr("Epochs"), tr("Accuracy"), tr("Loss"), tr("Seconds")};
+  if (segments) headers << tr("Test tracks") << tr("Track acc. (mean)") << tr("Track acc. (vote)");
+  if (r.options.protocol == ml::SplitProtocol::leaky) headers[4] = tr("Accuracy (LEAKY)");
+  if (!r.folds.empty() && !r.folds.front().chosen.empty()) headers << tr("Chosen by the search");
+  fold_table_->setColumnCount(static_cast<int>(headers.size()));
+  fold_table_->setHorizontalHeaderLabels(headers);
   fold_table_->setRowCount(static_cast<int>(r.folds.size()) + 1);
   int row = 0;
   for (const ml::FoldReport& f : r.folds) {
@@ -594,10 +742,21 @@ void TrainingView::fillResults(const TrainingRun& run) {
     fold_table_->setItem(row, 4, cell(num(f.accuracy)));
     fold_table_->setItem(row, 5, cell(num(f.loss)));
     fold_table_->setItem(row, 6, cell(num(f.seconds, 1)));
+    int c = 7;
+    if (segments) {
+      fold_table_->setItem(row, c++, cell(QString::number(f.test_tracks)));
+      fold_table_->setItem(row, c++, cell(num(f.track_accuracy_mean)));
+      fold_table_->setItem(row, c++, cell(num(f.track_accuracy_vote)));
+    }
+    if (!f.chosen.empty()) fold_table_->setItem(row, c, cell(QString::fromStdString(f.chosen)));
     ++row;
   }
   fold_table_->setItem(row, 0, cell(tr("mean ± std")));
   fold_table_->setItem(row, 4, cell(tr("%1 ± %2").arg(num(r.mean_accuracy), num(r.std_accuracy))));
+  if (segments) {
+    fold_table_->setItem(row, 8, cell(tr("%1 ± %2").arg(num(r.mean_track_accuracy_mean), num(r.std_track_accuracy_mean))));
+    fold_table_->setItem(row, 9, cell(tr("%1 ± %2").arg(num(r.mean_track_accuracy_vote), num(r.std_track_accuracy_vote))));
+  }
   QFont bold = fold_table_->font();
   bold.setBold(true);
   for (int c = 0; c < fold_table_->columnCount(); ++c)

@@ -16,8 +16,10 @@
 #include <memory>
 #include <vector>
 
+#include "ml/compare.h"
 #include "ml/model_bundle.h"
 #include "ml/trainer.h"
+#include "util/progress.h"
 #include "ui/charts/training_charts.h"
 #include "ui/figures/training_figures.h"
 
@@ -28,6 +30,7 @@ class QProgressBar;
 class QPushButton;
 class QSpinBox;
 class QTableWidget;
+class QListWidget;
 class QTimer;
 class QToolButton;
 
@@ -43,6 +46,7 @@ class FigureCanvas;
 /// A finished training run, kept in the history.
 struct TrainingRun {
   int number = 0;  ///< 1-based, in order of completion
+  QString model;   ///< preset name (ml/model_presets.h)
   QString table;   ///< name of the feature table
   QString finished_at;
   std::shared_ptr<const ml::TrainingReport> report;
@@ -101,6 +105,10 @@ class TrainingView : public QWidget {
   ConfusionFigure& confusionFigure() { return confusion_; }
   RunComparisonFigure& comparisonFigure() { return comparison_; }
   QCheckBox* normalizeCheck() const { return normalize_; }
+  QComboBox* protocolCombo() const { return protocol_; }
+  QListWidget* compareList() const { return compare_models_; }
+  QTableWidget* leaderboardTable() const { return leaderboard_table_; }
+  const ml::Leaderboard* leaderboard() const { return leaderboard_.get(); }
   /// Chart flushes so far (each redraws the series once).
   int chartFlushes() const { return flushes_; }
 
@@ -112,6 +120,9 @@ class TrainingView : public QWidget {
   void setTables(const QVector<QPair<QString, std::shared_ptr<const dataset::FeatureTable>>>& tables);
   /// Starts training with options(); no-op while running or without a table.
   void start();
+  /// Cross-validates the models ticked in the Leaderboard tab under the same folds (the form's
+  /// folds, features, split, seed and threads); each joins the history.
+  void compareModels();
   /// Requests cancellation; the core stops within one batch.
   void cancel();
   /// Asks for a path and saves the model.
@@ -132,7 +143,15 @@ class TrainingView : public QWidget {
  private:
   void receiveRecord(const EpochRecord& record);
   void flushCharts();
-  void onSucceeded(std::shared_ptr<const ml::TrainingReport> report, std::shared_ptr<const ml::ModelBundle> bundle);
+  /// What a finished job hands back: one run, or one per leaderboard row.
+  struct FinishedRun {
+    QString model;
+    std::shared_ptr<const ml::TrainingReport> report;
+    std::shared_ptr<const ml::ModelBundle> bundle;
+  };
+  void launch(const QString& status, std::function<std::function<void()>(ProgressSink&, const CancelToken&)> work);
+  void fillLeaderboard(int first_run);
+  QString summary(const TrainingRun& run) const;
   void onEnded(const QString& message);
   void fillResults(const TrainingRun& run);
   void addHistoryRow(const TrainingRun& run);
@@ -144,6 +163,7 @@ class TrainingView : public QWidget {
   QComboBox* table_combo_;
   QPushButton* extract_;
   QComboBox* kind_;
+  QComboBox* protocol_;
   QComboBox* features_;
   QSpinBox* folds_;
   QSpinBox* epochs_;
@@ -161,6 +181,9 @@ class TrainingView : public QWidget {
   QTableWidget* fold_table_;
   QTableWidget* metrics_table_;
   QTableWidget* history_table_;
+  QListWidget* compare_models_;
+  QPushButton* compare_;
+  QTableWidget* leaderboard_table_;
   QCheckBox* normalize_;
   ConfusionFigure confusion_;
   RunComparisonFigure comparison_;
@@ -175,10 +198,9 @@ class TrainingView : public QWidget {
   State state_ = State::idle;
   bool cancel_requested_ = false;
   std::vector<EpochRecord> pending_;
-  std::vector<EpochRecord> run_records_;  ///< of the run in progress
   int flushes_ = 0;
-  std::shared_ptr<const ml::TrainingReport> report_;  ///< of the run in progress, once it succeeded
-  std::shared_ptr<const ml::ModelBundle> bundle_;
+  std::vector<FinishedRun> finished_;  ///< handed back by the job, until onEnded()
+  std::shared_ptr<const ml::Leaderboard> leaderboard_;
   std::vector<TrainingRun> runs_;
   int shown_ = -1;  ///< index into runs_
 };
