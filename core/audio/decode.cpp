@@ -20,8 +20,8 @@ constexpr std::size_t kChunkSamples = kChunkFrames * 8;
 /// Output buffer of the resampler (samples); the input fed per call is limited to fit it.
 constexpr std::size_t kResampleBuffer = kChunkFrames + 1024;
 /// load_mono() trusts the header's length for its first allocation only up to this many samples
-/// (about 25 min at 22050 Hz); a header may claim any length, so longer files grow as they decode.
-constexpr std::size_t kMaxInitialSamples = std::size_t{1} << 25;
+/// (about 6 min at 22050 Hz); a header may claim any length, so longer files grow as they decode.
+constexpr std::size_t kMaxInitialSamples = std::size_t{1} << 23;
 
 std::string format_name(int format, int mask) {
   SF_FORMAT_INFO fi{};
@@ -70,6 +70,10 @@ SndFilePtr open_checked(const std::filesystem::path& path, SF_INFO& sfinfo, Audi
   sfinfo = SF_INFO{};
   SndFilePtr file(sf_open(path.c_str(), SFM_READ, &sfinfo));
   if (!file) throw FileError(path, std::string("not a decodable audio file (") + sf_strerror(nullptr) + ")");
+  // libsndfile guesses headerless data from some extensions (".au" becomes 8 kHz mu-law): any
+  // bytes would "decode". Only files with a recognised header are audio here.
+  if ((sfinfo.format & SF_FORMAT_TYPEMASK) == SF_FORMAT_RAW)
+    throw FileError(path, "not a decodable audio file (no audio header; headerless data is not guessed)");
   if (sfinfo.samplerate < kMinSampleRate || sfinfo.samplerate > kMaxSampleRate)
     throw FileError(path, "sample rate " + std::to_string(sfinfo.samplerate) + " Hz is outside the supported " +
                               std::to_string(kMinSampleRate) + ".." + std::to_string(kMaxSampleRate) + " Hz");

@@ -83,7 +83,12 @@ DatasetScan scan_dataset(const fs::path& root_in, const ScanOptions& options, Pr
     const auto rel = p.lexically_relative(root);
     const auto first = rel.begin()->string();
     const bool top = std::next(rel.begin()) == rel.end();
-    if (entry.symlink_status(entry_ec).type() == fs::file_type::directory) {
+    const auto status = entry.symlink_status(entry_ec);
+    if (entry_ec) {  // e.g. a path beyond PATH_MAX: say so rather than pass over it
+      if (!starts_with(p.filename().string(), ".")) scan.skipped.push_back({p, "cannot access: " + entry_ec.message()});
+      return;
+    }
+    if (status.type() == fs::file_type::directory) {
       if (!(top && (first == "images_original" || starts_with(first, ".")))) folders.push_back(p);
       return;
     }
@@ -110,7 +115,8 @@ DatasetScan scan_dataset(const fs::path& root_in, const ScanOptions& options, Pr
     const fs::path folder = std::move(folders.back());
     folders.pop_back();
     entries.clear();
-    fs::directory_iterator dir_it(folder, fs::directory_options::skip_permission_denied, ec);
+    // No skip_permission_denied: a folder we may not read is listed as skipped, with the reason.
+    fs::directory_iterator dir_it(folder, ec);
     if (ec) {
       if (folder == root) throw FileError(root, "cannot list folder: " + ec.message());
       scan.skipped.push_back({folder, "cannot list folder: " + ec.message()});

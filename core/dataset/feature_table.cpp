@@ -226,6 +226,11 @@ std::vector<std::string> kaggle_schema_problems(const std::vector<std::string>& 
 
 namespace {
 
+/// A cell as an error message shows it: at most 40 characters (a cell may be megabytes long).
+std::string shown(std::string_view cell) {
+  return cell.size() <= 40 ? std::string(cell) : std::string(cell.substr(0, 40)) + "... (" + std::to_string(cell.size()) + " characters)";
+}
+
 /// A `length` cell: a non-negative whole number of samples ("661794" or "661794.0").
 bool parse_length(std::string_view cell, std::int64_t& out) {
   const auto [ptr, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), out);
@@ -277,14 +282,16 @@ FeatureTable read_feature_table(const std::filesystem::path& path, const TableRe
     if (filename.empty()) throw TableError(path, line_no, "filename", "empty filename");
     std::int64_t length = 0;
     if (has_length && !parse_length(cells[1], length))
-      throw TableError(path, line_no, "length", "not a sample count: '" + cells[1] + "'");
+      throw TableError(path, line_no, "length", "not a sample count: '" + shown(cells[1]) + "'");
     for (std::size_t c = 0; c < table.cols(); ++c) {
       const std::string_view cell = cells[first_feature + c];
       double v = 0;
       const auto [ptr, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), v);
+      if (ec == std::errc::result_out_of_range && ptr == cell.data() + cell.size())
+        throw TableError(path, line_no, table.feature_names[c], "number out of range: '" + shown(cell) + "'");
       if (cell.empty() || ec != std::errc() || ptr != cell.data() + cell.size())
-        throw TableError(path, line_no, table.feature_names[c], "not a number: '" + std::string(cell) + "'");
-      if (!std::isfinite(v)) throw TableError(path, line_no, table.feature_names[c], "non-finite value '" + std::string(cell) + "'");
+        throw TableError(path, line_no, table.feature_names[c], "not a number: '" + shown(cell) + "'");
+      if (!std::isfinite(v)) throw TableError(path, line_no, table.feature_names[c], "non-finite value '" + shown(cell) + "'");
       row[c] = v;
     }
     if (cells.back().empty()) throw TableError(path, line_no, "label", "empty label");
