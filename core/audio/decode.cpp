@@ -116,12 +116,26 @@ struct MonoReader::Impl {
   std::size_t mono_pos = 0, mono_len = 0;  // unread part of `mono` (no resampler)
   std::vector<float> resampled;    // resampler output not handed out yet
   std::size_t res_pos = 0, res_len = 0;
+  std::int64_t res_frames = 0;     // resampled samples produced so far
   std::int64_t frames_read = 0;
   std::size_t chunk_frames = kChunkFrames;  // file frames per chunk
   bool file_done = false, flushed = false;
 
   ~Impl() {
     if (resampler) soxr_delete(resampler);
+  }
+
+  /// Throws FileError when a sample of `x` (whose first sample is at `first` at `rate` Hz) is
+  /// NaN or infinite; `what` says where it came from.
+  void check_finite(const float* x, std::size_t n, std::int64_t first, int rate, const char* what) const {
+    for (std::size_t i = 0; i < n; ++i)
+      if (!std::isfinite(x[i])) {
+        const auto frame = first + static_cast<std::int64_t>(i);
+        char at[48];
+        std::snprintf(at, sizeof at, "%.3f s", static_cast<double>(frame) / rate);
+        throw FileError(path, std::string(what) + " overflows float32 at " + at +
+                                  " (samples near the largest float; librosa refuses such signals too)");
+      }
   }
 
   // Reads and mixes down the next chunk of the file; returns the number of mono samples.
@@ -159,6 +173,8 @@ struct MonoReader::Impl {
         for (int c = 1; c < ch; ++c) acc += frame[c];
         mono[i] = acc / count;
       }
+      // Finite samples near float32's limit can still overflow in the sum (np.mean does too).
+      check_finite(mono.data(), n, frames_read - static_cast<std::int64_t>(n), info.sample_rate, "the mix of the channels");
     }
     return n;
   }
@@ -240,6 +256,8 @@ std::size_t MonoReader::read(std::span<float> out) {
       }
       if (err) throw FileError(s.path, std::string("resampling failed: ") + err);
       if (in_len > 0 && consumed == 0 && produced == 0) throw FileError(s.path, "resampling made no progress");
+      s.check_finite(s.resampled.data(), produced, s.res_frames, s.out_rate, "resampling");
+      s.res_frames += static_cast<std::int64_t>(produced);
       s.res_pos = 0;
       s.res_len = produced;
       continue;

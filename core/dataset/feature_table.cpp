@@ -29,7 +29,7 @@ class CsvReader {
     if (!std::filesystem::is_regular_file(path, ec)) throw FileError(path, "file does not exist or is not a regular file");
     file_ = std::fopen(path.c_str(), "rb");
     if (!file_) throw FileError(path, std::string("cannot open file: ") + std::strerror(errno));
-    buffer_.resize(1 << 20);
+    buffer_.resize(1 << 16);
     fill();
     if (end_ - pos_ >= 3 && std::memcmp(buffer_.data() + pos_, "\xEF\xBB\xBF", 3) == 0) pos_ += 3;
   }

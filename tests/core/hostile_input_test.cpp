@@ -191,6 +191,21 @@ TEST(HostileInput, AudioCorpusGivesSamplesOrNamedErrors) {
     ++tried["nan/inf"];
   }
 
+  // Found by fuzz_decode: finite samples near float32's limit overflow in the channel mix or in
+  // the resampler; the reader promised finite samples and returned infinities.
+  std::vector<float> loud_stereo;
+  for (int i = 0; i < 400; ++i) {
+    loud_stereo.push_back(3e38f);
+    loud_stereo.push_back(3e38f);
+  }
+  write_bytes(dir / "mix_overflow.wav", wav_bytes(loud_stereo, sr, 2));
+  expect_refused(dir / "mix_overflow.wav", "the mix of the channels overflows float32 at 0.000 s");
+  std::vector<float> loud(4000);
+  for (std::size_t i = 0; i < loud.size(); ++i) loud[i] = (i / 3) % 2 ? 3.4e38f : -3.4e38f;
+  write_bytes(dir / "resample_overflow.wav", wav_bytes(loud, 44100, 1));
+  expect_refused(dir / "resample_overflow.wav", "resampling overflows float32");
+  tried["float32 overflow"] += 2;
+
   // One sample, full-scale clipping beyond +-1 (float WAVs may hold it), odd names.
   write_bytes(dir / "one_sample.wav", wav_bytes({0.25f}, sr, 1));
   EXPECT_EQ(decode(dir / "one_sample.wav").samples, std::vector<float>{0.25f});
