@@ -119,7 +119,7 @@ void write_sidecar(const std::filesystem::path& table, const ExtractOptions& opt
   j["columns"] = result.table.feature_names;
   auto& failures = j["failures"] = nlohmann::json::array();
   for (const auto& f : result.failures) failures.push_back({{"file", f.path.string()}, {"reason", f.reason}});
-  write_text_atomically(sidecar_path(table), j.dump(2) + "\n");
+  write_text_atomically(sidecar_path(table), j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
 }
 
 }  // namespace genrelab::features

@@ -155,7 +155,7 @@ void save_bundle(const std::filesystem::path& path, const ModelBundle& bundle) {
           {"report", bundle.report},
           {"weights", weights}};
   if (bundle.row_length > 0) meta["row_length"] = bundle.row_length;
-  const std::string text = meta.dump();
+  const std::string text = meta.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);  // names may hold invalid UTF-8
   std::string bytes(kMagic, sizeof kMagic);
   put_u32(bytes, kBundleFormatVersion);
   put_u32(bytes, 0);
