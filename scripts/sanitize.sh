@@ -17,7 +17,7 @@ export OMP_WAIT_POLICY=passive
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=1}"
 export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$root/tests/lsan.supp:print_suppressions=0}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
-export TSAN_OPTIONS="${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1}"
+export TSAN_OPTIONS="${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1:suppressions=$root/tests/tsan.supp}"
 
 configure() {  # build-dir, sanitizers
   cmake -S "$root" -B "$1" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGENRELAB_BUILD_GUI=OFF \
@@ -37,7 +37,7 @@ tsan() {
   local build="${GENRELAB_TSAN_BUILD_DIR:-$root/build-tsan}"
   configure "$build" "thread"
   cmake --build "$build" -j 2 --target genrelab_core_tests genrelab_ml_tests
-  local filter='Stress.*:Parallel.*:Progress.*:DatasetScan.Cancels:TableExtraction.*:Trainer.ReportsProgressAndCancels'
+  local filter='Stress.*:Parallel.*:Progress.*:DatasetScan.Cancels:TableExtraction.*:NoLostWork.*:HostileInput.DatasetScan*:Trainer.ReportsProgressAndCancels:Predictor.BadFiles*:HostileBundle.Predictor*'
   echo "sanitize: ThreadSanitizer, $filter"
   # TSan needs the address space layout it expects; disable ASLR for the run when setarch can.
   local run=()
