@@ -27,7 +27,7 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
-void print_json(const json& j) { std::cout << j.dump(2) << std::endl; }
+void print_json(const json& j) { std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << std::endl; }
 
 int error_exit(const std::string& message, bool as_json) {
   if (as_json)

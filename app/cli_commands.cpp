@@ -33,7 +33,7 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-void print_json(const json& j) { std::cout << j.dump(2) << std::endl; }
+void print_json(const json& j) { std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << std::endl; }
 
 int error_exit(const std::string& message, bool as_json) {
   if (as_json) print_json({{"error", message}});

@@ -18,7 +18,7 @@ namespace genrelab::cli {
 namespace {
 
 int fail(const std::string& message, bool as_json) {
-  if (as_json) std::cout << nlohmann::json{{"error", message}}.dump(2) << std::endl;
+  if (as_json) std::cout << nlohmann::json{{"error", message}}.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << std::endl;
   else std::cerr << "error: " << message << "\n";
   return 1;
 }
@@ -85,7 +85,7 @@ int cmd_export(const ExportArgs& args) {
     const auto bytes = QFileInfo(out).size();
     if (args.json)
       std::cout << nlohmann::json{{"output", args.output.string()}, {"figure", args.figure}, {"title", f.figureTitle().toStdString()},
-                                  {"bytes", bytes}}.dump(2) << std::endl;
+                                  {"bytes", bytes}}.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << std::endl;
     else
       std::printf("wrote %s (%s, %lld bytes)\n", args.output.c_str(), f.figureTitle().toUtf8().constData(), static_cast<long long>(bytes));
     return 0;

@@ -73,7 +73,7 @@ int cmd_predict(const PredictArgs& args) {
   try {
     predictor.emplace(ml::Predictor::load(args.model, options));
   } catch (const std::exception& e) {
-    if (args.json) std::cout << json{{"error", e.what()}}.dump(2) << std::endl;
+    if (args.json) std::cout << json{{"error", e.what()}}.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << std::endl;
     else std::cerr << "error: " << e.what() << "\n";
     return 1;
   }
@@ -107,7 +107,7 @@ int cmd_predict(const PredictArgs& args) {
   if (args.json) {
     json out = json::array();
     for (const auto& r : results) out.push_back(song_json(labels, r));
-    std::cout << out.dump(2) << std::endl;
+    std::cout << out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << std::endl;
   } else {
     std::size_t width = 4;
     for (const auto& r : results) width = std::max(width, r.file.string().size());

@@ -42,7 +42,7 @@ using nlohmann::json;
 /// the core count.
 int default_train_threads(int folds) { return static_cast<int>(std::min<unsigned>(hardware_jobs(), static_cast<unsigned>(folds) + 1)); }
 
-void print_json(const json& j) { std::cout << j.dump(2) << std::endl; }
+void print_json(const json& j) { std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << std::endl; }
 
 int error_exit(const std::string& message, bool as_json) {
   if (as_json) print_json({{"error", message}});
@@ -213,7 +213,7 @@ int cmd_train(const TrainArgs& args) {
     auto bundle = result.bundle();
     bundle.report = report;
     ml::save_bundle(args.output, bundle);
-    if (!args.report.empty()) write_text_atomically(args.report, report.dump(2) + "\n");
+    if (!args.report.empty()) write_text_atomically(args.report, report.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
   } catch (const std::exception& e) {
     return error_exit(e.what(), args.json);
   }
@@ -471,7 +471,7 @@ int cmd_bench_train(const BenchTrainArgs& args) {
                   {"fold_of_row", folds},   {"folds", options.folds},
                   {"model", model_j},       {"training", training_j},
                   {"threads", args.threads}, {"seed", args.seed}};
-  write_text_atomically(spec_path, spec.dump());
+  write_text_atomically(spec_path, spec.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   std::vector<double> theirs, their_walls;
   json python_result;
   for (int i = 0; i < args.repeats; ++i) {

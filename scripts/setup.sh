@@ -19,6 +19,8 @@ PACKAGES=(
   libopenblas0-pthread
   # command line, JSON, tests
   libcli11-dev nlohmann-json3-dev libgtest-dev libbenchmark-dev
+  # fuzzing (scripts/fuzz.sh: clang + libFuzzer) and sanitizers
+  clang-14 libfuzzer-14-dev libclang-rt-14-dev
   # headless GUI runs and screenshots
   xvfb xauth fonts-dejavu-core
 )

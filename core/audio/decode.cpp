@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdio>
 #include <string_view>
 
 #include "util/error.h"
@@ -14,6 +15,13 @@ namespace genrelab::audio {
 namespace {
 
 constexpr std::size_t kChunkFrames = 1 << 15;
+/// Interleaved samples read per chunk at most: many-channel files read fewer frames per chunk.
+constexpr std::size_t kChunkSamples = kChunkFrames * 8;
+/// Output buffer of the resampler (samples); the input fed per call is limited to fit it.
+constexpr std::size_t kResampleBuffer = kChunkFrames + 1024;
+/// load_mono() trusts the header's length for its first allocation only up to this many samples
+/// (about 6 min at 22050 Hz); a header may claim any length, so longer files grow as they decode.
+constexpr std::size_t kMaxInitialSamples = std::size_t{1} << 23;
 
 std::string format_name(int format, int mask) {
   SF_FORMAT_INFO fi{};
@@ -52,15 +60,23 @@ using SndFilePtr = std::unique_ptr<SNDFILE, SndFileCloser>;
 
 SndFilePtr open_checked(const std::filesystem::path& path, SF_INFO& sfinfo, AudioInfo& info) {
   std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) throw FileError(path, "file does not exist");
-  if (!std::filesystem::is_regular_file(path, ec)) throw FileError(path, "not a regular file");
+  const auto status = std::filesystem::status(path, ec);
+  if (ec && ec != std::errc::no_such_file_or_directory) throw FileError(path, "cannot access: " + ec.message());
+  if (!std::filesystem::exists(status)) throw FileError(path, "file does not exist");
+  if (!std::filesystem::is_regular_file(status)) throw FileError(path, "not a regular file");
   const auto size = std::filesystem::file_size(path, ec);
   if (ec) throw FileError(path, "cannot read file size: " + ec.message());
   if (size == 0) throw FileError(path, "empty file (0 bytes)");
   sfinfo = SF_INFO{};
   SndFilePtr file(sf_open(path.c_str(), SFM_READ, &sfinfo));
   if (!file) throw FileError(path, std::string("not a decodable audio file (") + sf_strerror(nullptr) + ")");
-  if (sfinfo.samplerate <= 0) throw FileError(path, "invalid sample rate " + std::to_string(sfinfo.samplerate));
+  // libsndfile guesses headerless data from some extensions (".au" becomes 8 kHz mu-law): any
+  // bytes would "decode". Only files with a recognised header are audio here.
+  if ((sfinfo.format & SF_FORMAT_TYPEMASK) == SF_FORMAT_RAW)
+    throw FileError(path, "not a decodable audio file (no audio header; headerless data is not guessed)");
+  if (sfinfo.samplerate < kMinSampleRate || sfinfo.samplerate > kMaxSampleRate)
+    throw FileError(path, "sample rate " + std::to_string(sfinfo.samplerate) + " Hz is outside the supported " +
+                              std::to_string(kMinSampleRate) + ".." + std::to_string(kMaxSampleRate) + " Hz");
   if (sfinfo.channels <= 0) throw FileError(path, "invalid channel count " + std::to_string(sfinfo.channels));
   if (sfinfo.frames <= 0) throw FileError(path, "no audio frames");
   info.sample_rate = sfinfo.samplerate;
@@ -100,19 +116,34 @@ struct MonoReader::Impl {
   std::size_t mono_pos = 0, mono_len = 0;  // unread part of `mono` (no resampler)
   std::vector<float> resampled;    // resampler output not handed out yet
   std::size_t res_pos = 0, res_len = 0;
+  std::int64_t res_frames = 0;     // resampled samples produced so far
   std::int64_t frames_read = 0;
+  std::size_t chunk_frames = kChunkFrames;  // file frames per chunk
   bool file_done = false, flushed = false;
 
   ~Impl() {
     if (resampler) soxr_delete(resampler);
   }
 
+  /// Throws FileError when a sample of `x` (whose first sample is at `first` at `rate` Hz) is
+  /// NaN or infinite; `what` says where it came from.
+  void check_finite(const float* x, std::size_t n, std::int64_t first, int rate, const char* what) const {
+    for (std::size_t i = 0; i < n; ++i)
+      if (!std::isfinite(x[i])) {
+        const auto frame = first + static_cast<std::int64_t>(i);
+        char at[48];
+        std::snprintf(at, sizeof at, "%.3f s", static_cast<double>(frame) / rate);
+        throw FileError(path, std::string(what) + " overflows float32 at " + at +
+                                  " (samples near the largest float; librosa refuses such signals too)");
+      }
+  }
+
   // Reads and mixes down the next chunk of the file; returns the number of mono samples.
   std::size_t read_chunk() {
     const int ch = info.channels;
-    interleaved.resize(kChunkFrames * static_cast<std::size_t>(ch));
-    mono.resize(kChunkFrames);
-    const sf_count_t got = sf_readf_float(file.get(), interleaved.data(), static_cast<sf_count_t>(kChunkFrames));
+    interleaved.resize(chunk_frames * static_cast<std::size_t>(ch));
+    mono.resize(chunk_frames);
+    const sf_count_t got = sf_readf_float(file.get(), interleaved.data(), static_cast<sf_count_t>(chunk_frames));
     if (got < 0) throw FileError(path, "read error");
     if (got == 0) {
       if (const int err = sf_error(file.get()); err != SF_ERR_NO_ERROR)
@@ -120,8 +151,17 @@ struct MonoReader::Impl {
       file_done = true;
       return 0;
     }
-    frames_read += got;
     const auto n = static_cast<std::size_t>(got);
+    // librosa refuses such buffers too (util.valid_audio: "Audio buffer is not finite everywhere").
+    for (std::size_t i = 0; i < n * static_cast<std::size_t>(ch); ++i)
+      if (!std::isfinite(interleaved[i])) {
+        const auto frame = frames_read + static_cast<std::int64_t>(i / static_cast<std::size_t>(ch));
+        char at[48];
+        std::snprintf(at, sizeof at, "%.3f s", static_cast<double>(frame) / info.sample_rate);
+        throw FileError(path, std::string("non-finite sample (NaN or infinity) at ") + at + " (frame " +
+                                  std::to_string(frame) + ")");
+      }
+    frames_read += got;
     if (ch == 1) {
       std::copy_n(interleaved.data(), n, mono.data());
     } else {
@@ -133,6 +173,8 @@ struct MonoReader::Impl {
         for (int c = 1; c < ch; ++c) acc += frame[c];
         mono[i] = acc / count;
       }
+      // Finite samples near float32's limit can still overflow in the sum (np.mean does too).
+      check_finite(mono.data(), n, frames_read - static_cast<std::int64_t>(n), info.sample_rate, "the mix of the channels");
     }
     return n;
   }
@@ -144,11 +186,14 @@ MonoReader& MonoReader::operator=(MonoReader&&) noexcept = default;
 MonoReader::~MonoReader() = default;
 
 MonoReader MonoReader::open(const std::filesystem::path& path, int target_rate) {
-  if (target_rate < 0) throw FileError(path, "invalid target sample rate " + std::to_string(target_rate));
+  if (target_rate != 0 && (target_rate < kMinSampleRate || target_rate > kMaxSampleRate))
+    throw FileError(path, "invalid target sample rate " + std::to_string(target_rate));
   auto impl = std::make_unique<Impl>();
   impl->path = path;
   SF_INFO sfinfo;
   impl->file = open_checked(path, sfinfo, impl->info);
+  impl->chunk_frames = std::max<std::size_t>(256, kChunkSamples / static_cast<std::size_t>(impl->info.channels));
+  impl->chunk_frames = std::min(impl->chunk_frames, kChunkFrames);
   impl->out_rate = target_rate == 0 ? impl->info.sample_rate : target_rate;
   if (impl->out_rate != impl->info.sample_rate) {
     soxr_error_t err = nullptr;
@@ -193,9 +238,12 @@ std::size_t MonoReader::read(std::span<float> out) {
         s.mono_len = s.read_chunk();
         s.mono_pos = 0;
       }
-      const std::size_t in_len = s.mono_len - s.mono_pos;
+      // Feed no more input than the fixed output buffer can take (upsampling 8 kHz to 22050 Hz
+      // must not size the buffer by the ratio).
       const double ratio = static_cast<double>(s.out_rate) / s.info.sample_rate;
-      s.resampled.resize(static_cast<std::size_t>(std::ceil(static_cast<double>(kChunkFrames) * ratio)) + 1024);
+      const auto fits = static_cast<std::size_t>(static_cast<double>(kResampleBuffer - 1024) / ratio);
+      const std::size_t in_len = std::min(s.mono_len - s.mono_pos, std::max<std::size_t>(fits, 1));
+      s.resampled.resize(kResampleBuffer);
       std::size_t consumed = 0, produced = 0;
       soxr_error_t err;
       if (in_len > 0) {
@@ -207,6 +255,9 @@ std::size_t MonoReader::read(std::span<float> out) {
         if (produced == 0) s.flushed = true;
       }
       if (err) throw FileError(s.path, std::string("resampling failed: ") + err);
+      if (in_len > 0 && consumed == 0 && produced == 0) throw FileError(s.path, "resampling made no progress");
+      s.check_finite(s.resampled.data(), produced, s.res_frames, s.out_rate, "resampling");
+      s.res_frames += static_cast<std::int64_t>(produced);
       s.res_pos = 0;
       s.res_len = produced;
       continue;
@@ -221,7 +272,8 @@ std::size_t MonoReader::read(std::span<float> out) {
 
 std::vector<float> load_mono(const std::filesystem::path& path, int target_rate) {
   MonoReader reader = MonoReader::open(path, target_rate);
-  std::vector<float> y(static_cast<std::size_t>(std::max<std::int64_t>(reader.expected_frames(), 0)) + 16);
+  const auto expected = static_cast<std::size_t>(std::max<std::int64_t>(reader.expected_frames(), 0)) + 16;
+  std::vector<float> y(std::min(expected, kMaxInitialSamples));
   std::size_t n = 0;
   for (;;) {
     if (n == y.size()) y.resize(y.size() + y.size() / 2 + kChunkFrames);

@@ -15,6 +15,10 @@ namespace genrelab::audio {
 
 /// librosa's default sample rate, used for every feature.
 inline constexpr int kDefaultSampleRate = 22050;
+/// Sample rates GenreLab decodes (Hz). Files outside this range are refused with a FileError
+/// rather than resampled: a 1 Hz header is damage, not audio, and would upsample 22050-fold.
+inline constexpr int kMinSampleRate = 1000;
+inline constexpr int kMaxSampleRate = 768000;
 
 /// What a file holds, as its header says.
 struct AudioInfo {
@@ -26,7 +30,8 @@ struct AudioInfo {
   std::string encoding; ///< sample encoding, e.g. "PCM_16"
 };
 
-/// Reads the header only. Throws FileError (file + reason) for anything that is not decodable audio.
+/// Reads the header only. Throws FileError (file + reason) for anything that is not decodable audio
+/// (missing, empty, unreadable, not audio, no frames, sample rate outside kMinSampleRate..kMaxSampleRate).
 AudioInfo probe(const std::filesystem::path& path);
 
 /// Streams a file as mono float32 at `target_rate` (0 keeps the file's rate), a chunk at a time,
@@ -46,7 +51,8 @@ class MonoReader {
   /// Output length in samples: exact without resampling, the resampler's length otherwise.
   std::int64_t expected_frames() const noexcept;
   /// Fills `out` with the next samples; returns how many were written, 0 at the end.
-  /// Throws FileError when the file turns out to be truncated or unreadable mid-way.
+  /// Throws FileError when the file turns out to be truncated or unreadable mid-way, or holds a
+  /// NaN or infinite sample (float files; librosa refuses such signals too).
   std::size_t read(std::span<float> out);
 
  private:

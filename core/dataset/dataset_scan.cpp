@@ -18,7 +18,9 @@ bool starts_with(const std::string& s, std::string_view prefix) { return s.rfind
 std::optional<TableFile> find_table(const fs::path& dir, std::string_view prefix) {
   std::error_code ec;
   std::vector<fs::path> candidates;
-  for (const auto& entry : fs::directory_iterator(dir, fs::directory_options::skip_permission_denied, ec)) {
+  fs::directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec);
+  for (const fs::directory_iterator end; !ec && it != end; it.increment(ec)) {
+    const auto& entry = *it;
     const auto name = entry.path().filename().string();
     if (entry.is_regular_file(ec) && starts_with(name, prefix) && entry.path().extension() == ".csv")
       candidates.push_back(entry.path());
@@ -75,23 +77,23 @@ DatasetScan scan_dataset(const fs::path& root_in, const ScanOptions& options, Pr
     std::string label;
   };
   std::vector<Candidate> candidates;
-  fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec), end;
-  if (ec) throw FileError(root, "cannot list folder: " + ec.message());
-  for (; it != end; it.increment(ec)) {
-    if (ec) {
-      scan.skipped.push_back({it->path(), "cannot list: " + ec.message()});
-      ec.clear();
-      continue;
-    }
-    const fs::path& p = it->path();
+  auto scan_entry = [&](const fs::directory_entry& entry, std::vector<fs::path>& folders) {
+    std::error_code entry_ec;
+    const fs::path& p = entry.path();
     const auto rel = p.lexically_relative(root);
     const auto first = rel.begin()->string();
-    if (it.depth() == 0 && it->is_directory(ec) && (first == "images_original" || starts_with(first, "."))) {
-      it.disable_recursion_pending();
-      continue;
+    const bool top = std::next(rel.begin()) == rel.end();
+    const auto status = entry.symlink_status(entry_ec);
+    if (entry_ec) {  // e.g. a path beyond PATH_MAX: say so rather than pass over it
+      if (!starts_with(p.filename().string(), ".")) scan.skipped.push_back({p, "cannot access: " + entry_ec.message()});
+      return;
     }
-    if (starts_with(p.filename().string(), ".") || !audio::has_audio_extension(p)) continue;
-    if (it->is_directory(ec)) continue;
+    if (status.type() == fs::file_type::directory) {
+      if (!(top && (first == "images_original" || starts_with(first, ".")))) folders.push_back(p);
+      return;
+    }
+    if (starts_with(p.filename().string(), ".") || !audio::has_audio_extension(p)) return;
+    if (entry.is_directory(entry_ec)) return;  // a link to a folder: not followed
     auto part = rel.begin();
     if (scan.kaggle_layout && first == "genres_original") ++part;
     std::string label;
@@ -99,9 +101,34 @@ DatasetScan scan_dataset(const fs::path& root_in, const ScanOptions& options, Pr
     else if (part == rel.begin()) label = options.loose_files_label;
     if (label.empty()) {
       scan.skipped.push_back({p, "not inside a label folder (expected <label>/<file>)"});
-      continue;
+      return;
     }
     candidates.push_back({p, label});
+  };
+  // The walk is by hand, one folder at a time: std::filesystem's recursive iterator ends the
+  // whole walk at the first folder it cannot open (a path too long, a folder removed meanwhile).
+  // Links to folders are not followed, so link loops cannot trap it.
+  std::vector<fs::path> folders{root};
+  std::vector<fs::directory_entry> entries;
+  while (!folders.empty()) {
+    if (cancel) cancel->check();
+    const fs::path folder = std::move(folders.back());
+    folders.pop_back();
+    entries.clear();
+    // No skip_permission_denied: a folder we may not read is listed as skipped, with the reason.
+    fs::directory_iterator dir_it(folder, ec);
+    if (ec) {
+      if (folder == root) throw FileError(root, "cannot list folder: " + ec.message());
+      scan.skipped.push_back({folder, "cannot list folder: " + ec.message()});
+      ec.clear();
+      continue;
+    }
+    for (const fs::directory_iterator end_it; dir_it != end_it; dir_it.increment(ec)) entries.push_back(*dir_it);
+    if (ec) {
+      scan.skipped.push_back({folder, "cannot list folder completely: " + ec.message()});
+      ec.clear();
+    }
+    for (const auto& e : entries) scan_entry(e, folders);
   }
   if (cancel) cancel->check();
 

@@ -3,8 +3,9 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <fstream>
-#include <sstream>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 
 #include "features/kaggle_schema.h"
 #include "util/atomic_file.h"
@@ -18,65 +19,141 @@ bool is_digits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
 }
 
-/// Splits one CSV line into cells (RFC 4180 quotes; no embedded newlines).
-std::vector<std::string> split_csv_line(std::string_view line) {
-  std::vector<std::string> cells;
-  std::string cell;
-  bool quoted = false;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        cell += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        cell += c;
+/// Streams the records of a CSV file (RFC 4180 quotes, which may hold commas, quotes and line
+/// breaks; records end at \r\n, \n or \r; an optional UTF-8 BOM; blank records skipped). Memory
+/// stays one record whatever the file size. Spaces around a cell are trimmed unless quoted.
+class CsvReader {
+ public:
+  explicit CsvReader(const std::filesystem::path& path) : path_(path) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec)) throw FileError(path, "file does not exist or is not a regular file");
+    file_ = std::fopen(path.c_str(), "rb");
+    if (!file_) throw FileError(path, std::string("cannot open file: ") + std::strerror(errno));
+    buffer_.resize(1 << 16);
+    fill();
+    if (end_ - pos_ >= 3 && std::memcmp(buffer_.data() + pos_, "\xEF\xBB\xBF", 3) == 0) pos_ += 3;
+  }
+  CsvReader(const CsvReader&) = delete;
+  CsvReader& operator=(const CsvReader&) = delete;
+  ~CsvReader() { std::fclose(file_); }
+
+  /// Reads the next non-blank record into `cells` (reusing their storage); false at the end.
+  bool next(std::vector<std::string>& cells) {
+    for (;;) {
+      if (!read_record(cells)) return false;
+      if (cells.size() > 1 || !cells[0].empty() || quoted_any_) return true;
+    }
+  }
+  /// Physical line (1-based) where the last record started.
+  long line() const noexcept { return record_line_; }
+
+ private:
+  int get() {
+    if (pos_ == end_ && !fill()) return -1;
+    return static_cast<unsigned char>(buffer_[pos_++]);
+  }
+  int peek() {
+    if (pos_ == end_ && !fill()) return -1;
+    return static_cast<unsigned char>(buffer_[pos_]);
+  }
+  bool fill() {
+    if (eof_) return false;
+    const std::size_t n = std::fread(buffer_.data(), 1, buffer_.size(), file_);
+    if (n < buffer_.size()) {
+      if (std::ferror(file_)) throw FileError(path_, std::string("read error: ") + std::strerror(errno));
+      eof_ = true;
+    }
+    pos_ = 0;
+    end_ = n;
+    return n > 0;
+  }
+
+  // One cell ends: trim the spaces that were outside quotes.
+  void finish_cell(std::string& cell, std::size_t quoted_from, std::size_t quoted_to) {
+    std::size_t b = 0, e = cell.size();
+    while (b < e && b < quoted_from && (cell[b] == ' ' || cell[b] == '\t')) ++b;
+    while (e > b && e > quoted_to && (cell[e - 1] == ' ' || cell[e - 1] == '\t')) --e;
+    if (e != cell.size()) cell.erase(e);
+    if (b != 0) cell.erase(0, b);
+  }
+
+  bool read_record(std::vector<std::string>& cells) {
+    int c = get();
+    if (c < 0) return false;
+    record_line_ = line_;
+    std::size_t n = 0;
+    auto cell = [&]() -> std::string& {
+      if (n == cells.size()) cells.emplace_back();
+      cells[n].clear();
+      return cells[n];
+    };
+    std::string* current = &cell();
+    bool quoted = false;
+    quoted_any_ = false;
+    std::size_t quoted_from = std::string::npos, quoted_to = 0;
+    for (;; c = get()) {
+      if (c == 0) throw FileError(path_, "not a text file (contains NUL bytes, line " + std::to_string(line_) + ")");
+      if (c < 0) {
+        if (quoted) throw TableError(path_, record_line_, "", "a quoted cell is never closed");
+        break;
       }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      cells.push_back(std::move(cell));
-      cell.clear();
-    } else {
-      cell += c;
+      if (quoted) {
+        if (c == '"') {
+          if (peek() == '"') {
+            get();
+            current->push_back('"');
+          } else {
+            quoted = false;
+            quoted_to = current->size();
+          }
+          continue;
+        }
+        if (c == '\n' || (c == '\r' && peek() != '\n')) ++line_;
+        current->push_back(static_cast<char>(c));
+      } else if (c == '"') {
+        quoted = quoted_any_ = true;
+        quoted_from = std::min(quoted_from, current->size());
+      } else if (c == ',') {
+        finish_cell(*current, quoted_from, quoted_to);
+        ++n;
+        current = &cell();
+        quoted_from = std::string::npos;
+        quoted_to = 0;
+      } else if (c == '\n' || c == '\r') {
+        if (c == '\r' && peek() == '\n') get();
+        ++line_;
+        break;
+      } else {
+        current->push_back(static_cast<char>(c));
+      }
     }
+    finish_cell(*current, quoted_from, quoted_to);
+    cells.resize(n + 1);
+    return true;
   }
-  cells.push_back(std::move(cell));
-  return cells;
-}
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
+  std::filesystem::path path_;
+  std::FILE* file_ = nullptr;
+  std::vector<char> buffer_;
+  std::size_t pos_ = 0, end_ = 0;
+  bool eof_ = false;
+  long line_ = 1, record_line_ = 1;
+  bool quoted_any_ = false;
+};
 
-/// Reads the whole file and splits it into lines on \r\n, \n or \r.
-std::vector<std::string> read_lines(const std::filesystem::path& path) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) throw FileError(path, "file does not exist or is not a regular file");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw FileError(path, "cannot open file");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  std::string text = buffer.str();
-  if (text.size() >= 3 && text.compare(0, 3, "\xEF\xBB\xBF") == 0) text.erase(0, 3);
-  if (text.find('\0') != std::string::npos) throw FileError(path, "not a text file (contains NUL bytes)");
-  std::vector<std::string> lines;
-  std::size_t start = 0;
-  for (std::size_t i = 0; i <= text.size(); ++i) {
-    if (i == text.size() || text[i] == '\n' || text[i] == '\r') {
-      lines.emplace_back(text, start, i - start);
-      if (i + 1 < text.size() && text[i] == '\r' && text[i + 1] == '\n') ++i;
-      start = i + 1;
-    }
+/// A cell as the writer must print it: quoted when it holds a comma, a quote, a line break or
+/// spaces at either end (which the reader would trim).
+std::string csv_cell(std::string_view text) {
+  const bool needs = text.find_first_of(",\"\r\n") != std::string_view::npos ||
+                     (!text.empty() && (text.front() == ' ' || text.front() == '\t' || text.back() == ' ' || text.back() == '\t'));
+  if (!needs) return std::string(text);
+  std::string out = "\"";
+  for (const char c : text) {
+    if (c == '"') out += '"';
+    out += c;
   }
-  return lines;
+  return out + '"';
 }
-
-bool blank(std::string_view line) { return trim(line).empty(); }
 
 }  // namespace
 
@@ -147,14 +224,34 @@ std::vector<std::string> kaggle_schema_problems(const std::vector<std::string>& 
   return problems;
 }
 
+namespace {
+
+/// A cell as an error message shows it: at most 40 characters (a cell may be megabytes long).
+std::string shown(std::string_view cell) {
+  return cell.size() <= 40 ? std::string(cell) : std::string(cell.substr(0, 40)) + "... (" + std::to_string(cell.size()) + " characters)";
+}
+
+/// A `length` cell: a non-negative whole number of samples ("661794" or "661794.0").
+bool parse_length(std::string_view cell, std::int64_t& out) {
+  const auto [ptr, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), out);
+  if (ec == std::errc() && ptr == cell.data() + cell.size()) return out >= 0;
+  double v = 0;
+  const auto [dptr, dec] = std::from_chars(cell.data(), cell.data() + cell.size(), v);
+  // 2^62 bounds any real length and keeps the cast defined.
+  if (dec != std::errc() || dptr != cell.data() + cell.size() || !std::isfinite(v) || v < 0 || v != std::floor(v) ||
+      v > 4.6e18)
+    return false;
+  out = static_cast<std::int64_t>(v);
+  return true;
+}
+
+}  // namespace
+
 FeatureTable read_feature_table(const std::filesystem::path& path, const TableReadOptions& options) {
-  const auto lines = read_lines(path);
-  std::size_t first = 0;
-  while (first < lines.size() && blank(lines[first])) ++first;
-  if (first == lines.size()) throw FileError(path, "empty table (no header)");
+  CsvReader reader(path);
   std::vector<std::string> header;
-  for (auto& cell : split_csv_line(lines[first])) header.emplace_back(trim(cell));
-  const long header_line = static_cast<long>(first) + 1;
+  if (!reader.next(header)) throw FileError(path, "empty table (no header)");
+  const long header_line = reader.line();
   if (options.require_kaggle_schema) {
     if (const auto problems = kaggle_schema_problems(header); !problems.empty())
       throw TableError(path, header_line, "", "not a Kaggle GTZAN feature table: " + problems.front() +
@@ -168,65 +265,64 @@ FeatureTable read_feature_table(const std::filesystem::path& path, const TableRe
   FeatureTable table;
   table.feature_names.assign(header.begin() + static_cast<std::ptrdiff_t>(first_feature), header.end() - 1);
   if (table.feature_names.empty()) throw TableError(path, header_line, "", "no feature columns");
-  for (std::size_t a = 0; a < header.size(); ++a)
-    for (std::size_t b = a + 1; b < header.size(); ++b)
-      if (header[a] == header[b]) throw TableError(path, header_line, header[a], "duplicate column");
+  {
+    std::vector<std::string> sorted = header;
+    std::sort(sorted.begin(), sorted.end());
+    if (const auto dup = std::adjacent_find(sorted.begin(), sorted.end()); dup != sorted.end())
+      throw TableError(path, header_line, *dup, "duplicate column");
+  }
 
   std::vector<double> row(table.cols());
-  for (std::size_t li = first + 1; li < lines.size(); ++li) {
-    if (blank(lines[li])) continue;
-    const long line_no = static_cast<long>(li) + 1;
-    const auto cells = split_csv_line(lines[li]);
+  std::vector<std::string> cells;
+  while (reader.next(cells)) {
+    const long line_no = reader.line();
     if (cells.size() != header.size())
       throw TableError(path, line_no, "", "expected " + std::to_string(header.size()) + " cells, found " + std::to_string(cells.size()));
-    const auto filename = trim(cells.front());
+    const std::string_view filename = cells.front();
     if (filename.empty()) throw TableError(path, line_no, "filename", "empty filename");
     std::int64_t length = 0;
-    if (has_length) {
-      const auto cell = trim(cells[1]);
-      double v = 0;
-      const auto [ptr, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), v);
-      if (ec != std::errc() || ptr != cell.data() + cell.size() || !std::isfinite(v) || v < 0 || v != std::floor(v))
-        throw TableError(path, line_no, "length", "not a sample count: '" + std::string(cell) + "'");
-      length = static_cast<std::int64_t>(v);
-    }
+    if (has_length && !parse_length(cells[1], length))
+      throw TableError(path, line_no, "length", "not a sample count: '" + shown(cells[1]) + "'");
     for (std::size_t c = 0; c < table.cols(); ++c) {
-      const auto cell = trim(cells[first_feature + c]);
+      const std::string_view cell = cells[first_feature + c];
       double v = 0;
       const auto [ptr, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), v);
+      if (ec == std::errc::result_out_of_range && ptr == cell.data() + cell.size())
+        throw TableError(path, line_no, table.feature_names[c], "number out of range: '" + shown(cell) + "'");
       if (cell.empty() || ec != std::errc() || ptr != cell.data() + cell.size())
-        throw TableError(path, line_no, table.feature_names[c], "not a number: '" + std::string(cell) + "'");
-      if (!std::isfinite(v)) throw TableError(path, line_no, table.feature_names[c], "non-finite value '" + std::string(cell) + "'");
+        throw TableError(path, line_no, table.feature_names[c], "not a number: '" + shown(cell) + "'");
+      if (!std::isfinite(v)) throw TableError(path, line_no, table.feature_names[c], "non-finite value '" + shown(cell) + "'");
       row[c] = v;
     }
-    const auto label = trim(cells.back());
-    if (label.empty()) throw TableError(path, line_no, "label", "empty label");
-    table.append(std::string(filename), length, row, std::string(label));
+    if (cells.back().empty()) throw TableError(path, line_no, "label", "empty label");
+    table.append(std::move(cells.front()), length, row, std::move(cells.back()));
   }
   return table;
 }
 
 std::size_t count_table_rows(const std::filesystem::path& path) {
-  const auto lines = read_lines(path);
+  CsvReader reader(path);
+  std::vector<std::string> cells;
   std::size_t n = 0;
-  bool header_seen = false;
-  for (const auto& l : lines) {
-    if (blank(l)) continue;
-    if (header_seen) ++n;
-    header_seen = true;
-  }
+  if (!reader.next(cells)) return 0;
+  while (reader.next(cells)) ++n;
   return n;
 }
 
 void write_feature_table(const std::filesystem::path& path, const FeatureTable& table) {
+  // Never write a table that read_feature_table() would refuse.
+  for (std::size_t i = 0; i < table.values.size(); ++i)
+    if (!std::isfinite(table.values[i]))
+      throw FileError(path, "row " + std::to_string(i / table.cols() + 1) + " (" + table.filenames[i / table.cols()] +
+                                "), column '" + table.feature_names[i % table.cols()] + "': non-finite value, not written");
   write_file_atomically(path, [&](std::ostream& out) {
     out << "filename,length";
-    for (const auto& name : table.feature_names) out << ',' << name;
+    for (const auto& name : table.feature_names) out << ',' << csv_cell(name);
     out << ",label\n";
     for (std::size_t r = 0; r < table.rows(); ++r) {
-      out << table.filenames[r] << ',' << table.lengths[r];
+      out << csv_cell(table.filenames[r]) << ',' << table.lengths[r];
       for (const double v : table.row(r)) out << ',' << python_float_repr(v);
-      out << ',' << table.labels[r] << '\n';
+      out << ',' << csv_cell(table.labels[r]) << '\n';
     }
   });
 }

@@ -1,6 +1,7 @@
 #include "features/feature_extractor.h"
 
 #include <chrono>
+#include <cmath>
 #include <stdexcept>
 
 #include "dsp/chroma.h"
@@ -155,6 +156,11 @@ std::vector<double> FeatureExtractor::compute(std::span<const float> y, BlockTim
 
   for (const auto& coefficient : mfcc) push_mean_var<float>(row, coefficient);
   clock.lap(5);
+  // Silence and constant signals give finite rows (as librosa does); only samples so large that
+  // float32 spectra overflow do not, and librosa refuses those too ("Input must be finite").
+  for (std::size_t i = 0; i < row.size(); ++i)
+    if (!std::isfinite(row[i]))
+      throw std::invalid_argument("feature '" + s.names[i] + "' is not finite (samples too large for float32 spectra?)");
   return row;
 }
 

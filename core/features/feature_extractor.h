@@ -45,7 +45,9 @@ class FeatureExtractor {
   const std::vector<std::string>& feature_names() const noexcept;
 
   /// Feature row of a mono signal at params().sample_rate. y needs at least n_fft/2 + 1
-  /// samples (numpy's reflect padding needs them); throws std::invalid_argument otherwise.
+  /// samples (numpy's reflect padding needs them); throws std::invalid_argument otherwise, and when
+  /// a feature comes out non-finite (samples near float32's range; librosa refuses those too).
+  /// Silent and constant signals give finite rows, equal to librosa's.
   std::vector<double> compute(std::span<const float> y, BlockTimes* times = nullptr) const;
 
   /// Only the `tempo` column (librosa's beat_track estimate) of a signal, in BPM.

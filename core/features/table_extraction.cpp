@@ -354,7 +354,7 @@ void write_sidecar(const fs::path& table, const ExtractOptions& options, const E
   if (!options.shard.whole()) j["shard"] = std::to_string(options.shard.k) + "/" + std::to_string(options.shard.n);
   auto& failures = j["failures"] = nlohmann::json::array();
   for (const auto& f : result.failures) failures.push_back({{"file", f.path.string()}, {"reason", f.reason}});
-  write_text_atomically(sidecar_path(table), j.dump(2) + "\n");
+  write_text_atomically(sidecar_path(table), j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
 }
 
 }  // namespace genrelab::features

@@ -6,6 +6,8 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <limits>
+#include <optional>
 #include <set>
 #include <stdexcept>
 
@@ -53,7 +55,38 @@ void require_unique(const std::vector<std::string>& names, const char* what) {
     require(seen.insert(n).second, std::string(what) + " names '" + n + "' twice");
   }
 }
-
+/// Trainable scalars of the network a bundle describes (its biases included), counted without
+/// building it, so that a bundle claiming a huge network is refused before anything is allocated.
+/// Saturates at UINT64_MAX; nullopt for a kind this function does not know.
+std::optional<std::uint64_t> architecture_parameters(const ModelParams& m, std::size_t n_features, std::size_t n_classes) {
+  constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();
+  auto mul = [](std::uint64_t a, std::uint64_t b) { return b != 0 && a > kMax / b ? kMax : a * b; };
+  auto add = [](std::uint64_t a, std::uint64_t b) { return a > kMax - b ? kMax : a + b; };
+  auto dense = [&](std::uint64_t in, std::uint64_t out) { return add(mul(in, out), out); };
+  const std::uint64_t f = n_features, c = n_classes;
+  switch (m.kind) {
+    case ModelKind::cnn1d: {
+      const auto f1 = static_cast<std::uint64_t>(m.conv1_filters), f2 = static_cast<std::uint64_t>(m.conv2_filters);
+      const auto k = static_cast<std::uint64_t>(m.kernel_size), units = static_cast<std::uint64_t>(m.dense_units);
+      std::uint64_t n = add(mul(f1, k), f1);
+      n = add(n, add(mul(mul(f2, f1), k), f2));
+      n = add(n, dense(mul(f2, m.cnn_output_length(n_features)), units));
+      return add(n, dense(units, c));
+    }
+    case ModelKind::mlp: {
+      std::uint64_t n = 0, in = f;
+      for (const int h : m.hidden_units) {
+        n = add(n, dense(in, static_cast<std::uint64_t>(h)));
+        in = static_cast<std::uint64_t>(h);
+      }
+      return add(n, dense(in, c));
+    }
+    case ModelKind::logreg:
+      return dense(f, c);
+    default:
+      return std::nullopt;
+  }
+}
 
 }  // namespace
 
@@ -80,15 +113,25 @@ void ModelBundle::validate() const {
   require_unique(label_names, "label_names");
   model.validate_inputs(input_features.size(), label_names.size());
   require(!weights.empty(), "the bundle holds no weights");
+  std::uint64_t total = 0;
   for (const auto& w : weights) {
-    std::size_t count = 1;
+    std::uint64_t count = 1;
     for (auto d : w.shape) {
       require(d > 0, "weight '" + w.name + "' has a non-positive dimension");
-      count *= static_cast<std::size_t>(d);
+      const auto u = static_cast<std::uint64_t>(d);
+      require(count <= w.values.size() / u,  // count * u would exceed the values (and may overflow)
+              "weight '" + w.name + "' has " + std::to_string(w.values.size()) + " values for its shape");
+      count *= u;
     }
     require(count == w.values.size(), "weight '" + w.name + "' has " + std::to_string(w.values.size()) +
                                           " values for its shape");
+    total += count;
   }
+  // Before anyone builds the network (Classifier::from_bundle): its size comes from the parameters.
+  if (const auto expected = architecture_parameters(model, input_features.size(), label_names.size()); expected)
+    require(*expected == total, "the weights do not fit: they hold " + std::to_string(total) + " values, but the " +
+                                    std::string(to_string(model.kind)) + " described has " + std::to_string(*expected) +
+                                    " parameters");
 }
 
 void save_bundle(const std::filesystem::path& path, const ModelBundle& bundle) {
@@ -112,7 +155,7 @@ void save_bundle(const std::filesystem::path& path, const ModelBundle& bundle) {
           {"report", bundle.report},
           {"weights", weights}};
   if (bundle.row_length > 0) meta["row_length"] = bundle.row_length;
-  const std::string text = meta.dump();
+  const std::string text = meta.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);  // names may hold invalid UTF-8
   std::string bytes(kMagic, sizeof kMagic);
   put_u32(bytes, kBundleFormatVersion);
   put_u32(bytes, 0);
@@ -127,13 +170,29 @@ void save_bundle(const std::filesystem::path& path, const ModelBundle& bundle) {
 }
 
 ModelBundle load_bundle(const std::filesystem::path& path) {
+  // The file is data only: a fixed header, JSON and raw float32 values, parsed here. No pickle,
+  // no TorchScript, nothing from the file is ever executed. Sizes are checked before allocating.
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec))
+    throw FileError(path, std::filesystem::exists(path, ec) ? "not a regular file" : "file does not exist");
+  const auto file_size = std::filesystem::file_size(path, ec);
+  if (ec) throw FileError(path, "cannot read the file size: " + ec.message());
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw FileError(path, std::filesystem::exists(path) ? "cannot read the file" : "file does not exist");
-  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!in) throw FileError(path, "cannot read the file");
+  char magic[sizeof kMagic] = {};
+  in.read(magic, sizeof magic);
+  if (static_cast<std::size_t>(in.gcount()) < sizeof kMagic || std::memcmp(magic, kMagic, sizeof kMagic) != 0)
+    throw FileError(path, "not a GenreLab model bundle (no GLMODEL signature)");
+  if (file_size > kMaxBundleBytes)
+    throw FileError(path, "model bundle of " + std::to_string(file_size) + " bytes is larger than the " +
+                              std::to_string(kMaxBundleBytes >> 20) + " MiB GenreLab accepts");
+  std::string bytes(static_cast<std::size_t>(file_size), '\0');
+  std::memcpy(bytes.data(), magic, sizeof magic);
+  in.read(bytes.data() + sizeof magic, static_cast<std::streamsize>(bytes.size() - sizeof magic));
+  if (static_cast<std::size_t>(in.gcount()) != bytes.size() - sizeof magic)
+    throw FileError(path, "cannot read the file (it changed while being read?)");
   const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
   const std::size_t size = bytes.size();
-  if (size < sizeof kMagic || std::memcmp(p, kMagic, sizeof kMagic) != 0)
-    throw FileError(path, "not a GenreLab model bundle (no GLMODEL signature)");
   if (size < kHeaderBytes) throw FileError(path, "damaged model bundle: truncated header");
   const auto version = static_cast<std::uint32_t>(get_le(p + 8, 4));
   if (version != kBundleFormatVersion)

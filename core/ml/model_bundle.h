@@ -29,6 +29,9 @@ namespace genrelab::ml {
 
 inline constexpr std::uint32_t kBundleFormatVersion = 1;
 inline constexpr const char* kBundleExtension = ".glmodel";
+/// load_bundle() refuses larger files (the study's CNN is about 1 MB; the largest network the
+/// parameter ranges allow would not fit anyway).
+inline constexpr std::uint64_t kMaxBundleBytes = std::uint64_t{1} << 30;
 
 struct ModelBundle {
   ModelParams model;
@@ -48,7 +51,8 @@ struct ModelBundle {
   std::vector<NamedTensor> weights;
 
   /// Consistency of the fields among themselves (sizes, finite statistics, unique names, labels,
-  /// parameter ranges); does not build the network. Throws std::invalid_argument with the reason.
+  /// parameter ranges, weight count against the architecture's parameter count); does not build
+  /// the network. Throws std::invalid_argument with the reason.
   void validate() const;
 };
 
@@ -57,8 +61,11 @@ struct ModelBundle {
 void save_bundle(const std::filesystem::path& path, const ModelBundle& bundle);
 
 /// Reads and checks a bundle: magic, format version, sizes, checksum, metadata fields and their
-/// consistency, weight table. Throws FileError("<path>: <reason>") when anything does not fit.
-/// (Whether the weights fit the architecture is checked when a Classifier is built from it.)
+/// consistency, weight table, and that the weights hold exactly as many values as the network
+/// the parameters describe. Throws FileError("<path>: <reason>") when anything does not fit.
+/// Loading never executes anything from the file (no pickle or TorchScript: JSON and raw floats),
+/// and nothing is allocated beyond the file's size (at most kMaxBundleBytes) before it is checked.
+/// (Whether each weight's shape fits the architecture is checked when a Classifier is built.)
 ModelBundle load_bundle(const std::filesystem::path& path);
 
 }  // namespace genrelab::ml
