@@ -342,7 +342,7 @@ void FeatureStore::set_run(const RunManifest& run) {
                          {"params_hash", run.params_hash}, {"shard", std::to_string(run.shard_k) + "/" + std::to_string(run.shard_n)},
                          {"shard_k", run.shard_k}, {"shard_n", run.shard_n}, {"complete", run.complete},
                          {"files", run.files.size()}, {"list_hash", list_hash}};
-  set_meta(*db_, "run", j.dump());
+  set_meta(*db_, "run", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));  // paths may hold invalid UTF-8
   t.commit();
 }
 
@@ -351,7 +351,7 @@ void FeatureStore::mark_run_complete() {
   auto j = nlohmann::json::parse(meta_value(*db_, "run"), nullptr, false);
   if (!j.is_object()) return;
   j["complete"] = true;
-  set_meta(*db_, "run", j.dump());
+  set_meta(*db_, "run", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));  // paths may hold invalid UTF-8
 }
 
 std::optional<RunManifest> FeatureStore::run() const {

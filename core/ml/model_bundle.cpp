@@ -73,13 +73,15 @@ std::optional<std::uint64_t> architecture_parameters(const ModelParams& m, std::
       n = add(n, dense(mul(f2, m.cnn_output_length(n_features)), units));
       return add(n, dense(units, c));
     }
-    case ModelKind::mlp: {
+    case ModelKind::mlp:
+    case ModelKind::ensemble: {  // an ensemble: ensemble_members MLPs side by side
       std::uint64_t n = 0, in = f;
       for (const int h : m.hidden_units) {
         n = add(n, dense(in, static_cast<std::uint64_t>(h)));
         in = static_cast<std::uint64_t>(h);
       }
-      return add(n, dense(in, c));
+      n = add(n, dense(in, c));
+      return m.kind == ModelKind::ensemble ? mul(n, static_cast<std::uint64_t>(m.ensemble_members)) : n;
     }
     case ModelKind::logreg:
       return dense(f, c);

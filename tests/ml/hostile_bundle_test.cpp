@@ -149,7 +149,13 @@ TEST(HostileBundle, DamagedNewerOversizedOrInconsistentBundlesAreRefused) {
            m["model"]["hidden_units"] = std::vector<int>(8, 65536);
          }),
          "the weights do not fit: they hold 174 values, but the mlp described has");
-  EXPECT_LT(max_rss_mb() - rss_before, 64) << "memory grew while refusing the huge architecture";
+  expect("huge_ensemble", edit_metadata(good, [](json& m) {
+           m["model"]["kind"] = "ensemble";
+           m["model"]["ensemble_members"] = 64;
+           m["model"]["hidden_units"] = std::vector<int>(8, 65536);
+         }),
+         "the weights do not fit: they hold 174 values, but the ensemble described has");
+  EXPECT_LT(max_rss_mb() - rss_before, 64) << "memory grew while refusing the huge architectures";
   // Mismatched shapes and names, non-finite numbers.
   expect("transposed_weight", edit_metadata(good, [](json& m) { m["weights"][0]["shape"] = {57, 3}; }), "shape");
   expect("renamed_weight", edit_metadata(good, [](json& m) { m["weights"][0]["name"] = "evil.weight"; }), "evil.weight");

@@ -6,7 +6,7 @@
 #include <cmath>
 
 #include "ui/plot/axes.h"
-#include "util/float_format.h"
+#include "ui/plot/csv.h"
 #include "ui/plot/colormap.h"
 
 namespace genrelab::ui {
@@ -395,13 +395,13 @@ void csv_row(std::ostream& out, std::initializer_list<std::string> cells) {
   bool first = true;
   for (const auto& c : cells) {
     if (!first) out << ',';
-    out << c;
+    out << csv_cell(c);
     first = false;
   }
   out << '\n';
 }
 
-std::string num(double v) { return python_float_repr(v); }
+std::string num(double v) { return csv_num(v); }
 
 }  // namespace
 
@@ -424,10 +424,10 @@ void CorrelationFigure::writeCsv(std::ostream& out) const {
   const auto& names = data_->data.feature_names;
   const auto& r = data_->analysis.correlation.r;
   out << "feature";
-  for (const auto& n : names) out << ',' << n;
+  for (const auto& n : names) out << ',' << csv_cell(n);
   out << '\n';
   for (Eigen::Index i = 0; i < r.rows(); ++i) {
-    out << names[static_cast<std::size_t>(i)];
+    out << csv_cell(names[static_cast<std::size_t>(i)]);
     for (Eigen::Index j = 0; j < r.cols(); ++j) out << ',' << num(r(i, j));
     out << '\n';
   }
@@ -440,8 +440,8 @@ void PcaFigure::writeCsv(std::ostream& out) const {
   for (Eigen::Index c = 0; c < s.cols(); ++c) out << ",PC" << c + 1;
   out << '\n';
   for (Eigen::Index r = 0; r < s.rows(); ++r) {
-    out << data_->filenames[static_cast<std::size_t>(r)] << ','
-        << data_->data.label_names[static_cast<std::size_t>(data_->data.labels[static_cast<std::size_t>(r)])];
+    out << csv_cell(data_->filenames[static_cast<std::size_t>(r)]) << ','
+        << csv_cell(data_->data.label_names[static_cast<std::size_t>(data_->data.labels[static_cast<std::size_t>(r)])]);
     for (Eigen::Index c = 0; c < s.cols(); ++c) out << ',' << num(s(r, c));
     out << '\n';
   }
@@ -452,10 +452,10 @@ void SimilarityFigure::writeCsv(std::ostream& out) const {
   if (!tracks) {
     const auto& m = data_->analysis.similarity.mean;
     out << "genre";
-    for (const auto& g : data_->analysis.genres) out << ',' << g;
+    for (const auto& g : data_->analysis.genres) out << ',' << csv_cell(g);
     out << '\n';
     for (Eigen::Index i = 0; i < m.rows(); ++i) {
-      out << data_->analysis.genres[static_cast<std::size_t>(i)];
+      out << csv_cell(data_->analysis.genres[static_cast<std::size_t>(i)]);
       for (Eigen::Index j = 0; j < m.cols(); ++j) out << ',' << num(m(i, j));
       out << '\n';
     }
@@ -464,10 +464,10 @@ void SimilarityFigure::writeCsv(std::ostream& out) const {
   const auto& m = data_->track_similarity;
   auto name = [&](Eigen::Index k) { return data_->filenames[static_cast<std::size_t>(data_->genre_order[static_cast<std::size_t>(k)])]; };
   out << "filename";
-  for (Eigen::Index j = 0; j < m.cols(); ++j) out << ',' << name(j);
+  for (Eigen::Index j = 0; j < m.cols(); ++j) out << ',' << csv_cell(name(j));
   out << '\n';
   for (Eigen::Index i = 0; i < m.rows(); ++i) {
-    out << name(i);
+    out << csv_cell(name(i));
     for (Eigen::Index j = 0; j < m.cols(); ++j) out << ',' << num(static_cast<double>(m(i, j)));
     out << '\n';
   }

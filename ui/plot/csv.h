@@ -9,13 +9,14 @@
 
 namespace genrelab::ui {
 
-inline std::string csv_cell(const QString& text) {
-  std::string t = text.toStdString();
+inline std::string csv_cell(std::string t) {
   if (t.find_first_of(",\"\r\n") == std::string::npos) return t;
   std::string q = "\"";
   for (char c : t) q += c == '"' ? std::string("\"\"") : std::string(1, c);
   return q + "\"";
 }
+
+inline std::string csv_cell(const QString& text) { return csv_cell(text.toStdString()); }
 
 inline std::string csv_num(double v) { return python_float_repr(v); }
 

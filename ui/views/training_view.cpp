@@ -713,7 +713,7 @@ void TrainingView::exportTable(const QString& which, const QString& path) const 
     write_file_atomically(target, [this](std::ostream& out) { charts_->writeCsv(out); });
   } else if (which == QLatin1String("report")) {
     if (!run) throw std::logic_error("no training run to export");
-    write_text_atomically(target, ml::to_json(*run->report).dump(2) + "\n");
+    write_text_atomically(target, ml::to_json(*run->report).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
   } else {
     throw std::invalid_argument("unknown table: " + which.toStdString());
   }
