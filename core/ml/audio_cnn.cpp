@@ -7,6 +7,9 @@
 #include <random>
 #include <stdexcept>
 
+#include "audio/decode.h"
+#include "dsp/time_stretch.h"
+#include "features/log_mel.h"
 #include "ml/folds.h"
 #include "ml/network.h"
 #include "ml/track_vote.h"
@@ -49,6 +52,9 @@ void AudioCnnOptions::validate() const {
   check(std::isfinite(noise_db) && noise_db >= 0 && noise_db <= 20, "noise_db must be in [0, 20]");
   check(max_band_shift >= 0 && max_band_shift <= 16, "max_band_shift must be in 0..16");
   check(std::isfinite(max_level_db) && max_level_db >= 0 && max_level_db <= 40, "max_level_db must be in [0, 40]");
+  check(audio_copies >= 0 && audio_copies <= 16, "audio_copies must be in 0..16");
+  check(std::isfinite(max_semitones) && max_semitones >= 0 && max_semitones <= 12, "max_semitones must be in [0, 12]");
+  check(std::isfinite(max_stretch) && max_stretch >= 1 && max_stretch <= 2, "max_stretch must be in [1, 2]");
 }
 
 AudioCnnReport cross_validate_audio_cnn(const std::vector<AudioFile>& files, features::LogMelCache& cache,
@@ -89,17 +95,32 @@ AudioCnnReport cross_validate_audio_cnn(const std::vector<AudioFile>& files, fea
     std::vector<std::string> test_tracks;
     for (std::size_t i = 0; i < files.size(); ++i) {
       const auto mel = mel_of(i);
-      const int last_start = std::max(0, mel->n_frames - frames);
       if (fold_of[i] != fold) {
-        for (int c = 0; c < options.crops_per_track; ++c) {
-          const int s = static_cast<int>(rng() % static_cast<std::uint64_t>(last_start + 1));
+        std::vector<std::shared_ptr<const dsp::Spectrogram>> sources{mel};
+        if (options.audio_copies > 0) {
+          const auto y = audio::load_mono(files[i].path, cache.params().sample_rate);
+          std::uniform_real_distribution<double> unit(0.0, 1.0);
+          for (int a = 0; a < options.audio_copies; ++a) {
+            if (cancel) cancel->check();
+            const double semitones = options.max_semitones * (2.0 * unit(rng) - 1.0);
+            const double rate = std::pow(options.max_stretch, 2.0 * unit(rng) - 1.0);
+            const auto shifted = dsp::pitch_shift(dsp::time_stretch(y, rate), cache.params().sample_rate, semitones);
+            sources.push_back(std::make_shared<const dsp::Spectrogram>(
+                features::log_mel_spectrogram(shifted, cache.params()).db));
+            ++rep.augmented_copies;
+          }
+        }
+        for (std::size_t c = 0; c < sources.size() * static_cast<std::size_t>(options.crops_per_track); ++c) {
+          const auto& src = *sources[c / static_cast<std::size_t>(options.crops_per_track)];
+          const int src_last = std::max(0, src.n_frames - frames);
+          const int s = static_cast<int>(rng() % static_cast<std::uint64_t>(src_last + 1));
           const int shift = options.max_band_shift > 0
                                 ? static_cast<int>(rng() % static_cast<std::uint64_t>(2 * options.max_band_shift + 1)) -
                                       options.max_band_shift
                                 : 0;
           const double level = options.max_level_db * (2.0 * std::uniform_real_distribution<double>(0, 1)(rng) - 1.0);
           train.x.resize(train.x.size() + patch);
-          copy_patch(*mel, s, frames, shift, level, options.noise_db, rng, train.x.data() + train.x.size() - patch);
+          copy_patch(src, s, frames, shift, level, options.noise_db, rng, train.x.data() + train.x.size() - patch);
           train.y.push_back(labels[i]);
           ++train.rows;
         }

@@ -56,6 +56,33 @@ TEST(AudioCnn, LearnsTheDemoGenresWithCachedSpectrograms) {
   EXPECT_EQ(again.spectrograms_computed, 0u);
 }
 
+TEST(AudioCnn, AudioCopiesArePitchShiftedAndStretched) {
+  // 5 demo genres x 3 clips of 4 s, 3 folds: every track trains in 2 folds, so 1 copy per
+  // training track makes 30 copies, and each fold trains on 10 tracks x 2 sources x 2 crops.
+  const auto dir = genrelab::test::temp_dir("audio-cnn-copies");
+  genrelab::dataset::DemoSpec spec;
+  spec.clips_per_genre = 3;
+  spec.clip_seconds = 4.0;
+  const auto root = genrelab::dataset::ensure_demo_dataset(dir, spec);
+  std::vector<ml::AudioFile> files;
+  for (const auto& t : genrelab::dataset::scan_dataset(root).tracks) files.push_back({t.path.string(), t.label});
+  ml::AudioCnnOptions o;
+  o.model.kind = ml::ModelKind::cnn2d;
+  o.model.patch_frames = 32;
+  o.model.cnn2d_channels = 4;
+  o.training.epochs = 1;
+  o.folds = 3;
+  o.crops_per_track = 2;
+  o.audio_copies = 1;
+  genrelab::features::LogMelCache cache;
+  const auto rep = ml::cross_validate_audio_cnn(files, cache, o);
+  EXPECT_EQ(rep.augmented_copies, 30u);
+  EXPECT_EQ(rep.patches_per_epoch, 40u);
+  EXPECT_EQ(cache.computed(), 15u);  // copies are not cached
+  o.max_stretch = 3.0;
+  EXPECT_THROW(o.validate(), std::invalid_argument);
+}
+
 TEST(AudioCnn, OptionsAndInputsAreChecked) {
   ml::ModelParams p;
   p.kind = ml::ModelKind::cnn2d;
