@@ -61,6 +61,9 @@ int cmd_train_audio(const TrainAudioArgs& args) {
     return error_exit(e.what(), args.json);
   }
 
+  if (!args.output.empty() && !args.output.parent_path().empty() && !fs::is_directory(args.output.parent_path()))
+    return error_exit(args.output.string() + ": folder does not exist", args.json);
+
   std::vector<dataset::Track> tracks;
   std::vector<dataset::SkippedFile> skipped;
   try {
@@ -146,6 +149,32 @@ int cmd_train_audio(const TrainAudioArgs& args) {
     }
     progress.finish();
   }
+  json report{{"input", fs::absolute(args.folder).string()},
+              {"protocol", "grouped"},
+              {"folds", rep.patch_accuracy.size()},
+              {"tracks", rep.tracks},
+              {"mean_patch_accuracy", rep.mean_patch_accuracy},
+              {"mean_track_accuracy_mean", rep.mean_track_accuracy_mean},
+              {"mean_track_accuracy_vote", rep.mean_track_accuracy_vote},
+              {"seconds_per_epoch", rep.train_seconds_per_epoch}};
+  if (!args.output.empty()) {
+    // The final model: the same recipe on every track.
+    TerminalProgress progress("final model", args.json);
+    try {
+      auto bundle = ml::train_audio_cnn(files, *cache, options, &progress, &interrupt_token());
+      progress.finish();
+      report["final"] = bundle.report;
+      bundle.report = report;
+      ml::save_bundle(args.output, bundle);
+    } catch (const Cancelled&) {
+      progress.finish();
+      std::cerr << "cancelled: nothing was written\n";
+      return 130;
+    } catch (const std::exception& e) {
+      progress.finish();
+      return error_exit(e.what(), args.json);
+    }
+  }
   const double sd_patch = std_of(rep.patch_accuracy, rep.mean_patch_accuracy);
   const double sd_mean = std_of(rep.track_accuracy_mean, rep.mean_track_accuracy_mean);
   const double sd_vote = std_of(rep.track_accuracy_vote, rep.mean_track_accuracy_vote);
@@ -178,6 +207,7 @@ int cmd_train_audio(const TrainAudioArgs& args) {
                 {"spectrograms_computed", cache->computed()},
                 {"augmented_copies", rep.augmented_copies},
                 {"skipped", std::move(skipped_json)},
+                {"model_file", args.output.empty() ? json(nullptr) : json(fs::absolute(args.output).string())},
                 {"seconds", rep.seconds}});
     return 0;
   }
@@ -195,6 +225,9 @@ int cmd_train_audio(const TrainAudioArgs& args) {
               rep.train_seconds_per_epoch, rep.patches_per_epoch,
               rep.patches_per_epoch ? 1000.0 * rep.train_seconds_per_epoch / static_cast<double>(rep.patches_per_epoch) : 0.0,
               cache->computed(), rep.augmented_copies, rep.augmented_copies == 1 ? "y" : "ies", rep.seconds);
+  if (!args.output.empty())
+    std::printf("model (cnn2d trained on all %zu tracks, %zu genres) saved to %s\n", files.size(), rep.label_names.size(),
+                args.output.c_str());
   return 0;
 }
 

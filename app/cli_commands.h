@@ -113,6 +113,7 @@ int cmd_compare_models(const CompareArgs& args);
 struct TrainAudioArgs {
   std::filesystem::path folder;     // audio folder (<label>/<file> or Kaggle layout)
   std::filesystem::path cache_dir;  // log-mel cache folder; empty = memory only
+  std::filesystem::path output;     // model bundle of a final cnn2d trained on every track; empty = none
   int folds = 5;
   int epochs = 20;
   int crops = 8;                    // training patches per training track (and per audio copy)
@@ -125,7 +126,8 @@ struct TrainAudioArgs {
   int threads = 0;                  // 0 = min(cores, 2)
   bool json = false;
 };
-/// Cross-validates the 2-D log-mel CNN on an audio folder (track-grouped folds, track voting).
+/// Cross-validates the 2-D log-mel CNN on an audio folder (track-grouped folds, track voting);
+/// with an output path, then trains it on every track and saves the bundle.
 int cmd_train_audio(const TrainAudioArgs& args);
 
 /// Scores a model bundle on a labelled feature table.

@@ -134,6 +134,7 @@ int main(int argc, char** argv) {
   cli::TrainAudioArgs train_audio_args;
   auto* train_audio = app.add_subcommand("train-audio", "Cross-validate the 2-D log-mel CNN (cnn2d) on an audio folder with track-grouped folds and track voting");
   train_audio->add_option("folder", train_audio_args.folder, "Audio folder (<label>/<file> or Kaggle layout)")->required();
+  train_audio->add_option("-o,--output", train_audio_args.output, "Also train on every track and save the model bundle (.glmodel, written atomically)");
   train_audio->add_option("--folds", train_audio_args.folds, "Stratified folds, grouped by track")->check(CLI::Range(2, 100));
   train_audio->add_option("--epochs", train_audio_args.epochs, "Epochs per fold")->check(CLI::Range(1, 100000));
   train_audio->add_option("--crops", train_audio_args.crops, "Random training patches per training track (and per audio copy)")->check(CLI::Range(1, 1000));

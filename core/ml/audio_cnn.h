@@ -17,7 +17,9 @@
 #include <vector>
 
 #include "features/log_mel_cache.h"
+#include "ml/model_bundle.h"
 #include "ml/model_spec.h"
+#include "ml/network.h"
 
 namespace genrelab {
 class CancelToken;
@@ -66,5 +68,18 @@ struct AudioCnnReport {
 AudioCnnReport cross_validate_audio_cnn(const std::vector<AudioFile>& files, features::LogMelCache& cache,
                                         const AudioCnnOptions& options, ProgressSink* progress = nullptr,
                                         const CancelToken* cancel = nullptr);
+
+/// Trains one cnn2d on every file (the crops and augmentation of one fold's training part, drawn
+/// from options.training.seed) and returns it as a model bundle: feature set "log_mel", the
+/// cache's log-mel parameters, label names in order of first appearance, row_length = the median
+/// file length in samples (the window predict uses). Throws like cross_validate_audio_cnn().
+ModelBundle train_audio_cnn(const std::vector<AudioFile>& files, features::LogMelCache& cache,
+                            const AudioCnnOptions& options, ProgressSink* progress = nullptr,
+                            const CancelToken* cancel = nullptr);
+
+/// The network input for a whole log-mel spectrogram: its non-overlapping patches of `frames`
+/// frames (at least one; a clip shorter than a patch repeats its last frame), each scaled from
+/// dB to about unit range as in training. Rows: patches; cols: frames x n_bins (frame-major).
+Samples log_mel_patches(const dsp::Spectrogram& mel, int frames);
 
 }  // namespace genrelab::ml

@@ -60,9 +60,23 @@ void require_unique(const std::vector<std::string>& names, const char* what) {
 void ModelBundle::validate() const {
   model.validate();
   training.validate();
-  require(feature_set == "all" || feature_set == "filtered" || feature_set == "mfcc",
-          "unknown feature set '" + feature_set + "'");
-  require(!input_features.empty(), "the model has no input features");
+  if (model.kind == ModelKind::cnn2d) {
+    require(feature_set == "log_mel", "a cnn2d model reads log-mel patches (feature set 'log_mel', not '" + feature_set + "')");
+    require(log_mel.has_value(), "a cnn2d model needs its log-mel parameters");
+    try {
+      log_mel->validate();
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument(std::string("log-mel parameters: ") + e.what());
+    }
+    require(log_mel->n_mels == model.mel_bands, "log-mel n_mels (" + std::to_string(log_mel->n_mels) +
+                                                    ") differs from the model's mel_bands (" +
+                                                    std::to_string(model.mel_bands) + ")");
+    require(input_features.empty(), "a cnn2d model takes no feature columns");
+  } else {
+    require(feature_set == "all" || feature_set == "filtered" || feature_set == "mfcc",
+            "unknown feature set '" + feature_set + "'");
+    require(!input_features.empty(), "the model has no input features");
+  }
   require_unique(input_features, "input_features");
   require_unique(dropped_features, "dropped_features");
   for (const auto& d : dropped_features)
@@ -78,7 +92,7 @@ void ModelBundle::validate() const {
   }
   require(label_names.size() >= 2, "the model needs at least 2 labels (has " + std::to_string(label_names.size()) + ")");
   require_unique(label_names, "label_names");
-  model.validate_inputs(input_features.size(), label_names.size());
+  model.validate_inputs(n_inputs(), label_names.size());
   require(!weights.empty(), "the bundle holds no weights");
   for (const auto& w : weights) {
     std::size_t count = 1;
@@ -89,6 +103,10 @@ void ModelBundle::validate() const {
     require(count == w.values.size(), "weight '" + w.name + "' has " + std::to_string(w.values.size()) +
                                           " values for its shape");
   }
+}
+
+std::size_t ModelBundle::n_inputs() const noexcept {
+  return model.kind == ModelKind::cnn2d ? model.min_features() : input_features.size();
 }
 
 void save_bundle(const std::filesystem::path& path, const ModelBundle& bundle) {
@@ -112,6 +130,7 @@ void save_bundle(const std::filesystem::path& path, const ModelBundle& bundle) {
           {"report", bundle.report},
           {"weights", weights}};
   if (bundle.row_length > 0) meta["row_length"] = bundle.row_length;
+  if (bundle.log_mel) meta["log_mel"] = *bundle.log_mel;
   const std::string text = meta.dump();
   std::string bytes(kMagic, sizeof kMagic);
   put_u32(bytes, kBundleFormatVersion);
@@ -169,6 +188,7 @@ ModelBundle load_bundle(const std::filesystem::path& path) {
     b.report = meta.value("report", json::object());
     b.row_length = meta.value("row_length", std::int64_t{0});
     require(b.row_length >= 0, "field 'row_length' is negative");
+    if (meta.contains("log_mel")) b.log_mel = json_field<features::ExtractionParams>(meta, "log_mel");
     const std::uint64_t n_floats = weight_bytes / 4;
     const unsigned char* blob = p + weights_at + 8;
     for (const auto& w : json_field<json>(meta, "weights")) {

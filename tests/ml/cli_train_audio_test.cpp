@@ -47,13 +47,23 @@ TEST(CliTrainAudio, CrossValidatesTheCnnOnAnAudioFolder) {
   ASSERT_EQ(j["skipped"].size(), 1u);
   EXPECT_NE(j["skipped"][0]["file"].get<std::string>().find("broken.wav"), std::string::npos);
 
-  // Human-readable output: the fold table, mean +- std, the protocol and the epoch time.
-  args = {"train-audio", data.string()};
+  // Human-readable output: the fold table, mean +- std, the protocol and the epoch time; with
+  // -o, a final model on every track that predict reads (one epoch: any demo genre will do).
+  const auto model = dir / "cnn2d.glmodel";
+  args = {"train-audio", data.string(), "-o", model.string()};
   args.insert(args.end(), small.begin(), small.end());
   const auto text = run(args);
   EXPECT_EQ(text.exit_code, 0) << text.out;
-  for (const char* piece : {"tracks (vote)", "mean  ", "protocol: grouped", "s per epoch"})
+  for (const char* piece : {"tracks (vote)", "mean  ", "protocol: grouped", "s per epoch", "saved to"})
     EXPECT_NE(text.out.find(piece), std::string::npos) << piece << "\n" << text.out;
+  ASSERT_TRUE(fs::exists(model));
+  const auto song = data / "genres_original" / "drone" / "drone.00000.wav";
+  ASSERT_TRUE(fs::exists(song));
+  const auto p = run_json({"predict", "-m", model.string(), song.string(), "--json", "-j", "1"});
+  ASSERT_EQ(p.size(), 1u);
+  ASSERT_FALSE(p[0].contains("error")) << p;
+  EXPECT_EQ(p[0]["probabilities"].size(), 5u);
+  EXPECT_FALSE(p[0]["windows"].empty());
 
   // Errors: a missing folder, one genre only.
   EXPECT_EQ(run({"train-audio", (dir / "nothing").string()}).exit_code, 1);
