@@ -129,6 +129,7 @@ int main(int argc, char** argv) {
   compare_models->add_option("--seed", compare_args.seed, "Seed of folds and weights");
   compare_models->add_option("--threads", compare_args.threads, "Threads of each model's training (default: up to 2)")->check(CLI::Range(1, 256));
   compare_models->add_flag("--leaky", compare_args.leaky, "Split rows at random instead of by track (optimistic; labelled \"leaky\")");
+  compare_models->footer("Audio folders also take --models ...,cnn2d: the 2-D log-mel CNN trained from the audio under the same track folds (its accuracy counts held-out tracks).");
   compare_models->add_flag("--json", compare_args.json, "Print the leaderboard as JSON (progress goes to stderr)");
 
   cli::TrainAudioArgs train_audio_args;

@@ -136,7 +136,21 @@ AudioCnnReport cross_validate_audio_cnn(const std::vector<AudioFile>& files, fea
   rep.tracks = files.size();
   std::vector<int> groups(files.size());
   for (std::size_t i = 0; i < groups.size(); ++i) groups[i] = static_cast<int>(i);
-  const auto fold_of = stratified_group_folds(labels, groups, options.folds, options.training.seed);
+  auto fold_of = options.fold_of;
+  if (fold_of.empty()) {
+    fold_of = stratified_group_folds(labels, groups, options.folds, options.training.seed);
+  } else {
+    if (fold_of.size() != files.size())
+      throw std::invalid_argument("fold_of has " + std::to_string(fold_of.size()) + " folds for " +
+                                  std::to_string(files.size()) + " files");
+    std::vector<int> tracks_in(static_cast<std::size_t>(options.folds), 0);
+    for (int f : fold_of) {
+      if (f < 0 || f >= options.folds) throw std::invalid_argument("fold_of holds a fold outside 0.." + std::to_string(options.folds - 1));
+      ++tracks_in[static_cast<std::size_t>(f)];
+    }
+    if (std::find(tracks_in.begin(), tracks_in.end(), 0) != tracks_in.end())
+      throw std::invalid_argument("fold_of leaves a fold without test tracks");
+  }
 
   const int frames = options.model.patch_frames, bands = options.model.mel_bands;
   const std::size_t patch = static_cast<std::size_t>(frames) * static_cast<std::size_t>(bands);

@@ -44,6 +44,9 @@ struct AudioCnnOptions {
   int audio_copies = 0;         ///< augmented audio copies per training track and fold; 0..16
   double max_semitones = 2.0;   ///< copies: pitch shift uniform in +- this; [0, 12]
   double max_stretch = 1.1;     ///< copies: time-stretch rate uniform in [1/this, this]; [1, 2]
+  /// cross_validate_audio_cnn(): empty = stratified track folds drawn from the seed; else the
+  /// test fold (0..folds-1, every fold used) of every file, e.g. the folds other models used.
+  std::vector<int> fold_of;
 
   /// Throws std::invalid_argument naming the first bad option.
   void validate() const;

@@ -65,6 +65,25 @@ TEST(CliTrainAudio, CrossValidatesTheCnnOnAnAudioFolder) {
   EXPECT_EQ(p[0]["probabilities"].size(), 5u);
   EXPECT_FALSE(p[0]["windows"].empty());
 
+  // compare: a cnn2d row beside a table model, under the same track folds (the broken file is
+  // left out of both); a feature table has no audio for it.
+  const auto board = run_json({"compare", data.string(), "--models", "logreg,cnn2d", "--folds", "2", "--threads", "1",
+                               "--json"});
+  ASSERT_EQ(board["models"].size(), 2u) << board;
+  bool cnn2d = false;
+  for (const auto& m : board["models"])
+    if (m["model"] == "cnn2d") {
+      cnn2d = true;
+      EXPECT_EQ(m["protocol"], "grouped");
+      EXPECT_EQ(m["fold_accuracies"].size(), 2u);
+      EXPECT_TRUE(m["macro_f1"].is_null());
+    }
+  EXPECT_TRUE(cnn2d) << board;
+  const auto table = dir / "t.csv";
+  std::ofstream(table) << "filename,length,f,label\na.wav,1,0.5,x\n";
+  const auto refused = run_json({"compare", table.string(), "--models", "cnn2d", "--json"}, 1);
+  EXPECT_NE(refused["error"].get<std::string>().find("audio folder"), std::string::npos) << refused;
+
   // Errors: a missing folder, one genre only.
   EXPECT_EQ(run({"train-audio", (dir / "nothing").string()}).exit_code, 1);
   const auto one = run_json({"train-audio", (data / "genres_original" / "pulse").string(), "--json", "--folds", "2"}, 1);
