@@ -52,6 +52,9 @@ Classifier Classifier::load(const std::filesystem::path& path, ModelBundle* bund
 }
 
 Samples Classifier::prepare(const dataset::FeatureTable& table) const {
+  if (inputs_.empty())
+    throw std::invalid_argument("a " + std::string(to_string(network_.params().kind)) +
+                                " model reads log-mel patches of audio, not a feature table (use predict on audio files)");
   std::vector<int> columns;
   std::string missing;
   for (const auto& name : inputs_) {

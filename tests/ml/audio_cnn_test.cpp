@@ -9,6 +9,8 @@
 
 #include "dataset/dataset_scan.h"
 #include "dataset/demo_dataset.h"
+#include "dataset/feature_table.h"
+#include "ml/classifier.h"
 #include "ml/model_bundle.h"
 #include "ml/network.h"
 #include "ml/predictor.h"
@@ -152,6 +154,14 @@ TEST(AudioCnn, FinalModelIsSavedAndPredictsHeldOutSongs) {
     EXPECT_FALSE(song.windows.empty());
     EXPECT_NEAR(song.duration_s, 4.0, 0.01);
   }
+
+  // Feature tables are refused with a reason, not fed to the network.
+  auto classifier = ml::Classifier::from_bundle(loaded);
+  genrelab::dataset::FeatureTable table;
+  table.feature_names = {"f"};
+  const std::vector<double> row{1.0};
+  table.append("a.wav", 1, row, "x");
+  EXPECT_THROW(classifier.predict_proba(table), std::invalid_argument);
 
   // A cnn2d bundle without its log-mel parameters is refused.
   auto broken = bundle;
