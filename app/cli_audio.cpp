@@ -12,7 +12,6 @@
 #include "dataset/dataset_scan.h"
 #include "features/log_mel_cache.h"
 #include "ml/audio_cnn.h"
-#include "ml/network.h"
 #include "terminal_progress.h"
 #include "util/error.h"
 #include "util/parallel.h"
