@@ -133,6 +133,27 @@ struct CompareArgs {
 /// Cross-validates several models under the same folds and prints the leaderboard.
 int cmd_compare_models(const CompareArgs& args);
 
+// train-audio lives in cli_audio.cpp.
+struct TrainAudioArgs {
+  std::filesystem::path folder;     // audio folder (<label>/<file> or Kaggle layout)
+  std::filesystem::path cache_dir;  // log-mel cache folder; empty = memory only
+  std::filesystem::path output;     // model bundle of a final cnn2d trained on every track; empty = none
+  int folds = 5;
+  int epochs = 20;
+  int crops = 8;                    // training patches per training track (and per audio copy)
+  int copies = 0;                   // pitch-shifted/time-stretched audio copies per training track
+  int patch_frames = 130;           // frames per patch (130 x hop 512 at 22050 Hz: about 3 s)
+  int channels = 16;                // filters of the first convolution (then 2x, 4x)
+  int dense_units = 128;
+  int batch_size = 32;
+  unsigned long long seed = 42;
+  int threads = 0;                  // 0 = min(cores, 2)
+  bool json = false;
+};
+/// Cross-validates the 2-D log-mel CNN on an audio folder (track-grouped folds, track voting);
+/// with an output path, then trains it on every track and saves the bundle.
+int cmd_train_audio(const TrainAudioArgs& args);
+
 /// Scores a model bundle on a labelled feature table.
 int cmd_evaluate(const std::filesystem::path& model, const std::filesystem::path& table, bool json);
 

@@ -148,7 +148,25 @@ int main(int argc, char** argv) {
   compare_models->add_option("--seed", compare_args.seed, "Seed of folds and weights");
   compare_models->add_option("--threads", compare_args.threads, "Threads of each model's training (default: up to 2)")->check(CLI::Range(1, 256));
   compare_models->add_flag("--leaky", compare_args.leaky, "Split rows at random instead of by track (optimistic; labelled \"leaky\")");
+  compare_models->footer("Audio folders also take --models ...,cnn2d: the 2-D log-mel CNN trained from the audio under the same track folds (its accuracy counts held-out tracks).");
   compare_models->add_flag("--json", compare_args.json, "Print the leaderboard as JSON (progress goes to stderr)");
+
+  cli::TrainAudioArgs train_audio_args;
+  auto* train_audio = app.add_subcommand("train-audio", "Cross-validate the 2-D log-mel CNN (cnn2d) on an audio folder with track-grouped folds and track voting");
+  train_audio->add_option("folder", train_audio_args.folder, "Audio folder (<label>/<file> or Kaggle layout)")->required();
+  train_audio->add_option("-o,--output", train_audio_args.output, "Also train on every track and save the model bundle (.glmodel, written atomically)");
+  train_audio->add_option("--folds", train_audio_args.folds, "Stratified folds, grouped by track")->check(CLI::Range(2, 100));
+  train_audio->add_option("--epochs", train_audio_args.epochs, "Epochs per fold")->check(CLI::Range(1, 100000));
+  train_audio->add_option("--crops", train_audio_args.crops, "Random training patches per training track (and per audio copy)")->check(CLI::Range(1, 1000));
+  train_audio->add_option("--copies", train_audio_args.copies, "Pitch-shifted (+-2 semitones) and time-stretched (x1.1) audio copies per training track")->check(CLI::Range(0, 16));
+  train_audio->add_option("--patch-frames", train_audio_args.patch_frames, "Frames per patch (hop 512 at 22050 Hz; 130 = 3 s)")->check(CLI::Range(8, 4096));
+  train_audio->add_option("--channels", train_audio_args.channels, "Filters of the first convolution (then 2x and 4x)")->check(CLI::Range(1, 256));
+  train_audio->add_option("--dense-units", train_audio_args.dense_units, "Units of the hidden Dense layer")->check(CLI::Range(1, 65536));
+  train_audio->add_option("--batch-size", train_audio_args.batch_size, "Mini-batch size")->check(CLI::Range(1, 1000000));
+  train_audio->add_option("--cache", train_audio_args.cache_dir, "Folder keeping the log-mel spectrograms between runs");
+  train_audio->add_option("--seed", train_audio_args.seed, "Seed of folds, crops, augmentation and weights");
+  train_audio->add_option("--threads", train_audio_args.threads, "Compute threads (default: up to 2)")->check(CLI::Range(1, 256));
+  train_audio->add_flag("--json", train_audio_args.json, "Print the report as JSON (progress goes to stderr)");
 
   cli::PredictArgs predict_args;
   auto* predict = app.add_subcommand("predict", "Classify songs (any length, mp3/flac/ogg/wav) with a model bundle");
@@ -212,6 +230,7 @@ int main(int argc, char** argv) {
   if (*compare_models) return cli::cmd_compare_models(compare_args);
   if (*evaluate) return cli::cmd_evaluate(eval_model, eval_table, eval_json);
   if (*predict) return cli::cmd_predict(predict_args);
+  if (*train_audio) return cli::cmd_train_audio(train_audio_args);
   if (*bench_train) return cli::cmd_bench_train(bench_train_args);
   return 0;
 }

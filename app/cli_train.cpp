@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <optional>
 #include <nlohmann/json.hpp>
 
@@ -18,6 +19,8 @@
 #include "dataset/feature_table.h"
 #include "dataset/dataset_scan.h"
 #include "features/table_extraction.h"
+#include "features/log_mel_cache.h"
+#include "ml/audio_cnn.h"
 #include "ml/classifier.h"
 #include "ml/compare.h"
 #include "ml/model_bundle.h"
@@ -248,9 +251,55 @@ int cmd_train(const TrainArgs& args) {
   return 0;
 }
 
+/// compare's cnn2d row: the 2-D log-mel CNN cross-validated from the audio files (fold_of: the
+/// table models' folds per file, or empty for its own seeded track folds). Its accuracy is the
+/// track accuracy (mean patch probability of each held-out clip); no macro-F1.
+ml::LeaderboardRow audio_cnn_row(const std::vector<ml::AudioFile>& files, std::vector<int> fold_of, int folds,
+                                 std::uint64_t seed, int threads, bool quiet) {
+  ml::AudioCnnOptions o;
+  o.model.kind = ml::ModelKind::cnn2d;
+  o.training = ml::default_training(ml::ModelKind::cnn2d);
+  o.training.epochs = 20;
+  o.training.seed = seed;
+  o.training.threads = threads;
+  o.folds = folds;
+  o.fold_of = std::move(fold_of);
+  features::LogMelCache cache;
+  TerminalProgress progress("cnn2d", quiet);
+  ml::AudioCnnReport rep;
+  try {
+    rep = ml::cross_validate_audio_cnn(files, cache, o, &progress, &interrupt_token());
+  } catch (...) {
+    progress.finish();
+    throw;
+  }
+  progress.finish();
+  ml::LeaderboardRow row;
+  row.model = "cnn2d";
+  row.description = "2-D CNN on 128 mel x 130 frame log-mel patches of the audio (20 epochs, 8 augmented crops per "
+                    "training track); accuracy = held-out tracks by the mean probability of their patches; no macro-F1";
+  row.protocol = "grouped";
+  row.folds = folds;
+  row.fold_accuracies = rep.track_accuracy_mean;
+  row.mean_accuracy = rep.mean_track_accuracy_mean;
+  double ss = 0.0;
+  for (double a : rep.track_accuracy_mean) ss += (a - row.mean_accuracy) * (a - row.mean_accuracy);
+  row.std_accuracy = std::sqrt(ss / static_cast<double>(rep.track_accuracy_mean.size()));
+  row.macro_f1 = std::nan("");
+  row.track_accuracy_mean = rep.mean_track_accuracy_mean;
+  row.track_accuracy_vote = rep.mean_track_accuracy_vote;
+  row.seconds = rep.seconds;
+  return row;
+}
+
 int cmd_compare_models(const CompareArgs& args) {
   ml::CompareOptions options;
   options.models = args.models;
+  // cnn2d is not a table preset: it learns from the audio, after the table models.
+  const auto cnn2d_at = std::find(options.models.begin(), options.models.end(), "cnn2d");
+  const bool with_cnn2d = cnn2d_at != options.models.end();
+  if (with_cnn2d) options.models.erase(cnn2d_at);
+  const bool table_models = !options.models.empty() || !with_cnn2d;
   options.folds = args.folds;
   options.features = *ml::parse_feature_set(args.features);
   options.protocol = args.leaky ? ml::SplitProtocol::leaky : ml::SplitProtocol::grouped;
@@ -262,11 +311,16 @@ int cmd_compare_models(const CompareArgs& args) {
     return error_exit(e.what(), args.json);
   }
   std::error_code ec;
+  if (with_cnn2d && !fs::is_directory(args.input, ec))
+    return error_exit("cnn2d learns from the audio: give an audio folder, not a feature table", args.json);
+  if (with_cnn2d && args.leaky)
+    return error_exit("cnn2d is cross-validated with track-grouped folds only: drop --leaky or cnn2d", args.json);
   dataset::FeatureTable table;
   std::string source;
+  std::vector<features::LabeledFile> files;
+  std::vector<features::ExtractFailure> failures;
   if (fs::is_directory(args.input, ec)) {
     // An audio folder: the GTZAN features of every clip (or 3-s segment) first.
-    std::vector<features::LabeledFile> files;
     std::vector<dataset::SkippedFile> skipped;
     try {
       auto folder = fs::absolute(args.input).lexically_normal();
@@ -281,6 +335,17 @@ int cmd_compare_models(const CompareArgs& args) {
       return 130;
     }
     if (files.empty()) return error_exit(args.input.string() + ": no audio files", args.json);
+    for (const auto& s : skipped) std::fprintf(stderr, "skipped %s: %s\n", s.path.c_str(), s.reason.c_str());
+    source = "audio folder " + args.input.string();
+  } else {
+    try {
+      table = dataset::read_feature_table(args.input, {.require_kaggle_schema = false});
+    } catch (const FileError& e) {
+      return error_exit(e.what(), args.json);
+    }
+    source = args.input.string();
+  }
+  if (!files.empty() && table_models) {
     features::ExtractOptions extract;
     extract.kind = args.segment_seconds == 3 ? features::TableKind::Segments : features::TableKind::Clips;
     extract.jobs = hardware_jobs();
@@ -294,17 +359,10 @@ int cmd_compare_models(const CompareArgs& args) {
       return 130;
     }
     progress.finish();
-    for (const auto& s : skipped) std::fprintf(stderr, "skipped %s: %s\n", s.path.c_str(), s.reason.c_str());
     for (const auto& f : extracted.failures) std::fprintf(stderr, "failed %s: %s\n", f.path.c_str(), f.reason.c_str());
+    failures = std::move(extracted.failures);
     table = std::move(extracted.table);
     source = "features extracted from " + args.input.string() + " (" + std::to_string(args.segment_seconds) + "-s rows)";
-  } else {
-    try {
-      table = dataset::read_feature_table(args.input, {.require_kaggle_schema = false});
-    } catch (const FileError& e) {
-      return error_exit(e.what(), args.json);
-    }
-    source = args.input.string();
   }
   const auto names = options.models.empty() ? ml::model_preset_names() : options.models;
   std::FILE* lines = args.json ? stderr : stdout;
@@ -314,7 +372,7 @@ int cmd_compare_models(const CompareArgs& args) {
                ml::blas_library().c_str());
   std::fflush(lines);
   ml::Leaderboard board;
-  {
+  if (table_models) {
     TerminalProgress progress("compare", false);
     try {
       board = ml::compare_models(table, options, &progress, &interrupt_token());
@@ -327,6 +385,39 @@ int cmd_compare_models(const CompareArgs& args) {
       return error_exit(args.input.string() + ": " + e.what(), args.json);
     }
     progress.finish();
+  }
+  if (with_cnn2d) {
+    // The same folds as the table models, per file (a track's rows all sit in one fold); files
+    // whose features failed are left out. Without table models: the CNN's own seeded track folds.
+    std::map<std::pair<std::string, std::string>, int> fold_of_track;
+    for (std::size_t r = 0; r < board.fold_of_row.size(); ++r)
+      fold_of_track[{table.labels[r], dataset::parse_track_key(table.filenames[r]).track_id}] = board.fold_of_row[r];
+    std::vector<ml::AudioFile> audio;
+    std::vector<int> fold_of;
+    for (const auto& f : files) {
+      if (std::any_of(failures.begin(), failures.end(), [&](const auto& x) { return x.path == f.path; })) continue;
+      audio.push_back({f.path.string(), f.label});
+      if (table_models) {
+        const auto it = fold_of_track.find({f.label, dataset::parse_track_key(f.path.filename().string()).track_id});
+        if (it == fold_of_track.end()) return error_exit(f.path.string() + ": no fold (not in the feature table)", args.json);
+        fold_of.push_back(it->second);
+      }
+    }
+    try {
+      auto row = audio_cnn_row(audio, std::move(fold_of), options.folds, args.seed, options.threads, false);
+      const auto at = std::find_if(board.rows.begin(), board.rows.end(),
+                                   [&](const ml::LeaderboardRow& r) { return r.mean_accuracy < row.mean_accuracy; });
+      board.seconds += row.seconds;
+      board.rows.insert(at, std::move(row));
+    } catch (const Cancelled&) {
+      std::cerr << "cancelled\n";
+      return 130;
+    } catch (const FileError& e) {
+      return error_exit(e.what(), args.json);
+    } catch (const std::invalid_argument& e) {
+      return error_exit(args.input.string() + ": cnn2d: " + e.what(), args.json);
+    }
+    if (!table_models) board.tracks = board.groups = audio.size();
   }
   if (args.json) {
     auto j = ml::to_json(board);
@@ -344,8 +435,10 @@ int cmd_compare_models(const CompareArgs& args) {
               segments ? "  track-mean  track-vote" : "", "seconds");
   int rank = 0;
   for (const auto& r : board.rows) {
-    std::printf("%-4d %-10s %-8s %10.2f +- %5.2f %9.4f", ++rank, r.model.c_str(), leaky ? "LEAKY" : r.protocol.c_str(),
-                100 * r.mean_accuracy, 100 * r.std_accuracy, r.macro_f1);
+    std::printf("%-4d %-10s %-8s %10.2f +- %5.2f", ++rank, r.model.c_str(), leaky ? "LEAKY" : r.protocol.c_str(),
+                100 * r.mean_accuracy, 100 * r.std_accuracy);
+    if (std::isnan(r.macro_f1)) std::printf(" %9s", "-");
+    else std::printf(" %9.4f", r.macro_f1);
     if (segments) std::printf(" %10.2f %11.2f", 100 * r.track_accuracy_mean, 100 * r.track_accuracy_vote);
     std::printf(" %9.1f\n", r.seconds);
   }

@@ -7,6 +7,9 @@
 #include <random>
 #include <stdexcept>
 
+#include "audio/decode.h"
+#include "dsp/time_stretch.h"
+#include "features/log_mel.h"
 #include "ml/folds.h"
 #include "ml/network.h"
 #include "ml/track_vote.h"
@@ -35,7 +38,75 @@ void copy_patch(const dsp::Spectrogram& mel, int start, int frames, int shift, d
   }
 }
 
+/// Appends crops_per_track augmented training patches of `mel` (and of options.audio_copies
+/// pitch-shifted, time-stretched copies of the file's audio) with label `label`.
+void add_training_patches(const AudioFile& file, int label, std::shared_ptr<const dsp::Spectrogram> mel,
+                          const features::ExtractionParams& params, const AudioCnnOptions& options, std::mt19937_64& rng,
+                          Samples& train, std::size_t& copies, const CancelToken* cancel) {
+  const int frames = options.model.patch_frames;
+  const std::size_t patch = train.cols;
+  std::vector<std::shared_ptr<const dsp::Spectrogram>> sources{std::move(mel)};
+  if (options.audio_copies > 0) {
+    const auto y = audio::load_mono(file.path, params.sample_rate);
+    std::uniform_real_distribution<double> unit(0.0, 1.0);
+    for (int a = 0; a < options.audio_copies; ++a) {
+      if (cancel) cancel->check();
+      const double semitones = options.max_semitones * (2.0 * unit(rng) - 1.0);
+      const double rate = std::pow(options.max_stretch, 2.0 * unit(rng) - 1.0);
+      const auto shifted = dsp::pitch_shift(dsp::time_stretch(y, rate), params.sample_rate, semitones);
+      sources.push_back(std::make_shared<const dsp::Spectrogram>(features::log_mel_spectrogram(shifted, params).db));
+      ++copies;
+    }
+  }
+  for (std::size_t c = 0; c < sources.size() * static_cast<std::size_t>(options.crops_per_track); ++c) {
+    const auto& src = *sources[c / static_cast<std::size_t>(options.crops_per_track)];
+    const int src_last = std::max(0, src.n_frames - frames);
+    const int s = static_cast<int>(rng() % static_cast<std::uint64_t>(src_last + 1));
+    const int shift = options.max_band_shift > 0
+                          ? static_cast<int>(rng() % static_cast<std::uint64_t>(2 * options.max_band_shift + 1)) -
+                                options.max_band_shift
+                          : 0;
+    const double level = options.max_level_db * (2.0 * std::uniform_real_distribution<double>(0, 1)(rng) - 1.0);
+    train.x.resize(train.x.size() + patch);
+    copy_patch(src, s, frames, shift, level, options.noise_db, rng, train.x.data() + train.x.size() - patch);
+    train.y.push_back(label);
+    ++train.rows;
+  }
+}
+
+/// Label codes in order of first appearance. Throws when fewer than 2 genres.
+std::vector<int> code_labels(const std::vector<AudioFile>& files, std::vector<std::string>& names) {
+  std::map<std::string, int> code;
+  std::vector<int> labels;
+  for (const auto& f : files) {
+    const auto [it, fresh] = code.try_emplace(f.label, static_cast<int>(names.size()));
+    if (fresh) names.push_back(f.label);
+    labels.push_back(it->second);
+  }
+  if (names.size() < 2) throw std::invalid_argument("the audio CNN needs at least 2 genres");
+  return labels;
+}
+
+void check_cache(const AudioCnnOptions& options, const features::LogMelCache& cache) {
+  options.validate();
+  if (options.model.mel_bands != cache.params().n_mels)
+    throw std::invalid_argument("mel_bands (" + std::to_string(options.model.mel_bands) + ") differs from the cache's n_mels (" +
+                                std::to_string(cache.params().n_mels) + ")");
+}
+
 }  // namespace
+
+Samples log_mel_patches(const dsp::Spectrogram& mel, int frames) {
+  Samples out;
+  out.cols = static_cast<std::size_t>(frames) * static_cast<std::size_t>(mel.n_bins);
+  std::mt19937_64 unused(0);
+  for (int s = 0; s == 0 || s + frames <= mel.n_frames; s += frames) {
+    out.x.resize(out.x.size() + out.cols);
+    copy_patch(mel, s, frames, 0, 0.0, 0.0, unused, out.x.data() + out.x.size() - out.cols);
+    ++out.rows;
+  }
+  return out;
+}
 
 void AudioCnnOptions::validate() const {
   if (model.kind != ModelKind::cnn2d) throw std::invalid_argument("the audio CNN needs model kind cnn2d");
@@ -49,30 +120,37 @@ void AudioCnnOptions::validate() const {
   check(std::isfinite(noise_db) && noise_db >= 0 && noise_db <= 20, "noise_db must be in [0, 20]");
   check(max_band_shift >= 0 && max_band_shift <= 16, "max_band_shift must be in 0..16");
   check(std::isfinite(max_level_db) && max_level_db >= 0 && max_level_db <= 40, "max_level_db must be in [0, 40]");
+  check(audio_copies >= 0 && audio_copies <= 16, "audio_copies must be in 0..16");
+  check(std::isfinite(max_semitones) && max_semitones >= 0 && max_semitones <= 12, "max_semitones must be in [0, 12]");
+  check(std::isfinite(max_stretch) && max_stretch >= 1 && max_stretch <= 2, "max_stretch must be in [1, 2]");
 }
 
 AudioCnnReport cross_validate_audio_cnn(const std::vector<AudioFile>& files, features::LogMelCache& cache,
                                         const AudioCnnOptions& options, ProgressSink* progress,
                                         const CancelToken* cancel) {
-  options.validate();
-  if (options.model.mel_bands != cache.params().n_mels)
-    throw std::invalid_argument("mel_bands (" + std::to_string(options.model.mel_bands) + ") differs from the cache's n_mels (" +
-                                std::to_string(cache.params().n_mels) + ")");
+  check_cache(options, cache);
   const auto start = std::chrono::steady_clock::now();
   const std::size_t computed_before = cache.computed();
   AudioCnnReport rep;
-  std::map<std::string, int> code;
-  std::vector<int> labels;
-  for (const auto& f : files) {
-    const auto [it, fresh] = code.try_emplace(f.label, static_cast<int>(rep.label_names.size()));
-    if (fresh) rep.label_names.push_back(f.label);
-    labels.push_back(it->second);
-  }
-  if (rep.label_names.size() < 2) throw std::invalid_argument("the audio CNN needs at least 2 genres");
+  const auto labels = code_labels(files, rep.label_names);
   rep.tracks = files.size();
   std::vector<int> groups(files.size());
   for (std::size_t i = 0; i < groups.size(); ++i) groups[i] = static_cast<int>(i);
-  const auto fold_of = stratified_group_folds(labels, groups, options.folds, options.training.seed);
+  auto fold_of = options.fold_of;
+  if (fold_of.empty()) {
+    fold_of = stratified_group_folds(labels, groups, options.folds, options.training.seed);
+  } else {
+    if (fold_of.size() != files.size())
+      throw std::invalid_argument("fold_of has " + std::to_string(fold_of.size()) + " folds for " +
+                                  std::to_string(files.size()) + " files");
+    std::vector<int> tracks_in(static_cast<std::size_t>(options.folds), 0);
+    for (int f : fold_of) {
+      if (f < 0 || f >= options.folds) throw std::invalid_argument("fold_of holds a fold outside 0.." + std::to_string(options.folds - 1));
+      ++tracks_in[static_cast<std::size_t>(f)];
+    }
+    if (std::find(tracks_in.begin(), tracks_in.end(), 0) != tracks_in.end())
+      throw std::invalid_argument("fold_of leaves a fold without test tracks");
+  }
 
   const int frames = options.model.patch_frames, bands = options.model.mel_bands;
   const std::size_t patch = static_cast<std::size_t>(frames) * static_cast<std::size_t>(bands);
@@ -89,29 +167,15 @@ AudioCnnReport cross_validate_audio_cnn(const std::vector<AudioFile>& files, fea
     std::vector<std::string> test_tracks;
     for (std::size_t i = 0; i < files.size(); ++i) {
       const auto mel = mel_of(i);
-      const int last_start = std::max(0, mel->n_frames - frames);
       if (fold_of[i] != fold) {
-        for (int c = 0; c < options.crops_per_track; ++c) {
-          const int s = static_cast<int>(rng() % static_cast<std::uint64_t>(last_start + 1));
-          const int shift = options.max_band_shift > 0
-                                ? static_cast<int>(rng() % static_cast<std::uint64_t>(2 * options.max_band_shift + 1)) -
-                                      options.max_band_shift
-                                : 0;
-          const double level = options.max_level_db * (2.0 * std::uniform_real_distribution<double>(0, 1)(rng) - 1.0);
-          train.x.resize(train.x.size() + patch);
-          copy_patch(*mel, s, frames, shift, level, options.noise_db, rng, train.x.data() + train.x.size() - patch);
-          train.y.push_back(labels[i]);
-          ++train.rows;
-        }
+        add_training_patches(files[i], labels[i], mel, cache.params(), options, rng, train, rep.augmented_copies, cancel);
       } else {
         // Non-overlapping patches over the whole clip (at least one).
-        for (int s = 0; s == 0 || s + frames <= mel->n_frames; s += frames) {
-          test.x.resize(test.x.size() + patch);
-          copy_patch(*mel, s, frames, 0, 0.0, 0.0, rng, test.x.data() + test.x.size() - patch);
-          test.y.push_back(labels[i]);
-          ++test.rows;
-          test_tracks.push_back(files[i].path);
-        }
+        const auto p = log_mel_patches(*mel, frames);
+        test.x.insert(test.x.end(), p.x.begin(), p.x.end());
+        test.y.insert(test.y.end(), p.rows, labels[i]);
+        test_tracks.insert(test_tracks.end(), p.rows, files[i].path);
+        test.rows += p.rows;
       }
     }
     auto net = Network::create(options.model, patch, rep.label_names.size(), mix_seed(options.training.seed, fold + 2));
@@ -153,6 +217,59 @@ AudioCnnReport cross_validate_audio_cnn(const std::vector<AudioFile>& files, fea
   rep.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (progress) progress->report(1.0, "done");
   return rep;
+}
+
+ModelBundle train_audio_cnn(const std::vector<AudioFile>& files, features::LogMelCache& cache,
+                            const AudioCnnOptions& options, ProgressSink* progress, const CancelToken* cancel) {
+  check_cache(options, cache);
+  ModelBundle bundle;
+  const auto labels = code_labels(files, bundle.label_names);
+  const std::size_t patch =
+      static_cast<std::size_t>(options.model.patch_frames) * static_cast<std::size_t>(options.model.mel_bands);
+  std::mt19937_64 rng(mix_seed(options.training.seed, 99));
+  Samples train;
+  train.cols = patch;
+  std::size_t copies = 0;
+  std::vector<std::int64_t> lengths;
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    if (cancel) cancel->check();
+    auto mel = cache.get(files[i].path);
+    lengths.push_back(static_cast<std::int64_t>(std::max(0, mel->n_frames - 1)) * cache.params().hop_length);
+    add_training_patches(files[i], labels[i], std::move(mel), cache.params(), options, rng, train, copies, cancel);
+  }
+  const int previous_threads = set_compute_threads(options.training.threads);
+  auto net = Network::create(options.model, patch, bundle.label_names.size(), mix_seed(options.training.seed, 1));
+  struct Reporter final : FitObserver {
+    ProgressSink* sink = nullptr;
+    void on_epoch(const EpochStats& s) override {
+      if (sink)
+        sink->report(static_cast<double>(s.epoch) / s.epochs, "final model epoch " + std::to_string(s.epoch) + "/" +
+                                                                  std::to_string(s.epochs) + ": loss " +
+                                                                  std::to_string(s.train_loss));
+    }
+  } reporter;
+  reporter.sink = progress;
+  try {
+    net.fit(train, nullptr, nullptr, options.training, &reporter, cancel);
+  } catch (...) {
+    set_compute_threads(previous_threads);
+    throw;
+  }
+  set_compute_threads(previous_threads);
+  bundle.model = options.model;
+  bundle.training = options.training;
+  bundle.feature_set = "log_mel";
+  bundle.log_mel = cache.params();
+  std::nth_element(lengths.begin(), lengths.begin() + static_cast<std::ptrdiff_t>(lengths.size() / 2), lengths.end());
+  bundle.row_length = lengths[lengths.size() / 2];
+  bundle.weights = net.weights();
+  bundle.report = {{"tracks", files.size()},
+                   {"training_patches", train.rows},
+                   {"crops_per_track", options.crops_per_track},
+                   {"audio_copies", options.audio_copies},
+                   {"augmented_copies", copies}};
+  if (progress) progress->report(1.0, "done");
+  return bundle;
 }
 
 }  // namespace genrelab::ml

@@ -6,7 +6,9 @@
 // held-out track is classified by the mean probability and the majority vote of its
 // non-overlapping patches.
 // The crops and their augmentation are drawn once per fold from the seed (not redrawn every
-// epoch). Audio-level pitch shift / time stretch (dsp/time_stretch.h) is not applied here yet.
+// epoch). With audio_copies > 0, each training track also gets that many copies decoded again,
+// pitch-shifted and time-stretched (dsp/time_stretch.h: phase vocoder + libsoxr) by random
+// amounts, whose log-mels (computed per fold, not cached) add crops_per_track patches each.
 // Thread-safety: cross_validate_audio_cnn() may run on any thread.
 #pragma once
 
@@ -15,7 +17,9 @@
 #include <vector>
 
 #include "features/log_mel_cache.h"
+#include "ml/model_bundle.h"
 #include "ml/model_spec.h"
+#include "ml/network.h"
 
 namespace genrelab {
 class CancelToken;
@@ -37,6 +41,12 @@ struct AudioCnnOptions {
   double noise_db = 1.0;        ///< std of Gaussian noise added to training patches, dB; [0, 20]
   int max_band_shift = 2;       ///< training patches move up or down by up to this many mel bands; 0..16
   double max_level_db = 6.0;    ///< uniform level offset of training patches, +- dB; [0, 40]
+  int audio_copies = 0;         ///< augmented audio copies per training track and fold; 0..16
+  double max_semitones = 2.0;   ///< copies: pitch shift uniform in +- this; [0, 12]
+  double max_stretch = 1.1;     ///< copies: time-stretch rate uniform in [1/this, this]; [1, 2]
+  /// cross_validate_audio_cnn(): empty = stratified track folds drawn from the seed; else the
+  /// test fold (0..folds-1, every fold used) of every file, e.g. the folds other models used.
+  std::vector<int> fold_of;
 
   /// Throws std::invalid_argument naming the first bad option.
   void validate() const;
@@ -53,6 +63,7 @@ struct AudioCnnReport {
   double seconds = 0.0;
   double train_seconds_per_epoch = 0.0;   ///< mean over folds of one epoch of training
   std::size_t patches_per_epoch = 0;      ///< training patches per epoch (mean over folds)
+  std::size_t augmented_copies = 0;       ///< pitch-shifted/stretched audio copies made, all folds
 };
 
 /// Throws std::invalid_argument for bad options or too few tracks, FileError (naming the file)
@@ -60,5 +71,18 @@ struct AudioCnnReport {
 AudioCnnReport cross_validate_audio_cnn(const std::vector<AudioFile>& files, features::LogMelCache& cache,
                                         const AudioCnnOptions& options, ProgressSink* progress = nullptr,
                                         const CancelToken* cancel = nullptr);
+
+/// Trains one cnn2d on every file (the crops and augmentation of one fold's training part, drawn
+/// from options.training.seed) and returns it as a model bundle: feature set "log_mel", the
+/// cache's log-mel parameters, label names in order of first appearance, row_length = the median
+/// file length in samples (the window predict uses). Throws like cross_validate_audio_cnn().
+ModelBundle train_audio_cnn(const std::vector<AudioFile>& files, features::LogMelCache& cache,
+                            const AudioCnnOptions& options, ProgressSink* progress = nullptr,
+                            const CancelToken* cancel = nullptr);
+
+/// The network input for a whole log-mel spectrogram: its non-overlapping patches of `frames`
+/// frames (at least one; a clip shorter than a patch repeats its last frame), each scaled from
+/// dB to about unit range as in training. Rows: patches; cols: frames x n_bins (frame-major).
+Samples log_mel_patches(const dsp::Spectrogram& mel, int frames);
 
 }  // namespace genrelab::ml

@@ -16,7 +16,9 @@ Classifier::Classifier(Network network, std::vector<std::string> input_features,
                        std::vector<double> scaler_scale, std::vector<std::string> label_names)
     : network_(std::move(network)), inputs_(std::move(input_features)), mean_(std::move(scaler_mean)),
       scale_(std::move(scaler_scale)), labels_(std::move(label_names)) {
-  if (inputs_.size() != network_.n_features() || mean_.size() != inputs_.size() || scale_.size() != inputs_.size())
+  // cnn2d reads log-mel patches, not named columns: no names, no scaler.
+  const bool patches = network_.params().kind == ModelKind::cnn2d && inputs_.empty();
+  if ((!patches && inputs_.size() != network_.n_features()) || mean_.size() != inputs_.size() || scale_.size() != inputs_.size())
     throw std::invalid_argument("classifier: " + std::to_string(inputs_.size()) + " input names and " +
                                 std::to_string(mean_.size()) + " scaler statistics for a network of " +
                                 std::to_string(network_.n_features()) + " inputs");
@@ -27,7 +29,7 @@ Classifier::Classifier(Network network, std::vector<std::string> input_features,
 
 Classifier Classifier::from_bundle(const ModelBundle& bundle) {
   bundle.validate();
-  auto network = Network::create(bundle.model, bundle.input_features.size(), bundle.label_names.size(), bundle.training.seed);
+  auto network = Network::create(bundle.model, bundle.n_inputs(), bundle.label_names.size(), bundle.training.seed);
   try {
     network.set_weights(bundle.weights);
   } catch (const std::invalid_argument& e) {
@@ -50,6 +52,9 @@ Classifier Classifier::load(const std::filesystem::path& path, ModelBundle* bund
 }
 
 Samples Classifier::prepare(const dataset::FeatureTable& table) const {
+  if (inputs_.empty())
+    throw std::invalid_argument("a " + std::string(to_string(network_.params().kind)) +
+                                " model reads log-mel patches of audio, not a feature table (use predict on audio files)");
   std::vector<int> columns;
   std::string missing;
   for (const auto& name : inputs_) {

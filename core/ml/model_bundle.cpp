@@ -85,8 +85,13 @@ std::optional<std::uint64_t> architecture_parameters(const ModelParams& m, std::
     }
     case ModelKind::logreg:
       return dense(f, c);
-    default:
-      return std::nullopt;
+    case ModelKind::cnn2d: {  // 3 x Conv2d 3x3 (c, 2c, 4c filters) -> global average -> Dense -> Dense
+      const auto ch = static_cast<std::uint64_t>(m.cnn2d_channels), units = static_cast<std::uint64_t>(m.dense_units);
+      auto conv = [&](std::uint64_t in, std::uint64_t out) { return add(mul(mul(in, out), 9), out); };
+      std::uint64_t n = add(add(conv(1, ch), conv(ch, 2 * ch)), conv(2 * ch, 4 * ch));
+      n = add(n, dense(4 * ch, units));
+      return add(n, dense(units, c));
+    }
   }
 }
 
@@ -95,9 +100,23 @@ std::optional<std::uint64_t> architecture_parameters(const ModelParams& m, std::
 void ModelBundle::validate() const {
   model.validate();
   training.validate();
-  require(feature_set == "all" || feature_set == "filtered" || feature_set == "mfcc",
-          "unknown feature set '" + feature_set + "'");
-  require(!input_features.empty(), "the model has no input features");
+  if (model.kind == ModelKind::cnn2d) {
+    require(feature_set == "log_mel", "a cnn2d model reads log-mel patches (feature set 'log_mel', not '" + feature_set + "')");
+    require(log_mel.has_value(), "a cnn2d model needs its log-mel parameters");
+    try {
+      log_mel->validate();
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument(std::string("log-mel parameters: ") + e.what());
+    }
+    require(log_mel->n_mels == model.mel_bands, "log-mel n_mels (" + std::to_string(log_mel->n_mels) +
+                                                    ") differs from the model's mel_bands (" +
+                                                    std::to_string(model.mel_bands) + ")");
+    require(input_features.empty(), "a cnn2d model takes no feature columns");
+  } else {
+    require(feature_set == "all" || feature_set == "filtered" || feature_set == "mfcc",
+            "unknown feature set '" + feature_set + "'");
+    require(!input_features.empty(), "the model has no input features");
+  }
   require_unique(input_features, "input_features");
   require_unique(dropped_features, "dropped_features");
   for (const auto& d : dropped_features)
@@ -113,7 +132,7 @@ void ModelBundle::validate() const {
   }
   require(label_names.size() >= 2, "the model needs at least 2 labels (has " + std::to_string(label_names.size()) + ")");
   require_unique(label_names, "label_names");
-  model.validate_inputs(input_features.size(), label_names.size());
+  model.validate_inputs(n_inputs(), label_names.size());
   require(!weights.empty(), "the bundle holds no weights");
   std::uint64_t total = 0;
   for (const auto& w : weights) {
@@ -130,10 +149,14 @@ void ModelBundle::validate() const {
     total += count;
   }
   // Before anyone builds the network (Classifier::from_bundle): its size comes from the parameters.
-  if (const auto expected = architecture_parameters(model, input_features.size(), label_names.size()); expected)
+  if (const auto expected = architecture_parameters(model, n_inputs(), label_names.size()); expected)
     require(*expected == total, "the weights do not fit: they hold " + std::to_string(total) + " values, but the " +
                                     std::string(to_string(model.kind)) + " described has " + std::to_string(*expected) +
                                     " parameters");
+}
+
+std::size_t ModelBundle::n_inputs() const noexcept {
+  return model.kind == ModelKind::cnn2d ? model.min_features() : input_features.size();
 }
 
 void save_bundle(const std::filesystem::path& path, const ModelBundle& bundle) {
@@ -157,6 +180,7 @@ void save_bundle(const std::filesystem::path& path, const ModelBundle& bundle) {
           {"report", bundle.report},
           {"weights", weights}};
   if (bundle.row_length > 0) meta["row_length"] = bundle.row_length;
+  if (bundle.log_mel) meta["log_mel"] = *bundle.log_mel;
   const std::string text = meta.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);  // names may hold invalid UTF-8
   std::string bytes(kMagic, sizeof kMagic);
   put_u32(bytes, kBundleFormatVersion);
@@ -230,6 +254,7 @@ ModelBundle load_bundle(const std::filesystem::path& path) {
     b.report = meta.value("report", json::object());
     b.row_length = meta.value("row_length", std::int64_t{0});
     require(b.row_length >= 0, "field 'row_length' is negative");
+    if (meta.contains("log_mel")) b.log_mel = json_field<features::ExtractionParams>(meta, "log_mel");
     const std::uint64_t n_floats = weight_bytes / 4;
     const unsigned char* blob = p + weights_at + 8;
     for (const auto& w : json_field<json>(meta, "weights")) {

@@ -8,7 +8,8 @@
 //   u64       metadata length M, then M bytes of UTF-8 JSON: format_version, genrelab_version,
 //             model (ModelParams), training (TrainParams), feature_set, filter, input_features
 //             (ordered as the network sees them), dropped_features, scaler {mean, scale},
-//             label_names, report (the training report), weights [{name, shape, offset, count}]
+//             label_names, report (the training report), weights [{name, shape, offset, count}];
+//             optional: row_length, log_mel (cnn2d: the log-mel parameters of its patches)
 //   u64       weight byte length W, then W bytes of float32 values (offsets/counts in floats)
 //   u64       FNV-1a 64 checksum of every byte before it
 // Written atomically (temporary file + rename). The usual file extension is ".glmodel".
@@ -17,11 +18,13 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "features/extraction_params.h"
 #include "ml/model_spec.h"
 #include "ml/network.h"
 
@@ -48,7 +51,14 @@ struct ModelBundle {
   /// trained on (~661794 for 30-s clips, 66149 for 3-s segments). 0 = not recorded (bundles
   /// written before this field; optional metadata key "row_length").
   std::int64_t row_length = 0;
+  /// cnn2d: the log-mel parameters (sample rate, n_fft, hop, n_mels, top_db) its patches were
+  /// cut from (optional metadata key "log_mel"). A cnn2d bundle has no input_features, no scaler
+  /// and feature_set "log_mel"; its input is a patch of model.mel_bands x model.patch_frames.
+  std::optional<features::ExtractionParams> log_mel;
   std::vector<NamedTensor> weights;
+
+  /// Inputs of the network: input_features.size(), or the patch size for cnn2d.
+  std::size_t n_inputs() const noexcept;
 
   /// Consistency of the fields among themselves (sizes, finite statistics, unique names, labels,
   /// parameter ranges, weight count against the architecture's parameter count); does not build

@@ -11,6 +11,8 @@
 #include "audio/decode.h"
 #include "dataset/feature_table.h"
 #include "features/feature_extractor.h"
+#include "features/log_mel.h"
+#include "ml/audio_cnn.h"
 #include "ml/classifier.h"
 #include "ml/model_bundle.h"
 #include "ml/network.h"
@@ -87,6 +89,10 @@ struct Predictor::Impl {
   std::string unit_source;
   mutable std::mutex net_mutex;
   mutable std::optional<Classifier> classifier;
+  /// cnn2d: windows become log-mel spectrograms (these parameters) cut into patches of
+  /// patch_frames; a window's probabilities are the mean over its patches.
+  std::optional<features::ExtractionParams> log_mel;
+  int patch_frames = 0;
 
   unsigned jobs() const { return options.jobs ? options.jobs : hardware_jobs(); }
 
@@ -124,11 +130,38 @@ struct Predictor::Impl {
     return rows;
   }
 
-  void add_windows(SongPrediction& song, const std::vector<std::int64_t>& starts, const std::vector<std::int64_t>& lengths,
-                   const std::vector<std::vector<double>>& rows) const {
-    const auto probs = classify(rows);
+  /// cnn2d: the mean patch probabilities (windows x labels) of each window's log-mel.
+  std::vector<float> classify_log_mel(const std::vector<std::span<const float>>& spans, unsigned threads,
+                                      const CancelToken* cancel) const {
+    std::vector<Samples> patches(spans.size());
+    auto work = [&](std::size_t i) {
+      patches[i] = log_mel_patches(features::log_mel_spectrogram(spans[i], *log_mel).db, patch_frames);
+    };
+    parallel_for(spans.size(), std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(spans.size()))), work, cancel);
+    if (cancel) cancel->check();
     const std::size_t k = labels.size();
-    for (std::size_t i = 0; i < rows.size(); ++i) {
+    std::vector<float> out(spans.size() * k, 0.0f);
+    std::lock_guard lock(net_mutex);
+    set_compute_threads(1);
+    for (std::size_t i = 0; i < spans.size(); ++i) {
+      const auto p = classifier->network().predict_proba(patches[i]);
+      for (std::size_t r = 0; r < patches[i].rows; ++r)
+        for (std::size_t c = 0; c < k; ++c) out[i * k + c] += p[r * k + c] / static_cast<float>(patches[i].rows);
+    }
+    return out;
+  }
+
+  /// Probabilities (windows x labels) of the windows' samples.
+  std::vector<float> probabilities_of(const std::vector<std::span<const float>>& spans, unsigned threads,
+                                      const CancelToken* cancel) const {
+    if (log_mel) return classify_log_mel(spans, threads, cancel);
+    return classify(features_of(spans, threads, cancel));
+  }
+
+  void add_windows(SongPrediction& song, const std::vector<std::int64_t>& starts, const std::vector<std::int64_t>& lengths,
+                   const std::vector<float>& probs) const {
+    const std::size_t k = labels.size();
+    for (std::size_t i = 0; i < starts.size(); ++i) {
       WindowPrediction w;
       w.start_s = static_cast<double>(starts[i]) / audio::kDefaultSampleRate;
       w.end_s = static_cast<double>(starts[i] + lengths[i]) / audio::kDefaultSampleRate;
@@ -176,8 +209,7 @@ struct Predictor::Impl {
                               std::to_string(min_samples));
       y.resize(static_cast<std::size_t>(min_samples), 0.0f);
     }
-    std::vector<std::vector<double>> rows{extractor.compute(y)};
-    add_windows(song, {0}, {n}, rows);
+    add_windows(song, {0}, {n}, probabilities_of({std::span<const float>(y)}, 1, nullptr));
   }
 
   SongPrediction predict_stream(audio::MonoReader& reader, unsigned threads, const CancelToken* cancel,
@@ -228,7 +260,7 @@ struct Predictor::Impl {
         lengths.push_back(window);
         spans.emplace_back(buf.data() + (s - buf_start), static_cast<std::size_t>(window));
       }
-      add_windows(song, starts, lengths, features_of(spans, threads, cancel));
+      add_windows(song, starts, lengths, probabilities_of(spans, threads, cancel));
       last_start = starts.back();
       next = last_start + hop;
       // Keep from the last window's start on: the end-aligned tail window may need it.
@@ -245,7 +277,7 @@ struct Predictor::Impl {
       const std::int64_t s = std::max(last_start + 1, n - window);
       const auto len = std::min(window, n - s);
       std::vector<std::span<const float>> spans{{buf.data() + (s - buf_start), static_cast<std::size_t>(len)}};
-      add_windows(song, {s}, {len}, features_of(spans, threads, cancel));
+      add_windows(song, {s}, {len}, probabilities_of(spans, threads, cancel));
     }
     aggregate(song);
     envelope.finish(song);
@@ -264,6 +296,12 @@ Predictor Predictor::from_bundle(const ModelBundle& bundle, const PredictOptions
   impl->options = options;
   impl->classifier.emplace(Classifier::from_bundle(bundle));
   impl->labels = bundle.label_names;
+  if (bundle.model.kind == ModelKind::cnn2d) {
+    impl->log_mel = bundle.log_mel;
+    impl->patch_frames = bundle.model.patch_frames;
+    if (!impl->log_mel || impl->log_mel->sample_rate != audio::kDefaultSampleRate)
+      throw std::invalid_argument("the cnn2d model's log-mels are not at " + std::to_string(audio::kDefaultSampleRate) + " Hz");
+  }
   const auto& names = impl->extractor.feature_names();
   std::string missing;
   for (const auto& f : bundle.input_features)
@@ -284,7 +322,7 @@ Predictor Predictor::from_bundle(const ModelBundle& bundle, const PredictOptions
   impl->window = options.window_s > 0 ? static_cast<std::int64_t>(std::llround(options.window_s * sr)) : unit;
   impl->hop = options.hop_s > 0 ? static_cast<std::int64_t>(std::llround(options.hop_s * sr)) : impl->window / 2;
   impl->hop = std::clamp<std::int64_t>(impl->hop, 1, impl->window);
-  impl->min_samples = impl->extractor.params().n_fft / 2 + 1;
+  impl->min_samples = (impl->log_mel ? impl->log_mel->n_fft : impl->extractor.params().n_fft) / 2 + 1;
   return Predictor(std::move(impl));
 }
 
@@ -352,7 +390,7 @@ SongPrediction Predictor::predict_samples(std::span<const float> mono, const Can
       lengths.push_back(std::min(w, n - s));
       spans.push_back(mono.subspan(static_cast<std::size_t>(s), static_cast<std::size_t>(lengths.back())));
     }
-    impl_->add_windows(song, starts, lengths, impl_->features_of(spans, impl_->jobs(), cancel));
+    impl_->add_windows(song, starts, lengths, impl_->probabilities_of(spans, impl_->jobs(), cancel));
   }
   impl_->aggregate(song);
   envelope.finish(song);
