@@ -3,6 +3,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QPushButton>
+#include <QSaveFile>
 #include <QTimer>
 
 #include "dataset/default_location.h"
@@ -10,6 +11,17 @@
 #include "ui/views/prediction_view.h"
 #include "ui/views/training_view.h"
 #include "util/allocator.h"
+
+namespace {
+
+/// Saves a PNG of the window atomically (QSaveFile: a temporary file, then a rename).
+void save_screenshot(QWidget& window, const QString& png) {
+  QSaveFile file(png);
+  if (!file.open(QIODevice::WriteOnly) || !window.grab().save(&file, "PNG") || !file.commit())
+    qWarning("cannot write the screenshot %s: %s", qPrintable(png), qPrintable(file.errorString()));
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   genrelab::tune_allocator_for_batch_work();
@@ -73,7 +85,7 @@ int main(int argc, char** argv) {
     if (parser.isSet(after)) {
       const QString png = parser.value(screenshot);
       QTimer::singleShot(static_cast<int>(parser.value(after).toDouble() * 1000), &window, [&window, png] {
-        window.grab().save(png);
+        save_screenshot(window, png);
         QApplication::quit();
       });
     } else if (parser.isSet(screenshot)) {
@@ -84,7 +96,7 @@ int main(int argc, char** argv) {
         if (window.busy()) return;
         poll->stop();
         QTimer::singleShot(1000, &window, [&window, png] {
-          window.grab().save(png);
+          save_screenshot(window, png);
           QApplication::quit();
         });
       });
@@ -93,7 +105,7 @@ int main(int argc, char** argv) {
   });
   QObject::connect(&window, &genrelab::ui::MainWindow::datasetFailed, &window, [&] {
     if (!parser.isSet(screenshot)) return;
-    window.grab().save(parser.value(screenshot));
+    save_screenshot(window, parser.value(screenshot));
     QApplication::quit();
   });
 

@@ -93,6 +93,7 @@ std::optional<std::uint64_t> architecture_parameters(const ModelParams& m, std::
       return add(n, dense(units, c));
     }
   }
+  return std::nullopt;  // a kind this function does not know yet
 }
 
 }  // namespace

@@ -382,25 +382,23 @@ void PredictionView::exportResults(const QString& path) const {
 }
 
 void PredictionView::writeResults(std::ostream& out) const {
-  {
-    out << "file,status,genre,confidence,duration_s";
-    for (const auto& l : labels_) out << ",p_" << csv_cell(l);
-    out << ",error\n";
-    for (const Entry& e : entries_) {
-      if (e.status != Status::done && e.status != Status::failed) continue;
-      out << csv_cell(e.path) << ',' << (e.status == Status::done ? "done" : "failed") << ',';
-      if (e.result) {
-        const auto& s = e.result->song;
-        out << csv_cell(QString::fromStdString(s.genre)) << ',' << csv_num(s.confidence) << ',' << csv_num(s.duration_s);
-        for (float p : s.probabilities) out << ',' << csv_num(p);
-        // A model with other genres than the active one: keep the columns aligned.
-        for (auto i = s.probabilities.size(); i < static_cast<std::size_t>(labels_.size()); ++i) out << ',';
-        out << ",\n";
-      } else {
-        out << ",,";
-        for (int i = 0; i < labels_.size(); ++i) out << ',';
-        out << ',' << csv_cell(e.error) << '\n';
-      }
+  out << "file,status,genre,confidence,duration_s";
+  for (const auto& l : labels_) out << ",p_" << csv_cell(l);
+  out << ",error\n";
+  for (const Entry& e : entries_) {
+    if (e.status != Status::done && e.status != Status::failed) continue;
+    out << csv_cell(e.path) << ',' << (e.status == Status::done ? "done" : "failed") << ',';
+    if (e.result) {
+      const auto& s = e.result->song;
+      out << csv_cell(QString::fromStdString(s.genre)) << ',' << csv_num(s.confidence) << ',' << csv_num(s.duration_s);
+      for (float p : s.probabilities) out << ',' << csv_num(p);
+      // A song classified by an earlier model with fewer genres: keep the columns aligned.
+      for (auto i = s.probabilities.size(); i < static_cast<std::size_t>(labels_.size()); ++i) out << ',';
+      out << ",\n";
+    } else {
+      out << ",,";  // genre, confidence; then duration and the probabilities stay empty
+      for (int i = 0; i < labels_.size(); ++i) out << ',';
+      out << ',' << csv_cell(e.error) << '\n';
     }
   }
 }
