@@ -29,33 +29,23 @@ TrainParams tuned_mlp_training() {
   return t;
 }
 
+ModelPreset basic(std::string name, std::string description, ModelKind kind) {
+  ModelPreset p;
+  p.name = std::move(name);
+  p.description = std::move(description);
+  p.model.kind = kind;
+  p.training = default_training(kind);
+  return p;
+}
+
 }  // namespace
 
 std::vector<ModelPreset> model_presets() {
   std::vector<ModelPreset> out;
-  {
-    ModelPreset p;
-    p.name = "logreg";
-    p.description = "multinomial logistic regression (50 epochs, rate 1e-2)";
-    p.model.kind = ModelKind::logreg;
-    p.training = default_training(ModelKind::logreg);
-    out.push_back(p);
-  }
-  {
-    ModelPreset p;
-    p.name = "mlp";
-    p.description = "MLP 256x128, dropout 0.3 (50 epochs)";
-    p.model.kind = ModelKind::mlp;
-    p.training = default_training(ModelKind::mlp);
-    out.push_back(p);
-  }
-  {
-    ModelPreset p;
-    p.name = "cnn1d";
-    p.description = "the study's 1-D CNN (64/64 filters, Dense 128, dropout 0.3, 50 epochs)";
-    p.training = default_training(ModelKind::cnn1d);
-    out.push_back(p);
-  }
+  // The three models of the first study, with their defaults.
+  out.push_back(basic("logreg", "multinomial logistic regression (50 epochs, rate 1e-2)", ModelKind::logreg));
+  out.push_back(basic("mlp", "MLP 256x128, dropout 0.3 (50 epochs)", ModelKind::mlp));
+  out.push_back(basic("cnn1d", "the study's 1-D CNN (64/64 filters, Dense 128, dropout 0.3, 50 epochs)", ModelKind::cnn1d));
   {
     ModelPreset p;
     p.name = "mlp_tuned";

@@ -20,16 +20,24 @@ namespace {
 
 namespace ml = genrelab::ml;
 
+/// The tracks of a demo dataset (5 genres) of `clips` clips of `seconds` s per genre, made in a
+/// temporary folder `name`.
+std::vector<genrelab::dataset::Track> demo_tracks(const std::string& name, int clips, double seconds) {
+  genrelab::dataset::DemoSpec spec;
+  spec.clips_per_genre = clips;
+  spec.clip_seconds = seconds;
+  return genrelab::dataset::scan_dataset(genrelab::dataset::ensure_demo_dataset(genrelab::test::temp_dir(name), spec)).tracks;
+}
+
+std::vector<ml::AudioFile> demo_files(const std::string& name, int clips, double seconds) {
+  std::vector<ml::AudioFile> files;
+  for (const auto& t : demo_tracks(name, clips, seconds)) files.push_back({t.path.string(), t.label});
+  return files;
+}
+
 TEST(AudioCnn, LearnsTheDemoGenresWithCachedSpectrograms) {
   // 5 demo genres x 6 clips of 6 s; patches of 128 mel x 64 frames (1.5 s), 3 folds.
-  const auto dir = genrelab::test::temp_dir("audio-cnn-demo");
-  genrelab::dataset::DemoSpec spec;
-  spec.clips_per_genre = 6;
-  spec.clip_seconds = 6.0;
-  const auto root = genrelab::dataset::ensure_demo_dataset(dir, spec);
-  const auto scan = genrelab::dataset::scan_dataset(root);
-  std::vector<ml::AudioFile> files;
-  for (const auto& t : scan.tracks) files.push_back({t.path.string(), t.label});
+  const auto files = demo_files("audio-cnn-demo", 6, 6.0);
   ASSERT_EQ(files.size(), 30u);
 
   ml::AudioCnnOptions o;
@@ -64,13 +72,7 @@ TEST(AudioCnn, LearnsTheDemoGenresWithCachedSpectrograms) {
 TEST(AudioCnn, AudioCopiesArePitchShiftedAndStretched) {
   // 5 demo genres x 3 clips of 4 s, 3 folds: every track trains in 2 folds, so 1 copy per
   // training track makes 30 copies, and each fold trains on 10 tracks x 2 sources x 2 crops.
-  const auto dir = genrelab::test::temp_dir("audio-cnn-copies");
-  genrelab::dataset::DemoSpec spec;
-  spec.clips_per_genre = 3;
-  spec.clip_seconds = 4.0;
-  const auto root = genrelab::dataset::ensure_demo_dataset(dir, spec);
-  std::vector<ml::AudioFile> files;
-  for (const auto& t : genrelab::dataset::scan_dataset(root).tracks) files.push_back({t.path.string(), t.label});
+  const auto files = demo_files("audio-cnn-copies", 3, 4.0);
   ml::AudioCnnOptions o;
   o.model.kind = ml::ModelKind::cnn2d;
   o.model.patch_frames = 32;
@@ -108,15 +110,10 @@ TEST(AudioCnn, OptionsAndInputsAreChecked) {
 TEST(AudioCnn, FinalModelIsSavedAndPredictsHeldOutSongs) {
   // 5 demo genres x 4 clips of 4 s: train on the first 3 clips of each genre, save, reload, and
   // classify the 5 held-out clips through the Predictor (log-mel of each window, mean of patches).
-  const auto dir = genrelab::test::temp_dir("audio-cnn-bundle");
-  genrelab::dataset::DemoSpec spec;
-  spec.clips_per_genre = 4;
-  spec.clip_seconds = 4.0;
-  const auto root = genrelab::dataset::ensure_demo_dataset(dir, spec);
   std::vector<ml::AudioFile> train;
   std::vector<genrelab::dataset::Track> held_out;
   std::map<std::string, int> seen;
-  for (const auto& t : genrelab::dataset::scan_dataset(root).tracks) {
+  for (const auto& t : demo_tracks("audio-cnn-bundle", 4, 4.0)) {
     if (seen[t.label]++ < 3) train.push_back({t.path.string(), t.label});
     else held_out.push_back(t);
   }
@@ -137,7 +134,7 @@ TEST(AudioCnn, FinalModelIsSavedAndPredictsHeldOutSongs) {
   EXPECT_EQ(bundle.row_length, 172 * 512);  // 4 s = 88200 samples: 1 + 88200 / 512 = 173 frames, 172 hops
   EXPECT_EQ(bundle.label_names.size(), 5u);
 
-  const auto file = dir / "cnn2d.glmodel";
+  const auto file = genrelab::test::temp_dir("audio-cnn-bundle-file") / "cnn2d.glmodel";
   ml::save_bundle(file, bundle);
   const auto loaded = ml::load_bundle(file);
   EXPECT_EQ(loaded.model.kind, ml::ModelKind::cnn2d);
@@ -173,13 +170,7 @@ TEST(AudioCnn, FinalModelIsSavedAndPredictsHeldOutSongs) {
 // patches, 16/32/64 channels) on 2 compute threads, to estimate an epoch of 1000 GTZAN clips.
 // Run: genrelab_ml_tests --gtest_also_run_disabled_tests --gtest_filter='*MeasureEpoch*'
 TEST(AudioCnn, DISABLED_MeasureEpoch) {
-  const auto dir = genrelab::test::temp_dir("audio-cnn-measure");
-  genrelab::dataset::DemoSpec spec;
-  spec.clips_per_genre = 6;
-  spec.clip_seconds = 30.0;
-  const auto root = genrelab::dataset::ensure_demo_dataset(dir, spec);
-  std::vector<ml::AudioFile> files;
-  for (const auto& t : genrelab::dataset::scan_dataset(root).tracks) files.push_back({t.path.string(), t.label});
+  const auto files = demo_files("audio-cnn-measure", 6, 30.0);
   ml::AudioCnnOptions o;
   o.model.kind = ml::ModelKind::cnn2d;
   o.training.epochs = 2;
