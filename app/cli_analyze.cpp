@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_commands.h"
+#include "cli_output.h"
 #include "dataset/default_location.h"
 #include "dataset/feature_table.h"
 #include "stats/table_analysis.h"
@@ -26,16 +27,6 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;
-
-void print_json(const json& j) { std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << std::endl; }
-
-int error_exit(const std::string& message, bool as_json) {
-  if (as_json)
-    print_json({{"error", message}});
-  else
-    std::cerr << "error: " << message << "\n";
-  return 1;
-}
 
 json pair_json(const stats::TableAnalysis& a, const stats::GenrePair& p) {
   return {{"a", a.genres[p.a]}, {"b", a.genres[p.b]}, {"cosine", p.similarity}};

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_commands.h"
+#include "cli_output.h"
 #include "dataset/dataset_scan.h"
 #include "features/log_mel_cache.h"
 #include "ml/audio_cnn.h"
@@ -22,14 +23,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-void print_json(const json& j) { std::cout << j.dump(2) << std::endl; }
-
-int error_exit(const std::string& message, bool as_json) {
-  if (as_json) print_json({{"error", message}});
-  else std::cerr << "error: " << message << "\n";
-  return 1;
-}
 
 /// Population standard deviation (ddof 0), like the other reports.
 double std_of(const std::vector<double>& v, double mean) {

@@ -1,4 +1,5 @@
 #include "cli_commands.h"
+#include "cli_output.h"
 
 #include <algorithm>
 #include <chrono>
@@ -32,14 +33,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-void print_json(const json& j) { std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << std::endl; }
-
-int error_exit(const std::string& message, bool as_json) {
-  if (as_json) print_json({{"error", message}});
-  else std::cerr << "error: " << message << "\n";
-  return 1;
-}
 
 json table_json(const std::optional<dataset::TableFile>& t) {
   if (!t) return nullptr;

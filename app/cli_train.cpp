@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_commands.h"
+#include "cli_output.h"
 #include "dataset/default_location.h"
 #include "dataset/feature_table.h"
 #include "dataset/dataset_scan.h"
@@ -44,14 +45,6 @@ using nlohmann::json;
 /// torch.set_num_threads(2)). With one compute thread per training the results do not depend on
 /// the core count.
 int default_train_threads(int folds) { return static_cast<int>(std::min<unsigned>(hardware_jobs(), static_cast<unsigned>(folds) + 1)); }
-
-void print_json(const json& j) { std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << std::endl; }
-
-int error_exit(const std::string& message, bool as_json) {
-  if (as_json) print_json({{"error", message}});
-  else std::cerr << "error: " << message << "\n";
-  return 1;
-}
 
 const char* omp_wait_policy() {
   const char* p = std::getenv("OMP_WAIT_POLICY");
