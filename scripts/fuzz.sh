@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (tests/fuzz) with clang-14, AddressSanitizer and UBSan in
 # ${GENRELAB_FUZZ_BUILD_DIR:-build-fuzz} and runs each for a bounded time, one after the other,
-# printing executions and time per target. New inputs go to the build folder, never into the repo.
+# printing executions and time per target. The seed corpus is generated into the build folder by
+# tests/fuzz/make_seeds.cpp (no data files in the repo); new inputs go there too.
 #   scripts/fuzz.sh [SECONDS_PER_TARGET (default 120)] [TARGET...]   targets: fuzz_csv fuzz_decode fuzz_bundle
-#   scripts/fuzz.sh --seeds      rewrites the committed seed corpus tests/fuzz/corpus/
 # Exit status 1 when a target found a crash (the input is saved as <build>/artifacts/<target>-crash-*).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -11,11 +11,8 @@ build="${GENRELAB_FUZZ_BUILD_DIR:-$root/build-fuzz}"
 CXX="${CXX:-clang++-14}" cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DGENRELAB_FUZZ=ON -DGENRELAB_SANITIZE="address;undefined" -DGENRELAB_BUILD_GUI=OFF -DGENRELAB_BUILD_TESTS=OFF >/dev/null
 cmake --build "$build" -j 2 --target fuzz_csv fuzz_decode fuzz_bundle make_seeds
-if [ "${1:-}" = "--seeds" ]; then
-  rm -rf "$root/tests/fuzz/corpus"
-  "$build/tests/fuzz/make_seeds" "$root/tests/fuzz/corpus"
-  exit 0
-fi
+rm -rf "$build/seeds"
+"$build/tests/fuzz/make_seeds" "$build/seeds"
 seconds="${1:-120}"
 shift || true
 targets=("$@")
@@ -34,7 +31,7 @@ for t in "${targets[@]}"; do
   start=$(date +%s)
   status=0
   "$build/tests/fuzz/$t" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2560 -max_len=65536 \
-    -print_final_stats=1 -artifact_prefix="$build/artifacts/$t-" "$work" "$root/tests/fuzz/corpus/$t" >"$log" 2>&1 || status=$?
+    -print_final_stats=1 -artifact_prefix="$build/artifacts/$t-" "$work" "$build/seeds/$t" >"$log" 2>&1 || status=$?
   elapsed=$(( $(date +%s) - start ))
   execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1 || true)
   corpus=$(ls "$work" | wc -l)

@@ -1,6 +1,7 @@
-// Writes the small seed corpus of the fuzz targets (tests/fuzz/corpus/<target>/): tiny generated
-// tables, audio files of a few hundred samples in every format libsndfile writes, and a valid
-// model bundle. Run by scripts/fuzz.sh --seeds; the output is committed (a few KB in all).
+// Writes the small seed corpus of the fuzz targets (<folder>/<target>/): tiny generated tables,
+// audio files of a few hundred samples in every format libsndfile writes (and the float WAV whose
+// near-float32-limit samples once overflowed the channel mix), and valid model bundles.
+// scripts/fuzz.sh runs it into its build folder before fuzzing: the corpus is this code, not files.
 #include <sndfile.h>
 
 #include <cmath>
@@ -20,7 +21,7 @@ namespace {
 
 void write_text(const fs::path& p, const std::string& text) { std::ofstream(p, std::ios::binary) << text; }
 
-void write_audio(const fs::path& p, int format, int rate, int channels, std::size_t frames) {
+void write_audio(const fs::path& p, int format, int rate, int channels, std::size_t frames, float amplitude = 0.5f) {
   SF_INFO info{};
   info.samplerate = rate;
   info.channels = channels;
@@ -29,7 +30,7 @@ void write_audio(const fs::path& p, int format, int rate, int channels, std::siz
   SNDFILE* f = sf_open(p.c_str(), SFM_WRITE, &info);
   if (!f) return;
   std::vector<float> y(frames * static_cast<std::size_t>(channels));
-  for (std::size_t i = 0; i < y.size(); ++i) y[i] = 0.5f * static_cast<float>(std::sin(0.05 * static_cast<double>(i)));
+  for (std::size_t i = 0; i < y.size(); ++i) y[i] = amplitude * static_cast<float>(std::sin(0.05 * static_cast<double>(i)));
   sf_writef_float(f, y.data(), static_cast<sf_count_t>(frames));
   sf_close(f);
 }
@@ -57,6 +58,7 @@ int main(int argc, char** argv) {
   // Audio: a few hundred frames each.
   write_audio(out / "fuzz_decode/pcm16.wav", SF_FORMAT_WAV | SF_FORMAT_PCM_16, 22050, 1, 300);
   write_audio(out / "fuzz_decode/float_stereo.wav", SF_FORMAT_WAV | SF_FORMAT_FLOAT, 44100, 2, 200);
+  write_audio(out / "fuzz_decode/regression-mix-overflow.wav", SF_FORMAT_WAV | SF_FORMAT_FLOAT, 44100, 2, 200, 3.0e38f);
   write_audio(out / "fuzz_decode/u8_8k.wav", SF_FORMAT_WAV | SF_FORMAT_PCM_U8, 8000, 1, 200);
   write_audio(out / "fuzz_decode/pcm24.aiff", SF_FORMAT_AIFF | SF_FORMAT_PCM_24, 48000, 1, 200);
   write_audio(out / "fuzz_decode/ulaw.au", SF_FORMAT_AU | SF_FORMAT_ULAW, 8000, 1, 200);
