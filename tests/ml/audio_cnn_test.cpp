@@ -29,6 +29,18 @@ std::vector<genrelab::dataset::Track> demo_tracks(const std::string& name, int c
   return genrelab::dataset::scan_dataset(genrelab::dataset::ensure_demo_dataset(genrelab::test::temp_dir(name), spec)).tracks;
 }
 
+/// A small cnn2d (128 mel x 64 frames, 8 channels, Dense 32) that learns the demo genres in 12 epochs.
+ml::AudioCnnOptions small_cnn() {
+  ml::AudioCnnOptions o;
+  o.model.kind = ml::ModelKind::cnn2d;
+  o.model.patch_frames = 64;
+  o.model.cnn2d_channels = 8;
+  o.model.dense_units = 32;
+  o.training.epochs = 12;
+  o.training.batch_size = 16;
+  return o;
+}
+
 std::vector<ml::AudioFile> demo_files(const std::string& name, int clips, double seconds) {
   std::vector<ml::AudioFile> files;
   for (const auto& t : demo_tracks(name, clips, seconds)) files.push_back({t.path.string(), t.label});
@@ -40,13 +52,7 @@ TEST(AudioCnn, LearnsTheDemoGenresWithCachedSpectrograms) {
   const auto files = demo_files("audio-cnn-demo", 6, 6.0);
   ASSERT_EQ(files.size(), 30u);
 
-  ml::AudioCnnOptions o;
-  o.model.kind = ml::ModelKind::cnn2d;
-  o.model.patch_frames = 64;
-  o.model.cnn2d_channels = 8;
-  o.model.dense_units = 32;
-  o.training.epochs = 12;
-  o.training.batch_size = 16;
+  ml::AudioCnnOptions o = small_cnn();
   o.folds = 3;
   o.crops_per_track = 6;
   genrelab::features::LogMelCache cache;
@@ -119,13 +125,7 @@ TEST(AudioCnn, FinalModelIsSavedAndPredictsHeldOutSongs) {
   }
   ASSERT_EQ(train.size(), 15u);
   ASSERT_EQ(held_out.size(), 5u);
-  ml::AudioCnnOptions o;
-  o.model.kind = ml::ModelKind::cnn2d;
-  o.model.patch_frames = 64;
-  o.model.cnn2d_channels = 8;
-  o.model.dense_units = 32;
-  o.training.epochs = 12;
-  o.training.batch_size = 16;
+  ml::AudioCnnOptions o = small_cnn();
   o.crops_per_track = 6;
   genrelab::features::LogMelCache cache;
   const auto bundle = ml::train_audio_cnn(train, cache, o);
