@@ -113,6 +113,11 @@ struct TrainArgs {
   unsigned long long seed = 42;
   int threads = 0;  // 0 = the default (kDefaultTrainThreads)
   int ensemble_members = 5;
+  int ensemble_rbf_members = 0;
+  int rbf_features = 4096;
+  double rbf_gamma = 0.0;  // 0: 1 / features
+  double rbf_weight_decay = 1e-4;
+  double rbf_rate_factor = 1.0;
   bool leaky = false;  // random split of rows (segments of one track in training and test folds)
   bool json = false;
 };
@@ -126,6 +131,7 @@ struct CompareArgs {
   int folds = 5;
   int segment_seconds = 30;         // audio folder: 30 (one row per clip) or 3 (3-s rows)
   unsigned long long seed = 42;
+  int repeats = 1;                  // repeated cross-validation: seeds seed .. seed + repeats - 1
   int threads = 0;                  // 0 = min(cores, 2)
   bool leaky = false;
   bool json = false;

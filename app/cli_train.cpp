@@ -141,7 +141,7 @@ std::string shell_quote(const std::string& s) {
 int cmd_train(const TrainArgs& args) {
   ml::TrainerOptions options;
   const auto kind = ml::parse_model_kind(args.model);
-  if (!kind) return error_exit("unknown model '" + args.model + "' (cnn1d, mlp, logreg or ensemble)", args.json);
+  if (!kind) return error_exit("unknown model '" + args.model + "' (cnn1d, mlp, logreg, rbf or ensemble)", args.json);
   const auto features = ml::parse_feature_set(args.features);
   if (!features) return error_exit("unknown feature set '" + args.features + "' (all, filtered or mfcc)", args.json);
   options.model.kind = *kind;
@@ -164,6 +164,11 @@ int cmd_train(const TrainArgs& args) {
   options.model.hidden_units = args.hidden_units;
   options.model.dropout = args.dropout;
   options.model.ensemble_members = args.ensemble_members;
+  options.model.ensemble_rbf_members = args.ensemble_rbf_members;
+  options.model.rbf_features = args.rbf_features;
+  options.model.rbf_gamma = args.rbf_gamma;
+  options.model.rbf_weight_decay = args.rbf_weight_decay;
+  options.model.rbf_rate_factor = args.rbf_rate_factor;
   options.training.seed = args.seed;
   options.training.threads = args.threads > 0 ? args.threads : default_train_threads(args.folds);
   options.protocol = args.leaky ? ml::SplitProtocol::leaky : ml::SplitProtocol::grouped;
@@ -297,6 +302,7 @@ int cmd_compare_models(const CompareArgs& args) {
   options.features = *ml::parse_feature_set(args.features);
   options.protocol = args.leaky ? ml::SplitProtocol::leaky : ml::SplitProtocol::grouped;
   options.seed = args.seed;
+  options.repeats = args.repeats;
   options.threads = args.threads > 0 ? args.threads : static_cast<int>(std::min(hardware_jobs(), 2u));
   try {
     options.validate();
@@ -308,6 +314,8 @@ int cmd_compare_models(const CompareArgs& args) {
     return error_exit("cnn2d learns from the audio: give an audio folder, not a feature table", args.json);
   if (with_cnn2d && args.leaky)
     return error_exit("cnn2d is cross-validated with track-grouped folds only: drop --leaky or cnn2d", args.json);
+  if (with_cnn2d && args.repeats > 1)
+    return error_exit("cnn2d runs one repeat (its training takes minutes per fold): drop --repeats or cnn2d", args.json);
   dataset::FeatureTable table;
   std::string source;
   std::vector<features::LabeledFile> files;
@@ -359,9 +367,12 @@ int cmd_compare_models(const CompareArgs& args) {
   }
   const auto names = options.models.empty() ? ml::model_preset_names() : options.models;
   std::FILE* lines = args.json ? stderr : stdout;
-  std::fprintf(lines, "compare on %s: %zu rows, %zu features (%s), %d %s folds, seed %llu, %d thread(s) per model; BLAS: %s\n",
+  const std::string seeds = args.repeats == 1 ? "seed " + std::to_string(args.seed)
+                                               : std::to_string(args.repeats) + " repeats (seeds " + std::to_string(args.seed) +
+                                                     ".." + std::to_string(args.seed + static_cast<unsigned>(args.repeats) - 1) + ")";
+  std::fprintf(lines, "compare on %s: %zu rows, %zu features (%s), %d %s folds, %s, %d thread(s) per model; BLAS: %s\n",
                source.c_str(), table.rows(), table.cols(), args.features.c_str(), options.folds,
-               args.leaky ? "LEAKY (rows split at random)" : "track-grouped", args.seed, options.threads,
+               args.leaky ? "LEAKY (rows split at random)" : "track-grouped", seeds.c_str(), options.threads,
                ml::blas_library().c_str());
   std::fflush(lines);
   ml::Leaderboard board;
@@ -424,8 +435,9 @@ int cmd_compare_models(const CompareArgs& args) {
   }
   const bool segments = board.tracks < board.table_rows;
   const bool leaky = options.protocol == ml::SplitProtocol::leaky;
-  std::printf("\n%-4s %-10s %-8s %18s %9s%s %9s\n", "rank", "model", "protocol", "accuracy (mean+-sd)", "macro-F1",
-              segments ? "  track-mean  track-vote" : "", "seconds");
+  const bool repeated = args.repeats > 1;
+  std::printf("\n%-4s %-10s %-8s %18s %9s%s %9s%s\n", "rank", "model", "protocol", "accuracy (mean+-sd)", "macro-F1",
+              segments ? "  track-mean  track-vote" : "", "seconds", repeated ? "  sd(repeats)  per repeat" : "");
   int rank = 0;
   for (const auto& r : board.rows) {
     std::printf("%-4d %-10s %-8s %10.2f +- %5.2f", ++rank, r.model.c_str(), leaky ? "LEAKY" : r.protocol.c_str(),
@@ -433,10 +445,20 @@ int cmd_compare_models(const CompareArgs& args) {
     if (std::isnan(r.macro_f1)) std::printf(" %9s", "-");
     else std::printf(" %9.4f", r.macro_f1);
     if (segments) std::printf(" %10.2f %11.2f", 100 * r.track_accuracy_mean, 100 * r.track_accuracy_vote);
-    std::printf(" %9.1f\n", r.seconds);
+    std::printf(" %9.1f", r.seconds);
+    if (repeated) {
+      std::printf(" %12.2f  ", 100 * r.std_over_repeats);
+      for (std::size_t k = 0; k < r.repeat_accuracies.size(); ++k) std::printf("%s%.1f", k ? "/" : "", 100 * r.repeat_accuracies[k]);
+    }
+    std::printf("\n");
   }
-  std::printf("%zu rows, %zu tracks, %zu groups; the same %d folds for every model; accuracies in %%, std over folds (ddof 0)\n",
-              board.table_rows, board.tracks, board.groups, options.folds);
+  if (repeated)
+    std::printf("%zu rows, %zu tracks, %zu groups; %d repeats of the same %d folds for every model; accuracies in %%, "
+                "mean and std over all %d test folds (ddof 0), sd(repeats) over the repeats' means\n",
+                board.table_rows, board.tracks, board.groups, args.repeats, options.folds, args.repeats * options.folds);
+  else
+    std::printf("%zu rows, %zu tracks, %zu groups; the same %d folds for every model; accuracies in %%, std over folds (ddof 0)\n",
+                board.table_rows, board.tracks, board.groups, options.folds);
   if (leaky) std::printf("LEAKY: segments of one track sit in training and test folds; these numbers are optimistic\n");
   for (const auto& r : board.rows) std::printf("  %-10s %s\n", r.model.c_str(), r.description.c_str());
   std::printf("total %.1f s\n", board.seconds);

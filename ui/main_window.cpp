@@ -228,11 +228,12 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
 }
 
 MainWindow::~MainWindow() {
-  if (job_) job_->cancel_and_wait();
+  for (Job* job : {job_.data(), eda_job_.data()})
+    if (job) job->abandon();
 }
 
 bool MainWindow::busy() const {
-  return (job_ && !job_->done()) || training_->state() == TrainingView::State::running || prediction_->busy();
+  return (job_ && !job_->done()) || (eda_job_ && !eda_job_->done()) || training_->state() == TrainingView::State::running || prediction_->busy();
 }
 
 void MainWindow::buildMenus() {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <stdexcept>
 
 #include "dataset/feature_table.h"
@@ -26,6 +27,15 @@ class ShareSink final : public ProgressSink {
   std::string name_;
 };
 
+/// Population mean and standard deviation (ddof 0).
+std::pair<double, double> mean_and_std(const std::vector<double>& v) {
+  double sum = 0.0, sq = 0.0;
+  for (double x : v) sum += x;
+  const double mean = v.empty() ? 0.0 : sum / static_cast<double>(v.size());
+  for (double x : v) sq += (x - mean) * (x - mean);
+  return {mean, v.empty() ? 0.0 : std::sqrt(sq / static_cast<double>(v.size()))};
+}
+
 }  // namespace
 
 void CompareOptions::validate() const {
@@ -37,6 +47,7 @@ void CompareOptions::validate() const {
     }
   if (folds < 2 || folds > 100) throw std::invalid_argument("folds must be in 2..100 (got " + std::to_string(folds) + ")");
   if (threads < 1 || threads > 256) throw std::invalid_argument("threads must be in 1..256 (got " + std::to_string(threads) + ")");
+  if (repeats < 1 || repeats > 100) throw std::invalid_argument("repeats must be in 1..100 (got " + std::to_string(repeats) + ")");
 }
 
 Leaderboard compare_models(const dataset::FeatureTable& table, const CompareOptions& options, ProgressSink* progress,
@@ -53,35 +64,46 @@ Leaderboard compare_models(const dataset::FeatureTable& table, const CompareOpti
   base.final_model = false;
 
   Leaderboard board;
+  board.repeats = options.repeats;
+  const auto repeats = static_cast<std::size_t>(options.repeats);
+  std::vector<std::vector<int>> folds_of_repeat(repeats);  // every model must get these
   for (std::size_t i = 0; i < names.size(); ++i) {
     const auto preset = *find_model_preset(names[i]);
-    const auto trainer_options = apply_preset(preset, base);
-    std::optional<ShareSink> share;
-    if (progress) share.emplace(*progress, i, names.size(), preset.name);
-    auto result = train_and_evaluate(table, trainer_options, share ? &*share : nullptr, observer, cancel);
-    auto& rep = result.report;
     LeaderboardRow row;
     row.model = preset.name;
     row.description = preset.description;
     row.protocol = std::string(to_string(options.protocol));
     row.folds = options.folds;
-    row.mean_accuracy = rep.mean_accuracy;
-    row.std_accuracy = rep.std_accuracy;
-    row.macro_f1 = rep.macro_f1;
-    row.track_accuracy_mean = rep.mean_track_accuracy_mean;
-    row.track_accuracy_vote = rep.mean_track_accuracy_vote;
-    for (const auto& f : rep.folds) row.fold_accuracies.push_back(f.accuracy);
-    row.seconds = rep.seconds;
-    if (i == 0) {
-      board.table_rows = rep.rows;
-      board.tracks = rep.tracks;
-      board.groups = rep.groups;
-      board.label_names = rep.label_names;
-      board.fold_of_row = rep.fold_of_row;
-    } else if (rep.fold_of_row != board.fold_of_row) {
-      throw std::logic_error("compare_models: the models did not get the same folds");
+    for (std::size_t r = 0; r < repeats; ++r) {
+      base.training.seed = options.seed + r;
+      const auto trainer_options = apply_preset(preset, base);
+      std::optional<ShareSink> share;
+      if (progress) share.emplace(*progress, i * repeats + r, names.size() * repeats, preset.name);
+      auto result = train_and_evaluate(table, trainer_options, share ? &*share : nullptr, observer, cancel);
+      auto& rep = result.report;
+      if (i == 0) folds_of_repeat[r] = rep.fold_of_row;
+      else if (rep.fold_of_row != folds_of_repeat[r]) throw std::logic_error("compare_models: the models did not get the same folds");
+      for (const auto& f : rep.folds) row.fold_accuracies.push_back(f.accuracy);
+      row.repeat_accuracies.push_back(rep.mean_accuracy);
+      row.macro_f1 += rep.macro_f1 / static_cast<double>(repeats);
+      row.track_accuracy_mean += rep.mean_track_accuracy_mean / static_cast<double>(repeats);
+      row.track_accuracy_vote += rep.mean_track_accuracy_vote / static_cast<double>(repeats);
+      row.seconds += rep.seconds;
+      if (r == 0) {
+        if (i == 0) {
+          board.table_rows = rep.rows;
+          board.tracks = rep.tracks;
+          board.groups = rep.groups;
+          board.label_names = rep.label_names;
+          board.fold_of_row = rep.fold_of_row;
+        }
+        row.report = std::move(rep);
+      }
     }
-    row.report = std::move(rep);
+    const auto [mean, sd] = mean_and_std(row.fold_accuracies);
+    row.mean_accuracy = mean;
+    row.std_accuracy = sd;
+    row.std_over_repeats = mean_and_std(row.repeat_accuracies).second;
     board.rows.push_back(std::move(row));
   }
   std::stable_sort(board.rows.begin(), board.rows.end(),
@@ -106,6 +128,8 @@ nlohmann::json to_json(const Leaderboard& board) {
                       {"track_accuracy_mean", r.track_accuracy_mean},
                       {"track_accuracy_vote", r.track_accuracy_vote},
                       {"fold_accuracies", r.fold_accuracies},
+                      {"repeat_accuracies", r.repeat_accuracies},
+                      {"std_over_repeats", r.std_over_repeats},
                       {"seconds", r.seconds},
                       {"report", to_json(r.report)}});
   return {{"models", models},
@@ -113,6 +137,7 @@ nlohmann::json to_json(const Leaderboard& board) {
           {"tracks", board.tracks},
           {"groups", board.groups},
           {"labels", board.label_names},
+          {"repeats", board.repeats},
           {"seconds", board.seconds}};
 }
 

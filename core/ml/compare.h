@@ -1,6 +1,8 @@
 // The leaderboard: several model presets (model_presets.h) cross-validated under the same folds
 // (same seed, same grouping protocol, so every model sees the same test rows), one row per model
-// with mean ± std accuracy, macro-F1, track-level accuracy for segment tables, and training time.
+// with mean ± std accuracy, macro-F1, track-level accuracy for segment tables, and training time;
+// optionally repeated with other seeds (other folds), since one split of 1000 clips moves the
+// means by a point or two.
 // The GUI's training view and `genrelab-cli compare` both show it.
 // Thread-safety: compare_models() may run on any thread; the sink and observer are called from
 // the training threads, one call at a time.
@@ -28,6 +30,9 @@ struct CompareOptions {
   FeatureSet features = FeatureSet::all;
   SplitProtocol protocol = SplitProtocol::grouped;
   std::uint64_t seed = 42;          ///< folds and every model's weights
+  /// Repeated cross-validation: repeat r (0-based) draws its folds and weights from seed + r, so
+  /// every model sees the same folds in each repeat. 1..100.
+  int repeats = 1;
   int threads = 1;                  ///< TrainParams::threads of each model
 
   /// Throws std::invalid_argument naming an unknown model or a bad option.
@@ -39,21 +44,27 @@ struct LeaderboardRow {
   std::string description;  ///< preset description
   std::string protocol;     ///< "grouped" or "leaky"
   int folds = 0;
-  double mean_accuracy = 0.0, std_accuracy = 0.0;  ///< over folds (std: population, ddof 0)
-  double macro_f1 = 0.0;                           ///< of the confusion summed over the test folds
+  /// Over every test fold of every repeat (std: population, ddof 0).
+  double mean_accuracy = 0.0, std_accuracy = 0.0;
+  /// Of the confusion summed over the test folds; with repeats, the mean over repeats.
+  double macro_f1 = 0.0;
   /// Tables with several rows per track (3-s segments): track-level accuracy by mean probability
-  /// and by majority vote (trainer.h); equal to mean_accuracy for one row per track.
+  /// and by majority vote (trainer.h); equal to mean_accuracy for one row per track. With
+  /// repeats, the mean over repeats.
   double track_accuracy_mean = 0.0, track_accuracy_vote = 0.0;
-  std::vector<double> fold_accuracies;
-  double seconds = 0.0;  ///< wall time of this model's folds
-  TrainingReport report;  ///< everything else (confusion, per-genre scores, histories)
+  std::vector<double> fold_accuracies;    ///< repeat by repeat, fold by fold
+  std::vector<double> repeat_accuracies;  ///< mean accuracy of each repeat (seed + r)
+  double std_over_repeats = 0.0;          ///< population std of repeat_accuracies (0 for one repeat)
+  double seconds = 0.0;  ///< wall time of this model's folds, all repeats
+  TrainingReport report;  ///< the first repeat's (seed): confusion, per-genre scores, histories
 };
 
 struct Leaderboard {
   std::vector<LeaderboardRow> rows;  ///< best mean accuracy first (ties: the order requested)
   std::size_t table_rows = 0, tracks = 0, groups = 0;
   std::vector<std::string> label_names;
-  std::vector<int> fold_of_row;  ///< the folds every model used
+  std::vector<int> fold_of_row;  ///< the folds every model used (in the first repeat)
+  int repeats = 1;
   double seconds = 0.0;
 };
 
@@ -66,8 +77,8 @@ Leaderboard compare_models(const dataset::FeatureTable& table, const CompareOpti
                            TrainingObserver* observer = nullptr);
 
 /// {"models": [{model, description, protocol, folds, mean_accuracy, std_accuracy, macro_f1,
-/// track_accuracy_mean, track_accuracy_vote, fold_accuracies, seconds, leaky}], rows, tracks,
-/// groups, labels, seconds}.
+/// track_accuracy_mean, track_accuracy_vote, fold_accuracies, repeat_accuracies,
+/// std_over_repeats, seconds, leaky, report}], rows, tracks, groups, labels, repeats, seconds}.
 nlohmann::json to_json(const Leaderboard& board);
 
 }  // namespace genrelab::ml

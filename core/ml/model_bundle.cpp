@@ -64,6 +64,11 @@ std::optional<std::uint64_t> architecture_parameters(const ModelParams& m, std::
   auto add = [](std::uint64_t a, std::uint64_t b) { return a > kMax - b ? kMax : a + b; };
   auto dense = [&](std::uint64_t in, std::uint64_t out) { return add(mul(in, out), out); };
   const std::uint64_t f = n_features, c = n_classes;
+  // Projection F x D, phases D (fixed, but stored), Dense D -> C.
+  auto rbf = [&] {
+    const auto d = static_cast<std::uint64_t>(m.rbf_features);
+    return add(add(mul(f, d), d), dense(d, c));
+  };
   switch (m.kind) {
     case ModelKind::cnn1d: {
       const auto f1 = static_cast<std::uint64_t>(m.conv1_filters), f2 = static_cast<std::uint64_t>(m.conv2_filters);
@@ -74,15 +79,19 @@ std::optional<std::uint64_t> architecture_parameters(const ModelParams& m, std::
       return add(n, dense(units, c));
     }
     case ModelKind::mlp:
-    case ModelKind::ensemble: {  // an ensemble: ensemble_members MLPs side by side
+    case ModelKind::ensemble: {  // an ensemble: ensemble_members MLPs and ensemble_rbf_members rbf side by side
       std::uint64_t n = 0, in = f;
       for (const int h : m.hidden_units) {
         n = add(n, dense(in, static_cast<std::uint64_t>(h)));
         in = static_cast<std::uint64_t>(h);
       }
       n = add(n, dense(in, c));
-      return m.kind == ModelKind::ensemble ? mul(n, static_cast<std::uint64_t>(m.ensemble_members)) : n;
+      if (m.kind == ModelKind::mlp) return n;
+      n = mul(n, static_cast<std::uint64_t>(m.ensemble_members));
+      return add(n, mul(rbf(), static_cast<std::uint64_t>(m.ensemble_rbf_members)));
     }
+    case ModelKind::rbf:
+      return rbf();
     case ModelKind::logreg:
       return dense(f, c);
     case ModelKind::cnn2d: {  // 3 x Conv2d 3x3 (c, 2c, 4c filters) -> global average -> Dense -> Dense

@@ -34,16 +34,17 @@ std::string_view to_string(ModelKind kind) noexcept {
     case ModelKind::logreg: return "logreg";
     case ModelKind::ensemble: return "ensemble";
     case ModelKind::cnn2d: return "cnn2d";
+    case ModelKind::rbf: return "rbf";
   }
   return "?";
 }
 
 std::vector<ModelKind> all_model_kinds() {
-  return {ModelKind::cnn1d, ModelKind::mlp, ModelKind::logreg, ModelKind::ensemble, ModelKind::cnn2d};
+  return {ModelKind::cnn1d, ModelKind::mlp, ModelKind::logreg, ModelKind::ensemble, ModelKind::cnn2d, ModelKind::rbf};
 }
 
 std::optional<ModelKind> parse_model_kind(std::string_view text) noexcept {
-  for (auto k : {ModelKind::cnn1d, ModelKind::mlp, ModelKind::logreg, ModelKind::ensemble, ModelKind::cnn2d})
+  for (auto k : all_model_kinds())
     if (text == to_string(k)) return k;
   return std::nullopt;
 }
@@ -56,7 +57,19 @@ void ModelParams::validate() const {
     check_int(pool_size, 1, 16, "pool_size");
     check_int(dense_units, 1, 65536, "dense_units");
   }
-  if (kind == ModelKind::ensemble) check_int(ensemble_members, 1, 64, "ensemble_members");
+  if (kind == ModelKind::ensemble) {
+    check_int(ensemble_members, 1, 64, "ensemble_members");
+    check_int(ensemble_rbf_members, 0, 64, "ensemble_rbf_members");
+  }
+  if (kind == ModelKind::rbf || (kind == ModelKind::ensemble && ensemble_rbf_members > 0)) {
+    check_int(rbf_features, 16, 65536, "rbf_features");
+    require_range(std::isfinite(rbf_gamma) && rbf_gamma >= 0 && rbf_gamma <= 100, "rbf_gamma", "in [0, 100]",
+                  num(rbf_gamma));
+    require_range(std::isfinite(rbf_weight_decay) && rbf_weight_decay >= 0 && rbf_weight_decay <= 1,
+                  "rbf_weight_decay", "in [0, 1]", num(rbf_weight_decay));
+    require_range(std::isfinite(rbf_rate_factor) && rbf_rate_factor > 0 && rbf_rate_factor <= 1000, "rbf_rate_factor",
+                  "in (0, 1000]", num(rbf_rate_factor));
+  }
   if (kind == ModelKind::cnn2d) {
     check_int(mel_bands, 8, 512, "mel_bands");
     check_int(patch_frames, 8, 4096, "patch_frames");
@@ -123,7 +136,7 @@ void TrainParams::validate() const {
 
 TrainParams default_training(ModelKind kind) noexcept {
   TrainParams p;
-  if (kind == ModelKind::logreg) p.learning_rate = 1e-2;
+  if (kind == ModelKind::logreg || kind == ModelKind::rbf) p.learning_rate = 1e-2;
   return p;
 }
 
@@ -141,6 +154,11 @@ void to_json(json& j, const ModelParams& p) {
            {"hidden_units", p.hidden_units},
            {"dropout", p.dropout},
            {"ensemble_members", p.ensemble_members},
+           {"ensemble_rbf_members", p.ensemble_rbf_members},
+           {"rbf_features", p.rbf_features},
+           {"rbf_gamma", p.rbf_gamma},
+           {"rbf_weight_decay", p.rbf_weight_decay},
+           {"rbf_rate_factor", p.rbf_rate_factor},
            {"mel_bands", p.mel_bands},
            {"patch_frames", p.patch_frames},
            {"cnn2d_channels", p.cnn2d_channels}};
@@ -161,6 +179,11 @@ void from_json(const json& j, ModelParams& p) {
   r.hidden_units = json_field<std::vector<int>>(j, "hidden_units");
   r.dropout = json_field<double>(j, "dropout");
   if (j.contains("ensemble_members")) r.ensemble_members = json_field<int>(j, "ensemble_members");
+  if (j.contains("ensemble_rbf_members")) r.ensemble_rbf_members = json_field<int>(j, "ensemble_rbf_members");
+  if (j.contains("rbf_features")) r.rbf_features = json_field<int>(j, "rbf_features");
+  if (j.contains("rbf_gamma")) r.rbf_gamma = json_field<double>(j, "rbf_gamma");
+  if (j.contains("rbf_weight_decay")) r.rbf_weight_decay = json_field<double>(j, "rbf_weight_decay");
+  if (j.contains("rbf_rate_factor")) r.rbf_rate_factor = json_field<double>(j, "rbf_rate_factor");
   if (j.contains("mel_bands")) r.mel_bands = json_field<int>(j, "mel_bands");
   if (j.contains("patch_frames")) r.patch_frames = json_field<int>(j, "patch_frames");
   if (j.contains("cnn2d_channels")) r.cnn2d_channels = json_field<int>(j, "cnn2d_channels");

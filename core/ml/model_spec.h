@@ -29,12 +29,18 @@ enum class ModelKind {
   /// band k at t * mel_bands + k): 3 x (Conv2d 3x3 'same' + ReLU + MaxPool 2x2) with
   /// cnn2d_channels, 2x and 4x that many filters -> global average -> Dense + ReLU + Dropout -> Dense.
   cnn2d,
+  /// Logistic regression with an RBF kernel exp(-gamma |x - y|^2), approximated by rbf_features
+  /// random Fourier features (Rahimi & Recht, 2007): z(x) = sqrt(2 / D) cos(x W + b) with W drawn
+  /// N(0, 2 gamma) and b uniform in [0, 2 pi), both fixed at creation from the seed (stored in the
+  /// bundle like weights, never trained); a Dense layer on z is trained, with its own L2 penalty
+  /// rbf_weight_decay. Close to an RBF-kernel SVM, and a member unlike the MLPs for an ensemble.
+  rbf,
 };
 
 /// Every model kind, in the order of the enum (for menus and leaderboards).
 std::vector<ModelKind> all_model_kinds();
 
-/// "cnn1d", "mlp", "logreg", "ensemble".
+/// "cnn1d", "mlp", "logreg", "ensemble", "cnn2d", "rbf".
 std::string_view to_string(ModelKind kind) noexcept;
 /// Parses the names of to_string(); nullopt otherwise.
 std::optional<ModelKind> parse_model_kind(std::string_view text) noexcept;
@@ -65,6 +71,18 @@ struct ModelParams {
   /// ensemble: number of MLP members; 1..64. (Optional in JSON, default 5: bundles written before
   /// the ensemble existed lack it.)
   int ensemble_members = 5;
+  /// ensemble: number of rbf members besides the MLPs (each with its own random features); 0..64.
+  /// Every member, MLP or rbf, has the same weight in the mean probability. (Optional in JSON.)
+  int ensemble_rbf_members = 0;
+  // rbf, and the rbf members of an ensemble (optional in JSON, these defaults when absent).
+  int rbf_features = 4096;         ///< D, random Fourier features; 16..65536
+  double rbf_gamma = 0.0;          ///< the kernel's gamma for standardised inputs; 0 = 1 / F; [0, 100]
+  /// L2 penalty on the Dense layer over the random features (added to its gradient as Adam's
+  /// weight decay does); replaces TrainParams::weight_decay for that layer. [0, 1]
+  double rbf_weight_decay = 1e-4;
+  /// The rbf layers' learning rate as a multiple of TrainParams::learning_rate (an ensemble's
+  /// rbf members converge at about ten times the MLPs' rate); (0, 1000].
+  double rbf_rate_factor = 1.0;
   // cnn2d (optional in JSON, these defaults when absent).
   int mel_bands = 128;      ///< 8..512
   int patch_frames = 130;   ///< 8..4096 (130 frames of hop 512 at 22050 Hz: about 3 s)
@@ -75,7 +93,7 @@ struct ModelParams {
   /// Throws std::invalid_argument when the model cannot take F inputs (cnn1d: the sequence must
   /// survive both convolutions and poolings; needs F >= min_features()).
   void validate_inputs(std::size_t n_features, std::size_t n_classes) const;
-  /// Smallest F the architecture accepts (1 for mlp, logreg and ensemble; mel_bands x
+  /// Smallest F the architecture accepts (1 for mlp, logreg, ensemble and rbf; mel_bands x
   /// patch_frames, exactly, for cnn2d).
   std::size_t min_features() const noexcept;
   /// cnn1d: length of the sequence after the second pooling for F inputs (0 if too short).

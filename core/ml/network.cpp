@@ -11,6 +11,7 @@
 #include <cmath>
 #include <fstream>
 #include <limits>
+#include <numbers>
 #include <random>
 #include <stdexcept>
 
@@ -107,6 +108,8 @@ class ClassifierNet : public torch::nn::Module {
   }
   /// Mean cross-entropy per member = objective / members().
   virtual int members() const { return 1; }
+  /// Parameters of rbf output layers: they take ModelParams::rbf_weight_decay and rbf_rate_factor.
+  virtual std::vector<Tensor> rbf_parameters() { return {}; }
 };
 
 class Cnn1dNet final : public ClassifierNet {
@@ -161,6 +164,33 @@ class MlpNet final : public ClassifierNet {
   at::Generator gen_;
 };
 
+/// RBF-kernel logistic regression on random Fourier features (model_spec.h). The projection
+/// and phases are parameters without gradients, so they are saved and loaded with the weights
+/// and Adam leaves them alone.
+class RbfNet final : public ClassifierNet {
+ public:
+  RbfNet(const ModelParams& p, std::int64_t n_features, std::int64_t n_classes, at::Generator gen) {
+    const std::int64_t d = p.rbf_features;
+    const double gamma = p.rbf_gamma > 0 ? p.rbf_gamma : 1.0 / static_cast<double>(n_features);
+    torch::NoGradGuard no_grad;
+    projection_ = register_parameter("projection", torch::empty({n_features, d}).normal_(0.0, std::sqrt(2.0 * gamma), gen),
+                                     /*requires_grad=*/false);
+    phase_ = register_parameter("phase", torch::empty({d}).uniform_(0.0, 2.0 * std::numbers::pi, gen), /*requires_grad=*/false);
+    out_ = register_module("out", torch::nn::Linear(d, n_classes));
+    glorot_init(*out_, gen);
+    scale_ = std::sqrt(2.0 / static_cast<double>(d));
+  }
+  Tensor forward(const Tensor& x) override {
+    return out_->forward(torch::cos(torch::addmm(phase_, x, projection_)) * scale_);
+  }
+  std::vector<Tensor> rbf_parameters() override { return {out_->weight, out_->bias}; }
+
+ private:
+  Tensor projection_, phase_;
+  torch::nn::Linear out_{nullptr};
+  double scale_ = 1.0;
+};
+
 /// Members are MLPs with their own generators (seeded from the network's seed and the member
 /// index) for initial weights and dropout.
 class EnsembleNet final : public ClassifierNet {
@@ -171,6 +201,17 @@ class EnsembleNet final : public ClassifierNet {
       members_.push_back(
           register_module("member" + std::to_string(m + 1), std::make_shared<MlpNet>(p, n_features, n_classes, gen)));
     }
+    for (int m = 0; m < p.ensemble_rbf_members; ++m) {
+      auto gen = at::make_generator<at::CPUGeneratorImpl>(mix_seed(seed, static_cast<std::uint64_t>(m) + 0x726266));
+      members_.push_back(
+          register_module("rbf" + std::to_string(m + 1), std::make_shared<RbfNet>(p, n_features, n_classes, gen)));
+    }
+  }
+  std::vector<Tensor> rbf_parameters() override {
+    std::vector<Tensor> out;
+    for (auto& m : members_)
+      for (auto& w : m->rbf_parameters()) out.push_back(w);
+    return out;
   }
   Tensor forward(const Tensor& x) override { return combine(member_logits(x)); }
   std::pair<Tensor, Tensor> objective(const Tensor& x, const Tensor& y) override {
@@ -193,7 +234,7 @@ class EnsembleNet final : public ClassifierNet {
     for (const auto& l : logits) logp.push_back(torch::log_softmax(l, 1));
     return torch::logsumexp(torch::stack(logp), 0) - std::log(static_cast<double>(logits.size()));
   }
-  std::vector<std::shared_ptr<MlpNet>> members_;
+  std::vector<std::shared_ptr<ClassifierNet>> members_;
 };
 
 /// Input rows are frame-major patches (frame t, band k at t * bands + k), seen as a 1-channel
@@ -294,6 +335,7 @@ Network Network::create(const ModelParams& params, std::size_t n_features, std::
     case ModelKind::logreg: impl->net = std::make_shared<LogRegNet>(f, c, gen); break;
     case ModelKind::ensemble: impl->net = std::make_shared<EnsembleNet>(params, f, c, seed); break;
     case ModelKind::cnn2d: impl->net = std::make_shared<Cnn2dNet>(params, c, gen); break;
+    case ModelKind::rbf: impl->net = std::make_shared<RbfNet>(params, f, c, gen); break;
   }
   return Network(std::move(impl));
 }
@@ -350,9 +392,21 @@ FitResult Network::fit(const Samples& train, const Samples* validation, const Sa
   const auto x = to_tensor(train);
   const auto y = labels_tensor(train, impl_->n_classes);
   const bool has_validation = validation && validation->rows > 0;
-  torch::optim::Adam optimizer(
-      net.parameters(),
-      torch::optim::AdamOptions(params.learning_rate).eps(params.adam_epsilon).weight_decay(params.weight_decay));
+  // Two parameter groups: the rbf layers' weights decay by their own rate, the rest by the run's.
+  const auto rbf_parameters = net.rbf_parameters();
+  const auto is_rbf = [&](const Tensor& t) {
+    return std::any_of(rbf_parameters.begin(), rbf_parameters.end(), [&](const Tensor& w) { return w.is_same(t); });
+  };
+  std::vector<Tensor> common, rbf;
+  for (const auto& p : net.parameters()) (is_rbf(p) ? rbf : common).push_back(p);
+  const auto adam = [&](double decay) {
+    return std::make_unique<torch::optim::AdamOptions>(
+        torch::optim::AdamOptions(params.learning_rate).eps(params.adam_epsilon).weight_decay(decay));
+  };
+  std::vector<torch::optim::OptimizerParamGroup> groups;
+  groups.emplace_back(common, adam(params.weight_decay));
+  if (!rbf.empty()) groups.emplace_back(rbf, adam(impl_->params.rbf_weight_decay));
+  torch::optim::Adam optimizer(groups, torch::optim::AdamOptions(params.learning_rate).eps(params.adam_epsilon));
 
   // Shuffles come from the network's seed; the constant keeps them apart from the weight draws.
   std::mt19937_64 rng(impl_->seed ^ 0x9e3779b97f4a7c15ULL);
@@ -371,7 +425,9 @@ FitResult Network::fit(const Samples& train, const Samples* validation, const Sa
 
   for (int epoch = 0; epoch < params.epochs; ++epoch) {
     const double lr = learning_rate_at(params, epoch);
-    for (auto& group : optimizer.param_groups()) static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
+    auto& groups_now = optimizer.param_groups();
+    for (std::size_t g = 0; g < groups_now.size(); ++g)
+      static_cast<torch::optim::AdamOptions&>(groups_now[g].options()).lr(g == 0 ? lr : lr * impl_->params.rbf_rate_factor);
     net.train();
     shuffle(order, rng);
     const auto perm = torch::from_blob(order.data(), {n}, torch::kLong);

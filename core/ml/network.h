@@ -1,4 +1,4 @@
-// A trainable classifier network (cnn1d, mlp or logreg; see model_spec.h) behind a torch-free
+// A trainable classifier network (any ModelKind; see model_spec.h) behind a torch-free
 // interface: the only translation unit that includes libtorch is network.cpp. Inputs are
 // standardised feature vectors (float32, row-major); outputs are genre probabilities.
 // Randomness (initial weights, dropout, shuffles) comes from the seed given to create(), never

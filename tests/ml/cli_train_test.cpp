@@ -115,6 +115,15 @@ TEST(CliCompare, PrintsALeaderboard) {
   EXPECT_EQ(text.exit_code, 0) << text.out;
   EXPECT_NE(text.out.find("rank"), std::string::npos) << text.out;
   EXPECT_NE(text.out.find("LEAKY"), std::string::npos) << text.out;
+  const auto repeated = run({"compare", table.string(), "--models", "logreg", "--folds", "3", "--repeats", "2"});
+  EXPECT_EQ(repeated.exit_code, 0) << repeated.out;
+  EXPECT_NE(repeated.out.find("2 repeats (seeds 42..43)"), std::string::npos) << repeated.out;
+  EXPECT_NE(repeated.out.find("per repeat"), std::string::npos) << repeated.out;
+  const auto repeated_json = run_json({"compare", table.string(), "--models", "rbf", "--folds", "3", "--repeats", "2", "--json"});
+  EXPECT_EQ(repeated_json["repeats"], 2);
+  EXPECT_EQ(repeated_json["models"][0]["fold_accuracies"].size(), 6u);
+  const auto cnn_repeated = run_json({"compare", dir.string(), "--models", "cnn2d", "--repeats", "2", "--json"}, 1);
+  EXPECT_NE(cnn_repeated["error"].get<std::string>().find("drop --repeats"), std::string::npos) << cnn_repeated;
   const auto bad = run({"compare", table.string(), "--models", "svm"});
   EXPECT_NE(bad.exit_code, 0);
   const auto missing = run({"compare", (dir / "none.csv").string(), "--json"});

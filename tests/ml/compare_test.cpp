@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 
 #include "dataset/feature_table.h"
@@ -20,7 +22,7 @@ namespace ml = genrelab::ml;
 
 TEST(ModelPresets, AreEnumerableAndValid) {
   const auto names = ml::model_preset_names();
-  for (const char* n : {"logreg", "mlp", "cnn1d", "mlp_tuned", "ensemble", "search"})
+  for (const char* n : {"logreg", "mlp", "cnn1d", "mlp_tuned", "ensemble", "rbf", "search"})
     EXPECT_NE(std::find(names.begin(), names.end(), n), names.end()) << n;
   for (const auto& p : ml::model_presets()) {
     EXPECT_NO_THROW(p.model.validate()) << p.name;
@@ -28,6 +30,8 @@ TEST(ModelPresets, AreEnumerableAndValid) {
     EXPECT_FALSE(p.description.empty());
   }
   EXPECT_EQ(ml::find_model_preset("ensemble")->model.kind, ml::ModelKind::ensemble);
+  EXPECT_EQ(ml::find_model_preset("rbf")->model.kind, ml::ModelKind::rbf);
+  EXPECT_DOUBLE_EQ(ml::find_model_preset("rbf")->training.learning_rate, 1e-2);
   EXPECT_FALSE(ml::find_model_preset("svm"));
   ml::TrainerOptions base;
   base.training.seed = 77;
@@ -81,6 +85,50 @@ TEST(Compare, SameFoldsSortedRowsAndJson) {
   const auto leaky = ml::to_json(ml::compare_models(table, options));
   EXPECT_EQ(leaky["models"][0]["protocol"], "leaky");
   EXPECT_EQ(leaky["models"][0]["leaky"], true);
+}
+
+TEST(Compare, RepeatsAreSingleRunsWithTheNextSeeds) {
+  // Repeat r must be exactly the single comparison with seed + r (its folds and weights), and the
+  // row's mean and std must cover every fold of every repeat. Noisy blobs, so folds differ.
+  const auto table = genrelab::test::blob_table(3, 12, 8, 1.0);
+  ml::CompareOptions options;
+  options.models = {"logreg", "mlp"};
+  options.folds = 3;
+  options.seed = 5;
+  options.repeats = 3;
+  const auto board = ml::compare_models(table, options);
+  EXPECT_EQ(board.repeats, 3);
+  for (const auto& row : board.rows) {
+    ASSERT_EQ(row.repeat_accuracies.size(), 3u) << row.model;
+    ASSERT_EQ(row.fold_accuracies.size(), 9u) << row.model;
+    double sum = 0.0, sq = 0.0;
+    for (double a : row.fold_accuracies) sum += a;
+    for (double a : row.fold_accuracies) sq += (a - sum / 9) * (a - sum / 9);
+    EXPECT_NEAR(row.mean_accuracy, sum / 9, 1e-12);
+    EXPECT_NEAR(row.std_accuracy, std::sqrt(sq / 9), 1e-12);
+    double macro_f1 = 0.0;
+    for (int r = 0; r < 3; ++r) {
+      auto single = options;
+      single.repeats = 1;
+      single.seed = options.seed + static_cast<std::uint64_t>(r);
+      single.models = {row.model};
+      const auto one = ml::compare_models(table, single);
+      EXPECT_EQ(row.repeat_accuracies[static_cast<std::size_t>(r)], one.rows[0].mean_accuracy) << row.model << " repeat " << r;
+      EXPECT_TRUE(std::equal(one.rows[0].fold_accuracies.begin(), one.rows[0].fold_accuracies.end(),
+                             row.fold_accuracies.begin() + 3 * r));
+      if (r == 0) {
+        EXPECT_EQ(row.report.fold_of_row, one.fold_of_row);  // the detailed report is the first repeat's
+      }
+      macro_f1 += one.rows[0].macro_f1 / 3;
+    }
+    EXPECT_NEAR(row.macro_f1, macro_f1, 1e-12);
+  }
+  EXPECT_NE(board.rows[0].repeat_accuracies, std::vector<double>(3, board.rows[0].repeat_accuracies[0]));
+  const auto j = ml::to_json(board);
+  EXPECT_EQ(j["repeats"], 3);
+  EXPECT_EQ(j["models"][0]["repeat_accuracies"].size(), 3u);
+  options.repeats = 0;
+  EXPECT_THROW(options.validate(), std::invalid_argument);
 }
 
 TEST(Compare, BadOptionsAndCancel) {
@@ -148,6 +196,8 @@ TEST(Compare, EnsembleBundleRoundTrips) {
   o.folds = 2;
   o.model.kind = ml::ModelKind::ensemble;
   o.model.ensemble_members = 3;
+  o.model.ensemble_rbf_members = 1;
+  o.model.rbf_features = 32;
   o.model.hidden_units = {8};
   o.training.epochs = 3;
   auto result = ml::train_and_evaluate(table, o);
@@ -157,6 +207,7 @@ TEST(Compare, EnsembleBundleRoundTrips) {
   auto loaded = ml::Classifier::load(path, &loaded_bundle);
   EXPECT_EQ(loaded_bundle.model.kind, ml::ModelKind::ensemble);
   EXPECT_EQ(loaded_bundle.model.ensemble_members, 3);
+  EXPECT_EQ(loaded_bundle.model.ensemble_rbf_members, 1);
   EXPECT_EQ(loaded.predict_proba(table), result.model->predict_proba(table));
 }
 

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <random>
+#include <span>
 
 #include <nlohmann/json.hpp>
 
@@ -269,6 +270,134 @@ TEST(Network, ModelKindsRoundTripInJson) {
   auto bad = params_of(ml::ModelKind::ensemble);
   bad.ensemble_members = 0;
   EXPECT_THROW(bad.validate(), std::invalid_argument);
+}
+
+}  // namespace
+
+namespace {
+
+double dot(std::span<const float> a, std::span<const float> b) {
+  double s = 0.0;
+  for (std::size_t i = 0; i < a.size(); ++i) s += static_cast<double>(a[i]) * static_cast<double>(b[i]);
+  return s;
+}
+
+/// z(x) = sqrt(2 / D) cos(x W + b) from an rbf network's stored projection W (F x D) and phases b.
+std::vector<float> random_features(const std::vector<ml::NamedTensor>& w, std::span<const float> x) {
+  const auto& projection = w[0];
+  const auto& phase = w[1];
+  const auto f = static_cast<std::size_t>(projection.shape[0]), d = static_cast<std::size_t>(projection.shape[1]);
+  std::vector<float> z(d);
+  for (std::size_t j = 0; j < d; ++j) {
+    double a = phase.values[j];
+    for (std::size_t i = 0; i < f; ++i) a += static_cast<double>(x[i] * projection.values[i * d + j]);
+    z[j] = static_cast<float>(std::sqrt(2.0 / static_cast<double>(d)) * std::cos(a));
+  }
+  return z;
+}
+
+TEST(Network, RbfFeaturesApproximateTheGaussianKernel) {
+  // With D = 16384 random features, z(x).z(y) estimates exp(-gamma |x - y|^2) with a standard
+  // error below 1 / sqrt(D) ~ 0.008; gamma defaults to 1 / F.
+  auto p = params_of(ml::ModelKind::rbf);
+  p.rbf_features = 16384;
+  const std::size_t f = 8;
+  auto net = ml::Network::create(p, f, 3, 3);
+  const auto w = net.weights();
+  ASSERT_EQ(w.size(), 4u);
+  EXPECT_EQ(w[0].name, "projection");
+  EXPECT_EQ(w[0].shape, (std::vector<std::int64_t>{8, 16384}));
+  EXPECT_EQ(w[1].name, "phase");
+  EXPECT_EQ(net.parameter_count(), 8u * 16384u + 16384u + 16384u * 3u + 3u);
+  std::mt19937 rng(4);
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  for (double distance : {0.0, 1.0, 2.0, 3.0, 5.0}) {
+    std::vector<float> x(f), y(f), step(f);
+    for (std::size_t i = 0; i < f; ++i) x[i] = normal(rng), step[i] = normal(rng);
+    const auto scale = static_cast<float>(distance / std::sqrt(dot(step, step)));
+    for (std::size_t i = 0; i < f; ++i) y[i] = x[i] + scale * step[i];
+    const double expected = std::exp(-distance * distance / static_cast<double>(f));
+    EXPECT_NEAR(dot(random_features(w, x), random_features(w, y)), expected, 0.04) << distance;
+  }
+  p.rbf_gamma = 0.5;  // an explicit gamma scales the projection: std sqrt(2 gamma) = 1
+  const auto wide = ml::Network::create(p, f, 3, 3).weights()[0].values;
+  double sum_sq = 0.0;
+  for (float v : wide) sum_sq += static_cast<double>(v * v);
+  EXPECT_NEAR(sum_sq / static_cast<double>(wide.size()), 1.0, 0.02);
+}
+
+TEST(Network, RbfTrainsOnlyItsOutputWithItsOwnDecay) {
+  auto p = params_of(ml::ModelKind::rbf);
+  p.rbf_features = 256;
+  const auto train = blobs(30, 6, 1);
+  ml::TrainParams t;
+  t.epochs = 5;
+  t.learning_rate = 1e-2;
+  t.weight_decay = 0.0;  // not the rbf layer's decay
+  auto out_weight_norm = [&](double decay) {
+    p.rbf_weight_decay = decay;
+    auto net = ml::Network::create(p, 6, 3, 2);
+    const auto before = net.weights();
+    net.fit(train, nullptr, nullptr, t);
+    const auto after = net.weights();
+    EXPECT_EQ(after[0].values, before[0].values);  // projection fixed
+    EXPECT_EQ(after[1].values, before[1].values);  // phases fixed
+    EXPECT_NE(after[2].values, before[2].values);  // the Dense layer learns
+    return std::sqrt(dot(after[2].values, after[2].values));
+  };
+  EXPECT_LT(out_weight_norm(0.5), 0.7 * out_weight_norm(0.0));
+  // Its own learning rate: a factor of 1/1000 leaves the layer nearly where it started.
+  p.rbf_weight_decay = 0.0;
+  auto moved = [&](double factor) {
+    p.rbf_rate_factor = factor;
+    auto net = ml::Network::create(p, 6, 3, 2);
+    const auto before = net.weights()[2].values;
+    net.fit(train, nullptr, nullptr, t);
+    const auto after = net.weights()[2].values;
+    double d = 0.0;
+    for (std::size_t i = 0; i < after.size(); ++i) d += std::abs(static_cast<double>(after[i] - before[i]));
+    return d;
+  };
+  EXPECT_LT(moved(1e-3), 0.01 * moved(1.0));
+}
+
+TEST(Network, EnsembleWithRbfMembersRoundTripsAndChecksItsParameters) {
+  auto p = params_of(ml::ModelKind::ensemble);
+  p.ensemble_members = 2;
+  p.ensemble_rbf_members = 2;
+  p.hidden_units = {16};
+  p.rbf_features = 64;
+  auto net = ml::Network::create(p, 12, 3, 9);
+  EXPECT_EQ(net.parameter_count(), 2u * (12u * 16u + 16u + 16u * 3u + 3u) + 2u * (12u * 64u + 64u + 64u * 3u + 3u));
+  ml::TrainParams t;
+  t.epochs = 15;
+  t.learning_rate = 1e-2;
+  const auto train = blobs(20, 12, 1), test = blobs(10, 12, 2);
+  net.fit(train, nullptr, nullptr, t);
+  EXPECT_GT(net.evaluate(test).accuracy, 0.9);
+  const auto w = net.weights();
+  ASSERT_EQ(w.size(), 2u * 4u + 2u * 4u);
+  EXPECT_EQ(w[8].name, "rbf1.projection");
+  EXPECT_NE(w[8].values, w[12].values);  // each rbf member draws its own features
+  auto copy = ml::Network::create(p, 12, 3, 1);  // other seed: other features, until set
+  copy.set_weights(w);
+  EXPECT_EQ(copy.predict_proba(test), net.predict_proba(test));
+
+  const nlohmann::json j = p;
+  const auto back = j.get<ml::ModelParams>();
+  EXPECT_EQ(back.ensemble_rbf_members, 2);
+  EXPECT_EQ(back.rbf_features, 64);
+  nlohmann::json old = params_of(ml::ModelKind::ensemble);
+  for (const char* key : {"ensemble_rbf_members", "rbf_features", "rbf_gamma", "rbf_weight_decay"}) old.erase(key);
+  EXPECT_EQ(old.get<ml::ModelParams>().ensemble_rbf_members, 0);  // bundles written before rbf
+  for (auto change : std::initializer_list<void (*)(ml::ModelParams&)>{
+           [](ml::ModelParams& m) { m.rbf_features = 8; }, [](ml::ModelParams& m) { m.rbf_gamma = -1.0; },
+           [](ml::ModelParams& m) { m.rbf_weight_decay = std::nan(""); },
+           [](ml::ModelParams& m) { m.ensemble_rbf_members = 65; }}) {
+    auto bad = p;
+    change(bad);
+    EXPECT_THROW(bad.validate(), std::invalid_argument);
+  }
 }
 
 }  // namespace

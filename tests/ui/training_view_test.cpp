@@ -212,6 +212,7 @@ class TrainingViewTest : public QObject {
     // Every table preset is offered; tick two quick ones for the leaderboard.
     QVERIFY(view.kindCombo()->findText(QStringLiteral("mlp_tuned")) >= 0);
     QVERIFY(view.kindCombo()->findText(QStringLiteral("ensemble")) >= 0);
+    QVERIFY(view.kindCombo()->findText(QStringLiteral("rbf")) >= 0);
     QVERIFY(view.kindCombo()->findText(QStringLiteral("cnn2d")) < 0);  // needs audio, not a table
     for (int i = 0; i < view.compareList()->count(); ++i) {
       auto* item = view.compareList()->item(i);
@@ -221,6 +222,7 @@ class TrainingViewTest : public QObject {
     QSignalSpy finished(&view, &ui::TrainingView::trainingFinished);
     for (const bool leaky : {false, true}) {
       view.protocolCombo()->setCurrentIndex(leaky ? 1 : 0);
+      view.repeatsSpin()->setValue(leaky ? 2 : 1);  // the second comparison repeats with seed + 1
       view.compareModels();
       QCOMPARE(view.state(), ui::TrainingView::State::running);
       QVERIFY(finished.wait(120000));
@@ -231,6 +233,10 @@ class TrainingViewTest : public QObject {
       QVERIFY(board->rows[0].mean_accuracy >= board->rows[1].mean_accuracy);
       QCOMPARE(view.leaderboardTable()->rowCount(), 2);
       QCOMPARE(view.leaderboardTable()->item(0, 2)->text(), leaky ? QStringLiteral("LEAKY") : QStringLiteral("grouped"));
+      QCOMPARE(board->repeats, leaky ? 2 : 1);
+      QCOMPARE(board->rows[0].repeat_accuracies.size(), std::size_t{leaky ? 2u : 1u});
+      QCOMPARE(view.leaderboardTable()->columnCount(), leaky ? 9 : 8);
+      if (leaky) QCOMPARE(view.leaderboardTable()->item(0, 7)->text().count(QStringLiteral(" / ")), 1);
       // The best run is on display, with the track-level columns of a segment table.
       const ml::TrainingReport* report = view.lastReport();
       QVERIFY(report->tracks > 0 && report->tracks < report->rows);

@@ -15,11 +15,15 @@
 #include <QTest>
 #include <QTimer>
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <thread>
 #include <sstream>
 
 #include "dataset/feature_table.h"
 #include "support/event_loop_probe.h"
 #include "support/test_data.h"
+#include "ui/jobs/job_runner.h"
 #include "ui/main_window.h"
 #include "ui/plot/figure_export.h"
 #include "dataset/demo_dataset.h"
@@ -34,6 +38,32 @@ using namespace genrelab;
 class ViewsTest : public QObject {
   Q_OBJECT
  private Q_SLOTS:
+  void abandonedJobDropsItsResult() {
+    // The owner of a job dies while the job's result waits in the event queue: abandon() must
+    // drop the delivery, whose continuation points into the dead owner.
+    bool delivered = false;
+    std::atomic<bool> worked{false};
+    QPointer<ui::Job> job = ui::Job::start(QStringLiteral("test"), [&](ProgressSink&, const CancelToken&) {
+      worked = true;
+      return std::function<void()>([&delivered] { delivered = true; });
+    });
+    // No event processing until abandon(): the result stays queued.
+    while (!worked.load()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    QVERIFY(job);
+    job->abandon();
+    QVERIFY(!job);
+    QCoreApplication::processEvents();
+    QTest::qWait(20);
+    QVERIFY(!delivered);
+    // Without abandon() the result arrives.
+    bool arrived = false;
+    ui::Job::start(QStringLiteral("test"), [&](ProgressSink&, const CancelToken&) {
+      return std::function<void()>([&arrived] { arrived = true; });
+    });
+    QTRY_VERIFY(arrived);
+  }
+
   void spectrogramComputesZoomsAndExports() {
     const auto gtzan = test::gtzan_dir();
     if (!gtzan) QSKIP("shared GTZAN data not found (set GENRELAB_DATA)");

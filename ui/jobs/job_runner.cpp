@@ -24,6 +24,11 @@ void Job::cancel_and_wait() {
   if (thread_) thread_->wait();
 }
 
+void Job::abandon() {
+  cancel_and_wait();
+  delete this;  // removes the queued delivery with the object
+}
+
 Job* Job::start(const QString& title, Work work) {
   auto* job = new Job(title);
   QThread* thread = QThread::create([job, work = std::move(work)] {

@@ -39,6 +39,9 @@ class Job : public QObject {
   bool cancelled() const { return cancel_.cancelled(); }
   /// For shutdown only: cancels and waits for the worker thread to return.
   void cancel_and_wait();
+  /// For the owner's destructor: cancels, waits for the worker thread and deletes the job, so a
+  /// result not yet delivered is dropped (its continuation may point into the dying owner).
+  void abandon();
   /// True once the work has returned (its result is being delivered or was delivered).
   bool done() const { return done_; }
 

@@ -164,7 +164,7 @@ PredictionView::PredictionView(QWidget* parent)
 bool PredictionView::busy() const { return job_ != nullptr; }
 
 PredictionView::~PredictionView() {
-  if (job_ && !job_->done()) job_->cancel_and_wait();
+  if (job_) job_->abandon();
 }
 
 void PredictionView::setModel(std::shared_ptr<const ml::ModelBundle> bundle, const QString& description) {

@@ -52,7 +52,7 @@ SpectrogramView::SpectrogramView(QWidget* parent) : QWidget(parent) {
 }
 
 SpectrogramView::~SpectrogramView() {
-  if (job_) job_->cancel_and_wait();
+  if (job_) job_->abandon();
 }
 
 void SpectrogramView::loadTrack(const QString& path) {

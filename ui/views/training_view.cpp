@@ -164,6 +164,7 @@ TrainingView::TrainingView(QWidget* parent)
       metrics_table_(makeTable(this)),
       history_table_(makeTable(this)),
       compare_models_(new QListWidget(this)),
+      repeats_(new QSpinBox(this)),
       compare_(new QPushButton(tr("Compare models"), this)),
       leaderboard_table_(makeTable(this)),
       normalize_(new QCheckBox(tr("Row-normalised (recall per true genre)"), this)),
@@ -284,6 +285,11 @@ TrainingView::TrainingView(QWidget* parent)
   board_layout->setContentsMargins(0, 4, 0, 0);
   auto* board_row = new QHBoxLayout;
   board_row->addWidget(compare_models_, 1);
+  repeats_->setRange(1, 100);
+  repeats_->setPrefix(tr("repeats: "));
+  repeats_->setToolTip(tr("Repeated cross-validation: repeat r draws its folds and weights from seed + r; "
+                          "the accuracy is then the mean over every test fold of every repeat"));
+  board_row->addWidget(repeats_);
   board_row->addWidget(compare_);
   board_layout->addLayout(board_row);
   board_layout->addWidget(leaderboard_table_, 1);
@@ -330,7 +336,7 @@ TrainingView::TrainingView(QWidget* parent)
 }
 
 TrainingView::~TrainingView() {
-  if (job_ && !job_->done()) job_->cancel_and_wait();
+  if (job_) job_->abandon();
 }
 
 void TrainingView::applyKindDefaults() {
@@ -392,7 +398,7 @@ void TrainingView::updateButtons() {
   export_->setEnabled(!running && shownRun() != nullptr);
   compare_->setEnabled(!running && table_ && table_->rows() > 0);
   for (QWidget* w : std::initializer_list<QWidget*>{table_combo_, extract_, kind_, protocol_, features_, folds_, epochs_, seed_, threads_,
-                                                    final_model_, compare_models_})
+                                                    final_model_, compare_models_, repeats_})
     w->setEnabled(!running);
 }
 
@@ -437,6 +443,7 @@ void TrainingView::compareModels() {
   opts.features = form.features;
   opts.protocol = form.protocol;
   opts.seed = form.training.seed;
+  opts.repeats = repeats_->value();
   opts.threads = form.training.threads;
   try {
     opts.validate();
@@ -578,9 +585,17 @@ QString TrainingView::summary(const TrainingRun& run) const {
 void TrainingView::fillLeaderboard(int first_run) {
   const ml::Leaderboard& board = *leaderboard_;
   leaderboard_table_->clear();
-  leaderboard_table_->setColumnCount(8);
-  leaderboard_table_->setHorizontalHeaderLabels({tr("Rank"), tr("Model"), tr("Protocol"), tr("Accuracy (mean ± std)"), tr("Macro F1"),
-                                                 tr("Track acc. (mean / vote)"), tr("Seconds"), tr("Run")});
+  const bool repeated = board.repeats > 1;
+  QStringList headers{tr("Rank"), tr("Model"), tr("Protocol"),
+                      repeated ? tr("Accuracy (mean ± std, %1 × %2 folds)").arg(board.repeats).arg(board.rows.empty() ? 0 : board.rows[0].folds)
+                               : tr("Accuracy (mean ± std)"),
+                      tr("Macro F1"), tr("Track acc. (mean / vote)"), tr("Seconds")};
+  if (repeated) headers << tr("Per repeat");
+  headers << tr("Run");
+  const int run_column = static_cast<int>(headers.size()) - 1;
+  leaderboard_table_->setColumnCount(static_cast<int>(headers.size()));
+  leaderboard_table_->setHorizontalHeaderLabels(headers);
+  if (repeated) leaderboard_table_->horizontalHeaderItem(7)->setToolTip(tr("Mean accuracy of each repeat: seed, seed + 1, …"));
   leaderboard_table_->setRowCount(static_cast<int>(board.rows.size()));
   for (std::size_t i = 0; i < board.rows.size(); ++i) {
     const ml::LeaderboardRow& row = board.rows[i];
@@ -597,7 +612,14 @@ void TrainingView::fillLeaderboard(int first_run) {
     leaderboard_table_->setItem(r, 4, cell(num(row.macro_f1)));
     leaderboard_table_->setItem(r, 5, cell(tr("%1 / %2").arg(num(row.track_accuracy_mean), num(row.track_accuracy_vote))));
     leaderboard_table_->setItem(r, 6, cell(num(row.seconds, 1)));
-    leaderboard_table_->setItem(r, 7, cell(runs_[static_cast<std::size_t>(first_run) + i].name()));
+    if (repeated) {
+      QStringList per;
+      for (double a : row.repeat_accuracies) per << num(a);
+      auto* item = cell(per.join(QStringLiteral(" / ")));
+      item->setToolTip(tr("std of the repeats' means: %1").arg(num(row.std_over_repeats)));
+      leaderboard_table_->setItem(r, 7, item);
+    }
+    leaderboard_table_->setItem(r, run_column, cell(runs_[static_cast<std::size_t>(first_run) + i].name()));
   }
 }
 

@@ -107,6 +107,7 @@ class TrainingView : public QWidget {
   QCheckBox* normalizeCheck() const { return normalize_; }
   QComboBox* protocolCombo() const { return protocol_; }
   QListWidget* compareList() const { return compare_models_; }
+  QSpinBox* repeatsSpin() const { return repeats_; }
   QTableWidget* leaderboardTable() const { return leaderboard_table_; }
   const ml::Leaderboard* leaderboard() const { return leaderboard_.get(); }
   /// Chart flushes so far (each redraws the series once).
@@ -182,6 +183,7 @@ class TrainingView : public QWidget {
   QTableWidget* metrics_table_;
   QTableWidget* history_table_;
   QListWidget* compare_models_;
+  QSpinBox* repeats_;
   QPushButton* compare_;
   QTableWidget* leaderboard_table_;
   QCheckBox* normalize_;
