@@ -148,6 +148,7 @@ int cmd_train_audio(const TrainAudioArgs& args) {
               {"mean_patch_accuracy", rep.mean_patch_accuracy},
               {"mean_track_accuracy_mean", rep.mean_track_accuracy_mean},
               {"mean_track_accuracy_vote", rep.mean_track_accuracy_vote},
+              {"track_macro_f1", rep.track_macro_f1},
               {"seconds_per_epoch", rep.train_seconds_per_epoch}};
   if (!args.output.empty()) {
     // The final model: the same recipe on every track.
@@ -194,6 +195,8 @@ int cmd_train_audio(const TrainAudioArgs& args) {
                 {"std_track_accuracy_mean", sd_mean},
                 {"mean_track_accuracy_vote", rep.mean_track_accuracy_vote},
                 {"std_track_accuracy_vote", sd_vote},
+                {"track_macro_f1", rep.track_macro_f1},
+                {"track_confusion", rep.track_confusion},
                 {"seconds_per_epoch", rep.train_seconds_per_epoch},
                 {"patches_per_epoch", rep.patches_per_epoch},
                 {"spectrograms_computed", cache->computed()},
@@ -212,6 +215,7 @@ int cmd_train_audio(const TrainAudioArgs& args) {
               sd_vote, rep.patch_accuracy.size());
   std::printf("protocol: grouped (%zu tracks; each track's patches stay in one fold; held-out tracks classified by the "
               "mean probability and the majority vote of their non-overlapping patches)\n", rep.tracks);
+  std::printf("tracks by mean probability, all folds: macro F1 %.4f\n", rep.track_macro_f1);
   std::printf("%.3f s per epoch of %zu training patches (%.2f ms per patch); %zu spectrogram(s) computed, %zu audio "
               "cop%s; total %.1f s\n",
               rep.train_seconds_per_epoch, rep.patches_per_epoch,

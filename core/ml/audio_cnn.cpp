@@ -13,6 +13,7 @@
 #include "ml/folds.h"
 #include "ml/network.h"
 #include "ml/track_vote.h"
+#include "stats/scores.h"
 #include "util/progress.h"
 
 namespace genrelab::ml {
@@ -160,6 +161,7 @@ AudioCnnReport cross_validate_audio_cnn(const std::vector<AudioFile>& files, fea
   };
   const int previous_threads = set_compute_threads(options.training.threads);
   double epoch_seconds = 0.0, patches = 0.0;
+  std::vector<int> truth, predicted;  // held-out tracks of every fold
   for (int fold = 0; fold < options.folds; ++fold) {
     std::mt19937_64 rng(mix_seed(options.training.seed, static_cast<std::uint64_t>(fold) + 100));
     Samples train, test;
@@ -201,6 +203,15 @@ AudioCnnReport cross_validate_audio_cnn(const std::vector<AudioFile>& files, fea
     rep.patch_accuracy.push_back(e.accuracy);
     rep.track_accuracy_mean.push_back(tracks.accuracy_mean);
     rep.track_accuracy_vote.push_back(tracks.accuracy_vote);
+    for (std::size_t t = 0; t < tracks.tracks; ++t) {
+      truth.push_back(tracks.track_labels[t]);
+      predicted.push_back(tracks.predicted_mean[t]);
+    }
+  }
+  {
+    const stats::ConfusionMatrix confusion(truth, predicted, rep.label_names.size());
+    rep.track_confusion = confusion.counts();
+    rep.track_macro_f1 = stats::compute_scores(confusion).macro_f1;
   }
   set_compute_threads(previous_threads);
   const auto mean = [](const std::vector<double>& v) {

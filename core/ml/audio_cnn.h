@@ -58,6 +58,10 @@ struct AudioCnnReport {
   std::vector<double> track_accuracy_mean;   ///< per fold, tracks by mean probability
   std::vector<double> track_accuracy_vote;   ///< per fold, tracks by majority vote
   double mean_track_accuracy_mean = 0.0, mean_track_accuracy_vote = 0.0, mean_patch_accuracy = 0.0;
+  /// Held-out tracks (by mean probability) summed over the folds: confusion counts (row-major,
+  /// true x predicted, label_names order) and their macro-F1 (stats/scores.h).
+  std::vector<std::int64_t> track_confusion;
+  double track_macro_f1 = 0.0;
   std::size_t tracks = 0;
   std::size_t spectrograms_computed = 0;  ///< by the cache during this run
   double seconds = 0.0;
