@@ -80,8 +80,8 @@ struct ModelParams {
   /// L2 penalty on the Dense layer over the random features (added to its gradient as Adam's
   /// weight decay does); replaces TrainParams::weight_decay for that layer. [0, 1]
   double rbf_weight_decay = 1e-4;
-  /// The rbf layers' learning rate as a multiple of TrainParams::learning_rate (an ensemble's
-  /// rbf members converge at about ten times the MLPs' rate); (0, 1000].
+  /// The rbf layers' learning rate as a multiple of TrainParams::learning_rate, for an ensemble
+  /// (the rbf model alone learns best at 1e-2, ten times the MLPs' rate); (0, 1000].
   double rbf_rate_factor = 1.0;
   // cnn2d (optional in JSON, these defaults when absent).
   int mel_bands = 128;      ///< 8..512

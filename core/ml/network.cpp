@@ -392,7 +392,8 @@ FitResult Network::fit(const Samples& train, const Samples* validation, const Sa
   const auto x = to_tensor(train);
   const auto y = labels_tensor(train, impl_->n_classes);
   const bool has_validation = validation && validation->rows > 0;
-  // Two parameter groups: the rbf layers' weights decay by their own rate, the rest by the run's.
+  // Parameter groups: everything else (the run's decay), then the rbf output layers (their own
+  // decay and rate factor; model_spec.h).
   const auto rbf_parameters = net.rbf_parameters();
   const auto is_rbf = [&](const Tensor& t) {
     return std::any_of(rbf_parameters.begin(), rbf_parameters.end(), [&](const Tensor& w) { return w.is_same(t); });
