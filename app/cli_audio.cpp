@@ -13,6 +13,7 @@
 #include "dataset/dataset_scan.h"
 #include "features/log_mel_cache.h"
 #include "ml/audio_cnn.h"
+#include "stats/scores.h"
 #include "terminal_progress.h"
 #include "util/error.h"
 #include "util/parallel.h"
@@ -23,13 +24,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-/// Population standard deviation (ddof 0), like the other reports.
-double std_of(const std::vector<double>& v, double mean) {
-  double s = 0.0;
-  for (double x : v) s += (x - mean) * (x - mean);
-  return v.empty() ? 0.0 : std::sqrt(s / static_cast<double>(v.size()));
-}
 
 }  // namespace
 
@@ -168,9 +162,9 @@ int cmd_train_audio(const TrainAudioArgs& args) {
       return error_exit(e.what(), args.json);
     }
   }
-  const double sd_patch = std_of(rep.patch_accuracy, rep.mean_patch_accuracy);
-  const double sd_mean = std_of(rep.track_accuracy_mean, rep.mean_track_accuracy_mean);
-  const double sd_vote = std_of(rep.track_accuracy_vote, rep.mean_track_accuracy_vote);
+  const double sd_patch = stats::mean_std(rep.patch_accuracy).std;
+  const double sd_mean = stats::mean_std(rep.track_accuracy_mean).std;
+  const double sd_vote = stats::mean_std(rep.track_accuracy_vote).std;
   if (args.json) {
     json folds = json::array();
     for (std::size_t f = 0; f < rep.patch_accuracy.size(); ++f)

@@ -26,6 +26,7 @@
 #include "ml/compare.h"
 #include "ml/model_bundle.h"
 #include "ml/trainer.h"
+#include "stats/scores.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
 #include "util/parallel.h"
@@ -280,9 +281,7 @@ ml::LeaderboardRow audio_cnn_row(const std::vector<ml::AudioFile>& files, std::v
   row.folds = folds;
   row.fold_accuracies = rep.track_accuracy_mean;
   row.mean_accuracy = rep.mean_track_accuracy_mean;
-  double ss = 0.0;
-  for (double a : rep.track_accuracy_mean) ss += (a - row.mean_accuracy) * (a - row.mean_accuracy);
-  row.std_accuracy = std::sqrt(ss / static_cast<double>(rep.track_accuracy_mean.size()));
+  row.std_accuracy = stats::mean_std(rep.track_accuracy_mean).std;
   row.macro_f1 = rep.track_macro_f1;
   row.track_accuracy_mean = rep.mean_track_accuracy_mean;
   row.track_accuracy_vote = rep.mean_track_accuracy_vote;

@@ -214,14 +214,9 @@ AudioCnnReport cross_validate_audio_cnn(const std::vector<AudioFile>& files, fea
     rep.track_macro_f1 = stats::compute_scores(confusion).macro_f1;
   }
   set_compute_threads(previous_threads);
-  const auto mean = [](const std::vector<double>& v) {
-    double s = 0.0;
-    for (double x : v) s += x;
-    return s / static_cast<double>(v.size());
-  };
-  rep.mean_patch_accuracy = mean(rep.patch_accuracy);
-  rep.mean_track_accuracy_mean = mean(rep.track_accuracy_mean);
-  rep.mean_track_accuracy_vote = mean(rep.track_accuracy_vote);
+  rep.mean_patch_accuracy = stats::mean_std(rep.patch_accuracy).mean;
+  rep.mean_track_accuracy_mean = stats::mean_std(rep.track_accuracy_mean).mean;
+  rep.mean_track_accuracy_vote = stats::mean_std(rep.track_accuracy_vote).mean;
   rep.train_seconds_per_epoch = epoch_seconds / options.folds;
   rep.patches_per_epoch = static_cast<std::size_t>(patches / options.folds);
   rep.spectrograms_computed = cache.computed() - computed_before;

@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cmath>
 #include <stdexcept>
 
 #include "dataset/feature_table.h"
+#include "stats/scores.h"
 #include "util/progress.h"
 
 namespace genrelab::ml {
@@ -26,15 +26,6 @@ class ShareSink final : public ProgressSink {
   std::size_t index_, count_;
   std::string name_;
 };
-
-/// Population mean and standard deviation (ddof 0).
-std::pair<double, double> mean_and_std(const std::vector<double>& v) {
-  double sum = 0.0, sq = 0.0;
-  for (double x : v) sum += x;
-  const double mean = v.empty() ? 0.0 : sum / static_cast<double>(v.size());
-  for (double x : v) sq += (x - mean) * (x - mean);
-  return {mean, v.empty() ? 0.0 : std::sqrt(sq / static_cast<double>(v.size()))};
-}
 
 }  // namespace
 
@@ -100,10 +91,10 @@ Leaderboard compare_models(const dataset::FeatureTable& table, const CompareOpti
         row.report = std::move(rep);
       }
     }
-    const auto [mean, sd] = mean_and_std(row.fold_accuracies);
-    row.mean_accuracy = mean;
-    row.std_accuracy = sd;
-    row.std_over_repeats = mean_and_std(row.repeat_accuracies).second;
+    const auto folds = stats::mean_std(row.fold_accuracies);
+    row.mean_accuracy = folds.mean;
+    row.std_accuracy = folds.std;
+    row.std_over_repeats = stats::mean_std(row.repeat_accuracies).std;
     board.rows.push_back(std::move(row));
   }
   std::stable_sort(board.rows.begin(), board.rows.end(),

@@ -478,17 +478,16 @@ TrainingResult train_and_evaluate(const dataset::FeatureTable& table, const Trai
     }
     rep.folds.push_back(std::move(stage.report));
   }
-  const auto mean_std = [&](double FoldReport::*field, double& mean, double& sd) {
-    double sum = 0.0;
-    for (const auto& f : rep.folds) sum += f.*field;
-    mean = sum / static_cast<double>(rep.folds.size());
-    double sq = 0.0;
-    for (const auto& f : rep.folds) sq += (f.*field - mean) * (f.*field - mean);
-    sd = std::sqrt(sq / static_cast<double>(rep.folds.size()));
+  const auto summarise = [&](double FoldReport::*field, double& mean, double& sd) {
+    std::vector<double> values;
+    for (const auto& f : rep.folds) values.push_back(f.*field);
+    const auto s = stats::mean_std(values);
+    mean = s.mean;
+    sd = s.std;
   };
-  mean_std(&FoldReport::accuracy, rep.mean_accuracy, rep.std_accuracy);
-  mean_std(&FoldReport::track_accuracy_mean, rep.mean_track_accuracy_mean, rep.std_track_accuracy_mean);
-  mean_std(&FoldReport::track_accuracy_vote, rep.mean_track_accuracy_vote, rep.std_track_accuracy_vote);
+  summarise(&FoldReport::accuracy, rep.mean_accuracy, rep.std_accuracy);
+  summarise(&FoldReport::track_accuracy_mean, rep.mean_track_accuracy_mean, rep.std_track_accuracy_mean);
+  summarise(&FoldReport::track_accuracy_vote, rep.mean_track_accuracy_vote, rep.std_track_accuracy_vote);
   const auto cm = stats::ConfusionMatrix::from_counts(confusion, n_classes);
   const auto scores = stats::compute_scores(cm);
   rep.confusion = cm.counts();

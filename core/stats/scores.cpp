@@ -1,5 +1,6 @@
 #include "stats/scores.h"
 
+#include <cmath>
 #include <stdexcept>
 #include <string>
 
@@ -66,6 +67,19 @@ Scores compute_scores(const ConfusionMatrix& cm) {
   s.macro_recall /= static_cast<double>(n);
   s.macro_f1 /= static_cast<double>(n);
   return s;
+}
+
+MeanStd mean_std(std::span<const double> values) {
+  if (values.empty()) return {};
+  const auto n = static_cast<double>(values.size());
+  double sum = 0.0;
+  for (double v : values) sum += v;
+  MeanStd out;
+  out.mean = sum / n;
+  double sq = 0.0;
+  for (double v : values) sq += (v - out.mean) * (v - out.mean);
+  out.std = std::sqrt(sq / n);
+  return out;
 }
 
 }  // namespace genrelab::stats

@@ -51,4 +51,12 @@ struct Scores {
 
 Scores compute_scores(const ConfusionMatrix& confusion);
 
+/// Mean and population standard deviation (ddof 0, numpy's default) of per-fold scores, as every
+/// report prints them; both 0 without values.
+struct MeanStd {
+  double mean = 0.0;
+  double std = 0.0;
+};
+MeanStd mean_std(std::span<const double> values);
+
 }  // namespace genrelab::stats

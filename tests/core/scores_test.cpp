@@ -65,3 +65,15 @@ TEST(Scores, RejectBadLabels) {
   EXPECT_THROW(stats::ConfusionMatrix::from_counts({0, 0, 0, 0}, 2), std::invalid_argument);
   EXPECT_THROW(stats::ConfusionMatrix::from_counts({1, 2, 3}, 2), std::invalid_argument);
 }
+
+TEST(Scores, MeanAndPopulationStd) {
+  // numpy: np.mean([0.7, 0.74, 0.71, 0.73, 0.75]) = 0.726, np.std(...) (ddof 0) = 0.01854723699...
+  const std::vector<double> folds{0.7, 0.74, 0.71, 0.73, 0.75};
+  const auto s = stats::mean_std(folds);
+  EXPECT_NEAR(s.mean, 0.726, 1e-15);
+  EXPECT_NEAR(s.std, 0.018547236990991, 1e-14);
+  EXPECT_EQ(stats::mean_std(std::vector<double>{0.5}).std, 0.0);
+  const auto none = stats::mean_std(std::vector<double>{});
+  EXPECT_EQ(none.mean, 0.0);
+  EXPECT_EQ(none.std, 0.0);
+}
