@@ -28,6 +28,7 @@
 #include "ui/charts/training_charts.h"
 #include "ui/plot/figure_export.h"
 #include "ui/views/training_view.h"
+#include "util/parallel.h"
 
 using namespace genrelab;
 
@@ -304,7 +305,11 @@ class TrainingViewTest : public QObject {
     QCOMPARE(o.model.kind, ml::ModelKind::cnn1d);
     QCOMPARE(o.training.epochs, ml::default_training(ml::ModelKind::cnn1d).epochs);
     QCOMPARE(o.folds, ml::TrainerOptions{}.folds);
+    // Every core by default; choosing a model keeps the user's thread count.
+    QCOMPARE(o.training.threads, static_cast<int>(std::min(genrelab::hardware_jobs(), 256u)));
+    view.threadsSpin()->setValue(1);
     view.kindCombo()->setCurrentText(QStringLiteral("logreg"));
+    QCOMPARE(view.threadsSpin()->value(), 1);
     view.featureCombo()->setCurrentText(QStringLiteral("mfcc"));
     o = view.options();
     QCOMPARE(o.model.kind, ml::ModelKind::logreg);

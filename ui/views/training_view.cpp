@@ -37,6 +37,7 @@
 #include "ui/plot/figure_canvas.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
+#include "util/parallel.h"
 
 namespace genrelab::ui {
 
@@ -190,6 +191,8 @@ TrainingView::TrainingView(QWidget* parent)
   epochs_->setRange(1, 100000);
   seed_->setRange(0, 2147483647);
   threads_->setRange(1, 256);
+  // Every core: folds train side by side (as genrelab-cli train does by default).
+  threads_->setValue(static_cast<int>(std::min(hardware_jobs(), 256u)));
   final_model_->setChecked(defaults.final_model);
   applyKindDefaults();
   connect(kind_, &QComboBox::currentIndexChanged, this, [this] { applyKindDefaults(); });
@@ -344,7 +347,6 @@ void TrainingView::applyKindDefaults() {
   const ml::TrainParams t = preset ? preset->training : ml::TrainParams{};
   epochs_->setValue(t.epochs);
   seed_->setValue(static_cast<int>(t.seed));
-  threads_->setValue(t.threads);
   kind_->setToolTip(kind_->currentData(Qt::ToolTipRole).toString());
 }
 
