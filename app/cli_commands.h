@@ -118,6 +118,9 @@ struct TrainArgs {
   double rbf_gamma = 0.0;  // 0: 1 / features
   double rbf_weight_decay = 1e-4;
   double rbf_rate_factor = 1.0;
+  double krr_lambda = 0.1;
+  int krr_trees = 0;
+  bool log_variances = false;
   bool leaky = false;  // random split of rows (segments of one track in training and test folds)
   bool json = false;
 };

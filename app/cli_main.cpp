@@ -103,13 +103,16 @@ int main(int argc, char** argv) {
   auto* train = app.add_subcommand("train", "Cross-validate a genre classifier on a feature table, then save it trained on all rows");
   train->add_option("table", train_args.table, "Feature table (Kaggle CSV layout)")->required();
   train->add_option("-o,--output", train_args.output, "Model bundle to write (.glmodel, written atomically)")->required();
-  train->add_option("--model", train_args.model, "cnn1d (the study's CNN), mlp, logreg, rbf (RBF-kernel logistic regression) or ensemble (of MLPs and rbf)")->check(CLI::IsMember({"cnn1d", "mlp", "logreg", "rbf", "ensemble"}));
+  train->add_option("--model", train_args.model, "cnn1d (the study's CNN), mlp, logreg, rbf (RBF-kernel logistic regression), krr (kernel ridge classifier, closed form) or ensemble (of MLPs and rbf)")->check(CLI::IsMember({"cnn1d", "mlp", "logreg", "rbf", "krr", "ensemble"}));
   train->add_option("--members", train_args.ensemble_members, "ensemble: number of MLP members")->check(CLI::Range(1, 64));
   train->add_option("--rbf-members", train_args.ensemble_rbf_members, "ensemble: number of rbf members besides the MLPs")->check(CLI::Range(0, 64));
   train->add_option("--rbf-features", train_args.rbf_features, "rbf: random Fourier features")->check(CLI::Range(16, 65536));
-  train->add_option("--rbf-gamma", train_args.rbf_gamma, "rbf: the kernel's gamma on standardised inputs (0: 1 / features)")->check(CLI::Range(0.0, 100.0));
+  train->add_option("--rbf-gamma", train_args.rbf_gamma, "rbf, krr: the kernel's gamma on standardised inputs (0: 1 / features)")->check(CLI::Range(0.0, 100.0));
   train->add_option("--rbf-weight-decay", train_args.rbf_weight_decay, "rbf: L2 penalty of the layer over the random features")->check(CLI::Range(0.0, 1.0));
   train->add_option("--rbf-rate-factor", train_args.rbf_rate_factor, "rbf: learning rate of the layer over the random features, as a multiple of --learning-rate")->check(CLI::Range(1e-3, 1000.0));
+  train->add_option("--krr-lambda", train_args.krr_lambda, "krr: ridge added to the kernel matrix's diagonal")->check(CLI::Range(1e-9, 1e6));
+  train->add_option("--krr-trees", train_args.krr_trees, "krr: average with an extra-trees forest of this many trees (0: none)")->check(CLI::Range(0, 5000));
+  train->add_flag("--log-variances", train_args.log_variances, "Feed the log of the *_var columns (before standardisation)");
   train->add_option("--features", train_args.features, "all, filtered (the study's redundancy filter) or mfcc")
       ->check(CLI::IsMember({"all", "filtered", "mfcc"}));
   train->add_option("--folds", train_args.folds, "Stratified, grouped folds")->check(CLI::Range(2, 100));
@@ -146,7 +149,7 @@ int main(int argc, char** argv) {
   cli::CompareArgs compare_args;
   auto* compare_models = app.add_subcommand("compare", "Cross-validate several models under the same folds and print a leaderboard");
   compare_models->add_option("input", compare_args.input, "Feature table (Kaggle CSV layout) or audio folder (<label>/<file>; features are extracted first)")->required();
-  compare_models->add_option("--models", compare_args.models, "Comma-separated presets (default: all): logreg, mlp, cnn1d, mlp_tuned, ensemble, rbf, search")->delimiter(',');
+  compare_models->add_option("--models", compare_args.models, "Comma-separated presets (default: all): logreg, mlp, cnn1d, mlp_tuned, ensemble, rbf, krr, krr_forest, search")->delimiter(',');
   compare_models->add_option("--features", compare_args.features, "all, filtered or mfcc")->check(CLI::IsMember({"all", "filtered", "mfcc"}));
   compare_models->add_option("--folds", compare_args.folds, "Stratified, grouped folds (the same for every model)")->check(CLI::Range(2, 100));
   compare_models->add_option("--segment", compare_args.segment_seconds, "Audio folder: rows of 30 s (one per clip) or 3 s")->check(CLI::IsMember({30, 3}));

@@ -142,7 +142,7 @@ std::string shell_quote(const std::string& s) {
 int cmd_train(const TrainArgs& args) {
   ml::TrainerOptions options;
   const auto kind = ml::parse_model_kind(args.model);
-  if (!kind) return error_exit("unknown model '" + args.model + "' (cnn1d, mlp, logreg, rbf or ensemble)", args.json);
+  if (!kind) return error_exit("unknown model '" + args.model + "' (cnn1d, mlp, logreg, rbf, krr or ensemble)", args.json);
   const auto features = ml::parse_feature_set(args.features);
   if (!features) return error_exit("unknown feature set '" + args.features + "' (all, filtered or mfcc)", args.json);
   options.model.kind = *kind;
@@ -170,6 +170,9 @@ int cmd_train(const TrainArgs& args) {
   options.model.rbf_gamma = args.rbf_gamma;
   options.model.rbf_weight_decay = args.rbf_weight_decay;
   options.model.rbf_rate_factor = args.rbf_rate_factor;
+  options.model.krr_lambda = args.krr_lambda;
+  options.model.krr_trees = args.krr_trees;
+  options.model.log_variances = args.log_variances;
   options.training.seed = args.seed;
   options.training.threads = args.threads > 0 ? args.threads : default_train_threads(args.folds);
   options.protocol = args.leaky ? ml::SplitProtocol::leaky : ml::SplitProtocol::grouped;

@@ -6,6 +6,7 @@
 #include <Eigen/Core>
 
 #include "dataset/feature_table.h"
+#include "stats/feature_matrix.h"
 #include "stats/scores.h"
 #include "stats/standard_scaler.h"
 #include "util/error.h"
@@ -69,6 +70,7 @@ Samples Classifier::prepare(const dataset::FeatureTable& table) const {
   for (Eigen::Index r = 0; r < rows; ++r)
     for (Eigen::Index c = 0; c < cols; ++c)
       x(r, c) = table.at(static_cast<std::size_t>(r), static_cast<std::size_t>(columns[static_cast<std::size_t>(c)]));
+  if (network_.params().log_variances) stats::log_variance_columns(x, inputs_);
   const auto scaler = stats::StandardScaler::from_parameters(Eigen::Map<const Eigen::VectorXd>(mean_.data(), cols),
                                                              Eigen::Map<const Eigen::VectorXd>(scale_.data(), cols));
   scaler.transform_in_place(x);

@@ -57,8 +57,10 @@ void require_unique(const std::vector<std::string>& names, const char* what) {
 }
 /// Trainable scalars of the network a bundle describes (its biases included), counted without
 /// building it, so that a bundle claiming a huge network is refused before anything is allocated.
-/// Saturates at UINT64_MAX; nullopt for a kind this function does not know.
-std::optional<std::uint64_t> architecture_parameters(const ModelParams& m, std::size_t n_features, std::size_t n_classes) {
+/// Saturates at UINT64_MAX; nullopt for a kind this function does not know. `kernel_rows`: a
+/// krr's training rows (its size depends on them).
+std::optional<std::uint64_t> architecture_parameters(const ModelParams& m, std::size_t n_features, std::size_t n_classes,
+                                                     std::uint64_t kernel_rows) {
   constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();
   auto mul = [](std::uint64_t a, std::uint64_t b) { return b != 0 && a > kMax / b ? kMax : a * b; };
   auto add = [](std::uint64_t a, std::uint64_t b) { return a > kMax - b ? kMax : a + b; };
@@ -94,6 +96,9 @@ std::optional<std::uint64_t> architecture_parameters(const ModelParams& m, std::
       return rbf();
     case ModelKind::logreg:
       return dense(f, c);
+    case ModelKind::krr:  // training rows x F, their dual coefficients rows x C, the temperature
+      if (m.krr_trees > 0) return std::nullopt;  // a forest's size is known after growing it (checked on loading)
+      return add(mul(kernel_rows, add(f, c)), 1);
     case ModelKind::cnn2d: {  // 3 x Conv2d 3x3 (c, 2c, 4c filters) -> global average -> Dense -> Dense
       const auto ch = static_cast<std::uint64_t>(m.cnn2d_channels), units = static_cast<std::uint64_t>(m.dense_units);
       auto conv = [&](std::uint64_t in, std::uint64_t out) { return add(mul(mul(in, out), 9), out); };
@@ -159,7 +164,9 @@ void ModelBundle::validate() const {
     total += count;
   }
   // Before anyone builds the network (Classifier::from_bundle): its size comes from the parameters.
-  if (const auto expected = architecture_parameters(model, n_inputs(), label_names.size()); expected)
+  // A krr's size comes from its training rows: the leading dimension of its first weight.
+  const std::uint64_t kernel_rows = weights.front().shape.empty() ? 0 : static_cast<std::uint64_t>(weights.front().shape[0]);
+  if (const auto expected = architecture_parameters(model, n_inputs(), label_names.size(), kernel_rows); expected)
     require(*expected == total, "the weights do not fit: they hold " + std::to_string(total) + " values, but the " +
                                     std::string(to_string(model.kind)) + " described has " + std::to_string(*expected) +
                                     " parameters");

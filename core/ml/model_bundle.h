@@ -43,7 +43,7 @@ struct ModelBundle {
   nlohmann::json filter = nlohmann::json::object();  ///< redundancy filter options used for "filtered"
   std::vector<std::string> input_features;      ///< table columns, in the order the network sees them
   std::vector<std::string> dropped_features;    ///< table columns the model does not use
-  std::vector<double> scaler_mean;              ///< per input feature, table units
+  std::vector<double> scaler_mean;              ///< per input feature, table units (logged for model.log_variances)
   std::vector<double> scaler_scale;             ///< per input feature, table units, > 0
   std::vector<std::string> label_names;         ///< class code -> genre
   nlohmann::json report = nlohmann::json::object();  ///< the training report (trainer.h)

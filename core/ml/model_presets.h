@@ -1,6 +1,6 @@
 // Named model configurations that the leaderboard (compare.h), the CLI and the GUI offer: the
 // study's CNN, the MLP and logistic regression with their defaults, a tuned MLP, an ensemble of
-// tuned MLPs, and a hyper-parameter search over MLPs with inner folds. Each preset fixes the
+// tuned MLPs, the kernel models (rbf, krr, krr with a forest), and a hyper-parameter search over MLPs with inner folds. Each preset fixes the
 // architecture and the training loop; the caller supplies seed, threads, folds and features.
 // Thread-safety: pure functions returning values.
 #pragma once
@@ -15,7 +15,7 @@
 namespace genrelab::ml {
 
 struct ModelPreset {
-  std::string name;         ///< "cnn1d", "mlp", "logreg", "mlp_tuned", "ensemble", "search"
+  std::string name;         ///< "cnn1d", "mlp", "logreg", "mlp_tuned", "ensemble", "rbf", "krr", "krr_forest", "search"
   std::string description;  ///< one line for menus and reports
   ModelParams model;
   TrainParams training;     ///< seed and threads are replaced by the caller's

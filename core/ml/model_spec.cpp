@@ -35,12 +35,14 @@ std::string_view to_string(ModelKind kind) noexcept {
     case ModelKind::ensemble: return "ensemble";
     case ModelKind::cnn2d: return "cnn2d";
     case ModelKind::rbf: return "rbf";
+    case ModelKind::krr: return "krr";
   }
   return "?";
 }
 
 std::vector<ModelKind> all_model_kinds() {
-  return {ModelKind::cnn1d, ModelKind::mlp, ModelKind::logreg, ModelKind::ensemble, ModelKind::cnn2d, ModelKind::rbf};
+  return {ModelKind::cnn1d, ModelKind::mlp, ModelKind::logreg, ModelKind::ensemble, ModelKind::cnn2d, ModelKind::rbf,
+          ModelKind::krr};
 }
 
 std::optional<ModelKind> parse_model_kind(std::string_view text) noexcept {
@@ -61,10 +63,18 @@ void ModelParams::validate() const {
     check_int(ensemble_members, 1, 64, "ensemble_members");
     check_int(ensemble_rbf_members, 0, 64, "ensemble_rbf_members");
   }
-  if (kind == ModelKind::rbf || (kind == ModelKind::ensemble && ensemble_rbf_members > 0)) {
-    check_int(rbf_features, 16, 65536, "rbf_features");
+  if (kind == ModelKind::rbf || kind == ModelKind::krr || (kind == ModelKind::ensemble && ensemble_rbf_members > 0))
     require_range(std::isfinite(rbf_gamma) && rbf_gamma >= 0 && rbf_gamma <= 100, "rbf_gamma", "in [0, 100]",
                   num(rbf_gamma));
+  if (kind == ModelKind::krr) {
+    require_range(std::isfinite(krr_lambda) && krr_lambda > 0 && krr_lambda <= 1e6, "krr_lambda", "in (0, 1e6]",
+                  num(krr_lambda));
+    check_int(krr_trees, 0, 5000, "krr_trees");
+  }
+  if (kind == ModelKind::cnn2d && log_variances)
+    throw std::invalid_argument("log_variances applies to feature-table models, not to cnn2d");
+  if (kind == ModelKind::rbf || (kind == ModelKind::ensemble && ensemble_rbf_members > 0)) {
+    check_int(rbf_features, 16, 65536, "rbf_features");
     require_range(std::isfinite(rbf_weight_decay) && rbf_weight_decay >= 0 && rbf_weight_decay <= 1,
                   "rbf_weight_decay", "in [0, 1]", num(rbf_weight_decay));
     require_range(std::isfinite(rbf_rate_factor) && rbf_rate_factor > 0 && rbf_rate_factor <= 1000, "rbf_rate_factor",
@@ -159,6 +169,9 @@ void to_json(json& j, const ModelParams& p) {
            {"rbf_gamma", p.rbf_gamma},
            {"rbf_weight_decay", p.rbf_weight_decay},
            {"rbf_rate_factor", p.rbf_rate_factor},
+           {"krr_lambda", p.krr_lambda},
+           {"krr_trees", p.krr_trees},
+           {"log_variances", p.log_variances},
            {"mel_bands", p.mel_bands},
            {"patch_frames", p.patch_frames},
            {"cnn2d_channels", p.cnn2d_channels}};
@@ -184,6 +197,9 @@ void from_json(const json& j, ModelParams& p) {
   if (j.contains("rbf_gamma")) r.rbf_gamma = json_field<double>(j, "rbf_gamma");
   if (j.contains("rbf_weight_decay")) r.rbf_weight_decay = json_field<double>(j, "rbf_weight_decay");
   if (j.contains("rbf_rate_factor")) r.rbf_rate_factor = json_field<double>(j, "rbf_rate_factor");
+  if (j.contains("krr_lambda")) r.krr_lambda = json_field<double>(j, "krr_lambda");
+  if (j.contains("krr_trees")) r.krr_trees = json_field<int>(j, "krr_trees");
+  if (j.contains("log_variances")) r.log_variances = json_field<bool>(j, "log_variances");
   if (j.contains("mel_bands")) r.mel_bands = json_field<int>(j, "mel_bands");
   if (j.contains("patch_frames")) r.patch_frames = json_field<int>(j, "patch_frames");
   if (j.contains("cnn2d_channels")) r.cnn2d_channels = json_field<int>(j, "cnn2d_channels");

@@ -1,6 +1,6 @@
-// What a model is and how it is trained: the parameters of the three model kinds GenreLab trains
-// on feature vectors (the study's 1-D CNN, an MLP and multinomial logistic regression) and of the
-// training loop (Adam, cross-entropy, step learning-rate schedule, optional validation split with
+// What a model is and how it is trained: the parameters of the model kinds GenreLab trains (the
+// study's 1-D CNN, MLPs, logistic regression, kernel models, a 2-D CNN on log-mel patches) and of
+// the training loop (Adam, cross-entropy, step learning-rate schedule, optional validation split with
 // early stopping). Defaults are the study's settings. Plain data, torch-free; JSON round-trips
 // for model bundles and reports.
 // Thread-safety: plain values; the functions are pure.
@@ -35,12 +35,24 @@ enum class ModelKind {
   /// bundle like weights, never trained); a Dense layer on z is trained, with its own L2 penalty
   /// rbf_weight_decay. Close to an RBF-kernel SVM, and a member unlike the MLPs for an ensemble.
   rbf,
+  /// Kernel ridge classifier: least squares on one-hot targets with the RBF kernel
+  /// exp(-gamma |x - y|^2) (rbf_gamma) and ridge krr_lambda, solved in closed form (Cholesky, double
+  /// precision) instead of by epochs: the scores of a row are k(x, training rows) (K + lambda I)^-1 Y.
+  /// The logits are the scores times a temperature chosen by the closed-form leave-one-out
+  /// cross-entropy of the training rows, so softmax gives calibrated probabilities. The training
+  /// rows and their dual coefficients are the model's weights (their count is known only after
+  /// fitting). Memory and time grow as rows^2 and rows^3: at most kMaxKernelRows training rows.
+  /// With krr_trees > 0, averaged with an extra-trees forest.
+  krr,
 };
+
+/// The largest training set a krr model accepts (its kernel matrix takes 8 bytes per rows^2).
+inline constexpr std::size_t kMaxKernelRows = 20000;
 
 /// Every model kind, in the order of the enum (for menus and leaderboards).
 std::vector<ModelKind> all_model_kinds();
 
-/// "cnn1d", "mlp", "logreg", "ensemble", "cnn2d", "rbf".
+/// "cnn1d", "mlp", "logreg", "ensemble", "cnn2d", "rbf", "krr".
 std::string_view to_string(ModelKind kind) noexcept;
 /// Parses the names of to_string(); nullopt otherwise.
 std::optional<ModelKind> parse_model_kind(std::string_view text) noexcept;
@@ -76,13 +88,24 @@ struct ModelParams {
   int ensemble_rbf_members = 0;
   // rbf, and the rbf members of an ensemble (optional in JSON, these defaults when absent).
   int rbf_features = 4096;         ///< D, random Fourier features; 16..65536
-  double rbf_gamma = 0.0;          ///< the kernel's gamma for standardised inputs; 0 = 1 / F; [0, 100]
+  /// The kernel's gamma for standardised inputs (rbf, krr); 0 = 1 / F; [0, 100].
+  double rbf_gamma = 0.0;
   /// L2 penalty on the Dense layer over the random features (added to its gradient as Adam's
   /// weight decay does); replaces TrainParams::weight_decay for that layer. [0, 1]
   double rbf_weight_decay = 1e-4;
   /// The rbf layers' learning rate as a multiple of TrainParams::learning_rate, for an ensemble
   /// (the rbf model alone learns best at 1e-2, ten times the MLPs' rate); (0, 1000].
   double rbf_rate_factor = 1.0;
+  /// krr: the ridge added to the kernel matrix's diagonal; (0, 1e6]. (Optional in JSON.)
+  double krr_lambda = 0.1;
+  /// krr: when > 0, an extra-trees forest of this many trees (extra_trees.h) is grown on the same
+  /// rows and the model's probability is the mean of the kernel's and the forest's. 0..5000.
+  /// (Optional in JSON, default 0.)
+  int krr_trees = 0;
+  /// Feed log(max(v, 1e-12)) instead of v for every input column whose name ends in "_var" (the
+  /// variances of the feature tables span orders of magnitude), before standardisation, in
+  /// training and prediction alike. Any kind but cnn2d. (Optional in JSON, default false.)
+  bool log_variances = false;
   // cnn2d (optional in JSON, these defaults when absent).
   int mel_bands = 128;      ///< 8..512
   int patch_frames = 130;   ///< 8..4096 (130 frames of hop 512 at 22050 Hz: about 3 s)
@@ -93,7 +116,7 @@ struct ModelParams {
   /// Throws std::invalid_argument when the model cannot take F inputs (cnn1d: the sequence must
   /// survive both convolutions and poolings; needs F >= min_features()).
   void validate_inputs(std::size_t n_features, std::size_t n_classes) const;
-  /// Smallest F the architecture accepts (1 for mlp, logreg, ensemble and rbf; mel_bands x
+  /// Smallest F the architecture accepts (1 for mlp, logreg, ensemble, rbf and krr; mel_bands x
   /// patch_frames, exactly, for cnn2d).
   std::size_t min_features() const noexcept;
   /// cnn1d: length of the sequence after the second pooling for F inputs (0 if too short).

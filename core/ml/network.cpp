@@ -12,9 +12,11 @@
 #include <fstream>
 #include <limits>
 #include <numbers>
+#include <optional>
 #include <random>
 #include <stdexcept>
 
+#include "ml/extra_trees.h"
 #include "ml/folds.h"
 #include "ml/relu_max_pool.h"
 #include "util/error.h"
@@ -110,6 +112,13 @@ class ClassifierNet : public torch::nn::Module {
   virtual int members() const { return 1; }
   /// Parameters of rbf output layers: they take ModelParams::rbf_weight_decay and rbf_rate_factor.
   virtual std::vector<Tensor> rbf_parameters() { return {}; }
+  /// Models solved in closed form (krr) instead of by epochs of Adam.
+  virtual bool closed_form() const { return false; }
+  /// Fits a closed-form model on (B, F) rows and their class codes.
+  virtual void fit_closed_form(const Tensor& /*x*/, const Tensor& /*y*/) {}
+  /// Models whose parameter shapes depend on the training set (krr): resizes the parameters to
+  /// `weights` (after checking they describe such a model) so set_weights() can copy them.
+  virtual void reshape_for(const std::vector<NamedTensor>& /*weights*/) {}
 };
 
 class Cnn1dNet final : public ClassifierNet {
@@ -189,6 +198,198 @@ class RbfNet final : public ClassifierNet {
   Tensor projection_, phase_;
   torch::nn::Linear out_{nullptr};
   double scale_ = 1.0;
+};
+
+/// The RBF kernel exp(-gamma |a_i - b_j|^2) between the rows of a and b, in double precision.
+Tensor rbf_kernel(const Tensor& a, const Tensor& b, double gamma) {
+  const auto d2 = a.square().sum(1, /*keepdim=*/true) + b.square().sum(1).unsqueeze(0) - 2.0 * a.matmul(b.t());
+  return torch::exp(d2.clamp_min(0.0) * -gamma);
+}
+
+/// The temperature T > 0 that minimises the mean cross-entropy of softmax(T * scores) against
+/// `y`: golden-section search on log T over [1e-3, 1e4] (the cross-entropy is convex in T).
+double best_temperature(const Tensor& scores, const Tensor& y) {
+  const auto rows = torch::arange(scores.size(0), torch::kLong);
+  const auto loss = [&](double log_t) {
+    const auto z = scores * std::exp(log_t);
+    return (torch::logsumexp(z, 1) - z.index({rows, y})).mean().item<double>();
+  };
+  const double phi = (std::sqrt(5.0) - 1.0) / 2.0;
+  double lo = std::log(1e-3), hi = std::log(1e4);
+  double a = hi - phi * (hi - lo), b = lo + phi * (hi - lo);
+  double fa = loss(a), fb = loss(b);
+  for (int i = 0; i < 60; ++i) {
+    if (fa <= fb) {
+      hi = b;
+      b = a;
+      fb = fa;
+      a = hi - phi * (hi - lo);
+      fa = loss(a);
+    } else {
+      lo = a;
+      a = b;
+      fa = fb;
+      b = lo + phi * (hi - lo);
+      fb = loss(b);
+    }
+  }
+  return std::exp((lo + hi) / 2.0);
+}
+
+/// The forest of a krr as three parameters: roots (trees), nodes (nodes x 4: feature, threshold,
+/// left, right; references as in ExtraTrees, stored as exact float integers) and leaves
+/// (leaves x classes).
+constexpr double kMaxExactFloatInteger = 16777216.0;  // 2^24
+
+std::vector<NamedTensor> forest_tensors(const ExtraTrees& f) {
+  NamedTensor roots{"forest_roots", {static_cast<std::int64_t>(f.roots.size())}, {}};
+  for (auto r : f.roots) roots.values.push_back(static_cast<float>(r));
+  NamedTensor nodes{"forest_nodes", {static_cast<std::int64_t>(f.feature.size()), 4}, {}};
+  for (std::size_t n = 0; n < f.feature.size(); ++n)
+    nodes.values.insert(nodes.values.end(), {static_cast<float>(f.feature[n]), f.threshold[n], static_cast<float>(f.left[n]),
+                                             static_cast<float>(f.right[n])});
+  NamedTensor leaves{"forest_leaves", {static_cast<std::int64_t>(f.leaves()), static_cast<std::int64_t>(f.classes)},
+                     f.leaf_proba};
+  return {roots, nodes, leaves};
+}
+
+/// The forest back from forest_tensors() (possibly read from a file): checked.
+ExtraTrees forest_from(const NamedTensor& roots, const NamedTensor& nodes, const NamedTensor& leaves, std::size_t classes,
+                       std::size_t cols) {
+  const auto integer = [](float v) {
+    if (!(std::abs(static_cast<double>(v)) < kMaxExactFloatInteger) || std::nearbyint(v) != v)
+      throw std::invalid_argument("extra-trees forest: a node reference is not an integer in range");
+    return static_cast<std::int32_t>(v);
+  };
+  ExtraTrees f;
+  f.classes = classes;
+  for (float v : roots.values) f.roots.push_back(integer(v));
+  for (std::size_t i = 0; i + 3 < nodes.values.size(); i += 4) {
+    f.feature.push_back(integer(nodes.values[i]));
+    f.threshold.push_back(nodes.values[i + 1]);
+    f.left.push_back(integer(nodes.values[i + 2]));
+    f.right.push_back(integer(nodes.values[i + 3]));
+  }
+  f.leaf_proba = leaves.values;
+  f.validate(cols);
+  return f;
+}
+
+/// Kernel ridge classifier (model_spec.h). Its parameters, without gradients, are the training
+/// rows ("support", rows x F), the dual coefficients ("dual", rows x C) and the temperature; before
+/// fitting they are one zero row, so every class gets the same probability. With krr_trees, the
+/// forest follows as forest_tensors() (before fitting: one uniform leaf per tree).
+class KrrNet final : public ClassifierNet {
+ public:
+  KrrNet(const ModelParams& p, std::int64_t n_features, std::int64_t n_classes, std::uint64_t seed)
+      : gamma_(p.rbf_gamma > 0 ? p.rbf_gamma : 1.0 / static_cast<double>(n_features)), lambda_(p.krr_lambda),
+        trees_(p.krr_trees), seed_(seed), features_(n_features), classes_(n_classes) {
+    support_ = register_parameter("support", torch::zeros({1, n_features}), /*requires_grad=*/false);
+    dual_ = register_parameter("dual", torch::zeros({1, n_classes}), /*requires_grad=*/false);
+    temperature_ = register_parameter("temperature", torch::ones({1}), /*requires_grad=*/false);
+    if (trees_ > 0) {
+      ExtraTrees uniform;
+      uniform.classes = static_cast<std::size_t>(n_classes);
+      uniform.roots.assign(static_cast<std::size_t>(trees_), -1);
+      uniform.feature = {0};
+      uniform.threshold = {0.0f};
+      uniform.left = uniform.right = {-1};
+      uniform.leaf_proba.assign(uniform.classes, 1.0f / static_cast<float>(n_classes));
+      set_forest(std::move(uniform));
+    }
+  }
+  Tensor forward(const Tensor& x) override {
+    const auto k = rbf_kernel(x.to(torch::kDouble), support_.to(torch::kDouble), gamma_);
+    auto logits = (k.matmul(dual_.to(torch::kDouble)) * temperature_.item<double>()).to(torch::kFloat);
+    if (!forest_) return logits;
+    // log of the mean of the two probabilities.
+    const auto rows = x.contiguous();
+    const auto p = forest_->predict_proba({rows.data_ptr<float>(), static_cast<std::size_t>(rows.numel())},
+                                          static_cast<std::size_t>(x.size(0)), static_cast<std::size_t>(features_));
+    const auto forest = torch::from_blob(const_cast<float*>(p.data()), {x.size(0), classes_}, torch::kFloat);
+    return torch::log((torch::softmax(logits, 1) + forest) * 0.5);
+  }
+  bool closed_form() const override { return true; }
+  /// dual = (K + lambda I)^-1 Y by Cholesky; the leave-one-out scores Y - dual / diag((K + lambda I)^-1)
+  /// (exact for ridge regression) choose the temperature. Then the forest, if any.
+  void fit_closed_form(const Tensor& x, const Tensor& y) override {
+    const auto n = x.size(0);
+    if (static_cast<std::size_t>(n) > kMaxKernelRows)
+      throw std::invalid_argument("krr: " + std::to_string(n) + " training rows; a kernel model takes at most " +
+                                  std::to_string(kMaxKernelRows) + " (its kernel matrix grows as rows^2)");
+    torch::NoGradGuard no_grad;
+    const auto xd = x.to(torch::kDouble);
+    auto k = rbf_kernel(xd, xd, gamma_);
+    k.diagonal().add_(lambda_);
+    const auto [chol, info] = torch::linalg_cholesky_ex(k);
+    if (info.item<int>() != 0) throw std::runtime_error("krr: the kernel matrix is not positive definite (rows not finite?)");
+    const auto targets = F::one_hot(y, classes_).to(torch::kDouble);
+    const auto dual = torch::cholesky_solve(targets, chol);
+    const auto loo = targets - dual / torch::cholesky_inverse(chol).diagonal().unsqueeze(1);
+    support_.set_data(x.detach().clone());
+    dual_.set_data(dual.to(torch::kFloat));
+    temperature_.set_data(torch::full({1}, best_temperature(loo, y), torch::kFloat));
+    if (trees_ == 0) return;
+    const auto rows = x.contiguous();
+    const std::vector<int> labels(y.data_ptr<std::int64_t>(), y.data_ptr<std::int64_t>() + n);
+    auto forest = ExtraTrees::fit({rows.data_ptr<float>(), static_cast<std::size_t>(rows.numel())},
+                                  static_cast<std::size_t>(n), static_cast<std::size_t>(features_), labels,
+                                  static_cast<std::size_t>(classes_), trees_, mix_seed(seed_, 0x7472656573ULL));
+    if (forest.feature.empty() || static_cast<double>(forest.feature.size()) >= kMaxExactFloatInteger ||
+        static_cast<double>(forest.leaves()) >= kMaxExactFloatInteger)
+      throw std::invalid_argument("krr: the forest of these rows cannot be stored (no feature varies, or over 2^24 nodes)");
+    set_forest(std::move(forest));
+  }
+  void reshape_for(const std::vector<NamedTensor>& weights) override {
+    const auto shape = [&](std::size_t i) { return i < weights.size() ? weights[i].shape : std::vector<std::int64_t>{}; };
+    const auto rows = shape(0).empty() ? 0 : shape(0)[0];
+    const std::size_t expected = trees_ > 0 ? 6 : 3;
+    if (weights.size() != expected || shape(0) != std::vector<std::int64_t>{rows, features_} ||
+        shape(1) != std::vector<std::int64_t>{rows, classes_} || shape(2) != std::vector<std::int64_t>{1} || rows < 1 ||
+        static_cast<std::size_t>(rows) > kMaxKernelRows)
+      throw std::invalid_argument("a krr needs weights support (rows x " + std::to_string(features_) + "), dual (rows x " +
+                                  std::to_string(classes_) + ") and temperature (1), with 1.." +
+                                  std::to_string(kMaxKernelRows) + " rows" +
+                                  (trees_ > 0 ? ", then its forest (roots, nodes, leaves)" : ""));
+    torch::NoGradGuard no_grad;
+    support_.set_data(torch::zeros({rows, features_}));
+    dual_.set_data(torch::zeros({rows, classes_}));
+    if (trees_ == 0) return;
+    if (shape(3) != std::vector<std::int64_t>{trees_} || shape(4).size() != 2 || shape(4)[1] != 4 ||
+        shape(5).size() != 2 || shape(5)[1] != classes_)
+      throw std::invalid_argument("a krr with " + std::to_string(trees_) + " trees needs forest_roots (" +
+                                  std::to_string(trees_) + "), forest_nodes (nodes x 4) and forest_leaves (leaves x " +
+                                  std::to_string(classes_) + ")");
+    set_forest(forest_from(weights[3], weights[4], weights[5], static_cast<std::size_t>(classes_),
+                           static_cast<std::size_t>(features_)));
+  }
+
+ private:
+  /// Keeps the forest for prediction and mirrors it in the parameters (for weights()).
+  void set_forest(ExtraTrees forest) {
+    torch::NoGradGuard no_grad;
+    const auto tensors = forest_tensors(forest);
+    std::vector<Tensor> values;
+    for (const auto& t : tensors)
+      values.push_back(torch::tensor(t.values, torch::kFloat).reshape(t.shape));
+    if (!forest_) {
+      roots_ = register_parameter(tensors[0].name, values[0], /*requires_grad=*/false);
+      nodes_ = register_parameter(tensors[1].name, values[1], /*requires_grad=*/false);
+      leaves_ = register_parameter(tensors[2].name, values[2], /*requires_grad=*/false);
+    } else {
+      roots_.set_data(values[0]);
+      nodes_.set_data(values[1]);
+      leaves_.set_data(values[2]);
+    }
+    forest_ = std::move(forest);
+  }
+
+  Tensor support_, dual_, temperature_, roots_, nodes_, leaves_;
+  double gamma_, lambda_;
+  int trees_;
+  std::uint64_t seed_;
+  std::int64_t features_, classes_;
+  std::optional<ExtraTrees> forest_;
 };
 
 /// Members are MLPs with their own generators (seeded from the network's seed and the member
@@ -336,6 +537,7 @@ Network Network::create(const ModelParams& params, std::size_t n_features, std::
     case ModelKind::ensemble: impl->net = std::make_shared<EnsembleNet>(params, f, c, seed); break;
     case ModelKind::cnn2d: impl->net = std::make_shared<Cnn2dNet>(params, c, gen); break;
     case ModelKind::rbf: impl->net = std::make_shared<RbfNet>(params, f, c, gen); break;
+    case ModelKind::krr: impl->net = std::make_shared<KrrNet>(params, f, c, seed); break;
   }
   return Network(std::move(impl));
 }
@@ -392,6 +594,38 @@ FitResult Network::fit(const Samples& train, const Samples* validation, const Sa
   const auto x = to_tensor(train);
   const auto y = labels_tensor(train, impl_->n_classes);
   const bool has_validation = validation && validation->rows > 0;
+  FitResult result;
+  const auto score_held_out = [&](EpochStats& s) {
+    s.validation_loss = s.validation_accuracy = kNaN;
+    s.test_loss = s.test_accuracy = kNaN;
+    if (has_validation) {
+      const auto e = evaluate(*validation);
+      s.validation_loss = e.loss;
+      s.validation_accuracy = e.accuracy;
+    }
+    if (monitor && monitor->rows > 0) {
+      const auto e = evaluate(*monitor);
+      s.test_loss = e.loss;
+      s.test_accuracy = e.accuracy;
+    }
+  };
+  if (net.closed_form()) {  // one "epoch": the solve (the loop's parameters do not apply)
+    if (cancel) cancel->check();
+    net.fit_closed_form(x, y);
+    if (cancel) cancel->check();
+    EpochStats s;
+    s.epoch = s.epochs = 1;
+    const auto fitted = evaluate(train);
+    s.train_loss = fitted.loss;
+    s.train_accuracy = fitted.accuracy;
+    score_held_out(s);
+    s.best = has_validation;
+    s.elapsed_s = result.seconds = seconds_since(std::chrono::steady_clock::now());
+    result.history.push_back(s);
+    result.epochs_run = result.best_epoch = 1;
+    if (observer) observer->on_epoch(s);
+    return result;
+  }
   // Parameter groups: everything else (the run's decay), then the rbf output layers (their own
   // decay and rate factor; model_spec.h).
   const auto rbf_parameters = net.rbf_parameters();
@@ -418,7 +652,6 @@ FitResult Network::fit(const Samples& train, const Samples* validation, const Sa
   const std::int64_t batch = params.batch_size;
   const int batches = static_cast<int>((n + batch - 1) / batch);
 
-  FitResult result;
   double best_loss = std::numeric_limits<double>::infinity();
   std::vector<Tensor> best_weights;
   int since_best = 0;
@@ -466,15 +699,11 @@ FitResult Network::fit(const Samples& train, const Samples* validation, const Sa
     s.epochs = params.epochs;
     s.train_loss = loss_sum / static_cast<double>(n);
     s.train_accuracy = static_cast<double>(correct) / static_cast<double>(n);
-    s.validation_loss = s.validation_accuracy = kNaN;
-    s.test_loss = s.test_accuracy = kNaN;
     s.learning_rate = lr;
+    score_held_out(s);
     if (has_validation) {
-      const auto e = evaluate(*validation);
-      s.validation_loss = e.loss;
-      s.validation_accuracy = e.accuracy;
-      if (e.loss < best_loss) {
-        best_loss = e.loss;
+      if (s.validation_loss < best_loss) {
+        best_loss = s.validation_loss;
         s.best = true;
         result.best_epoch = s.epoch;
         since_best = 0;
@@ -488,11 +717,6 @@ FitResult Network::fit(const Samples& train, const Samples* validation, const Sa
       }
     } else {
       result.best_epoch = s.epoch;
-    }
-    if (monitor && monitor->rows > 0) {
-      const auto e = evaluate(*monitor);
-      s.test_loss = e.loss;
-      s.test_accuracy = e.accuracy;
     }
     s.elapsed_s = seconds_since(std::chrono::steady_clock::now());
     result.history.push_back(s);
@@ -530,6 +754,7 @@ std::vector<NamedTensor> Network::weights() const {
 }
 
 void Network::set_weights(const std::vector<NamedTensor>& weights) {
+  impl_->net->reshape_for(weights);
   auto params = impl_->net->named_parameters();
   if (weights.size() != params.size())
     throw std::invalid_argument("expected " + std::to_string(params.size()) + " weight tensors for this " +

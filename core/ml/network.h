@@ -108,7 +108,9 @@ class Network {
   /// Trains on `train` (shuffled each epoch with the network's seed). `validation` (may be null)
   /// picks the best epoch and stops early as `params` says; `monitor` (may be null) is only
   /// evaluated each epoch for the curves. Checks `cancel` before every batch and throws Cancelled.
-  /// Uses the calling thread's torch thread count (set_compute_threads).
+  /// Uses the calling thread's torch thread count (set_compute_threads). A krr is solved in
+  /// closed form instead: one reported "epoch" (training, validation and monitor scores of the
+  /// solution); `params` other than threads do not apply and cancel is checked before and after.
   FitResult fit(const Samples& train, const Samples* validation, const Samples* monitor, const TrainParams& params,
                 FitObserver* observer = nullptr, const CancelToken* cancel = nullptr,
                 std::chrono::milliseconds batch_interval = std::chrono::milliseconds(200));
@@ -120,7 +122,7 @@ class Network {
 
   /// A copy of every parameter tensor, in registration order.
   std::vector<NamedTensor> weights() const;
-  /// Replaces every parameter. Throws std::invalid_argument when names, count or shapes differ
+  /// Replaces every parameter (a krr takes the row count of the given weights). Throws std::invalid_argument when names, count or shapes differ
   /// from this architecture's, or a value is not finite.
   void set_weights(const std::vector<NamedTensor>& weights);
 

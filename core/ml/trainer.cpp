@@ -27,12 +27,13 @@ namespace {
 using nlohmann::json;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-/// Feature selection and standardisation fitted on some rows.
+/// Feature selection and standardisation fitted on some rows (and the log of variances, fitted on nothing).
 struct Preprocessing {
   std::vector<std::size_t> columns;  ///< table columns fed to the network, in order
   std::vector<std::string> names;
   std::vector<std::string> dropped;
   std::optional<stats::StandardScaler> scaler;  ///< of `columns`
+  bool log_variances = false;                   ///< ModelParams::log_variances: before the filter and scaler
 };
 
 Eigen::MatrixXd take_rows(const Eigen::MatrixXd& x, const std::vector<std::size_t>& rows) {
@@ -41,11 +42,19 @@ Eigen::MatrixXd take_rows(const Eigen::MatrixXd& x, const std::vector<std::size_
   return out;
 }
 
+/// `rows` of the table as the model reads them (variances logged for ModelParams::log_variances).
+Eigen::MatrixXd model_rows(const stats::LabeledMatrix& data, const std::vector<std::size_t>& rows, bool log_variances) {
+  Eigen::MatrixXd x = take_rows(data.values, rows);
+  if (log_variances) stats::log_variance_columns(x, data.feature_names);
+  return x;
+}
+
 Preprocessing fit_preprocessing(const stats::LabeledMatrix& data, const std::vector<std::size_t>& rows,
                                 const TrainerOptions& options) {
   Preprocessing p;
+  p.log_variances = options.model.log_variances;
   const auto& names = data.feature_names;
-  const Eigen::MatrixXd x = take_rows(data.values, rows);
+  const Eigen::MatrixXd x = model_rows(data, rows, p.log_variances);
   switch (options.features) {
     case FeatureSet::all:
       p.columns.resize(names.size());
@@ -79,7 +88,7 @@ Samples make_samples(const stats::LabeledMatrix& data, const std::vector<std::si
   s.x.resize(s.rows * s.cols);
   s.y.resize(s.rows);
   if (rows.empty()) return s;
-  const Eigen::MatrixXd z = p.scaler->transform(stats::select_columns(take_rows(data.values, rows), p.columns));
+  const Eigen::MatrixXd z = p.scaler->transform(stats::select_columns(model_rows(data, rows, p.log_variances), p.columns));
   for (std::size_t i = 0; i < rows.size(); ++i) {
     for (std::size_t j = 0; j < s.cols; ++j)
       s.x[i * s.cols + j] = static_cast<float>(z(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)));

@@ -94,6 +94,15 @@ std::vector<std::size_t> subset_columns(const std::vector<std::string>& names, F
   return out;
 }
 
+void log_variance_columns(Eigen::Ref<Eigen::MatrixXd> x, std::span<const std::string> names) {
+  if (names.size() != static_cast<std::size_t>(x.cols()))
+    throw std::invalid_argument("log_variance_columns: " + std::to_string(names.size()) + " names for " +
+                                std::to_string(x.cols()) + " columns");
+  for (std::size_t c = 0; c < names.size(); ++c)
+    if (names[c].ends_with("_var"))
+      x.col(static_cast<Eigen::Index>(c)) = x.col(static_cast<Eigen::Index>(c)).cwiseMax(1e-12).array().log().matrix();
+}
+
 Eigen::MatrixXd select_columns(const Eigen::Ref<const Eigen::MatrixXd>& x, std::span<const std::size_t> columns) {
   Eigen::MatrixXd out(x.rows(), static_cast<Eigen::Index>(columns.size()));
   for (std::size_t i = 0; i < columns.size(); ++i) {

@@ -57,6 +57,11 @@ bool is_mfcc_column(std::string_view name) noexcept;
 /// Indices of the columns of `names` in `subset`, in column order (may be empty).
 std::vector<std::size_t> subset_columns(const std::vector<std::string>& names, FeatureSubset subset);
 
+/// Replaces every value v of the columns whose name ends in "_var" by log(max(v, 1e-12)) (the
+/// variances of the feature tables span orders of magnitude; non-positive ones become log 1e-12).
+/// `names` names the columns of x.
+void log_variance_columns(Eigen::Ref<Eigen::MatrixXd> x, std::span<const std::string> names);
+
 /// The given columns of x, in the given order.
 Eigen::MatrixXd select_columns(const Eigen::Ref<const Eigen::MatrixXd>& x, std::span<const std::size_t> columns);
 

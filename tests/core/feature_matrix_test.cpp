@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <limits>
 
 #include "dataset/feature_table.h"
@@ -54,4 +55,19 @@ TEST(FeatureMatrix, SubsetsOfTheKaggleSchema) {
   EXPECT_EQ(sel.col(1), x.col(1));
   const std::vector<std::size_t> bad{4};
   EXPECT_THROW(stats::select_columns(x, bad), std::invalid_argument);
+}
+
+TEST(FeatureMatrix, LogOfVarianceColumnsOnly) {
+  Eigen::MatrixXd x(2, 3);
+  x << 100.0, 2.0, 0.0,  //
+      1e-3, 3.0, -5.0;
+  const std::vector<std::string> names{"rms_var", "rms_mean", "tempo_var"};
+  stats::log_variance_columns(x, names);
+  EXPECT_DOUBLE_EQ(x(0, 0), std::log(100.0));
+  EXPECT_DOUBLE_EQ(x(1, 0), std::log(1e-3));
+  EXPECT_DOUBLE_EQ(x(0, 1), 2.0);  // not a variance
+  EXPECT_DOUBLE_EQ(x(1, 1), 3.0);
+  EXPECT_DOUBLE_EQ(x(0, 2), std::log(1e-12));  // zero and negative: the floor, never -inf or NaN
+  EXPECT_DOUBLE_EQ(x(1, 2), std::log(1e-12));
+  EXPECT_THROW(stats::log_variance_columns(x, std::vector<std::string>{"a_var"}), std::invalid_argument);
 }

@@ -22,7 +22,7 @@ namespace ml = genrelab::ml;
 
 TEST(ModelPresets, AreEnumerableAndValid) {
   const auto names = ml::model_preset_names();
-  for (const char* n : {"logreg", "mlp", "cnn1d", "mlp_tuned", "ensemble", "rbf", "search"})
+  for (const char* n : {"logreg", "mlp", "cnn1d", "mlp_tuned", "ensemble", "rbf", "krr", "search"})
     EXPECT_NE(std::find(names.begin(), names.end(), n), names.end()) << n;
   for (const auto& p : ml::model_presets()) {
     EXPECT_NO_THROW(p.model.validate()) << p.name;
@@ -32,6 +32,8 @@ TEST(ModelPresets, AreEnumerableAndValid) {
   EXPECT_EQ(ml::find_model_preset("ensemble")->model.kind, ml::ModelKind::ensemble);
   EXPECT_EQ(ml::find_model_preset("rbf")->model.kind, ml::ModelKind::rbf);
   EXPECT_DOUBLE_EQ(ml::find_model_preset("rbf")->training.learning_rate, 1e-2);
+  EXPECT_EQ(ml::find_model_preset("krr")->model.kind, ml::ModelKind::krr);
+  EXPECT_TRUE(ml::find_model_preset("krr")->model.log_variances);
   EXPECT_FALSE(ml::find_model_preset("svm"));
   ml::TrainerOptions base;
   base.training.seed = 77;
@@ -209,6 +211,69 @@ TEST(Compare, EnsembleBundleRoundTrips) {
   EXPECT_EQ(loaded_bundle.model.ensemble_members, 3);
   EXPECT_EQ(loaded_bundle.model.ensemble_rbf_members, 1);
   EXPECT_EQ(loaded.predict_proba(table), result.model->predict_proba(table));
+}
+
+TEST(Compare, KrrWithLogVariancesBundleRoundTrips) {
+  // Variances of very different magnitudes: the bundle must log them exactly as training did.
+  auto table = genrelab::test::blob_table(3, 12, 8, 3.0);
+  for (std::size_t c = 0; c < table.cols(); c += 2) {
+    table.feature_names[c] += "_var";
+    for (std::size_t r = 0; r < table.rows(); ++r) table.values[r * table.cols() + c] = std::exp(table.at(r, c));
+  }
+  ml::TrainerOptions o = ml::apply_preset(*ml::find_model_preset("krr"), {});
+  o.folds = 3;
+  auto result = ml::train_and_evaluate(table, o);
+  EXPECT_GT(result.report.mean_accuracy, 0.9);
+  const auto bundle = result.bundle();
+  EXPECT_TRUE(bundle.model.log_variances);
+  EXPECT_EQ(bundle.weights[0].shape[0], static_cast<std::int64_t>(table.rows()));  // trained on every row
+  const auto path = genrelab::test::temp_dir("krr-bundle") / "m.glmodel";
+  ml::save_bundle(path, bundle);
+  auto loaded = ml::Classifier::load(path);
+  EXPECT_EQ(loaded.predict_proba(table), result.model->predict_proba(table));
+  EXPECT_DOUBLE_EQ(loaded.evaluate(table).accuracy, result.model->evaluate(table).accuracy);
+
+  // The logged scaler: its mean of a variance column is the mean of the logs (here: of the blobs).
+  double mean_log = 0.0;
+  for (std::size_t r = 0; r < table.rows(); ++r) mean_log += std::log(table.at(r, 0));
+  EXPECT_NEAR(bundle.scaler_mean[0], mean_log / static_cast<double>(table.rows()), 1e-9);
+
+  auto broken = bundle;  // 1 row too few in the dual coefficients
+  broken.weights[1].shape[0] -= 1;
+  broken.weights[1].values.resize(broken.weights[1].values.size() - 3);
+  EXPECT_THROW(broken.validate(), std::invalid_argument);
+}
+
+TEST(Compare, KrrForestBundleRoundTripsAndRefusesABrokenForest) {
+  const auto table = genrelab::test::blob_table(3, 12, 8, 1.0);
+  ml::TrainerOptions o = ml::apply_preset(*ml::find_model_preset("krr_forest"), {});
+  o.folds = 3;
+  o.model.krr_trees = 20;
+  auto result = ml::train_and_evaluate(table, o);
+  const auto bundle = result.bundle();
+  ASSERT_EQ(bundle.weights.size(), 6u);
+  EXPECT_EQ(bundle.weights[3].name, "forest_roots");
+  EXPECT_EQ(bundle.weights[3].shape, (std::vector<std::int64_t>{20}));
+  const auto path = genrelab::test::temp_dir("krr-forest-bundle") / "m.glmodel";
+  ml::save_bundle(path, bundle);
+  auto loaded = ml::Classifier::load(path);
+  EXPECT_EQ(loaded.predict_proba(table), result.model->predict_proba(table));
+  // The forest counts: without it the same kernel gives other probabilities.
+  auto without = bundle;
+  without.model.krr_trees = 0;
+  without.weights.resize(3);
+  auto kernel_only = ml::Classifier::from_bundle(without);
+  EXPECT_NE(kernel_only.predict_proba(table), loaded.predict_proba(table));
+
+  auto cycle = bundle;  // node 0's left child pointing at itself: a walk would never end
+  cycle.weights[4].values[2] = 0.0f;
+  EXPECT_THROW(ml::Classifier::from_bundle(cycle), std::invalid_argument);
+  auto fraction = bundle;  // a node reference that is not an integer
+  fraction.weights[4].values[3] = 0.5f;
+  EXPECT_THROW(ml::Classifier::from_bundle(fraction), std::invalid_argument);
+  auto column = bundle;  // a feature the model does not have
+  column.weights[4].values[0] = 8.0f;
+  EXPECT_THROW(ml::Classifier::from_bundle(column), std::invalid_argument);
 }
 
 }  // namespace

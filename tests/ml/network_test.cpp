@@ -120,8 +120,12 @@ TEST(Network, EveryKindLearnsSeparableBlobs) {
     if (kind == ml::ModelKind::cnn2d) continue;  // takes log-mel patches (audio_cnn_test.cpp)
     auto net = ml::Network::create(params_of(kind), 12, 3, 5);
     const auto fit = net.fit(train, nullptr, &test, t);
-    ASSERT_EQ(fit.history.size(), 15u);
-    EXPECT_LT(fit.history.back().train_loss, fit.history.front().train_loss) << ml::to_string(kind);
+    if (kind == ml::ModelKind::krr) {  // closed form: one "epoch"
+      ASSERT_EQ(fit.history.size(), 1u);
+    } else {
+      ASSERT_EQ(fit.history.size(), 15u);
+      EXPECT_LT(fit.history.back().train_loss, fit.history.front().train_loss) << ml::to_string(kind);
+    }
     const auto e = net.evaluate(test);
     EXPECT_GT(e.accuracy, 0.9) << ml::to_string(kind);  // blobs 3 sigma apart: ~99 % for a linear rule
     EXPECT_DOUBLE_EQ(e.accuracy, fit.history.back().test_accuracy);
@@ -398,6 +402,106 @@ TEST(Network, EnsembleWithRbfMembersRoundTripsAndChecksItsParameters) {
     change(bad);
     EXPECT_THROW(bad.validate(), std::invalid_argument);
   }
+}
+
+}  // namespace
+
+namespace {
+
+double cross_entropy(const std::vector<float>& proba, const ml::Samples& data) {
+  double sum = 0.0;
+  for (std::size_t r = 0; r < data.rows; ++r) sum -= std::log(static_cast<double>(proba[r * 3 + static_cast<std::size_t>(data.y[r])]));
+  return sum / static_cast<double>(data.rows);
+}
+
+TEST(Network, KrrSolvesKernelRidgeInClosedForm) {
+  const auto train = blobs(40, 6, 3, 1.5), test = blobs(200, 6, 4, 1.5);
+  auto params = params_of(ml::ModelKind::krr);
+  params.krr_lambda = 0.5;
+  auto net = ml::Network::create(params, 6, 3, 1);
+  const auto fit = net.fit(train, nullptr, &test, ml::TrainParams{});
+  ASSERT_EQ(fit.epochs_run, 1);
+  const auto w = net.weights();
+  ASSERT_EQ(w.size(), 3u);
+  EXPECT_EQ(w[0].name, "support");
+  EXPECT_EQ(w[0].shape, (std::vector<std::int64_t>{120, 6}));
+  EXPECT_EQ(w[0].values, train.x);  // the training rows themselves
+  EXPECT_EQ(w[1].shape, (std::vector<std::int64_t>{120, 3}));
+  const double temperature = w[2].values[0];
+  EXPECT_GT(temperature, 0.0);
+
+  // The dual coefficients solve (K + lambda I) dual = Y: check row 0 of that system by hand.
+  const double gamma = 1.0 / 6.0;
+  for (int c = 0; c < 3; ++c) {
+    double lhs = params.krr_lambda * static_cast<double>(w[1].values[static_cast<std::size_t>(c)]);
+    for (std::size_t j = 0; j < train.rows; ++j) {
+      double d2 = 0.0;
+      for (std::size_t f = 0; f < 6; ++f) d2 += std::pow(train.x[f] - train.x[j * 6 + f], 2.0);
+      lhs += std::exp(-gamma * d2) * static_cast<double>(w[1].values[j * 3 + static_cast<std::size_t>(c)]);
+    }
+    EXPECT_NEAR(lhs, train.y[0] == c ? 1.0 : 0.0, 1e-4) << c;
+  }
+  const auto e = net.evaluate(test);
+  EXPECT_GT(e.accuracy, 0.75);  // the Bayes rule gets about 88 % of these overlapping blobs; chance 33 %
+  EXPECT_DOUBLE_EQ(e.accuracy, fit.history.back().test_accuracy);
+
+  // The leave-one-out temperature calibrates: on fresh rows, three times hotter or colder is worse.
+  const double fitted = cross_entropy(net.predict_proba(test), test);
+  for (double factor : {3.0, 1.0 / 3.0}) {
+    auto scaled = w;
+    scaled[2].values[0] = static_cast<float>(temperature * factor);
+    auto other = ml::Network::create(params, 6, 3, 9);
+    other.set_weights(scaled);
+    EXPECT_LT(fitted, cross_entropy(other.predict_proba(test), test)) << factor;
+  }
+
+  // The weights carry the model: a fresh krr (one row before loading) predicts the same.
+  auto copy = ml::Network::create(params, 6, 3, 2);
+  copy.set_weights(w);
+  EXPECT_EQ(copy.predict_proba(test), net.predict_proba(test));
+  EXPECT_EQ(copy.parameter_count(), 120u * 6 + 120u * 3 + 1);
+  auto mismatched = w;
+  mismatched[1].shape = {119, 3};
+  mismatched[1].values.resize(119 * 3);
+  EXPECT_THROW(copy.set_weights(mismatched), std::invalid_argument);
+  auto wide = w;
+  wide[0].shape = {60, 12};
+  EXPECT_THROW(copy.set_weights(wide), std::invalid_argument);
+}
+
+TEST(Network, KrrRefusesMoreRowsThanItsKernelMatrixAllows) {
+  ml::Samples big;
+  big.cols = 1;
+  big.rows = ml::kMaxKernelRows + 1;
+  big.x.assign(big.rows, 0.5f);
+  big.y.assign(big.rows, 0);
+  big.y[1] = 1;
+  auto net = ml::Network::create(params_of(ml::ModelKind::krr), 1, 2, 1);
+  try {
+    net.fit(big, nullptr, nullptr, ml::TrainParams{});
+    FAIL() << "no error";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("at most 20000"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Network, KrrAndLogVariancesRoundTripInJson) {
+  auto p = params_of(ml::ModelKind::krr);
+  p.krr_lambda = 0.25;
+  p.log_variances = true;
+  const nlohmann::json j = p;
+  const auto back = j.get<ml::ModelParams>();
+  EXPECT_DOUBLE_EQ(back.krr_lambda, 0.25);
+  EXPECT_TRUE(back.log_variances);
+  nlohmann::json old = params_of(ml::ModelKind::mlp);
+  old.erase("log_variances");  // bundles written before the option
+  old.erase("krr_lambda");
+  EXPECT_FALSE(old.get<ml::ModelParams>().log_variances);
+  p.krr_lambda = 0.0;
+  EXPECT_THROW(p.validate(), std::invalid_argument);
+  auto cnn2d = params_of(ml::ModelKind::cnn2d);
+  cnn2d.log_variances = true;
+  EXPECT_THROW(cnn2d.validate(), std::invalid_argument);
 }
 
 }  // namespace
