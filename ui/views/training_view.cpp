@@ -108,11 +108,11 @@ QTableWidget* makeTable(QWidget* parent) {
   return t;
 }
 
-/// The table as shown: header line, then every row's cell texts.
+/// The table as shown: header line (two-line headers joined by a space), then every row's cell texts.
 void write_table_csv(const QTableWidget& t, std::ostream& out) {
   for (int c = 0; c < t.columnCount(); ++c) {
     const auto* h = t.horizontalHeaderItem(c);
-    out << (c ? "," : "") << csv_cell(h ? h->text() : QString());
+    out << (c ? "," : "") << csv_cell(h ? h->text().simplified() : QString());
   }
   out << '\n';
   for (int r = 0; r < t.rowCount(); ++r) {
@@ -1145,9 +1145,11 @@ void TrainingView::fillResults(const TrainingRun& run) {
   // cnn2d: rows are log-mel patches and every held-out track is scored too.
   const bool audio = run.audio != nullptr;
   const bool segments = audio || (r.tracks > 0 && r.tracks < r.rows);
+  // Long headers on two lines, so the track-level columns fit beside the charts.
   QStringList headers{tr("Fold"), tr("Train rows"), tr("Test rows"), tr("Epochs"), tr("Accuracy"), tr("Loss"), tr("Seconds")};
-  if (audio) headers = QStringList{tr("Fold"), tr("Train patches"), tr("Test patches"), tr("Epochs"), tr("Patch acc."), tr("Patch loss"), tr("Seconds")};
-  if (segments) headers << tr("Test tracks") << tr("Track acc. (mean)") << tr("Track acc. (vote)");
+  if (audio)
+    headers = QStringList{tr("Fold"), tr("Train\npatches"), tr("Test\npatches"), tr("Epochs"), tr("Patch\nacc."), tr("Patch\nloss"), tr("Seconds")};
+  if (segments) headers << tr("Test\ntracks") << tr("Track acc.\n(mean)") << tr("Track acc.\n(vote)");
   if (r.options.protocol == ml::SplitProtocol::leaky) headers[4] = tr("Accuracy (LEAKY)");
   if (!r.folds.empty() && !r.folds.front().chosen.empty()) headers << tr("Chosen by the search");
   fold_table_->setColumnCount(static_cast<int>(headers.size()));
