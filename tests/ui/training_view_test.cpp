@@ -512,20 +512,24 @@ class TrainingViewTest : public QObject {
     }
     QCOMPARE(heldout, 3 * kEpochs);
 
-    // Fold table: patch and track accuracy per fold, then mean ± std.
+    // Fold table: held-out tracks first (the headline), then patches; per fold, then mean ± std.
     QCOMPARE(view.foldTable()->rowCount(), 4);
     QCOMPARE(view.foldTable()->columnCount(), 10);
+    QCOMPARE(view.foldTable()->horizontalHeaderItem(2)->text().simplified(), QStringLiteral("Track acc. (mean)"));
     QCOMPARE(view.foldTable()->horizontalHeaderItem(4)->text().simplified(), QStringLiteral("Patch acc."));
-    QCOMPARE(view.foldTable()->horizontalHeaderItem(8)->text().simplified(), QStringLiteral("Track acc. (mean)"));
     for (int f = 0; f < 3; ++f) {
+      const auto& fold = report->folds[static_cast<std::size_t>(f)];
+      QCOMPARE(view.foldTable()->item(f, 1)->text(), QString::number(fold.test_tracks));
       bool ok = false;
+      const double track = view.foldTable()->item(f, 2)->text().toDouble(&ok);
+      QVERIFY(ok && std::abs(track - fold.track_accuracy_mean) < 1e-3);
       const double patch = view.foldTable()->item(f, 4)->text().toDouble(&ok);
-      QVERIFY(ok && patch >= 0 && patch <= 1);
-      const double track = view.foldTable()->item(f, 8)->text().toDouble(&ok);
-      QVERIFY(ok && std::abs(track - report->folds[static_cast<std::size_t>(f)].track_accuracy_mean) < 1e-3);
+      QVERIFY(ok && std::abs(patch - fold.accuracy) < 1e-3 && patch >= 0 && patch <= 1);
+      QCOMPARE(view.foldTable()->item(f, 6)->text(), QString::number(fold.train_rows));
     }
+    QCOMPARE(view.foldTable()->item(3, 2)->text(),
+             QStringLiteral("%1 ± %2").arg(report->mean_track_accuracy_mean, 0, 'f', 3).arg(report->std_track_accuracy_mean, 0, 'f', 3));
     QVERIFY(view.foldTable()->item(3, 4)->text().contains(QStringLiteral("±")));
-    QVERIFY(view.foldTable()->item(3, 8)->text().contains(QStringLiteral("±")));
 
     // Confusion matrix and per-genre scores count the 30 held-out tracks.
     ui::ConfusionFigure& confusion = view.confusionFigure();
@@ -576,7 +580,7 @@ class TrainingViewTest : public QObject {
     QVERIFY(folds_csv.open(QIODevice::ReadOnly));
     const QByteArray folds_text = folds_csv.readAll();
     QCOMPARE(folds_text.count('\n'), 1 + 3 + 1);
-    QVERIFY(folds_text.startsWith("Fold,Train patches,Test patches,Epochs,Patch acc.,Patch loss,Seconds,Test tracks,"));
+    QVERIFY(folds_text.startsWith("Fold,Test tracks,Track acc. (mean),Track acc. (vote),Patch acc.,Patch loss,Train patches,"));
     // The report exports with the audio CNN's own numbers.
     const QString json_path = QString::fromStdString((dir / "report.json").string());
     view.exportTable(QStringLiteral("report"), json_path);

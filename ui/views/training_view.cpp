@@ -1142,14 +1142,16 @@ void TrainingView::fillResults(const TrainingRun& run) {
   const ml::TrainingReport& r = *run.report;
   // Per fold, then mean ± std.
   // Segment tables (several rows per track) add the track-level columns.
-  // cnn2d: rows are log-mel patches and every held-out track is scored too.
+  // cnn2d: rows are log-mel patches; its headline (held-out tracks) comes first.
   const bool audio = run.audio != nullptr;
-  const bool segments = audio || (r.tracks > 0 && r.tracks < r.rows);
+  const bool segments = !audio && r.tracks > 0 && r.tracks < r.rows;
   // Long headers on two lines, so the track-level columns fit beside the charts.
   QStringList headers{tr("Fold"), tr("Train rows"), tr("Test rows"), tr("Epochs"), tr("Accuracy"), tr("Loss"), tr("Seconds")};
-  if (audio)
-    headers = QStringList{tr("Fold"), tr("Train\npatches"), tr("Test\npatches"), tr("Epochs"), tr("Patch\nacc."), tr("Patch\nloss"), tr("Seconds")};
   if (segments) headers << tr("Test\ntracks") << tr("Track acc.\n(mean)") << tr("Track acc.\n(vote)");
+  if (audio)
+    headers = QStringList{tr("Fold"),          tr("Test\ntracks"),   tr("Track acc.\n(mean)"), tr("Track acc.\n(vote)"),
+                          tr("Patch\nacc."),   tr("Patch\nloss"),    tr("Train\npatches"),    tr("Test\npatches"),
+                          tr("Epochs"),        tr("Seconds")};
   if (r.options.protocol == ml::SplitProtocol::leaky) headers[4] = tr("Accuracy (LEAKY)");
   if (!r.folds.empty() && !r.folds.front().chosen.empty()) headers << tr("Chosen by the search");
   fold_table_->setColumnCount(static_cast<int>(headers.size()));
@@ -1160,6 +1162,15 @@ void TrainingView::fillResults(const TrainingRun& run) {
     auto* name = cell(QString::number(f.fold + 1));
     name->setForeground(TrainingCharts::foldColor(f.fold));
     fold_table_->setItem(row, 0, name);
+    if (audio) {
+      int c = 1;
+      for (const QString& text : {QString::number(f.test_tracks), num(f.track_accuracy_mean), num(f.track_accuracy_vote), num(f.accuracy),
+                                  num(f.loss), QString::number(f.train_rows), QString::number(f.test_rows),
+                                  QString::number(f.epochs_run), num(f.seconds, 1)})
+        fold_table_->setItem(row, c++, cell(text));
+      ++row;
+      continue;
+    }
     fold_table_->setItem(row, 1, cell(QString::number(f.train_rows)));
     fold_table_->setItem(row, 2, cell(QString::number(f.test_rows)));
     fold_table_->setItem(row, 3, cell(QString::number(f.epochs_run)));
@@ -1176,7 +1187,14 @@ void TrainingView::fillResults(const TrainingRun& run) {
     ++row;
   }
   fold_table_->setItem(row, 0, cell(tr("mean ± std")));
-  fold_table_->setItem(row, 4, cell(tr("%1 ± %2").arg(num(r.mean_accuracy), num(r.std_accuracy))));
+  if (audio) {
+    fold_table_->setItem(row, 1, cell(QString::number(r.tracks)));
+    fold_table_->setItem(row, 2, cell(tr("%1 ± %2").arg(num(r.mean_track_accuracy_mean), num(r.std_track_accuracy_mean))));
+    fold_table_->setItem(row, 3, cell(tr("%1 ± %2").arg(num(r.mean_track_accuracy_vote), num(r.std_track_accuracy_vote))));
+    fold_table_->setItem(row, 4, cell(tr("%1 ± %2").arg(num(r.mean_accuracy), num(r.std_accuracy))));
+  } else {
+    fold_table_->setItem(row, 4, cell(tr("%1 ± %2").arg(num(r.mean_accuracy), num(r.std_accuracy))));
+  }
   if (segments) {
     fold_table_->setItem(row, 8, cell(tr("%1 ± %2").arg(num(r.mean_track_accuracy_mean), num(r.std_track_accuracy_mean))));
     fold_table_->setItem(row, 9, cell(tr("%1 ± %2").arg(num(r.mean_track_accuracy_vote), num(r.std_track_accuracy_vote))));
