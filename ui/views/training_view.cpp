@@ -1149,9 +1149,9 @@ void TrainingView::fillResults(const TrainingRun& run) {
   QStringList headers{tr("Fold"), tr("Train rows"), tr("Test rows"), tr("Epochs"), tr("Accuracy"), tr("Loss"), tr("Seconds")};
   if (segments) headers << tr("Test\ntracks") << tr("Track acc.\n(mean)") << tr("Track acc.\n(vote)");
   if (audio)
-    headers = QStringList{tr("Fold"),          tr("Test\ntracks"),   tr("Track acc.\n(mean)"), tr("Track acc.\n(vote)"),
-                          tr("Patch\nacc."),   tr("Patch\nloss"),    tr("Train\npatches"),    tr("Test\npatches"),
-                          tr("Epochs"),        tr("Seconds")};
+    headers = QStringList{tr("Fold"),         tr("Test\ntracks"), tr("Track acc.\n(mean)"), tr("Track acc.\n(vote)"),
+                          tr("Patch\nacc."),  tr("Patch\nloss"), tr("Train\npatches"),     tr("Test\npatches"),
+                          tr("Epochs"),       tr("Seconds")};
   if (r.options.protocol == ml::SplitProtocol::leaky) headers[4] = tr("Accuracy (LEAKY)");
   if (!r.folds.empty() && !r.folds.front().chosen.empty()) headers << tr("Chosen by the search");
   fold_table_->setColumnCount(static_cast<int>(headers.size()));
