@@ -1,9 +1,11 @@
 // genrelab: the GUI. Opens the folder given on the command line, else $GENRELAB_DATA, else the
 // shared GTZAN subset beside the source tree, else a generated demo dataset.
 #include <QApplication>
+#include <QComboBox>
 #include <QCommandLineParser>
 #include <QPushButton>
 #include <QSaveFile>
+#include <QSpinBox>
 #include <QTimer>
 
 #include "dataset/default_location.h"
@@ -47,13 +49,18 @@ int main(int argc, char** argv) {
   parser.addOption(demo);
   parser.addOption(select);
   QCommandLineOption train(QStringLiteral("train"), QStringLiteral("Start training (the Training tab's defaults) once the dataset is open"));
+  QCommandLineOption train_model(QStringLiteral("train-model"),
+                                 QStringLiteral("Model kind to choose in the Training tab (e.g. cnn2d, mlp) once the dataset is open"),
+                                 QStringLiteral("name"));
+  QCommandLineOption train_epochs(QStringLiteral("train-epochs"), QStringLiteral("Epochs to set in the Training tab"),
+                                  QStringLiteral("n"));
   QCommandLineOption model(QStringLiteral("model"), QStringLiteral("Model bundle to make active in the Predict tab"), QStringLiteral("file"));
   QCommandLineOption classify(QStringLiteral("classify"), QStringLiteral("Song or folder to classify (repeatable)"),
                               QStringLiteral("path"));
   QCommandLineOption after(QStringLiteral("screenshot-after"),
                            QStringLiteral("Take the screenshot this many seconds after the dataset is shown, busy or not"),
                            QStringLiteral("seconds"));
-  for (const auto* o : {&train, &model, &classify, &after}) parser.addOption(*o);
+  for (const auto* o : {&train, &train_model, &train_epochs, &model, &classify, &after}) parser.addOption(*o);
   parser.process(app);
 
   genrelab::ui::MainWindow window;
@@ -72,6 +79,15 @@ int main(int argc, char** argv) {
     opened = true;
     if (parser.isSet(tab)) window.showTab(parser.value(tab));
     if (parser.isSet(select)) window.selectTrackByName(parser.value(select));
+    if (parser.isSet(train_model)) {
+      auto* view = window.trainingView();
+      const int at = view->kindCombo()->findText(parser.value(train_model));
+      if (at < 0) qWarning("--train-model: no model kind '%s'", qPrintable(parser.value(train_model)));
+      else view->kindCombo()->setCurrentIndex(at);
+      if (view->audioModelSelected() && !view->audioUnavailableReason().isEmpty())
+        qWarning("%s", qPrintable(view->audioUnavailableReason()));
+    }
+    if (parser.isSet(train_epochs)) window.trainingView()->epochsSpin()->setValue(parser.value(train_epochs).toInt());
     if (parser.isSet(train)) {
       // Once the feature table is there (it may be extracted first).
       auto* wait = new QTimer(&window);

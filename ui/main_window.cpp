@@ -413,6 +413,12 @@ void MainWindow::showDataset(LoadedDataset loaded) {
   status_->setText(tr("%1: %2 tracks in %3 genres").arg(fromPath(s.root)).arg(s.tracks.size()).arg(s.labels.size()));
   setWindowTitle(tr("GenreLab — %1").arg(fromPath(s.root.filename().empty() ? s.root.parent_path().filename() : s.root.filename())));
   rememberRecent(fromPath(s.root));
+  {
+    // cnn2d in the Training tab learns from the audio itself.
+    std::vector<ml::AudioFile> audio;
+    for (const auto& t : s.tracks) audio.push_back({t.path.string(), t.label});
+    training_->setAudioFiles(audio, fromPath(s.root.filename().empty() ? s.root.parent_path().filename() : s.root.filename()));
+  }
   Q_EMIT datasetOpened();
   // No table to explore: compute one from the audio (about 20 ms per 30-s clip and core).
   if (!table_30s_ && !table_3s_ && !s.tracks.empty()) extractFeatures();

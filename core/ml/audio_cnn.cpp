@@ -128,7 +128,7 @@ void AudioCnnOptions::validate() const {
 
 AudioCnnReport cross_validate_audio_cnn(const std::vector<AudioFile>& files, features::LogMelCache& cache,
                                         const AudioCnnOptions& options, ProgressSink* progress,
-                                        const CancelToken* cancel) {
+                                        const CancelToken* cancel, TrainingObserver* observer) {
   check_cache(options, cache);
   const auto start = std::chrono::steady_clock::now();
   const std::size_t computed_before = cache.computed();
@@ -163,6 +163,7 @@ AudioCnnReport cross_validate_audio_cnn(const std::vector<AudioFile>& files, fea
   double epoch_seconds = 0.0, patches = 0.0;
   std::vector<int> truth, predicted;  // held-out tracks of every fold
   for (int fold = 0; fold < options.folds; ++fold) {
+    const auto fold_start = std::chrono::steady_clock::now();
     std::mt19937_64 rng(mix_seed(options.training.seed, static_cast<std::uint64_t>(fold) + 100));
     Samples train, test;
     train.cols = test.cols = patch;
@@ -183,8 +184,10 @@ AudioCnnReport cross_validate_audio_cnn(const std::vector<AudioFile>& files, fea
     auto net = Network::create(options.model, patch, rep.label_names.size(), mix_seed(options.training.seed, fold + 2));
     struct Reporter final : FitObserver {
       ProgressSink* sink;
+      TrainingObserver* observer;
       int fold, folds;
       void on_epoch(const EpochStats& s) override {
+        if (observer) observer->on_epoch(fold, s);
         if (sink)
           sink->report((fold + static_cast<double>(s.epoch) / s.epochs) / folds,
                        "fold " + std::to_string(fold + 1) + " epoch " + std::to_string(s.epoch) + "/" +
@@ -192,9 +195,10 @@ AudioCnnReport cross_validate_audio_cnn(const std::vector<AudioFile>& files, fea
       }
     } reporter;
     reporter.sink = progress;
+    reporter.observer = observer;
     reporter.fold = fold;
     reporter.folds = options.folds;
-    const auto fit = net.fit(train, nullptr, nullptr, options.training, &reporter, cancel);
+    const auto fit = net.fit(train, nullptr, options.monitor_heldout ? &test : nullptr, options.training, &reporter, cancel);
     epoch_seconds += fit.seconds / fit.epochs_run;
     patches += static_cast<double>(train.rows);
     const auto probabilities = net.predict_proba(test);
@@ -207,6 +211,22 @@ AudioCnnReport cross_validate_audio_cnn(const std::vector<AudioFile>& files, fea
       truth.push_back(tracks.track_labels[t]);
       predicted.push_back(tracks.predicted_mean[t]);
     }
+    FoldReport f;
+    f.fold = fold;
+    f.train_rows = train.rows;
+    f.test_rows = test.rows;
+    f.accuracy = e.accuracy;
+    f.loss = e.loss;
+    f.test_tracks = tracks.tracks;
+    f.track_accuracy_mean = tracks.accuracy_mean;
+    f.track_accuracy_vote = tracks.accuracy_vote;
+    f.best_epoch = fit.best_epoch;
+    f.epochs_run = fit.epochs_run;
+    f.stopped_early = fit.stopped_early;
+    f.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - fold_start).count();
+    f.history = fit.history;
+    if (observer) observer->on_fold(f);
+    rep.fold_reports.push_back(std::move(f));
   }
   {
     const stats::ConfusionMatrix confusion(truth, predicted, rep.label_names.size());
@@ -226,7 +246,8 @@ AudioCnnReport cross_validate_audio_cnn(const std::vector<AudioFile>& files, fea
 }
 
 ModelBundle train_audio_cnn(const std::vector<AudioFile>& files, features::LogMelCache& cache,
-                            const AudioCnnOptions& options, ProgressSink* progress, const CancelToken* cancel) {
+                            const AudioCnnOptions& options, ProgressSink* progress, const CancelToken* cancel,
+                            TrainingObserver* observer) {
   check_cache(options, cache);
   ModelBundle bundle;
   const auto labels = code_labels(files, bundle.label_names);
@@ -247,7 +268,9 @@ ModelBundle train_audio_cnn(const std::vector<AudioFile>& files, features::LogMe
   auto net = Network::create(options.model, patch, bundle.label_names.size(), mix_seed(options.training.seed, 1));
   struct Reporter final : FitObserver {
     ProgressSink* sink = nullptr;
+    TrainingObserver* observer = nullptr;
     void on_epoch(const EpochStats& s) override {
+      if (observer) observer->on_epoch(kFinalFold, s);
       if (sink)
         sink->report(static_cast<double>(s.epoch) / s.epochs, "final model epoch " + std::to_string(s.epoch) + "/" +
                                                                   std::to_string(s.epochs) + ": loss " +
@@ -255,6 +278,7 @@ ModelBundle train_audio_cnn(const std::vector<AudioFile>& files, features::LogMe
     }
   } reporter;
   reporter.sink = progress;
+  reporter.observer = observer;
   try {
     net.fit(train, nullptr, nullptr, options.training, &reporter, cancel);
   } catch (...) {

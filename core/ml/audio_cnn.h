@@ -9,7 +9,11 @@
 // epoch). With audio_copies > 0, each training track also gets that many copies decoded again,
 // pitch-shifted and time-stretched (dsp/time_stretch.h: phase vocoder + libsoxr) by random
 // amounts, whose log-mels (computed per fold, not cached) add crops_per_track patches each.
-// Thread-safety: cross_validate_audio_cnn() may run on any thread.
+// Both functions take an optional TrainingObserver (trainer.h): every epoch of fold f reaches
+// on_epoch(f, ...) (the final model of train_audio_cnn(): kFinalFold), every finished fold
+// on_fold(); the report keeps each fold's epoch history.
+// Thread-safety: cross_validate_audio_cnn() may run on any thread; the observer and the sink are
+// called from that thread.
 #pragma once
 
 #include <cstdint>
@@ -20,6 +24,7 @@
 #include "ml/model_bundle.h"
 #include "ml/model_spec.h"
 #include "ml/network.h"
+#include "ml/trainer.h"
 
 namespace genrelab {
 class CancelToken;
@@ -47,6 +52,10 @@ struct AudioCnnOptions {
   /// cross_validate_audio_cnn(): empty = stratified track folds drawn from the seed; else the
   /// test fold (0..folds-1, every fold used) of every file, e.g. the folds other models used.
   std::vector<int> fold_of;
+  /// cross_validate_audio_cnn(): also score the fold's held-out patches after every epoch
+  /// (EpochStats::test_loss / test_accuracy, for live curves; never used for decisions). Costs one
+  /// forward pass over them per epoch; off, they are NaN.
+  bool monitor_heldout = false;
 
   /// Throws std::invalid_argument naming the first bad option.
   void validate() const;
@@ -57,6 +66,9 @@ struct AudioCnnReport {
   std::vector<double> patch_accuracy;        ///< per fold, over the held-out tracks' patches
   std::vector<double> track_accuracy_mean;   ///< per fold, tracks by mean probability
   std::vector<double> track_accuracy_vote;   ///< per fold, tracks by majority vote
+  /// Per fold: training patches (train_rows), held-out patches (test_rows), held-out tracks,
+  /// patch accuracy and mean cross-entropy, track accuracies, epochs, seconds and the epoch history.
+  std::vector<FoldReport> fold_reports;
   double mean_track_accuracy_mean = 0.0, mean_track_accuracy_vote = 0.0, mean_patch_accuracy = 0.0;
   /// Held-out tracks (by mean probability) summed over the folds: confusion counts (row-major,
   /// true x predicted, label_names order) and their macro-F1 (stats/scores.h).
@@ -74,15 +86,16 @@ struct AudioCnnReport {
 /// when a file cannot be decoded, Cancelled when `cancel` is set.
 AudioCnnReport cross_validate_audio_cnn(const std::vector<AudioFile>& files, features::LogMelCache& cache,
                                         const AudioCnnOptions& options, ProgressSink* progress = nullptr,
-                                        const CancelToken* cancel = nullptr);
+                                        const CancelToken* cancel = nullptr, TrainingObserver* observer = nullptr);
 
 /// Trains one cnn2d on every file (the crops and augmentation of one fold's training part, drawn
 /// from options.training.seed) and returns it as a model bundle: feature set "log_mel", the
 /// cache's log-mel parameters, label names in order of first appearance, row_length = the median
-/// file length in samples (the window predict uses). Throws like cross_validate_audio_cnn().
+/// file length in samples (the window predict uses). The observer sees its epochs as fold
+/// kFinalFold. Throws like cross_validate_audio_cnn().
 ModelBundle train_audio_cnn(const std::vector<AudioFile>& files, features::LogMelCache& cache,
                             const AudioCnnOptions& options, ProgressSink* progress = nullptr,
-                            const CancelToken* cancel = nullptr);
+                            const CancelToken* cancel = nullptr, TrainingObserver* observer = nullptr);
 
 /// The network input for a whole log-mel spectrogram: its non-overlapping patches of `frames`
 /// frames (at least one; a clip shorter than a patch repeats its last frame), each scaled from

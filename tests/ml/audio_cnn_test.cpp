@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdio>
 #include <map>
 
@@ -102,6 +103,68 @@ TEST(AudioCnn, AudioCopiesArePitchShiftedAndStretched) {
   EXPECT_EQ(cache.computed(), 15u);  // copies are not cached
   o.max_stretch = 3.0;
   EXPECT_THROW(o.validate(), std::invalid_argument);
+}
+
+/// Records what a TrainingObserver receives.
+struct RecordingObserver final : ml::TrainingObserver {
+  std::vector<std::pair<int, ml::EpochStats>> epochs;
+  std::vector<ml::FoldReport> folds;
+  void on_epoch(int fold, const ml::EpochStats& s) override { epochs.emplace_back(fold, s); }
+  void on_fold(const ml::FoldReport& f) override { folds.push_back(f); }
+};
+
+TEST(AudioCnn, ObserverSeesEveryEpochAndTheReportKeepsTheHistory) {
+  // 5 demo genres x 2 clips of 4 s, 2 folds x 3 epochs, tiny patches: the observer must see every
+  // epoch of every fold in order, then the final model's as kFinalFold; with monitor_heldout the
+  // held-out patches are scored every epoch (finite test loss), without it they are NaN.
+  const auto files = demo_files("audio-cnn-observer", 2, 4.0);
+  ml::AudioCnnOptions o;
+  o.model.kind = ml::ModelKind::cnn2d;
+  o.model.patch_frames = 16;
+  o.model.cnn2d_channels = 2;
+  o.model.dense_units = 8;
+  o.training.epochs = 3;
+  o.folds = 2;
+  o.crops_per_track = 2;
+  o.monitor_heldout = true;
+  genrelab::features::LogMelCache cache;
+  RecordingObserver seen;
+  const auto rep = ml::cross_validate_audio_cnn(files, cache, o, nullptr, nullptr, &seen);
+  ASSERT_EQ(seen.epochs.size(), 6u);
+  for (std::size_t i = 0; i < seen.epochs.size(); ++i) {
+    EXPECT_EQ(seen.epochs[i].first, static_cast<int>(i / 3));
+    EXPECT_EQ(seen.epochs[i].second.epoch, static_cast<int>(i % 3) + 1);
+    EXPECT_TRUE(std::isfinite(seen.epochs[i].second.train_loss));
+    EXPECT_TRUE(std::isfinite(seen.epochs[i].second.test_loss));
+  }
+  ASSERT_EQ(seen.folds.size(), 2u);
+  ASSERT_EQ(rep.fold_reports.size(), 2u);
+  std::size_t test_tracks = 0;
+  for (int f = 0; f < 2; ++f) {
+    const auto& fr = rep.fold_reports[static_cast<std::size_t>(f)];
+    EXPECT_EQ(fr.fold, f);
+    EXPECT_EQ(seen.folds[static_cast<std::size_t>(f)].fold, f);
+    EXPECT_EQ(fr.history.size(), 3u);
+    EXPECT_EQ(fr.epochs_run, 3);
+    EXPECT_EQ(fr.train_rows, 5u * 2u);  // 5 training tracks x 2 crops
+    EXPECT_GE(fr.test_rows, fr.test_tracks);
+    EXPECT_DOUBLE_EQ(fr.accuracy, rep.patch_accuracy[static_cast<std::size_t>(f)]);
+    EXPECT_DOUBLE_EQ(fr.track_accuracy_mean, rep.track_accuracy_mean[static_cast<std::size_t>(f)]);
+    EXPECT_TRUE(std::isfinite(fr.loss));
+    test_tracks += fr.test_tracks;
+  }
+  EXPECT_EQ(test_tracks, 10u);  // every track held out once
+
+  o.monitor_heldout = false;
+  RecordingObserver quiet;
+  ml::cross_validate_audio_cnn(files, cache, o, nullptr, nullptr, &quiet);
+  ASSERT_EQ(quiet.epochs.size(), 6u);
+  EXPECT_TRUE(std::isnan(quiet.epochs[0].second.test_loss));
+
+  RecordingObserver final_model;
+  ml::train_audio_cnn(files, cache, o, nullptr, nullptr, &final_model);
+  ASSERT_EQ(final_model.epochs.size(), 3u);
+  for (const auto& [fold, s] : final_model.epochs) EXPECT_EQ(fold, ml::kFinalFold);
 }
 
 TEST(AudioCnn, OptionsAndInputsAreChecked) {

@@ -1,5 +1,6 @@
 // The Training view, offscreen: a short cross-validation run (report, live chart series, result
-// tables, model saved), cancellation within a batch, and the GUI thread's latency while training.
+// tables, model saved), cancellation within a batch, and the GUI thread's latency while training;
+// the audio CNN (cnn2d) offered only with audio, trained from a small generated demo dataset.
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QComboBox>
@@ -10,6 +11,9 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QStandardItemModel>
+#include <QGroupBox>
+#include <QLabel>
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QCheckBox>
@@ -19,9 +23,14 @@
 #include <cmath>
 #include <string_view>
 #include <memory>
+#include <fstream>
+#include <sstream>
 
+#include "dataset/dataset_scan.h"
+#include "dataset/demo_dataset.h"
 #include "dataset/feature_table.h"
 #include "ml/model_bundle.h"
+#include "ml/predictor.h"
 #include "support/event_loop_probe.h"
 #include "support/screenshot.h"
 #include "support/test_data.h"
@@ -42,6 +51,40 @@ std::shared_ptr<const dataset::FeatureTable> gtzanTable() {
     table = std::make_shared<const dataset::FeatureTable>(dataset::read_feature_table(*dir / "features_30_sec.csv"));
   }
   return table;
+}
+
+/// The audio of a small generated demo dataset (5 genres x 6 clips of 6 s), made once per run.
+const std::vector<ml::AudioFile>& demoAudio() {
+  static std::vector<ml::AudioFile> files;
+  if (files.empty()) {
+    dataset::DemoSpec spec;
+    spec.clips_per_genre = 6;
+    spec.clip_seconds = 6.0;
+    const auto dir = dataset::ensure_demo_dataset(test::temp_dir("ui-training-demo"), spec);
+    for (const auto& t : dataset::scan_dataset(dir).tracks) files.push_back({t.path.string(), t.label});
+  }
+  return files;
+}
+
+bool kindEnabled(const ui::TrainingView& view, const QString& kind) {
+  const auto* model = qobject_cast<const QStandardItemModel*>(view.kindCombo()->model());
+  const int at = view.kindCombo()->findText(kind);
+  return model && at >= 0 && model->item(at)->isEnabled();
+}
+
+/// A small cnn2d (128 mel x 64 frame patches, 8/16/32 channels, Dense 32) with 3 folds: seconds,
+/// not minutes, and it still learns the demo genres (as in tests/ml/audio_cnn_test.cpp).
+void configureSmallCnn(ui::TrainingView& view, int epochs, bool final_model) {
+  view.kindCombo()->setCurrentText(QStringLiteral("cnn2d"));
+  view.foldsSpin()->setValue(3);
+  view.epochsSpin()->setValue(epochs);
+  view.threadsSpin()->setValue(2);
+  view.finalModelCheck()->setChecked(final_model);
+  view.patchFramesSpin()->setValue(64);
+  view.channelsSpin()->setValue(8);
+  view.denseUnitsSpin()->setValue(32);
+  view.cropsSpin()->setValue(6);
+  view.batchSpin()->setValue(16);
 }
 
 void configure(ui::TrainingView& view, int epochs, bool final_model) {
@@ -214,7 +257,8 @@ class TrainingViewTest : public QObject {
     QVERIFY(view.kindCombo()->findText(QStringLiteral("mlp_tuned")) >= 0);
     QVERIFY(view.kindCombo()->findText(QStringLiteral("ensemble")) >= 0);
     QVERIFY(view.kindCombo()->findText(QStringLiteral("rbf")) >= 0);
-    QVERIFY(view.kindCombo()->findText(QStringLiteral("cnn2d")) < 0);  // needs audio, not a table
+    QVERIFY(view.kindCombo()->findText(QStringLiteral("cnn2d")) >= 0);
+    QVERIFY(!kindEnabled(view, QStringLiteral("cnn2d")));  // needs audio, not a table
     for (int i = 0; i < view.compareList()->count(); ++i) {
       auto* item = view.compareList()->item(i);
       const bool quick = item->text() == QLatin1String("logreg") || item->text() == QLatin1String("mlp");
@@ -316,6 +360,284 @@ class TrainingViewTest : public QObject {
     QCOMPARE(o.features, ml::FeatureSet::mfcc);
     QCOMPARE(o.training.learning_rate, ml::default_training(ml::ModelKind::logreg).learning_rate);
     o.validate();
+  }
+
+  void cnn2dIsOfferedOnlyWithAudio() {
+    ui::TrainingView view;
+    view.show();
+    // Listed from the start, but off until a dataset with audio is open, with the reason.
+    const int at = view.kindCombo()->findText(QStringLiteral("cnn2d"));
+    QVERIFY(at >= 0);
+    QVERIFY(!kindEnabled(view, QStringLiteral("cnn2d")));
+    QVERIFY(!view.audioUnavailableReason().isEmpty());
+    QCOMPARE(view.kindCombo()->itemData(at, Qt::ToolTipRole).toString(), view.audioUnavailableReason());
+
+    // A dataset of feature tables only: still off, and the reason says so.
+    view.setAudioFiles({}, QStringLiteral("tables-only"));
+    QVERIFY(!kindEnabled(view, QStringLiteral("cnn2d")));
+    QVERIFY2(view.audioUnavailableReason().contains(QStringLiteral("tables-only has no readable audio files")),
+             qPrintable(view.audioUnavailableReason()));
+    QCOMPARE(view.kindCombo()->itemData(at, Qt::ToolTipRole).toString(), view.audioUnavailableReason());
+    // One genre cannot be classified.
+    std::vector<ml::AudioFile> one_genre;
+    for (const auto& f : demoAudio())
+      if (f.label == demoAudio().front().label) one_genre.push_back(f);
+    view.setAudioFiles(one_genre, QStringLiteral("one-genre"));
+    QVERIFY(!kindEnabled(view, QStringLiteral("cnn2d")));
+    QVERIFY(view.audioUnavailableReason().contains(QStringLiteral("only one genre")));
+    // Chosen anyway (programmatically): Start stays off and start() does nothing.
+    view.kindCombo()->setCurrentIndex(at);
+    QVERIFY(view.audioModelSelected());
+    QVERIFY(!view.startButton()->isEnabled());
+    QCOMPARE(view.inputLabel()->text(), view.audioUnavailableReason());
+    view.start();
+    QCOMPARE(view.state(), ui::TrainingView::State::idle);
+
+    // With the demo dataset's audio: on, with the CLI's defaults; table-only controls off.
+    view.setAudioFiles(demoAudio(), QStringLiteral("demo"));
+    QVERIFY(kindEnabled(view, QStringLiteral("cnn2d")));
+    QVERIFY(view.audioUnavailableReason().isEmpty());
+    QVERIFY(view.audioModelSelected());
+    QVERIFY(view.startButton()->isEnabled());  // no feature table needed
+    QVERIFY(!view.featureCombo()->isEnabled());
+    QVERIFY(!view.tableCombo()->isEnabled());
+    QVERIFY(!view.protocolCombo()->isEnabled());
+    QCOMPARE(view.protocolCombo()->currentData().toInt(), static_cast<int>(ml::SplitProtocol::grouped));
+    QVERIFY(view.audioBox()->isVisible());
+    QVERIFY2(view.inputLabel()->text().contains(QStringLiteral("audio folder of demo: 30 track(s) in 5 genres")),
+             qPrintable(view.inputLabel()->text()));
+    QVERIFY(view.featureCombo()->toolTip().contains(QStringLiteral("audio")));
+    const ml::AudioCnnOptions o = view.audioOptions();
+    QCOMPARE(o.model.kind, ml::ModelKind::cnn2d);
+    QCOMPARE(o.training.epochs, 20);  // genrelab-cli train-audio's defaults
+    QCOMPARE(o.crops_per_track, 8);
+    QCOMPARE(o.model.patch_frames, 130);
+    QCOMPARE(o.model.cnn2d_channels, 16);
+    QCOMPARE(o.training.batch_size, 32);
+    QCOMPARE(o.audio_copies, 0);
+    QVERIFY(o.noise_db > 0 && o.max_band_shift > 0 && o.max_level_db > 0);
+    QVERIFY(o.monitor_heldout);
+    o.validate();
+    view.augmentCheck()->setChecked(false);
+    view.copiesSpin()->setValue(2);
+    QCOMPARE(view.audioOptions().noise_db, 0.0);
+    QCOMPARE(view.audioOptions().max_band_shift, 0);
+    QCOMPARE(view.audioOptions().max_level_db, 0.0);
+    QCOMPARE(view.audioOptions().audio_copies, 2);
+    QCOMPARE(view.options().model.kind, ml::ModelKind::cnn2d);
+
+    // Back to a table model: its controls return, the audio box goes, no table means no Start.
+    view.kindCombo()->setCurrentText(QStringLiteral("mlp"));
+    QVERIFY(view.featureCombo()->isEnabled());
+    QVERIFY(view.protocolCombo()->isEnabled());
+    QVERIFY(!view.audioBox()->isVisible());
+    QVERIFY(!view.startButton()->isEnabled());
+    QCOMPARE(view.epochsSpin()->value(), ml::default_training(ml::ModelKind::mlp).epochs);
+
+    // A dataset without audio opened while cnn2d is chosen: back to the study's model.
+    view.kindCombo()->setCurrentText(QStringLiteral("cnn2d"));
+    view.setAudioFiles({}, QStringLiteral("tables-only"));
+    QVERIFY(!view.audioModelSelected());
+    QCOMPARE(view.kindCombo()->currentText(), QStringLiteral("cnn1d"));
+  }
+
+  void cnn2dTrainsFromTheDemoAudio() {
+    constexpr int kEpochs = 12;
+    ui::TrainingView view;
+    view.resize(1400, 900);
+    view.show();
+    // An undecodable file among the audio is left out with its reason; the run goes on.
+    const auto broken_dir = test::temp_dir("ui-training-broken");
+    const auto broken = broken_dir / "broken.wav";
+    std::ofstream(broken) << "not a RIFF header";
+    auto files = demoAudio();
+    files.push_back({broken.string(), files.front().label});
+    view.setAudioFiles(files, QStringLiteral("demo"));
+    configureSmallCnn(view, kEpochs, true);
+    QSignalSpy finished(&view, &ui::TrainingView::trainingFinished);
+    QSignalSpy records(&view, &ui::TrainingView::epochRecorded);
+    QSignalSpy progress(view.progressBar(), &QProgressBar::valueChanged);
+    QSignalSpy models(&view, &ui::TrainingView::modelTrained);
+    QElapsedTimer clock;
+    clock.start();
+    QTest::mouseClick(view.startButton(), Qt::LeftButton);
+    QCOMPARE(view.state(), ui::TrainingView::State::running);
+    QVERIFY(view.cancelButton()->isEnabled());
+    QVERIFY(!view.kindCombo()->isEnabled());
+    QVERIFY(!view.audioBox()->isEnabled());
+    QVERIFY(finished.wait(60000));
+    QVERIFY2(view.state() == ui::TrainingView::State::succeeded, qPrintable(finished.front().front().toString()));
+    qInfo("cnn2d, 3 folds + final x %d epochs on 30 demo clips: %lld ms", kEpochs, static_cast<long long>(clock.elapsed()));
+
+    const ml::TrainingReport* report = view.lastReport();
+    QVERIFY(report);
+    QCOMPARE(report->options.model.kind, ml::ModelKind::cnn2d);
+    QCOMPARE(report->folds.size(), std::size_t{3});
+    QCOMPARE(report->tracks, std::size_t{30});  // the broken file left out
+    std::size_t held_out = 0;
+    for (const auto& f : report->folds) {
+      held_out += f.test_tracks;
+      QCOMPARE(f.train_rows, (30 - f.test_tracks) * 6);  // training tracks x 6 crops
+    }
+    QCOMPARE(held_out, std::size_t{30});  // every track held out once
+    QVERIFY(report->final_model.has_value());
+    QCOMPARE(report->final_model->history.size(), std::size_t{kEpochs});
+    qInfo("cnn2d: patch accuracy %.3f ± %.3f, tracks %.3f (mean) / %.3f (vote), macro F1 %.3f", report->mean_accuracy,
+          report->std_accuracy, report->mean_track_accuracy_mean, report->mean_track_accuracy_vote, report->macro_f1);
+    // Chance is 0.2 over 5 genres; the demo genres differ in tempo, brightness and harmony.
+    QVERIFY2(report->mean_track_accuracy_mean >= 0.8, qPrintable(QString::number(report->mean_track_accuracy_mean)));
+
+    // Live curves: every epoch of both folds and of the final model, held-out loss included.
+    QCOMPARE(records.size(), 4 * kEpochs);  // 3 folds + the final model
+    QVERIFY(progress.size() >= 3);
+    QCOMPARE(view.progressBar()->value(), view.progressBar()->maximum());
+    const ui::TrainingCharts* charts = view.charts();
+    QCOMPARE(charts->lossSeriesCount(), 2 * 4);
+    QCOMPARE(charts->pointCount(0), kEpochs);
+    QCOMPARE(charts->pointCount(1), kEpochs);
+    QCOMPARE(charts->pointCount(2), kEpochs);
+    QCOMPARE(charts->pointCount(ml::kFinalFold), kEpochs);
+    std::ostringstream curves;
+    charts->writeCsv(curves);
+    std::istringstream lines(curves.str());
+    std::string line;
+    std::getline(lines, line);  // header
+    int heldout = 0;
+    while (std::getline(lines, line)) {
+      std::vector<std::string> cells;
+      std::stringstream row(line);
+      for (std::string c; std::getline(row, c, ',');) cells.push_back(c);
+      QCOMPARE(cells.size(), std::size_t{7});
+      if (cells[0] != "final" && std::isfinite(std::stod(cells[3]))) ++heldout;
+    }
+    QCOMPARE(heldout, 3 * kEpochs);
+
+    // Fold table: held-out tracks first (the headline), then patches; per fold, then mean ± std.
+    QCOMPARE(view.foldTable()->rowCount(), 4);
+    QCOMPARE(view.foldTable()->columnCount(), 10);
+    QCOMPARE(view.foldTable()->horizontalHeaderItem(2)->text().simplified(), QStringLiteral("Track acc. (mean)"));
+    QCOMPARE(view.foldTable()->horizontalHeaderItem(4)->text().simplified(), QStringLiteral("Patch acc."));
+    for (int f = 0; f < 3; ++f) {
+      const auto& fold = report->folds[static_cast<std::size_t>(f)];
+      QCOMPARE(view.foldTable()->item(f, 1)->text(), QString::number(fold.test_tracks));
+      bool ok = false;
+      const double track = view.foldTable()->item(f, 2)->text().toDouble(&ok);
+      QVERIFY(ok && std::abs(track - fold.track_accuracy_mean) < 1e-3);
+      const double patch = view.foldTable()->item(f, 4)->text().toDouble(&ok);
+      QVERIFY(ok && std::abs(patch - fold.accuracy) < 1e-3 && patch >= 0 && patch <= 1);
+      QCOMPARE(view.foldTable()->item(f, 6)->text(), QString::number(fold.train_rows));
+    }
+    QCOMPARE(view.foldTable()->item(3, 2)->text(),
+             QStringLiteral("%1 ± %2").arg(report->mean_track_accuracy_mean, 0, 'f', 3).arg(report->std_track_accuracy_mean, 0, 'f', 3));
+    QVERIFY(view.foldTable()->item(3, 4)->text().contains(QStringLiteral("±")));
+
+    // Confusion matrix and per-genre scores count the 30 held-out tracks.
+    ui::ConfusionFigure& confusion = view.confusionFigure();
+    QVERIFY(!confusion.empty());
+    double total = 0, diagonal = 0;
+    for (int i = 0; i < 5; ++i)
+      for (int j = 0; j < 5; ++j) {
+        total += confusion.value(i, j, false);
+        if (i == j) diagonal += confusion.value(i, j, false);
+      }
+    QCOMPARE(static_cast<int>(total), 30);
+    QVERIFY(std::abs(diagonal / 30.0 - report->mean_track_accuracy_mean) < 1e-9);  // equal folds: 10 tracks each
+    QVERIFY(confusion.caption().contains(QStringLiteral("held-out tracks")));
+    QCOMPARE(view.metricsTable()->rowCount(), 6);  // 5 genres + macro F1
+    QCOMPARE(view.metricsTable()->horizontalHeaderItem(4)->text(), QStringLiteral("Support (tracks)"));
+    QCOMPARE(view.metricsTable()->item(0, 4)->text(), QStringLiteral("6"));
+
+    // The skipped file is named with its reason; the run joined the history.
+    QVERIFY(finished.front().front().toString().isEmpty());
+    QVERIFY(view.history().back().skipped.size() == 1 && view.history().back().skipped.front().contains(QStringLiteral("broken.wav")));
+    QVERIFY(view.history().back().name().contains(QStringLiteral("cnn2d/log-mel, 3 folds, 12 epochs")));
+    QCOMPARE(view.historyTable()->rowCount(), 1);
+
+    // The final model: emitted for the Predict tab, saved atomically, loads and classifies a song.
+    QCOMPARE(models.size(), 1);
+    QVERIFY(view.saveButton()->isEnabled());
+    const ml::ModelBundle* bundle = view.lastBundle();
+    QVERIFY(bundle);
+    QCOMPARE(bundle->feature_set, std::string("log_mel"));
+    const auto dir = test::temp_dir("ui-training-cnn2d");
+    const QString path = QString::fromStdString((dir / "cnn2d.glmodel").string());
+    view.saveModel(path);
+    const ml::ModelBundle loaded = ml::load_bundle(path.toStdString());
+    QCOMPARE(loaded.model.kind, ml::ModelKind::cnn2d);
+    QCOMPARE(loaded.model.patch_frames, 64);
+    QCOMPARE(loaded.label_names.size(), std::size_t{5});
+    QVERIFY(loaded.log_mel.has_value());
+    QVERIFY(loaded.report.contains("mean_track_accuracy_mean"));
+    const auto predictor = ml::Predictor::load(path.toStdString(), {.jobs = 1});
+    const auto song = predictor.predict_file(demoAudio().front().path);
+    QVERIFY2(song.ok(), song.error.c_str());
+    QCOMPARE(song.probabilities.size(), std::size_t{5});
+
+    // The folds table exports one header line (the two-line headers joined), 3 folds, mean ± std.
+    const QString folds_path = QString::fromStdString((dir / "folds.csv").string());
+    view.exportTable(QStringLiteral("folds"), folds_path);
+    QFile folds_csv(folds_path);
+    QVERIFY(folds_csv.open(QIODevice::ReadOnly));
+    const QByteArray folds_text = folds_csv.readAll();
+    QCOMPARE(folds_text.count('\n'), 1 + 3 + 1);
+    QVERIFY(folds_text.startsWith("Fold,Test tracks,Track acc. (mean),Track acc. (vote),Patch acc.,Patch loss,Train patches,"));
+    // The report exports with the audio CNN's own numbers.
+    const QString json_path = QString::fromStdString((dir / "report.json").string());
+    view.exportTable(QStringLiteral("report"), json_path);
+    QFile json(json_path);
+    QVERIFY(json.open(QIODevice::ReadOnly));
+    const QByteArray text = json.readAll();
+    QVERIFY(text.contains("\"audio_cnn\"") && text.contains("\"track_confusion\"") && text.contains("broken.wav"));
+    if (auto* results = view.findChild<QTabWidget*>())
+      for (int i = 0; i < results->count(); ++i) {
+        results->setCurrentIndex(i);
+        genrelab::test::save_screenshot(
+            view, QStringLiteral("training-cnn2d-%1").arg(results->tabText(i).toLower().replace(QLatin1Char(' '), QLatin1Char('-'))));
+      }
+  }
+
+  void cnn2dCancelsAndReportsUnreadableAudio() {
+    ui::TrainingView view;
+    view.show();
+    // Audio that cannot be decoded at all: the run fails with the reason, no crash.
+    const auto dir = test::temp_dir("ui-training-unreadable");
+    std::vector<ml::AudioFile> unreadable;
+    for (const char* genre : {"a", "b"}) {
+      const auto file = dir / (std::string(genre) + ".wav");
+      std::ofstream(file) << "garbage";
+      unreadable.push_back({file.string(), genre});
+    }
+    view.setAudioFiles(unreadable, QStringLiteral("unreadable"));
+    configureSmallCnn(view, 2, true);
+    QSignalSpy finished(&view, &ui::TrainingView::trainingFinished);
+    view.start();
+    QCOMPARE(view.state(), ui::TrainingView::State::running);
+    QVERIFY(finished.wait(30000));
+    QCOMPARE(view.state(), ui::TrainingView::State::failed);
+    QVERIFY2(finished.front().front().toString().contains(QStringLiteral("none of the audio files could be decoded")),
+             qPrintable(finished.front().front().toString()));
+    QVERIFY(!view.lastReport());
+
+    // A long run on the demo audio, cancelled within a batch once the curves move.
+    view.setAudioFiles(demoAudio(), QStringLiteral("demo"));
+    configureSmallCnn(view, 100000, true);
+    finished.clear();
+    QSignalSpy records(&view, &ui::TrainingView::epochRecorded);
+    view.start();
+    QCOMPARE(view.state(), ui::TrainingView::State::running);
+    QVERIFY(records.wait(30000));
+    QElapsedTimer clock;
+    clock.start();
+    QTest::mouseClick(view.cancelButton(), Qt::LeftButton);
+    QVERIFY(!view.cancelButton()->isEnabled());
+    QVERIFY(finished.wait(5000));
+    qInfo("cnn2d cancel -> finished in %lld ms", static_cast<long long>(clock.elapsed()));
+    QVERIFY(clock.elapsed() < 3000);
+    QCOMPARE(view.state(), ui::TrainingView::State::cancelled);
+    QVERIFY(!view.lastBundle());
+    QVERIFY(!view.saveButton()->isEnabled());
+    QVERIFY(view.startButton()->isEnabled());
+    QVERIFY(view.kindCombo()->isEnabled());
   }
 
   void destroyingWhileRunningCancels() {

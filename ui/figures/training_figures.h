@@ -18,6 +18,8 @@ class ConfusionFigure : public DataFigure {
   /// `counts`: row-major labels x labels, rows = true genre, columns = predicted.
   void setMatrix(QVector<QString> labels, std::vector<std::int64_t> counts, QString caption);
   bool empty() const { return labels_.isEmpty(); }
+  /// The line under the title (what was counted).
+  const QString& caption() const { return caption_; }
   /// Rows divided by their sums (each row shows the recall of its genre and where the rest went).
   bool normalized = false;
   /// Count or fraction shown in cell (row, column).

@@ -6,6 +6,7 @@
 #include <QDateTime>
 #include <QFileDialog>
 #include <QFormLayout>
+#include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -17,6 +18,7 @@
 #include <QPushButton>
 #include <QSpinBox>
 #include <QSplitter>
+#include <QStandardItemModel>
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QThread>
@@ -26,11 +28,16 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <map>
+#include <mutex>
+#include <set>
 #include <stdexcept>
 #include <tuple>
 
 #include "dataset/feature_table.h"
+#include "features/log_mel_cache.h"
 #include "ml/model_presets.h"
+#include "stats/scores.h"
 #include "ui/jobs/job_runner.h"
 #include "ui/plot/csv.h"
 #include "ui/plot/export_menu.h"
@@ -101,11 +108,11 @@ QTableWidget* makeTable(QWidget* parent) {
   return t;
 }
 
-/// The table as shown: header line, then every row's cell texts.
+/// The table as shown: header line (two-line headers joined by a space), then every row's cell texts.
 void write_table_csv(const QTableWidget& t, std::ostream& out) {
   for (int c = 0; c < t.columnCount(); ++c) {
     const auto* h = t.horizontalHeaderItem(c);
-    out << (c ? "," : "") << csv_cell(h ? h->text() : QString());
+    out << (c ? "," : "") << csv_cell(h ? h->text().simplified() : QString());
   }
   out << '\n';
   for (int r = 0; r < t.rowCount(); ++r) {
@@ -127,14 +134,99 @@ std::vector<ml::ModelPreset> table_presets() {
   return out;
 }
 
+/// The kind combo's entry for the audio CNN (not a table preset).
+const QString kAudioKind = QStringLiteral("cnn2d");
+/// genrelab-cli train-audio's default epochs (app/cli_commands.h, TrainAudioArgs).
+constexpr int kAudioEpochs = 20;
+
+/// Maps a stage's progress [0, 1] into [begin, end] of the whole job, with a prefix.
+class StageSink final : public ProgressSink {
+ public:
+  StageSink(ProgressSink& out, double begin, double end, std::string prefix)
+      : out_(out), begin_(begin), end_(end), prefix_(std::move(prefix)) {}
+  void report(double fraction, std::string_view message) override {
+    out_.report(begin_ + (end_ - begin_) * std::clamp(fraction, 0.0, 1.0), prefix_ + std::string(message));
+  }
+
+ private:
+  ProgressSink& out_;
+  double begin_, end_;
+  std::string prefix_;
+};
+
+/// The audio CNN's cross-validation as the view's report: rows are log-mel patches (each held
+/// out once), accuracy per fold is the patch accuracy with the track accuracies beside it (as
+/// for a 3-s segment table), and the confusion matrix and per-genre scores count held-out tracks
+/// classified by the mean probability of their patches (what genrelab-cli compare ranks cnn2d by).
+ml::TrainingReport audio_training_report(const ml::AudioCnnReport& rep, const ml::AudioCnnOptions& options, bool final_model) {
+  ml::TrainingReport r;
+  r.options.model = options.model;
+  r.options.training = options.training;
+  r.options.folds = options.folds;
+  r.options.protocol = ml::SplitProtocol::grouped;
+  r.options.final_model = final_model;
+  r.label_names = rep.label_names;
+  r.folds = rep.fold_reports;
+  for (const auto& f : r.folds) r.rows += f.test_rows;
+  r.groups = r.tracks = rep.tracks;
+  const auto patch = stats::mean_std(rep.patch_accuracy);
+  r.mean_accuracy = patch.mean;
+  r.std_accuracy = patch.std;
+  const auto by_mean = stats::mean_std(rep.track_accuracy_mean);
+  const auto by_vote = stats::mean_std(rep.track_accuracy_vote);
+  r.mean_track_accuracy_mean = by_mean.mean;
+  r.std_track_accuracy_mean = by_mean.std;
+  r.mean_track_accuracy_vote = by_vote.mean;
+  r.std_track_accuracy_vote = by_vote.std;
+  r.confusion = rep.track_confusion;
+  const std::size_t n = rep.label_names.size();
+  if (n > 0 && rep.track_confusion.size() == n * n) {
+    const auto scores = stats::compute_scores(stats::ConfusionMatrix::from_counts(rep.track_confusion, n));
+    for (const auto& c : scores.per_class) {
+      r.precision.push_back(c.precision);
+      r.recall.push_back(c.recall);
+      r.f1.push_back(c.f1);
+      r.support.push_back(c.support);
+    }
+    r.macro_f1 = scores.macro_f1;
+  }
+  r.seconds = rep.seconds;
+  r.threads = r.threads_per_stage = options.training.threads;
+  return r;
+}
+
+/// What the report JSON adds for a cnn2d run: the audio CNN's options and track-level results.
+nlohmann::json audio_json(const ml::AudioCnnReport& rep, const ml::AudioCnnOptions& o, const QStringList& skipped) {
+  nlohmann::json skipped_json = nlohmann::json::array();
+  for (const auto& s : skipped) skipped_json.push_back(s.toStdString());
+  return {{"input", "audio"},
+          {"crops_per_track", o.crops_per_track},
+          {"noise_db", o.noise_db},
+          {"max_band_shift", o.max_band_shift},
+          {"max_level_db", o.max_level_db},
+          {"audio_copies", o.audio_copies},
+          {"patch_accuracy", rep.patch_accuracy},
+          {"track_accuracy_mean", rep.track_accuracy_mean},
+          {"track_accuracy_vote", rep.track_accuracy_vote},
+          {"track_confusion", rep.track_confusion},
+          {"track_macro_f1", rep.track_macro_f1},
+          {"tracks", rep.tracks},
+          {"patches_per_epoch", rep.patches_per_epoch},
+          {"seconds_per_epoch", rep.train_seconds_per_epoch},
+          {"augmented_copies", rep.augmented_copies},
+          {"skipped", std::move(skipped_json)}};
+}
+
 }  // namespace
 
 QString TrainingRun::name() const {
   if (!report) return QStringLiteral("#%1").arg(number);
   const auto& o = report->options;
+  const bool audio_cnn = o.model.kind == ml::ModelKind::cnn2d;
   QString text = QStringLiteral("#%1 %2/%3, %4 folds")
                      .arg(number)
-                     .arg(model.isEmpty() ? to_qstring(ml::to_string(o.model.kind)) : model, to_qstring(ml::to_string(o.features)))
+                     .arg(model.isEmpty() ? to_qstring(ml::to_string(o.model.kind)) : model,
+                          audio_cnn ? QStringLiteral("log-mel") : to_qstring(ml::to_string(o.features)))
                      .arg(o.folds);
   if (o.search.empty()) text += QStringLiteral(", %1 epochs").arg(o.training.epochs);
   if (o.protocol == ml::SplitProtocol::leaky) text += QStringLiteral(", LEAKY");
@@ -153,6 +245,14 @@ TrainingView::TrainingView(QWidget* parent)
       seed_(new QSpinBox(this)),
       threads_(new QSpinBox(this)),
       final_model_(new QCheckBox(tr("Train a final model on all rows (needed to save)"), this)),
+      audio_box_(new QGroupBox(tr("cnn2d: log-mel patches of the audio"), this)),
+      patch_frames_(new QSpinBox(this)),
+      channels_(new QSpinBox(this)),
+      dense_units_(new QSpinBox(this)),
+      batch_(new QSpinBox(this)),
+      crops_(new QSpinBox(this)),
+      copies_(new QSpinBox(this)),
+      augment_(new QCheckBox(tr("Spectrogram augmentation"), this)),
       start_(new QPushButton(tr("Start"), this)),
       cancel_(new QPushButton(tr("Cancel"), this)),
       save_(new QPushButton(tr("Save model…"), this)),
@@ -176,6 +276,8 @@ TrainingView::TrainingView(QWidget* parent)
     kind_->addItem(QString::fromStdString(preset.name), QString::fromStdString(preset.name));
     kind_->setItemData(kind_->count() - 1, QString::fromStdString(preset.description), Qt::ToolTipRole);
   }
+  // The audio CNN learns from the dataset's audio files, not from a table (enabled by setAudioFiles()).
+  kind_->addItem(kAudioKind, kAudioKind);
   kind_->setCurrentIndex(std::max(0, kind_->findText(QStringLiteral("cnn1d"))));  // the study's model first
   protocol_->addItem(tr("grouped by track (honest)"), static_cast<int>(ml::SplitProtocol::grouped));
   protocol_->addItem(tr("LEAKY: random split of rows"), static_cast<int>(ml::SplitProtocol::leaky));
@@ -194,6 +296,60 @@ TrainingView::TrainingView(QWidget* parent)
   // Every core: folds train side by side (as genrelab-cli train does by default).
   threads_->setValue(static_cast<int>(std::min(hardware_jobs(), 256u)));
   final_model_->setChecked(defaults.final_model);
+  {
+    // The audio CNN's own controls, with genrelab-cli train-audio's defaults.
+    const ml::AudioCnnOptions audio;
+    const ml::ModelParams model;
+    patch_frames_->setRange(8, 4096);
+    patch_frames_->setValue(model.patch_frames);
+    patch_frames_->setSuffix(tr(" frames"));
+    patch_frames_->setToolTip(tr("Patch length in log-mel frames (hop 512 at 22050 Hz: 130 frames = 3 s); %1 mel bands")
+                                  .arg(model.mel_bands));
+    channels_->setRange(1, 256);
+    channels_->setValue(model.cnn2d_channels);
+    channels_->setToolTip(tr("Filters of the first convolution (then 2x and 4x)"));
+    dense_units_->setRange(1, 65536);
+    dense_units_->setValue(model.dense_units);
+    dense_units_->setToolTip(tr("Units of the hidden Dense layer"));
+    batch_->setRange(1, 1000000);
+    batch_->setValue(ml::TrainParams{}.batch_size);
+    batch_->setToolTip(tr("Mini-batch size (patches)"));
+    crops_->setRange(1, 1000);
+    crops_->setValue(audio.crops_per_track);
+    crops_->setToolTip(tr("Random training patches per training track (and per audio copy), drawn once per fold"));
+    copies_->setRange(0, 16);
+    copies_->setValue(audio.audio_copies);
+    copies_->setToolTip(tr("Audio copies per training track, pitch-shifted (up to ±%1 semitones) and time-stretched "
+                           "(up to ×%2), decoded again each fold: slower, more varied patches")
+                            .arg(audio.max_semitones)
+                            .arg(audio.max_stretch));
+    augment_->setChecked(true);
+    augment_->setToolTip(tr("Training patches get Gaussian noise (%1 dB), a shift of up to ±%2 mel bands and a level "
+                            "offset of up to ±%3 dB; off: the crops as they are")
+                             .arg(audio.noise_db)
+                             .arg(audio.max_band_shift)
+                             .arg(audio.max_level_db));
+    auto* audio_form = new QFormLayout(audio_box_);
+    audio_form->addRow(tr("Patch"), patch_frames_);
+    audio_form->addRow(tr("Channels"), channels_);
+    audio_form->addRow(tr("Dense units"), dense_units_);
+    audio_form->addRow(tr("Batch"), batch_);
+    audio_form->addRow(tr("Crops / track"), crops_);
+    audio_form->addRow(tr("Audio copies"), copies_);
+    audio_form->addRow(augment_);
+    audio_box_->setToolTip(tr("cnn2d trains from the dataset's audio files: each file's log-mel spectrogram is computed "
+                              "once; folds hold out whole tracks; a held-out track is classified by the mean "
+                              "probability of its patches"));
+    audio_box_->setVisible(false);
+  }
+  // No dataset yet: cnn2d is listed but off, with the reason (setAudioFiles() turns it on).
+  audio_reason_ = tr("cnn2d is unavailable: open a dataset folder with audio files (genres_original/<genre>/*.wav or "
+                     "<genre>/<file>); it learns from the audio, not from a feature table.");
+  if (auto* model = qobject_cast<QStandardItemModel*>(kind_->model())) {
+    const int at = kind_->findData(kAudioKind);
+    model->item(at)->setEnabled(false);
+    kind_->setItemData(at, audio_reason_, Qt::ToolTipRole);
+  }
   applyKindDefaults();
   connect(kind_, &QComboBox::currentIndexChanged, this, [this] { applyKindDefaults(); });
 
@@ -206,7 +362,7 @@ TrainingView::TrainingView(QWidget* parent)
     if (i < 0 || i >= tables_.size()) return;
     table_name_ = tables_[i].first;
     table_ = tables_[i].second;
-    table_label_->setText(tr("%1 rows, %2 features").arg(table_->rows()).arg(table_->cols()));
+    updateInputLabel();
     updateButtons();
   });
   form->addRow(tr("Model"), kind_);
@@ -229,6 +385,7 @@ TrainingView::TrainingView(QWidget* parent)
   auto* left = new QVBoxLayout;
   left->addWidget(table_label_);
   left->addLayout(form);
+  left->addWidget(audio_box_);
   left->addLayout(buttons);
   left->addWidget(progress_);
   left->addWidget(status_);
@@ -343,11 +500,100 @@ TrainingView::~TrainingView() {
 }
 
 void TrainingView::applyKindDefaults() {
+  const bool audio = audioModelSelected();
   const auto preset = ml::find_model_preset(kind_->currentData().toString().toStdString());
-  const ml::TrainParams t = preset ? preset->training : ml::TrainParams{};
-  epochs_->setValue(t.epochs);
+  const ml::TrainParams t = preset ? preset->training : ml::default_training(audio ? ml::ModelKind::cnn2d : ml::ModelKind::cnn1d);
+  epochs_->setValue(audio ? kAudioEpochs : t.epochs);
   seed_->setValue(static_cast<int>(t.seed));
   kind_->setToolTip(kind_->currentData(Qt::ToolTipRole).toString());
+  // Table-only controls say why they are off; the audio CNN's own controls appear.
+  const QString table_only = audio ? tr("cnn2d learns from the audio files, not from a feature table") : QString();
+  for (QWidget* w : std::initializer_list<QWidget*>{table_combo_, extract_, features_}) w->setToolTip(table_only);
+  if (!audio)
+    extract_->setToolTip(tr("Compute the 57 GTZAN features of every clip of the open dataset (librosa's recipe), with progress"));
+  protocol_->setToolTip(audio ? tr("cnn2d always holds out whole tracks (grouped): its patches never leak")
+                              : tr("Leaky puts segments of one track in training and test folds: optimistic numbers, "
+                                   "always labelled LEAKY"));
+  if (audio) protocol_->setCurrentIndex(protocol_->findData(static_cast<int>(ml::SplitProtocol::grouped)));
+  final_model_->setText(audio ? tr("Train a final model on all tracks (needed to save)")
+                              : tr("Train a final model on all rows (needed to save)"));
+  audio_box_->setVisible(audio);
+  updateInputLabel();
+  updateButtons();
+}
+
+bool TrainingView::audioModelSelected() const { return kind_->currentData().toString() == kAudioKind; }
+
+void TrainingView::updateInputLabel() {
+  if (audioModelSelected()) {
+    std::set<std::string> genres;
+    for (const auto& f : audio_files_) genres.insert(f.label);
+    table_label_->setText(audio_reason_.isEmpty()
+                              ? tr("cnn2d trains from the audio folder of %1: %n track(s) in %2 genres, each "
+                                   "file's log-mel spectrogram cut into patches (the feature table is not used).",
+                                   nullptr, static_cast<int>(audio_files_.size()))
+                                    .arg(audio_name_)
+                                    .arg(genres.size())
+                              : audio_reason_);
+    return;
+  }
+  if (table_) table_label_->setText(tr("%1 rows, %2 features").arg(table_->rows()).arg(table_->cols()));
+  else if (tables_.isEmpty() && table_combo_->count() == 0 && !audio_name_.isEmpty())
+    table_label_->setText(tr("No feature table: extract one from the dataset's audio."));
+}
+
+void TrainingView::setAudioFiles(const std::vector<ml::AudioFile>& files, const QString& name) {
+  audio_files_ = files;
+  audio_name_ = name;
+  std::set<std::string> genres;
+  for (const auto& f : files) genres.insert(f.label);
+  if (files.empty())
+    audio_reason_ = tr("cnn2d is unavailable: %1 has no readable audio files (cnn2d learns from "
+                       "genres_original/<genre>/*.wav or <genre>/<file>, not from a feature table).")
+                        .arg(name.isEmpty() ? tr("the open dataset") : name);
+  else if (genres.size() < 2)
+    audio_reason_ = tr("cnn2d is unavailable: the audio of %1 has only one genre (it needs at least 2).").arg(name);
+  else
+    audio_reason_.clear();
+  const int at = kind_->findData(kAudioKind);
+  if (auto* model = qobject_cast<QStandardItemModel*>(kind_->model()); model && at >= 0) {
+    model->item(at)->setEnabled(audio_reason_.isEmpty());
+    kind_->setItemData(at, audio_reason_.isEmpty()
+                               ? tr("2-D CNN on log-mel patches, trained from the audio files of %1 (not from a feature "
+                                    "table); folds hold out whole tracks")
+                                     .arg(name)
+                               : audio_reason_,
+                       Qt::ToolTipRole);
+  }
+  // A dataset without audio cannot keep cnn2d selected: back to the study's model.
+  if (!audio_reason_.isEmpty() && audioModelSelected() && state_ != State::running)
+    kind_->setCurrentIndex(std::max(0, kind_->findText(QStringLiteral("cnn1d"))));
+  if (audioModelSelected()) kind_->setToolTip(kind_->currentData(Qt::ToolTipRole).toString());
+  updateInputLabel();
+  updateButtons();
+}
+
+ml::AudioCnnOptions TrainingView::audioOptions() const {
+  ml::AudioCnnOptions o;
+  o.model.kind = ml::ModelKind::cnn2d;
+  o.model.patch_frames = patch_frames_->value();
+  o.model.cnn2d_channels = channels_->value();
+  o.model.dense_units = dense_units_->value();
+  o.training = ml::default_training(ml::ModelKind::cnn2d);
+  o.training.epochs = epochs_->value();
+  o.training.batch_size = batch_->value();
+  o.training.seed = static_cast<std::uint64_t>(seed_->value());
+  o.training.threads = threads_->value();
+  o.folds = folds_->value();
+  o.crops_per_track = crops_->value();
+  o.audio_copies = copies_->value();
+  if (!augment_->isChecked()) {
+    o.noise_db = 0.0;
+    o.max_band_shift = 0;
+    o.max_level_db = 0.0;
+  }
+  o.monitor_heldout = true;  // the held-out curves of the charts
+  return o;
 }
 
 ml::TrainerOptions TrainingView::options() const {
@@ -360,6 +606,12 @@ ml::TrainerOptions TrainingView::options() const {
   base.final_model = final_model_->isChecked();
   const auto preset = ml::find_model_preset(kind_->currentData().toString().toStdString());
   ml::TrainerOptions o = preset ? ml::apply_preset(*preset, base) : base;
+  if (audioModelSelected()) {
+    const ml::AudioCnnOptions audio = audioOptions();
+    o.model = audio.model;
+    o.training = audio.training;
+    o.protocol = ml::SplitProtocol::grouped;
+  }
   o.training.epochs = epochs_->value();
   return o;
 }
@@ -385,6 +637,7 @@ void TrainingView::setTables(const QVector<QPair<QString, std::shared_ptr<const 
   }
   if (tables_.isEmpty()) {
     table_label_->setText(tr("No feature table: extract one from the dataset's audio."));
+    updateInputLabel();
     updateButtons();
     return;
   }
@@ -394,18 +647,28 @@ void TrainingView::setTables(const QVector<QPair<QString, std::shared_ptr<const 
 
 void TrainingView::updateButtons() {
   const bool running = state_ == State::running;
-  start_->setEnabled(!running && table_ && table_->rows() > 0);
+  const bool audio = audioModelSelected();
+  const bool has_table = table_ && table_->rows() > 0;
+  start_->setEnabled(!running && (audio ? audio_reason_.isEmpty() : has_table));
+  start_->setToolTip(audio && !audio_reason_.isEmpty() ? audio_reason_ : QString());
   cancel_->setEnabled(running && !cancel_requested_);
   save_->setEnabled(!running && lastBundle() != nullptr);
   export_->setEnabled(!running && shownRun() != nullptr);
-  compare_->setEnabled(!running && table_ && table_->rows() > 0);
-  for (QWidget* w : std::initializer_list<QWidget*>{table_combo_, extract_, kind_, protocol_, features_, folds_, epochs_, seed_, threads_,
-                                                    final_model_, compare_models_, repeats_})
+  compare_->setEnabled(!running && has_table);
+  for (QWidget* w : std::initializer_list<QWidget*>{kind_, folds_, epochs_, seed_, threads_, final_model_, compare_models_, repeats_,
+                                                    audio_box_})
     w->setEnabled(!running);
+  // Feature-table-only controls are off for cnn2d (it reads the audio; its folds are always grouped).
+  for (QWidget* w : std::initializer_list<QWidget*>{table_combo_, extract_, protocol_, features_}) w->setEnabled(!running && !audio);
 }
 
 void TrainingView::start() {
-  if (state_ == State::running || !table_) return;
+  if (state_ == State::running) return;
+  if (audioModelSelected()) {
+    startAudio();
+    return;
+  }
+  if (!table_) return;
   ml::TrainerOptions opts = options();
   try {
     opts.validate();
@@ -425,6 +688,114 @@ void TrainingView::start() {
            FinishedRun run{model, nullptr, nullptr};
            if (result.model) run.bundle = std::make_shared<const ml::ModelBundle>(result.bundle());
            run.report = std::make_shared<const ml::TrainingReport>(std::move(result.report));
+           return [self, run] {
+             if (self) self->finished_ = {run};
+           };
+         });
+}
+
+void TrainingView::startAudio() {
+  if (state_ == State::running) return;
+  if (!audio_reason_.isEmpty()) {
+    status_->setText(audio_reason_);
+    return;
+  }
+  const ml::AudioCnnOptions opts = audioOptions();
+  try {
+    opts.validate();
+  } catch (const std::exception& e) {
+    status_->setText(tr("Invalid options: %1").arg(QString::fromUtf8(e.what())));
+    return;
+  }
+  const bool final_model = final_model_->isChecked();
+  const auto files = audio_files_;
+  const QString input = tr("audio of %1").arg(audio_name_);
+  auto deliver_record = [this](const EpochRecord& r) { receiveRecord(r); };
+  QPointer<TrainingView> self(this);
+  launch(tr("Training cnn2d on the %1 (%n track(s)): log-mel spectrograms first…", nullptr, static_cast<int>(files.size())).arg(input),
+         [files, opts, final_model, input, deliver_record, self, view = static_cast<QObject*>(this)](
+             ProgressSink& progress, const CancelToken& token) -> std::function<void()> {
+           // Shares of the progress bar: the log-mels, then the folds and the final model by epochs.
+           const double stages = opts.folds + (final_model ? 1.0 : 0.0);
+           constexpr double kMelShare = 0.1;
+           const double folds_end = kMelShare + (1.0 - kMelShare) * opts.folds / stages;
+           // Each log-mel once (in parallel), shared by every fold and the final model; a file
+           // that cannot be decoded is left out with its reason, the others go on.
+           features::LogMelCache cache;
+           std::vector<char> readable(files.size(), 0);
+           QStringList skipped;
+           {
+             std::mutex mutex;
+             StageSink sink(progress, 0.0, kMelShare, "log-mel spectrograms: ");
+             ProgressCounter counter(sink, files.size());
+             parallel_for(files.size(), static_cast<unsigned>(opts.training.threads), [&](std::size_t i) {
+               try {
+                 cache.get(files[i].path);
+                 readable[i] = 1;
+               } catch (const FileError& e) {
+                 const std::lock_guard lock(mutex);
+                 skipped << QString::fromStdString(e.what());
+               }
+               counter.step(std::filesystem::path(files[i].path).filename().string());
+             }, &token);
+             token.check();
+           }
+           std::vector<ml::AudioFile> usable;
+           for (std::size_t i = 0; i < files.size(); ++i)
+             if (readable[i]) usable.push_back(files[i]);
+           if (usable.empty()) throw std::invalid_argument("none of the audio files could be decoded");
+           skipped.sort();
+
+           // Live curves: every epoch goes to the charts; the final model's are also kept for the history.
+           struct Observer final : ml::TrainingObserver {
+             EpochForwarder forward;
+             std::vector<ml::EpochStats> final_history;
+             Observer(QObject* v, std::function<void(const EpochRecord&)> d) : forward(v, std::move(d)) {}
+             void on_epoch(int fold, const ml::EpochStats& s) override {
+               forward.on_epoch(fold, s);
+               if (fold == ml::kFinalFold) final_history.push_back(s);
+             }
+           } observer(view, deliver_record);
+           ml::AudioCnnReport rep;
+           {
+             StageSink sink(progress, kMelShare, folds_end, "");
+             rep = ml::cross_validate_audio_cnn(usable, cache, opts, &sink, &token, &observer);
+           }
+           auto report = std::make_shared<ml::TrainingReport>(audio_training_report(rep, opts, final_model));
+           FinishedRun run{kAudioKind, nullptr, nullptr};
+           if (final_model) {
+             StageSink sink(progress, folds_end, 1.0, "");
+             const auto start = std::chrono::steady_clock::now();
+             ml::ModelBundle bundle = ml::train_audio_cnn(usable, cache, opts, &sink, &token, &observer);
+             ml::FoldReport f;
+             f.fold = ml::kFinalFold;
+             f.train_rows = bundle.report.value("training_patches", std::size_t{0});
+             f.accuracy = f.loss = f.track_accuracy_mean = f.track_accuracy_vote = std::nan("");
+             f.history = std::move(observer.final_history);
+             f.epochs_run = f.best_epoch = static_cast<int>(f.history.size());
+             f.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+             report->seconds += f.seconds;
+             report->final_model = std::move(f);
+             report->row_length = bundle.row_length;
+             // The bundle's report says how it was cross-validated (as genrelab-cli train-audio -o writes it).
+             nlohmann::json cv{{"input", input.toStdString()},
+                               {"protocol", "grouped"},
+                               {"folds", rep.patch_accuracy.size()},
+                               {"tracks", rep.tracks},
+                               {"mean_patch_accuracy", rep.mean_patch_accuracy},
+                               {"mean_track_accuracy_mean", rep.mean_track_accuracy_mean},
+                               {"mean_track_accuracy_vote", rep.mean_track_accuracy_vote},
+                               {"track_macro_f1", rep.track_macro_f1},
+                               {"seconds_per_epoch", rep.train_seconds_per_epoch},
+                               {"final", bundle.report}};
+             bundle.report = std::move(cv);
+             run.bundle = std::make_shared<const ml::ModelBundle>(std::move(bundle));
+           }
+           run.report = std::move(report);
+           run.audio = std::make_shared<const ml::AudioCnnReport>(std::move(rep));
+           run.audio_options = std::make_shared<const ml::AudioCnnOptions>(opts);
+           run.skipped = skipped;
+           run.input = input;
            return [self, run] {
              if (self) self->finished_ = {run};
            };
@@ -531,11 +902,14 @@ void TrainingView::onEnded(const QString& message) {
       TrainingRun run;
       run.number = static_cast<int>(runs_.size()) + 1;
       run.model = f.model;
-      run.table = table_name_;
+      run.table = f.input.isEmpty() ? table_name_ : f.input;
       run.finished_at = finished_at;
       run.records = records_of(*f.report);
       run.report = std::move(f.report);
       run.bundle = std::move(f.bundle);
+      run.audio = std::move(f.audio);
+      run.audio_options = std::move(f.audio_options);
+      run.skipped = f.skipped;
       runs_.push_back(std::move(run));
       addHistoryRow(runs_.back());
     }
@@ -554,9 +928,21 @@ void TrainingView::onEnded(const QString& message) {
       status_->setText(tr("Leaderboard of %1 models on %2 (%3 s): best %4").arg(finished_.size()).arg(table_name_)
                            .arg(leaderboard_->seconds, 0, 'f', 1).arg(summary(shown)));
     } else {
-      status_->setText(tr("Done (%1 s): %2").arg(shown.report->seconds, 0, 'f', 1).arg(summary(shown)));
+      QString text = tr("Done (%1 s): %2").arg(shown.report->seconds, 0, 'f', 1).arg(summary(shown));
+      if (!shown.skipped.isEmpty())
+        text += QLatin1Char(' ') + tr("%n audio file(s) could not be decoded and were left out: %1", nullptr,
+                                      static_cast<int>(shown.skipped.size()))
+                                       .arg(shown.skipped.join(QStringLiteral("; ")));
+      status_->setText(text);
     }
-    if (shown.bundle)
+    if (shown.bundle && shown.audio)
+      Q_EMIT modelTrained(shown.bundle, tr("%1 trained on the %2 (%3 tracks), %4-fold track accuracy %5 ± %6")
+                                            .arg(shown.model, shown.table)
+                                            .arg(shown.audio->tracks)
+                                            .arg(shown.report->folds.size())
+                                            .arg(shown.report->mean_track_accuracy_mean, 0, 'f', 3)
+                                            .arg(shown.report->std_track_accuracy_mean, 0, 'f', 3));
+    else if (shown.bundle)
       Q_EMIT modelTrained(shown.bundle, tr("%1 trained on %2 (%3 rows), %4-fold accuracy %5 ± %6")
                                             .arg(shown.model, table_name_)
                                             .arg(shown.report->rows)
@@ -578,6 +964,12 @@ void TrainingView::onEnded(const QString& message) {
 
 QString TrainingView::summary(const TrainingRun& run) const {
   const ml::TrainingReport& r = *run.report;
+  if (run.audio)
+    return tr("%1: held-out tracks %2 ± %3 (mean probability of their patches) / %4 ± %5 (vote) over %6 folds; patches %7 ± %8.")
+        .arg(run.name(), num(r.mean_track_accuracy_mean), num(r.std_track_accuracy_mean), num(r.mean_track_accuracy_vote),
+             num(r.std_track_accuracy_vote))
+        .arg(r.folds.size())
+        .arg(num(r.mean_accuracy), num(r.std_accuracy));
   QString text = tr("%1: mean accuracy %2 ± %3 over %4 folds").arg(run.name(), num(r.mean_accuracy), num(r.std_accuracy)).arg(r.folds.size());
   if (r.tracks > 0 && r.tracks < r.rows)
     text += tr("; per track %1 (mean probability) / %2 (vote)").arg(num(r.mean_track_accuracy_mean), num(r.mean_track_accuracy_vote));
@@ -645,10 +1037,11 @@ void TrainingView::showRun(int index) {
   const TrainingRun& run = runs_[static_cast<std::size_t>(index)];
   charts_->show(run.records);
   fillResults(run);
-  status_->setText(tr("Showing run %1: mean accuracy %2 ± %3.")
-                       .arg(run.name())
-                       .arg(run.report->mean_accuracy, 0, 'f', 3)
-                       .arg(run.report->std_accuracy, 0, 'f', 3));
+  status_->setText(run.audio ? tr("Showing run %1").arg(summary(run))
+                             : tr("Showing run %1: mean accuracy %2 ± %3.")
+                                   .arg(run.name())
+                                   .arg(run.report->mean_accuracy, 0, 'f', 3)
+                                   .arg(run.report->std_accuracy, 0, 'f', 3));
   updateButtons();
 }
 
@@ -737,7 +1130,9 @@ void TrainingView::exportTable(const QString& which, const QString& path) const 
     write_file_atomically(target, [this](std::ostream& out) { charts_->writeCsv(out); });
   } else if (which == QLatin1String("report")) {
     if (!run) throw std::logic_error("no training run to export");
-    write_text_atomically(target, ml::to_json(*run->report).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+    nlohmann::json report = ml::to_json(*run->report);
+    if (run->audio && run->audio_options) report["audio_cnn"] = audio_json(*run->audio, *run->audio_options, run->skipped);
+    write_text_atomically(target, report.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
   } else {
     throw std::invalid_argument("unknown table: " + which.toStdString());
   }
@@ -747,9 +1142,16 @@ void TrainingView::fillResults(const TrainingRun& run) {
   const ml::TrainingReport& r = *run.report;
   // Per fold, then mean ± std.
   // Segment tables (several rows per track) add the track-level columns.
-  const bool segments = r.tracks > 0 && r.tracks < r.rows;
+  // cnn2d: rows are log-mel patches; its headline (held-out tracks) comes first.
+  const bool audio = run.audio != nullptr;
+  const bool segments = !audio && r.tracks > 0 && r.tracks < r.rows;
+  // Long headers on two lines, so the track-level columns fit beside the charts.
   QStringList headers{tr("Fold"), tr("Train rows"), tr("Test rows"), tr("Epochs"), tr("Accuracy"), tr("Loss"), tr("Seconds")};
-  if (segments) headers << tr("Test tracks") << tr("Track acc. (mean)") << tr("Track acc. (vote)");
+  if (segments) headers << tr("Test\ntracks") << tr("Track acc.\n(mean)") << tr("Track acc.\n(vote)");
+  if (audio)
+    headers = QStringList{tr("Fold"),         tr("Test\ntracks"), tr("Track acc.\n(mean)"), tr("Track acc.\n(vote)"),
+                          tr("Patch\nacc."),  tr("Patch\nloss"), tr("Train\npatches"),     tr("Test\npatches"),
+                          tr("Epochs"),       tr("Seconds")};
   if (r.options.protocol == ml::SplitProtocol::leaky) headers[4] = tr("Accuracy (LEAKY)");
   if (!r.folds.empty() && !r.folds.front().chosen.empty()) headers << tr("Chosen by the search");
   fold_table_->setColumnCount(static_cast<int>(headers.size()));
@@ -760,6 +1162,15 @@ void TrainingView::fillResults(const TrainingRun& run) {
     auto* name = cell(QString::number(f.fold + 1));
     name->setForeground(TrainingCharts::foldColor(f.fold));
     fold_table_->setItem(row, 0, name);
+    if (audio) {
+      int c = 1;
+      for (const QString& text : {QString::number(f.test_tracks), num(f.track_accuracy_mean), num(f.track_accuracy_vote), num(f.accuracy),
+                                  num(f.loss), QString::number(f.train_rows), QString::number(f.test_rows),
+                                  QString::number(f.epochs_run), num(f.seconds, 1)})
+        fold_table_->setItem(row, c++, cell(text));
+      ++row;
+      continue;
+    }
     fold_table_->setItem(row, 1, cell(QString::number(f.train_rows)));
     fold_table_->setItem(row, 2, cell(QString::number(f.test_rows)));
     fold_table_->setItem(row, 3, cell(QString::number(f.epochs_run)));
@@ -776,7 +1187,14 @@ void TrainingView::fillResults(const TrainingRun& run) {
     ++row;
   }
   fold_table_->setItem(row, 0, cell(tr("mean ± std")));
-  fold_table_->setItem(row, 4, cell(tr("%1 ± %2").arg(num(r.mean_accuracy), num(r.std_accuracy))));
+  if (audio) {
+    fold_table_->setItem(row, 1, cell(QString::number(r.tracks)));
+    fold_table_->setItem(row, 2, cell(tr("%1 ± %2").arg(num(r.mean_track_accuracy_mean), num(r.std_track_accuracy_mean))));
+    fold_table_->setItem(row, 3, cell(tr("%1 ± %2").arg(num(r.mean_track_accuracy_vote), num(r.std_track_accuracy_vote))));
+    fold_table_->setItem(row, 4, cell(tr("%1 ± %2").arg(num(r.mean_accuracy), num(r.std_accuracy))));
+  } else {
+    fold_table_->setItem(row, 4, cell(tr("%1 ± %2").arg(num(r.mean_accuracy), num(r.std_accuracy))));
+  }
   if (segments) {
     fold_table_->setItem(row, 8, cell(tr("%1 ± %2").arg(num(r.mean_track_accuracy_mean), num(r.std_track_accuracy_mean))));
     fold_table_->setItem(row, 9, cell(tr("%1 ± %2").arg(num(r.mean_track_accuracy_vote), num(r.std_track_accuracy_vote))));
@@ -791,15 +1209,20 @@ void TrainingView::fillResults(const TrainingRun& run) {
   QVector<QString> labels;
   for (const auto& l : r.label_names) labels << QString::fromStdString(l);
   confusion_.setMatrix(labels, r.confusion,
-                       tr("%1 on %2, summed over the %3 test folds; accuracy %4 ± %5")
-                           .arg(run.name(), run.table)
-                           .arg(r.folds.size())
-                           .arg(num(r.mean_accuracy), num(r.std_accuracy)));
+                       audio ? tr("%1: held-out tracks (by mean patch probability) of %2 folds; track accuracy %3 ± %4")
+                                   .arg(run.name())
+                                   .arg(r.folds.size())
+                                   .arg(num(r.mean_track_accuracy_mean), num(r.std_track_accuracy_mean))
+                             : tr("%1 on %2, summed over the %3 test folds; accuracy %4 ± %5")
+                                   .arg(run.name(), run.table)
+                                   .arg(r.folds.size())
+                                   .arg(num(r.mean_accuracy), num(r.std_accuracy)));
   confusion_canvas_->update();
 
   // Per genre.
   metrics_table_->setColumnCount(5);
-  metrics_table_->setHorizontalHeaderLabels({tr("Genre"), tr("Precision"), tr("Recall"), tr("F1"), tr("Support")});
+  metrics_table_->setHorizontalHeaderLabels(
+      {tr("Genre"), tr("Precision"), tr("Recall"), tr("F1"), audio ? tr("Support (tracks)") : tr("Support")});
   metrics_table_->setRowCount(n + 1);
   for (int i = 0; i < n; ++i) {
     const auto k = static_cast<std::size_t>(i);

@@ -5,17 +5,23 @@
 // row-normalised) and per-genre precision / recall / F1, all exportable (figures as PNG/SVG/PDF,
 // tables as CSV, the report as JSON). Every finished run joins the history: selecting one shows
 // it again, ticking several compares their per-genre F1 side by side.
+// The model kind cnn2d (the 2-D CNN on log-mel patches, ml/audio_cnn.h) learns from the open
+// dataset's audio files instead of a table: choosing it disables the table-only controls and
+// shows its own (patches, crops, augmentation, batch); its folds hold out whole tracks, its
+// per-fold table shows patch and track accuracy, its confusion matrix counts held-out tracks.
 // Thread-safety: GUI thread only (the worker only posts records to it).
 #pragma once
 
 #include <QPointer>
 #include <QPair>
 #include <QString>
+#include <QStringList>
 #include <QVector>
 #include <QWidget>
 #include <memory>
 #include <vector>
 
+#include "ml/audio_cnn.h"
 #include "ml/compare.h"
 #include "ml/model_bundle.h"
 #include "ml/trainer.h"
@@ -25,6 +31,7 @@
 
 class QCheckBox;
 class QComboBox;
+class QGroupBox;
 class QLabel;
 class QProgressBar;
 class QPushButton;
@@ -52,7 +59,12 @@ struct TrainingRun {
   std::shared_ptr<const ml::TrainingReport> report;
   std::shared_ptr<const ml::ModelBundle> bundle;  ///< null without a final model
   std::vector<EpochRecord> records;
-  /// "#2 mlp/all, 5 folds, 50 epochs"
+  /// cnn2d runs: the audio CNN's own report and options (null for table models).
+  std::shared_ptr<const ml::AudioCnnReport> audio;
+  std::shared_ptr<const ml::AudioCnnOptions> audio_options;
+  /// Audio files left out of a cnn2d run because they could not be decoded: "file: reason".
+  QStringList skipped;
+  /// "#2 mlp/all, 5 folds, 50 epochs", "#3 cnn2d/log-mel, 5 folds, 20 epochs"
   QString name() const;
 };
 
@@ -66,7 +78,14 @@ class TrainingView : public QWidget {
   ~TrainingView() override;
 
   /// The options the form describes (defaults from ml::default_training() for the chosen kind).
+  /// For cnn2d only model, training, folds and final_model mean something: see audioOptions().
   ml::TrainerOptions options() const;
+  /// The cnn2d options the form describes (defaults: genrelab-cli train-audio's).
+  ml::AudioCnnOptions audioOptions() const;
+  /// True when the model kind selected is cnn2d (trained from the audio, not from a table).
+  bool audioModelSelected() const;
+  /// Why cnn2d cannot be chosen (no dataset, no audio, one genre), or empty when it can.
+  QString audioUnavailableReason() const { return audio_reason_; }
   State state() const { return state_; }
   /// The report of the run on display: the last successful one, or the one picked in the history
   /// (null before any).
@@ -97,6 +116,15 @@ class TrainingView : public QWidget {
   QSpinBox* seedSpin() const { return seed_; }
   QSpinBox* threadsSpin() const { return threads_; }
   QCheckBox* finalModelCheck() const { return final_model_; }
+  QGroupBox* audioBox() const { return audio_box_; }
+  QSpinBox* patchFramesSpin() const { return patch_frames_; }
+  QSpinBox* channelsSpin() const { return channels_; }
+  QSpinBox* denseUnitsSpin() const { return dense_units_; }
+  QSpinBox* batchSpin() const { return batch_; }
+  QSpinBox* cropsSpin() const { return crops_; }
+  QSpinBox* copiesSpin() const { return copies_; }
+  QCheckBox* augmentCheck() const { return augment_; }
+  QLabel* inputLabel() const { return table_label_; }
   TrainingCharts* charts() const { return charts_; }
   QProgressBar* progressBar() const { return progress_; }
   QTableWidget* foldTable() const { return fold_table_; }
@@ -119,7 +147,11 @@ class TrainingView : public QWidget {
   /// Offers the dataset's tables (e.g. the 30-s and 3-s ones); the first is selected unless the
   /// one selected before is still there (by name).
   void setTables(const QVector<QPair<QString, std::shared_ptr<const dataset::FeatureTable>>>& tables);
-  /// Starts training with options(); no-op while running or without a table.
+  /// Offers the open dataset's audio files to cnn2d (`name`: the dataset, for labels). Without
+  /// files (or with one genre) cnn2d is disabled with the reason in its tooltip.
+  void setAudioFiles(const std::vector<ml::AudioFile>& files, const QString& name);
+  /// Starts training with options() (cnn2d: audioOptions() on the audio files); no-op while
+  /// running or without a table (cnn2d: without audio).
   void start();
   /// Cross-validates the models ticked in the Leaderboard tab under the same folds (the form's
   /// folds, features, split, seed and threads); each joins the history.
@@ -149,7 +181,14 @@ class TrainingView : public QWidget {
     QString model;
     std::shared_ptr<const ml::TrainingReport> report;
     std::shared_ptr<const ml::ModelBundle> bundle;
+    std::shared_ptr<const ml::AudioCnnReport> audio = nullptr;
+    std::shared_ptr<const ml::AudioCnnOptions> audio_options = nullptr;
+    QStringList skipped = {};
+    QString input = {};  ///< what it was trained on (the table's name, else the audio's)
   };
+  void startAudio();
+  /// Shows what the selected kind trains on (the table, or the audio for cnn2d).
+  void updateInputLabel();
   void launch(const QString& status, std::function<std::function<void()>(ProgressSink&, const CancelToken&)> work);
   void fillLeaderboard(int first_run);
   QString summary(const TrainingRun& run) const;
@@ -171,6 +210,14 @@ class TrainingView : public QWidget {
   QSpinBox* seed_;
   QSpinBox* threads_;
   QCheckBox* final_model_;
+  QGroupBox* audio_box_;
+  QSpinBox* patch_frames_;
+  QSpinBox* channels_;
+  QSpinBox* dense_units_;
+  QSpinBox* batch_;
+  QSpinBox* crops_;
+  QSpinBox* copies_;
+  QCheckBox* augment_;
   QPushButton* start_;
   QPushButton* cancel_;
   QPushButton* save_;
@@ -196,6 +243,9 @@ class TrainingView : public QWidget {
   QVector<QPair<QString, std::shared_ptr<const dataset::FeatureTable>>> tables_;
   std::shared_ptr<const dataset::FeatureTable> table_;  ///< the selected one
   QString table_name_;
+  std::vector<ml::AudioFile> audio_files_;
+  QString audio_name_;
+  QString audio_reason_;
   QPointer<Job> job_;
   State state_ = State::idle;
   bool cancel_requested_ = false;
