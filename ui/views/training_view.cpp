@@ -658,6 +658,13 @@ void TrainingView::updateButtons() {
   for (QWidget* w : std::initializer_list<QWidget*>{kind_, folds_, epochs_, seed_, threads_, final_model_, compare_models_, repeats_,
                                                     audio_box_})
     w->setEnabled(!running);
+  // The kernel ridge classifier is solved in closed form: epochs do not apply.
+  const auto preset = ml::find_model_preset(kind_->currentData().toString().toStdString());
+  const bool closed_form = preset && preset->model.kind == ml::ModelKind::krr;
+  epochs_->setEnabled(!running && !closed_form);
+  epochs_->setToolTip(closed_form ? tr("%1 is solved in closed form (one linear system), not by epochs")
+                                        .arg(kind_->currentText())
+                                  : QString());
   // Feature-table-only controls are off for cnn2d (it reads the audio; its folds are always grouped).
   for (QWidget* w : std::initializer_list<QWidget*>{table_combo_, extract_, protocol_, features_}) w->setEnabled(!running && !audio);
 }
