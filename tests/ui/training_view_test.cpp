@@ -388,6 +388,7 @@ class TrainingViewTest : public QObject {
     // Two folds of 500 rows train on half the data: still far above the study's CNN on five folds.
     QVERIFY2(report->mean_accuracy > 0.68, qPrintable(QString::number(report->mean_accuracy)));
     QCOMPARE(view.charts()->pointCount(0), 1);
+    QVERIFY(view.history().back().name().contains(QStringLiteral("krr_forest/all, 2 folds, closed form")));
     QVERIFY(view.lastBundle());
     QCOMPARE(view.lastBundle()->weights.size(), std::size_t{6});  // kernel + forest
     view.kindCombo()->setCurrentText(QStringLiteral("mlp"));

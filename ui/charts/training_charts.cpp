@@ -174,6 +174,8 @@ void TrainingCharts::append(const std::vector<EpochRecord>& records) {
     c.train->replace(c.train_pts);
     c.heldout->replace(c.heldout_pts);
     c.accuracy->replace(c.accuracy_pts);
+    // A closed-form model (krr) has one "epoch": a line of one point would draw nothing.
+    for (QLineSeries* s : {c.train, c.heldout, c.accuracy}) s->setPointsVisible(s->count() == 1);
   }
   rescale();
 }
@@ -183,7 +185,10 @@ void TrainingCharts::rescale() {
   for (QValueAxis* x : {loss_x_, acc_x_}) {
     // Interval first: Qt 6.4 lays the dynamic ticks out when the range changes.
     x->setTickInterval(epoch_tick_interval(static_cast<int>(xmax)));
-    x->setRange(1, xmax);
+    if (max_epoch_ == 1)
+      x->setRange(0, 2);  // the single epoch in the middle, its markers unclipped
+    else
+      x->setRange(1, xmax);
   }
   const double loss_top = max_loss_ > 0 ? max_loss_ * 1.05 : 1.0;
   loss_y_->setRange(0, loss_top);

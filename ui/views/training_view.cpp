@@ -228,7 +228,10 @@ QString TrainingRun::name() const {
                      .arg(model.isEmpty() ? to_qstring(ml::to_string(o.model.kind)) : model,
                           audio_cnn ? QStringLiteral("log-mel") : to_qstring(ml::to_string(o.features)))
                      .arg(o.folds);
-  if (o.search.empty()) text += QStringLiteral(", %1 epochs").arg(o.training.epochs);
+  if (o.model.kind == ml::ModelKind::krr)
+    text += QStringLiteral(", closed form");
+  else if (o.search.empty())
+    text += QStringLiteral(", %1 epochs").arg(o.training.epochs);
   if (o.protocol == ml::SplitProtocol::leaky) text += QStringLiteral(", LEAKY");
   return text;
 }
