@@ -476,15 +476,21 @@ TrainingView::TrainingView(QWidget* parent)
     auto* item = new QListWidgetItem(kAudioKind, compare_models_);
     item->setCheckState(Qt::Unchecked);
   }
+  // Left to right, wrapped (two lines beside the charts): every model stays in sight, cnn2d last.
   compare_models_->setFlow(QListView::LeftToRight);
-  compare_models_->setMaximumHeight(compare_models_->sizeHintForRow(0) + 12);
+  compare_models_->setWrapping(true);
+  compare_models_->setResizeMode(QListView::Adjust);
+  compare_models_->setSpacing(2);
+  compare_models_->setFixedHeight(2 * (compare_models_->sizeHintForRow(0) + 4) + 8);
   compare_->setToolTip(tr("Cross-validate the ticked models under the same folds (the form's folds, features, split, seed, threads)"));
   connect(compare_, &QPushButton::clicked, this, &TrainingView::compareModels);
   auto* board_page = new QWidget(this);
   auto* board_layout = new QVBoxLayout(board_page);
   board_layout->setContentsMargins(0, 4, 0, 0);
+  // The checklist on the full width, repeats and the button below it.
+  board_layout->addWidget(compare_models_);
   auto* board_row = new QHBoxLayout;
-  board_row->addWidget(compare_models_, 1);
+  board_row->addStretch(1);
   repeats_->setRange(1, 100);
   repeats_->setPrefix(tr("repeats: "));
   repeats_->setToolTip(tr("Repeated cross-validation: repeat r draws its folds and weights from seed + r; "
@@ -629,7 +635,7 @@ void TrainingView::updateBoardAudio() {
     if (!match.tracks_without_audio.empty())
       reason = tr("cnn2d cannot join this leaderboard: %n of the %1 tracks of %2 have no audio file in %3 (first: %4), so "
                   "it would not be scored on the same held-out tracks. Tracks and files match by genre and file name "
-                  "(blues.00000.wav, blues.00000.3.wav).",
+                  "(blues.00000.wav, blues.00000.3.wav); Extract from audio… makes a table of exactly these files.",
                   nullptr, static_cast<int>(match.tracks_without_audio.size()))
                    .arg(match.tracks)
                    .arg(table_name_, audio_name_, QString::fromStdString(match.tracks_without_audio.front()));

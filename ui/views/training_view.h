@@ -140,6 +140,7 @@ class TrainingView : public QWidget {
   QCheckBox* normalizeCheck() const { return normalize_; }
   QComboBox* protocolCombo() const { return protocol_; }
   QListWidget* compareList() const { return compare_models_; }
+  QPushButton* compareButton() const { return compare_; }
   QSpinBox* repeatsSpin() const { return repeats_; }
   QTableWidget* leaderboardTable() const { return leaderboard_table_; }
   const ml::Leaderboard* leaderboard() const { return leaderboard_.get(); }
