@@ -871,6 +871,56 @@ class TrainingViewTest : public QObject {
     genrelab::test::save_screenshot(view, QStringLiteral("training-leaderboard-cnn2d"));
   }
 
+  void leaderboardKeepsTheTableRowsWhenCnn2dCannotDecode() {
+    const auto table = demoTable();
+    QVERIFY(table);
+    ui::TrainingView view;
+    view.show();
+    view.setTable(table, QStringLiteral("demo features"));
+    // One track's file cannot be decoded (as GTZAN's jazz.00054.wav beside the Kaggle table):
+    // cnn2d leaves it out and names it; the other 29 keep their folds.
+    const auto dir = test::temp_dir("ui-board-broken");
+    auto files = demoAudio();
+    const std::string name = std::filesystem::path(files[4].path).filename().string();
+    std::ofstream(dir / name) << "not a RIFF header";
+    files[4].path = (dir / name).string();
+    view.setAudioFiles(files, QStringLiteral("demo"));
+    configureSmallCnn(view, 2, false);
+    tickBoard(view, {QStringLiteral("logreg"), QStringLiteral("cnn2d")});
+    QVERIFY(view.leaderboardAudioReason().isEmpty());
+    QSignalSpy finished(&view, &ui::TrainingView::trainingFinished);
+    view.compareModels();
+    QVERIFY(finished.wait(60000));
+    QCOMPARE(view.state(), ui::TrainingView::State::succeeded);
+    QCOMPARE(view.leaderboard()->rows.size(), std::size_t{2});
+    const auto cnn = std::find_if(view.history().begin(), view.history().end(), [](const auto& r) { return r.audio != nullptr; });
+    QVERIFY(cnn != view.history().end());
+    QCOMPARE(cnn->audio->tracks, std::size_t{29});
+    QCOMPARE(cnn->audio_options->fold_of.size(), std::size_t{29});
+    QVERIFY(cnn->skipped.size() == 1 && cnn->skipped.front().contains(QString::fromStdString(name)));
+    QVERIFY2(view.statusLabel()->text().contains(QStringLiteral("cnn2d left out 1 track(s)")),
+             qPrintable(view.statusLabel()->text()));
+
+    // No file decodes: the table models' rows stand and the status says why cnn2d has none.
+    for (auto& f : files) {
+      const auto broken = dir / std::filesystem::path(f.path).filename();
+      std::ofstream(broken) << "not a RIFF header";
+      f.path = broken.string();
+    }
+    view.setAudioFiles(files, QStringLiteral("broken"));
+    tickBoard(view, {QStringLiteral("logreg"), QStringLiteral("cnn2d")});
+    finished.clear();
+    view.compareModels();
+    QVERIFY(finished.wait(60000));
+    QCOMPARE(view.state(), ui::TrainingView::State::succeeded);
+    QCOMPARE(view.leaderboard()->rows.size(), std::size_t{1});
+    QCOMPARE(view.leaderboard()->rows[0].model, std::string("logreg"));
+    QCOMPARE(view.leaderboardTable()->rowCount(), 1);  // a one-row leaderboard is shown too
+    QCOMPARE(view.history().size(), std::size_t{3});
+    QVERIFY2(view.statusLabel()->text().contains(QStringLiteral("cnn2d failed: none of the audio files could be decoded")),
+             qPrintable(view.statusLabel()->text()));
+  }
+
   void leaderboardWithCnn2dCancels() {
     const auto table = demoTable();
     QVERIFY(table);

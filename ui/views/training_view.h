@@ -130,6 +130,7 @@ class TrainingView : public QWidget {
   QSpinBox* copiesSpin() const { return copies_; }
   QCheckBox* augmentCheck() const { return augment_; }
   QLabel* inputLabel() const { return table_label_; }
+  QLabel* statusLabel() const { return status_; }
   TrainingCharts* charts() const { return charts_; }
   QProgressBar* progressBar() const { return progress_; }
   QTableWidget* foldTable() const { return fold_table_; }
