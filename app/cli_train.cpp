@@ -10,7 +10,6 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
-#include <map>
 #include <optional>
 #include <nlohmann/json.hpp>
 
@@ -254,8 +253,8 @@ int cmd_train(const TrainArgs& args) {
 }
 
 /// compare's cnn2d row: the 2-D log-mel CNN cross-validated from the audio files (fold_of: the
-/// table models' folds per file, or empty for its own seeded track folds). Its accuracy is the
-/// track accuracy (mean patch probability of each held-out clip); no macro-F1.
+/// table models' folds per file, or empty for its own seeded track folds). Its accuracy and
+/// macro-F1 are the held-out tracks' (mean patch probability of each clip): ml::audio_cnn_row().
 ml::LeaderboardRow audio_cnn_row(const std::vector<ml::AudioFile>& files, std::vector<int> fold_of, int folds,
                                  std::uint64_t seed, int threads, bool quiet) {
   ml::AudioCnnOptions o;
@@ -276,20 +275,7 @@ ml::LeaderboardRow audio_cnn_row(const std::vector<ml::AudioFile>& files, std::v
     throw;
   }
   progress.finish();
-  ml::LeaderboardRow row;
-  row.model = "cnn2d";
-  row.description = "2-D CNN on 128 mel x 130 frame log-mel patches of the audio (20 epochs, 8 augmented crops per "
-                    "training track); accuracy and macro-F1 = held-out tracks by the mean probability of their patches";
-  row.protocol = "grouped";
-  row.folds = folds;
-  row.fold_accuracies = rep.track_accuracy_mean;
-  row.mean_accuracy = rep.mean_track_accuracy_mean;
-  row.std_accuracy = stats::mean_std(rep.track_accuracy_mean).std;
-  row.macro_f1 = rep.track_macro_f1;
-  row.track_accuracy_mean = rep.mean_track_accuracy_mean;
-  row.track_accuracy_vote = rep.mean_track_accuracy_vote;
-  row.seconds = rep.seconds;
-  return row;
+  return ml::audio_cnn_row(rep, o);
 }
 
 int cmd_compare_models(const CompareArgs& args) {
@@ -395,26 +381,21 @@ int cmd_compare_models(const CompareArgs& args) {
   if (with_cnn2d) {
     // The same folds as the table models, per file (a track's rows all sit in one fold); files
     // whose features failed are left out. Without table models: the CNN's own seeded track folds.
-    std::map<std::pair<std::string, std::string>, int> fold_of_track;
-    for (std::size_t r = 0; r < board.fold_of_row.size(); ++r)
-      fold_of_track[{table.labels[r], dataset::parse_track_key(table.filenames[r]).track_id}] = board.fold_of_row[r];
     std::vector<ml::AudioFile> audio;
-    std::vector<int> fold_of;
     for (const auto& f : files) {
       if (std::any_of(failures.begin(), failures.end(), [&](const auto& x) { return x.path == f.path; })) continue;
       audio.push_back({f.path.string(), f.label});
-      if (table_models) {
-        const auto it = fold_of_track.find({f.label, dataset::parse_track_key(f.path.filename().string()).track_id});
-        if (it == fold_of_track.end()) return error_exit(f.path.string() + ": no fold (not in the feature table)", args.json);
-        fold_of.push_back(it->second);
+    }
+    std::vector<int> fold_of;
+    if (table_models) {
+      try {
+        fold_of = ml::audio_folds(table, board.fold_of_row, audio);
+      } catch (const std::invalid_argument& e) {
+        return error_exit(e.what(), args.json);
       }
     }
     try {
-      auto row = audio_cnn_row(audio, std::move(fold_of), options.folds, args.seed, options.threads, false);
-      const auto at = std::find_if(board.rows.begin(), board.rows.end(),
-                                   [&](const ml::LeaderboardRow& r) { return r.mean_accuracy < row.mean_accuracy; });
-      board.seconds += row.seconds;
-      board.rows.insert(at, std::move(row));
+      ml::insert_row(board, audio_cnn_row(audio, std::move(fold_of), options.folds, args.seed, options.threads, false));
     } catch (const Cancelled&) {
       std::cerr << "cancelled\n";
       return 130;

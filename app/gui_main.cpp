@@ -3,9 +3,11 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QCommandLineParser>
+#include <QListWidget>
 #include <QPushButton>
 #include <QSaveFile>
 #include <QSpinBox>
+#include <QTabWidget>
 #include <QTimer>
 
 #include "dataset/default_location.h"
@@ -60,7 +62,11 @@ int main(int argc, char** argv) {
   QCommandLineOption after(QStringLiteral("screenshot-after"),
                            QStringLiteral("Take the screenshot this many seconds after the dataset is shown, busy or not"),
                            QStringLiteral("seconds"));
-  for (const auto* o : {&train, &train_model, &train_epochs, &model, &classify, &after}) parser.addOption(*o);
+  QCommandLineOption compare(QStringLiteral("compare"),
+                             QStringLiteral("Models to tick in the Training tab's leaderboard, comma-separated (e.g. "
+                                            "logreg,mlp,cnn2d); compares them once the dataset and its feature table are open"),
+                             QStringLiteral("models"));
+  for (const auto* o : {&train, &train_model, &train_epochs, &model, &classify, &after, &compare}) parser.addOption(*o);
   parser.process(app);
 
   genrelab::ui::MainWindow window;
@@ -74,6 +80,8 @@ int main(int argc, char** argv) {
   }
   if (parser.isSet(classify)) window.predictionView()->addPaths(parser.values(classify));
   bool opened = false;
+  // --train / --compare: the screenshot waits until the run has started (and then ended).
+  bool start_pending = parser.isSet(train) || parser.isSet(compare);
   QObject::connect(&window, &genrelab::ui::MainWindow::datasetOpened, &window, [&] {
     if (opened) return;  // once: a later extraction re-emits it
     opened = true;
@@ -91,10 +99,46 @@ int main(int argc, char** argv) {
     if (parser.isSet(train)) {
       // Once the feature table is there (it may be extracted first).
       auto* wait = new QTimer(&window);
-      QObject::connect(wait, &QTimer::timeout, &window, [&window, wait] {
-        if (window.busy() || !window.trainingView()->startButton()->isEnabled()) return;
+      QObject::connect(wait, &QTimer::timeout, &window, [&window, wait, &start_pending, idle = 0]() mutable {
+        if (window.busy()) return;
+        if (!window.trainingView()->startButton()->isEnabled()) {
+          if (++idle < 50) return;  // 5 s idle and still nothing to train on: give up (the screenshot goes on)
+          qWarning("--train: nothing to train on");
+          wait->stop();
+          start_pending = false;
+          return;
+        }
         wait->stop();
         window.trainingView()->start();
+        start_pending = false;
+      });
+      wait->start(100);
+    }
+    if (parser.isSet(compare)) {
+      // Once the feature table is there (it may be extracted first): tick the models, run, show the leaderboard.
+      const QStringList models = parser.value(compare).split(QLatin1Char(','), Qt::SkipEmptyParts);
+      auto* wait = new QTimer(&window);
+      QObject::connect(wait, &QTimer::timeout, &window, [&window, wait, models, &start_pending, idle = 0]() mutable {
+        auto* view = window.trainingView();
+        if (window.busy()) return;
+        if (!view->compareButton()->isEnabled()) {
+          if (++idle < 50) return;  // 5 s idle and still no feature table: give up (the screenshot goes on)
+          qWarning("--compare: no feature table to compare on");
+          wait->stop();
+          start_pending = false;
+          return;
+        }
+        wait->stop();
+        for (int i = 0; i < view->compareList()->count(); ++i) {
+          QListWidgetItem* item = view->compareList()->item(i);
+          item->setCheckState(models.contains(item->text()) ? Qt::Checked : Qt::Unchecked);
+          if (models.contains(item->text()) && !(item->flags() & Qt::ItemIsEnabled))
+            qWarning("--compare: %s is unavailable: %s", qPrintable(item->text()), qPrintable(item->toolTip()));
+        }
+        window.showTab(QStringLiteral("Training"));
+        if (auto* results = view->findChild<QTabWidget*>()) results->setCurrentIndex(results->count() - 1);
+        view->compareModels();
+        start_pending = false;
       });
       wait->start(100);
     }
@@ -108,8 +152,8 @@ int main(int argc, char** argv) {
       // Grab once background work (extraction, analysis, spectrogram) has finished.
       const QString png = parser.value(screenshot);
       auto* poll = new QTimer(&window);
-      QObject::connect(poll, &QTimer::timeout, &window, [&window, png, poll] {
-        if (window.busy()) return;
+      QObject::connect(poll, &QTimer::timeout, &window, [&window, png, poll, &start_pending] {
+        if (window.busy() || start_pending) return;
         poll->stop();
         QTimer::singleShot(1000, &window, [&window, png] {
           save_screenshot(window, png);

@@ -2,9 +2,13 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
+#include <map>
 #include <stdexcept>
+#include <utility>
 
 #include "dataset/feature_table.h"
+#include "ml/audio_cnn.h"
 #include "stats/scores.h"
 #include "util/progress.h"
 
@@ -102,6 +106,97 @@ Leaderboard compare_models(const dataset::FeatureTable& table, const CompareOpti
   board.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (progress) progress->report(1.0, "done");
   return board;
+}
+
+namespace {
+
+/// (label, track id) of a table row or an audio file: the key both sides are matched on.
+using TrackOf = std::pair<std::string, std::string>;
+
+TrackOf track_of_file(const AudioFile& f) {
+  return {f.label, dataset::parse_track_key(std::filesystem::path(f.path).filename().string()).track_id};
+}
+
+}  // namespace
+
+AudioTableMatch match_audio_to_table(const dataset::FeatureTable& table, const std::vector<AudioFile>& files) {
+  std::map<TrackOf, std::ptrdiff_t> first_row;  // of each table track
+  std::vector<TrackOf> tracks;                  // table order
+  for (std::size_t r = 0; r < table.rows(); ++r) {
+    TrackOf key{table.labels[r], dataset::parse_track_key(table.filenames[r]).track_id};
+    if (first_row.emplace(key, static_cast<std::ptrdiff_t>(r)).second) tracks.push_back(std::move(key));
+  }
+  AudioTableMatch m;
+  m.tracks = tracks.size();
+  m.row_of_file.assign(files.size(), -1);
+  std::map<TrackOf, std::size_t> file_of_track;
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    const auto key = track_of_file(files[i]);
+    const auto it = first_row.find(key);
+    if (it == first_row.end()) {
+      m.files_without_rows.push_back(i);
+      continue;
+    }
+    if (!file_of_track.emplace(key, i).second) m.duplicate_files.push_back(i);
+    m.row_of_file[i] = it->second;
+  }
+  for (const auto& t : tracks)
+    if (!file_of_track.count(t)) m.tracks_without_audio.push_back(t.first + "/" + t.second);
+  return m;
+}
+
+std::vector<int> audio_folds(const dataset::FeatureTable& table, const std::vector<int>& fold_of_row,
+                             const std::vector<AudioFile>& files) {
+  if (fold_of_row.size() != table.rows())
+    throw std::invalid_argument("audio_folds: " + std::to_string(fold_of_row.size()) + " folds for " +
+                                std::to_string(table.rows()) + " table rows");
+  std::map<TrackOf, int> fold_of_track;
+  for (std::size_t r = 0; r < table.rows(); ++r) {
+    TrackOf key{table.labels[r], dataset::parse_track_key(table.filenames[r]).track_id};
+    const auto [it, inserted] = fold_of_track.emplace(key, fold_of_row[r]);
+    if (!inserted && it->second != fold_of_row[r])
+      throw std::invalid_argument("track " + key.first + "/" + key.second +
+                                  " has rows in several folds: cnn2d needs track-grouped folds");
+  }
+  std::vector<int> out;
+  out.reserve(files.size());
+  for (const auto& f : files) {
+    const auto it = fold_of_track.find(track_of_file(f));
+    if (it == fold_of_track.end()) throw std::invalid_argument(f.path + ": no fold (not in the feature table)");
+    out.push_back(it->second);
+  }
+  return out;
+}
+
+LeaderboardRow audio_cnn_row(const AudioCnnReport& report, const AudioCnnOptions& options) {
+  const bool augmented = options.noise_db > 0 || options.max_band_shift > 0 || options.max_level_db > 0;
+  LeaderboardRow row;
+  row.model = "cnn2d";
+  row.description = "2-D CNN on " + std::to_string(options.model.mel_bands) + " mel x " +
+                    std::to_string(options.model.patch_frames) + " frame log-mel patches of the audio (" +
+                    std::to_string(options.training.epochs) + " epochs, " + std::to_string(options.crops_per_track) +
+                    (augmented ? " augmented" : "") + " crops per training track" +
+                    (options.audio_copies > 0 ? ", " + std::to_string(options.audio_copies) +
+                                                    " pitch-shifted/stretched audio copies of each"
+                                              : std::string()) +
+                    "); accuracy and macro-F1 = held-out tracks by the mean probability of their patches";
+  row.protocol = "grouped";
+  row.folds = options.folds;
+  row.fold_accuracies = report.track_accuracy_mean;
+  row.mean_accuracy = report.mean_track_accuracy_mean;
+  row.std_accuracy = stats::mean_std(report.track_accuracy_mean).std;
+  row.macro_f1 = report.track_macro_f1;
+  row.track_accuracy_mean = report.mean_track_accuracy_mean;
+  row.track_accuracy_vote = report.mean_track_accuracy_vote;
+  row.seconds = report.seconds;
+  return row;
+}
+
+void insert_row(Leaderboard& board, LeaderboardRow row) {
+  const auto at = std::find_if(board.rows.begin(), board.rows.end(),
+                               [&](const LeaderboardRow& r) { return r.mean_accuracy < row.mean_accuracy; });
+  board.seconds += row.seconds;
+  board.rows.insert(at, std::move(row));
 }
 
 nlohmann::json to_json(const Leaderboard& board) {

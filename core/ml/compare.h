@@ -3,11 +3,14 @@
 // with mean ± std accuracy, macro-F1, track-level accuracy for segment tables, and training time;
 // optionally repeated with other seeds (other folds), since one split of 1000 clips moves the
 // means by a point or two.
-// The GUI's training view and `genrelab-cli compare` both show it.
+// The GUI's training view and `genrelab-cli compare` both show it. Both can add a row for cnn2d,
+// the 2-D CNN that learns from the audio files (ml/audio_cnn.h): match_audio_to_table() and
+// audio_folds() give it the table models' folds per file, audio_cnn_row() and insert_row() rank it.
 // Thread-safety: compare_models() may run on any thread; the sink and observer are called from
 // the training threads, one call at a time.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -23,6 +26,10 @@ class ProgressSink;
 }  // namespace genrelab
 
 namespace genrelab::ml {
+
+struct AudioCnnOptions;
+struct AudioCnnReport;
+struct AudioFile;
 
 struct CompareOptions {
   std::vector<std::string> models;  ///< preset names (model_preset_names()); empty = all presets
@@ -75,6 +82,39 @@ struct Leaderboard {
 Leaderboard compare_models(const dataset::FeatureTable& table, const CompareOptions& options,
                            ProgressSink* progress = nullptr, const CancelToken* cancel = nullptr,
                            TrainingObserver* observer = nullptr);
+
+/// How a dataset's audio files line up with the tracks of a feature table: a file and a row belong
+/// together when their labels are equal and dataset::parse_track_key() of their file names gives
+/// the same track id ("blues.00000.wav" is the track of the rows "blues.00000.wav" and
+/// "blues.00000.3.wav").
+struct AudioTableMatch {
+  std::size_t tracks = 0;                         ///< distinct tracks of the table
+  std::vector<std::ptrdiff_t> row_of_file;        ///< per file: the first table row of its track, or -1
+  std::vector<std::string> tracks_without_audio;  ///< "label/track id" of table tracks no file has, table order
+  std::vector<std::size_t> files_without_rows;    ///< indices of the files no table row matched
+  std::vector<std::size_t> duplicate_files;       ///< indices of files whose track an earlier file already has
+  /// Every track of the table has exactly one audio file (files without rows may remain).
+  bool covers_table() const noexcept { return tracks_without_audio.empty() && duplicate_files.empty(); }
+};
+AudioTableMatch match_audio_to_table(const dataset::FeatureTable& table, const std::vector<AudioFile>& files);
+
+/// AudioCnnOptions::fold_of for `files`: the fold of each file's track under `fold_of_row` (the
+/// folds the table models used: Leaderboard::fold_of_row), so cnn2d holds out the same tracks.
+/// Throws std::invalid_argument "<path>: no fold (not in the feature table)" for the first file
+/// without rows, and naming the track when its rows sit in several folds (leaky folds) or when
+/// fold_of_row does not have one fold per table row.
+std::vector<int> audio_folds(const dataset::FeatureTable& table, const std::vector<int>& fold_of_row,
+                             const std::vector<AudioFile>& files);
+
+/// The leaderboard row of a cnn2d cross-validation: accuracy per fold, mean and std (ddof 0) are
+/// the held-out tracks' (each classified by the mean probability of its patches), macro-F1 the
+/// held-out tracks' (AudioCnnReport::track_macro_f1), protocol "grouped", one repeat; the
+/// description names the options. `report` stays empty (the trainer's report is for tables).
+LeaderboardRow audio_cnn_row(const AudioCnnReport& report, const AudioCnnOptions& options);
+
+/// Adds `row` in rank order (before the first row with a lower mean accuracy, so after its ties)
+/// and its seconds to board.seconds.
+void insert_row(Leaderboard& board, LeaderboardRow row);
 
 /// {"models": [{model, description, protocol, folds, mean_accuracy, std_accuracy, macro_f1,
 /// track_accuracy_mean, track_accuracy_vote, fold_accuracies, repeat_accuracies,

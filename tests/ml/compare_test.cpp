@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "dataset/feature_table.h"
+#include "ml/audio_cnn.h"
 #include "ml/classifier.h"
 #include "ml/model_bundle.h"
 #include "ml_test_util.h"
@@ -147,6 +148,140 @@ TEST(Compare, BadOptionsAndCancel) {
   genrelab::CancelToken cancel;
   cancel.cancel();
   EXPECT_THROW(ml::compare_models(table, options, nullptr, &cancel), genrelab::Cancelled);
+}
+
+/// One audio file per track of a segment table ("g1.00002.0.wav" .. ".2.wav" -> "/audio/g1/g1.00002.wav").
+std::vector<ml::AudioFile> audio_of(const genrelab::dataset::FeatureTable& t) {
+  std::vector<ml::AudioFile> files;
+  for (std::size_t r = 0; r < t.rows(); ++r) {
+    const std::string track = genrelab::dataset::parse_track_key(t.filenames[r]).track_id;
+    const std::string path = "/audio/" + t.labels[r] + "/" + track + ".wav";
+    if (files.empty() || files.back().path != path) files.push_back({path, t.labels[r]});
+  }
+  return files;
+}
+
+TEST(CompareAudio, MatchesFilesToTableTracksByLabelAndTrackKey) {
+  const auto table = genrelab::test::segment_table(3, 4, 3, 4, 2.0, 0.5);  // 12 tracks x 3 segments
+  auto files = audio_of(table);
+  ASSERT_EQ(files.size(), 12u);
+  auto m = ml::match_audio_to_table(table, files);
+  EXPECT_TRUE(m.covers_table());
+  EXPECT_EQ(m.tracks, 12u);
+  ASSERT_EQ(m.row_of_file.size(), 12u);
+  for (std::size_t i = 0; i < files.size(); ++i) EXPECT_EQ(m.row_of_file[i], static_cast<std::ptrdiff_t>(3 * i)) << i;
+  EXPECT_TRUE(m.files_without_rows.empty());
+
+  // A track without audio, a file of another dataset, a file whose folder names another genre,
+  // and a second file of a track (another format).
+  files.erase(files.begin() + 5);                      // g1.00001
+  files.push_back({"/audio/g0/other.wav", "g0"});      // index 11
+  files.push_back({"/audio/g2/g0.00000.wav", "g2"});   // 12: the label must match too
+  files.push_back({"/audio/g0/g0.00000.mp3", "g0"});   // 13
+  m = ml::match_audio_to_table(table, files);
+  EXPECT_FALSE(m.covers_table());
+  EXPECT_EQ(m.tracks_without_audio, std::vector<std::string>{"g1/g1.00001"});
+  EXPECT_EQ(m.files_without_rows, (std::vector<std::size_t>{11, 12}));
+  EXPECT_EQ(m.duplicate_files, std::vector<std::size_t>{13});
+  EXPECT_EQ(m.row_of_file[13], 0);
+  EXPECT_EQ(m.row_of_file[11], -1);
+  // Extra files alone do not stop a comparison on the table's tracks.
+  files = audio_of(table);
+  files.push_back({"/audio/g0/other.wav", "g0"});
+  EXPECT_TRUE(ml::match_audio_to_table(table, files).covers_table());
+}
+
+TEST(CompareAudio, FoldsOfFilesAreTheTableModelsTrackFolds) {
+  const auto table = genrelab::test::segment_table(3, 4, 3, 4, 2.0, 0.5);
+  ml::CompareOptions options;
+  options.models = {"logreg"};
+  options.folds = 3;
+  options.seed = 9;
+  const auto board = ml::compare_models(table, options);
+  ASSERT_EQ(board.fold_of_row.size(), table.rows());
+  auto files = audio_of(table);
+  std::reverse(files.begin(), files.end());  // the order of the files is theirs, not the table's
+  const auto folds = ml::audio_folds(table, board.fold_of_row, files);
+  ASSERT_EQ(folds.size(), files.size());
+  std::vector<int> per_fold(3, 0);
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    // File i is track 11 - i: rows 3 (11 - i) .. + 2.
+    const std::size_t row = 3 * (files.size() - 1 - i);
+    EXPECT_EQ(folds[i], board.fold_of_row[row]) << files[i].path;
+    ++per_fold[static_cast<std::size_t>(folds[i])];
+  }
+  for (int n : per_fold) EXPECT_GE(n, 3);  // every fold holds out tracks (4 per genre over 3 folds: 2/1/1)
+
+  // Leaky folds (segments of a track in several folds) cannot be given to cnn2d.
+  std::vector<int> leaky(table.rows());
+  for (std::size_t r = 0; r < leaky.size(); ++r) leaky[r] = static_cast<int>(r % 3);
+  try {
+    ml::audio_folds(table, leaky, files);
+    FAIL() << "leaky folds accepted";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("several folds"), std::string::npos) << e.what();
+  }
+  // A file without rows is named (what genrelab-cli compare prints).
+  files.push_back({"/audio/g0/other.wav", "g0"});
+  try {
+    ml::audio_folds(table, board.fold_of_row, files);
+    FAIL() << "a file without rows got a fold";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_EQ(std::string(e.what()), "/audio/g0/other.wav: no fold (not in the feature table)");
+  }
+  EXPECT_THROW(ml::audio_folds(table, std::vector<int>(3, 0), audio_of(table)), std::invalid_argument);
+}
+
+TEST(CompareAudio, Cnn2dRowIsRankedByHeldOutTracks) {
+  ml::AudioCnnReport rep;
+  rep.track_accuracy_mean = {0.5, 1.0};
+  rep.track_accuracy_vote = {0.5, 0.75};
+  rep.mean_track_accuracy_mean = 0.75;
+  rep.mean_track_accuracy_vote = 0.625;
+  rep.patch_accuracy = {0.4, 0.6};
+  rep.mean_patch_accuracy = 0.5;
+  rep.track_macro_f1 = 0.7;
+  rep.seconds = 12.5;
+  ml::AudioCnnOptions o;
+  o.model.kind = ml::ModelKind::cnn2d;
+  o.training.epochs = 20;
+  o.folds = 2;
+  auto row = ml::audio_cnn_row(rep, o);
+  EXPECT_EQ(row.model, "cnn2d");
+  EXPECT_EQ(row.protocol, "grouped");
+  EXPECT_EQ(row.folds, 2);
+  EXPECT_EQ(row.fold_accuracies, rep.track_accuracy_mean);  // tracks, not patches
+  EXPECT_DOUBLE_EQ(row.mean_accuracy, 0.75);
+  EXPECT_DOUBLE_EQ(row.std_accuracy, 0.25);  // population std of 0.5 and 1.0
+  EXPECT_DOUBLE_EQ(row.macro_f1, 0.7);
+  EXPECT_DOUBLE_EQ(row.track_accuracy_vote, 0.625);
+  EXPECT_DOUBLE_EQ(row.seconds, 12.5);
+  // genrelab-cli compare's defaults give its description word for word.
+  EXPECT_EQ(row.description, "2-D CNN on 128 mel x 130 frame log-mel patches of the audio (20 epochs, 8 augmented crops per "
+                             "training track); accuracy and macro-F1 = held-out tracks by the mean probability of their patches");
+  o.noise_db = o.max_level_db = 0.0;
+  o.max_band_shift = 0;
+  o.audio_copies = 2;
+  o.model.patch_frames = 64;
+  EXPECT_EQ(ml::audio_cnn_row(rep, o).description,
+            "2-D CNN on 128 mel x 64 frame log-mel patches of the audio (20 epochs, 8 crops per training track, 2 "
+            "pitch-shifted/stretched audio copies of each); accuracy and macro-F1 = held-out tracks by the mean "
+            "probability of their patches");
+
+  ml::Leaderboard board;
+  board.rows.resize(3);
+  board.rows[0].model = "a", board.rows[0].mean_accuracy = 0.9;
+  board.rows[1].model = "b", board.rows[1].mean_accuracy = 0.75;
+  board.rows[2].model = "c", board.rows[2].mean_accuracy = 0.5;
+  board.seconds = 1.0;
+  ml::insert_row(board, std::move(row));
+  ASSERT_EQ(board.rows.size(), 4u);
+  EXPECT_EQ(board.rows[2].model, "cnn2d");  // after its tie
+  EXPECT_DOUBLE_EQ(board.seconds, 13.5);
+  row = ml::audio_cnn_row(rep, o);
+  row.mean_accuracy = 0.1;
+  ml::insert_row(board, std::move(row));
+  EXPECT_EQ(board.rows.back().mean_accuracy, 0.1);
 }
 
 TEST(Search, ChoosesOnInnerFoldsAndSavesTheWinner) {

@@ -29,6 +29,7 @@
 #include "dataset/dataset_scan.h"
 #include "dataset/demo_dataset.h"
 #include "dataset/feature_table.h"
+#include "features/table_extraction.h"
 #include "ml/model_bundle.h"
 #include "ml/predictor.h"
 #include "support/event_loop_probe.h"
@@ -64,6 +65,32 @@ const std::vector<ml::AudioFile>& demoAudio() {
     for (const auto& t : dataset::scan_dataset(dir).tracks) files.push_back({t.path.string(), t.label});
   }
   return files;
+}
+
+/// The 30-s features of demoAudio(), extracted once per run (one row per clip, Kaggle layout).
+std::shared_ptr<const dataset::FeatureTable> demoTable() {
+  static std::shared_ptr<const dataset::FeatureTable> table;
+  if (!table) {
+    std::vector<features::LabeledFile> files;
+    for (const auto& f : demoAudio()) files.push_back({f.path, f.label});
+    auto extracted = features::extract_table(files, {.kind = features::TableKind::Clips, .jobs = 2});
+    if (!extracted.failures.empty()) return nullptr;
+    table = std::make_shared<const dataset::FeatureTable>(std::move(extracted.table));
+  }
+  return table;
+}
+
+QListWidgetItem* boardItem(const ui::TrainingView& view, const QString& model) {
+  const auto items = view.compareList()->findItems(model, Qt::MatchExactly);
+  return items.size() == 1 ? items.front() : nullptr;
+}
+
+/// Ticks exactly these models in the leaderboard checklist.
+void tickBoard(ui::TrainingView& view, const QStringList& models) {
+  for (int i = 0; i < view.compareList()->count(); ++i) {
+    auto* item = view.compareList()->item(i);
+    item->setCheckState(models.contains(item->text()) ? Qt::Checked : Qt::Unchecked);
+  }
 }
 
 bool kindEnabled(const ui::TrainingView& view, const QString& kind) {
@@ -671,6 +698,257 @@ class TrainingViewTest : public QObject {
     QVERIFY(!view.saveButton()->isEnabled());
     QVERIFY(view.startButton()->isEnabled());
     QVERIFY(view.kindCombo()->isEnabled());
+  }
+
+  void cnn2dJoinsTheLeaderboardOnlyWithTheTablesAudio() {
+    ui::TrainingView view;
+    view.show();
+    // Listed, unticked and off until a dataset with audio and a matching table is open.
+    QListWidgetItem* cnn = boardItem(view, QStringLiteral("cnn2d"));
+    QVERIFY(cnn);
+    QCOMPARE(cnn->checkState(), Qt::Unchecked);
+    QVERIFY(!(cnn->flags() & Qt::ItemIsEnabled));
+    QCOMPARE(view.leaderboardAudioReason(), view.audioUnavailableReason());
+    QCOMPARE(cnn->toolTip(), view.leaderboardAudioReason());
+
+    // Audio but no table: the table models' folds are missing.
+    view.setAudioFiles(demoAudio(), QStringLiteral("demo"));
+    QVERIFY(view.leaderboardAudioReason().contains(QStringLiteral("feature table")));
+    QVERIFY(!(cnn->flags() & Qt::ItemIsEnabled));
+    const auto table = demoTable();
+    QVERIFY(table);
+    QCOMPARE(table->rows(), std::size_t{30});
+    view.setTable(table, QStringLiteral("demo features"));
+    QVERIFY2(view.leaderboardAudioReason().isEmpty(), qPrintable(view.leaderboardAudioReason()));
+    QVERIFY(cnn->flags() & Qt::ItemIsEnabled);
+    QVERIFY(cnn->toolTip().contains(QStringLiteral("held-out tracks")));
+    QCOMPARE(cnn->checkState(), Qt::Unchecked);  // minutes of training: never ticked by default
+
+    // genrelab-cli compare's refusals: repeats, the leaky split. Each unticks it, with the reason.
+    cnn->setCheckState(Qt::Checked);
+    view.repeatsSpin()->setValue(2);
+    QVERIFY(!(cnn->flags() & Qt::ItemIsEnabled));
+    QCOMPARE(cnn->checkState(), Qt::Unchecked);
+    QVERIFY2(view.leaderboardAudioReason().contains(QStringLiteral("one repeat")), qPrintable(view.leaderboardAudioReason()));
+    QCOMPARE(cnn->toolTip(), view.leaderboardAudioReason());
+    view.repeatsSpin()->setValue(1);
+    QVERIFY(cnn->flags() & Qt::ItemIsEnabled);
+    view.protocolCombo()->setCurrentIndex(view.protocolCombo()->findData(static_cast<int>(ml::SplitProtocol::leaky)));
+    QVERIFY(!(cnn->flags() & Qt::ItemIsEnabled));
+    QVERIFY(view.leaderboardAudioReason().contains(QStringLiteral("track-grouped")));
+    view.protocolCombo()->setCurrentIndex(view.protocolCombo()->findData(static_cast<int>(ml::SplitProtocol::grouped)));
+    QVERIFY(view.leaderboardAudioReason().isEmpty());
+
+    // A table track without its audio file: cnn2d would not see the same held-out tracks.
+    auto renamed = std::make_shared<dataset::FeatureTable>(*table);
+    renamed->filenames[3] = "elsewhere.00042.wav";
+    view.setTable(renamed, QStringLiteral("renamed"));
+    QVERIFY(!(cnn->flags() & Qt::ItemIsEnabled));
+    QVERIFY2(view.leaderboardAudioReason().contains(QStringLiteral("1 of the 30 tracks of renamed have no audio file")) &&
+                 view.leaderboardAudioReason().contains(QStringLiteral("elsewhere.00042")),
+             qPrintable(view.leaderboardAudioReason()));
+    // Fewer table rows than files is fine: the files without rows stay out.
+    auto fewer = std::make_shared<dataset::FeatureTable>();
+    *fewer = *table;
+    fewer->filenames.pop_back();
+    fewer->lengths.pop_back();
+    fewer->labels.pop_back();
+    fewer->values.resize(fewer->values.size() - fewer->cols());
+    view.setTable(fewer, QStringLiteral("fewer"));
+    QVERIFY2(view.leaderboardAudioReason().isEmpty(), qPrintable(view.leaderboardAudioReason()));
+    // A GTZAN table beside the demo audio: nothing matches.
+    if (const auto gtzan = gtzanTable()) {
+      view.setTable(gtzan, QStringLiteral("features_30_sec.csv"));
+      QVERIFY(view.leaderboardAudioReason().contains(QStringLiteral("have no audio file")));
+    }
+
+    // The audio's own reasons: one genre, none at all.
+    view.setTable(table, QStringLiteral("demo features"));
+    std::vector<ml::AudioFile> one_genre;
+    for (const auto& f : demoAudio())
+      if (f.label == demoAudio().front().label) one_genre.push_back(f);
+    view.setAudioFiles(one_genre, QStringLiteral("one-genre"));
+    QVERIFY(view.leaderboardAudioReason().contains(QStringLiteral("only one genre")));
+    QVERIFY(!(cnn->flags() & Qt::ItemIsEnabled));
+    view.setAudioFiles({}, QStringLiteral("tables-only"));
+    QVERIFY(view.leaderboardAudioReason().contains(QStringLiteral("no readable audio files")));
+
+    // cnn2d alone has no table folds to share: nothing starts.
+    view.setAudioFiles(demoAudio(), QStringLiteral("demo"));
+    tickBoard(view, {QStringLiteral("cnn2d")});
+    QCOMPARE(cnn->checkState(), Qt::Checked);
+    view.compareModels();
+    QCOMPARE(view.state(), ui::TrainingView::State::idle);
+  }
+
+  void leaderboardRunsCnn2dInTheTableModelsFolds() {
+    constexpr int kEpochs = 6;
+    const auto table = demoTable();
+    QVERIFY(table);
+    ui::TrainingView view;
+    view.resize(1400, 900);
+    view.show();
+    view.setAudioFiles(demoAudio(), QStringLiteral("demo"));
+    view.setTable(table, QStringLiteral("demo features"));
+    configureSmallCnn(view, kEpochs, false);  // chosen in the form: the leaderboard takes its epochs
+    tickBoard(view, {QStringLiteral("logreg"), QStringLiteral("cnn2d")});
+    QSignalSpy finished(&view, &ui::TrainingView::trainingFinished);
+    QSignalSpy records(&view, &ui::TrainingView::epochRecorded);
+    QSignalSpy progress(view.progressBar(), &QProgressBar::valueChanged);
+    QElapsedTimer clock;
+    clock.start();
+    view.compareModels();
+    QCOMPARE(view.state(), ui::TrainingView::State::running);
+    QVERIFY(!view.compareList()->isEnabled());
+    QVERIFY(finished.wait(60000));
+    QVERIFY2(view.state() == ui::TrainingView::State::succeeded, qPrintable(finished.front().front().toString()));
+    qInfo("leaderboard logreg + cnn2d (3 folds x %d epochs) on 30 demo clips: %lld ms", kEpochs,
+          static_cast<long long>(clock.elapsed()));
+
+    const ml::Leaderboard* board = view.leaderboard();
+    QVERIFY(board);
+    QCOMPARE(board->rows.size(), std::size_t{2});
+    QVERIFY(board->rows[0].mean_accuracy >= board->rows[1].mean_accuracy);
+    const auto at = std::find_if(board->rows.begin(), board->rows.end(), [](const auto& r) { return r.model == "cnn2d"; });
+    QVERIFY(at != board->rows.end());
+    const int cnn_rank = static_cast<int>(at - board->rows.begin());
+    const ml::LeaderboardRow& row = *at;
+    const ml::LeaderboardRow& logreg = board->rows[static_cast<std::size_t>(1 - cnn_rank)];
+    QCOMPARE(logreg.model, std::string("logreg"));
+    QCOMPARE(row.protocol, std::string("grouped"));
+    QCOMPARE(row.folds, 3);
+    QCOMPARE(row.fold_accuracies.size(), std::size_t{3});
+
+    // Every row joined the history in rank order; cnn2d's is an audio run with its own report.
+    QCOMPARE(view.history().size(), std::size_t{2});
+    const ui::TrainingRun& run = view.history()[static_cast<std::size_t>(cnn_rank)];
+    QVERIFY(run.audio && run.audio_options);
+    QVERIFY(run.name().contains(QStringLiteral("cnn2d/log-mel, 3 folds, %1 epochs").arg(kEpochs)));
+    QCOMPARE(run.audio_options->training.epochs, kEpochs);
+    QCOMPARE(run.audio_options->model.patch_frames, 64);  // the form's cnn2d settings
+    QCOMPARE(run.audio->tracks, std::size_t{30});
+    // Its accuracy is the held-out tracks' (as genrelab-cli compare ranks it), its macro-F1 theirs.
+    QCOMPARE(row.mean_accuracy, run.audio->mean_track_accuracy_mean);
+    QCOMPARE(row.fold_accuracies, run.audio->track_accuracy_mean);
+    QCOMPARE(row.macro_f1, run.audio->track_macro_f1);
+    QVERIFY(row.seconds >= run.audio->seconds);
+
+    // The same folds: each file's fold is its table row's fold under the table models.
+    const auto& fold_of = run.audio_options->fold_of;
+    QCOMPARE(fold_of.size(), demoAudio().size());
+    QCOMPARE(board->fold_of_row.size(), table->rows());
+    std::vector<std::size_t> held_out(3, 0);
+    for (std::size_t i = 0; i < demoAudio().size(); ++i) {
+      const std::string name = std::filesystem::path(demoAudio()[i].path).filename().string();
+      const auto r = std::find(table->filenames.begin(), table->filenames.end(), name) - table->filenames.begin();
+      QVERIFY2(r < static_cast<std::ptrdiff_t>(table->rows()), name.c_str());
+      QCOMPARE(fold_of[i], board->fold_of_row[static_cast<std::size_t>(r)]);
+      ++held_out[static_cast<std::size_t>(fold_of[i])];
+    }
+    for (std::size_t f = 0; f < 3; ++f) {
+      QCOMPARE(run.report->folds[f].test_tracks, held_out[f]);  // what the CNN held out
+      QCOMPARE(logreg.report.folds[f].test_rows, held_out[f]);  // what logreg held out (one row per track)
+    }
+
+    // Live curves of the CNN's folds; the bar went up along the way.
+    QCOMPARE(records.size(), 3 * kEpochs);
+    QVERIFY(progress.size() >= 3);
+    QCOMPARE(view.progressBar()->value(), view.progressBar()->maximum());
+
+    // The table: its accuracy labelled as the held-out tracks', both runs named.
+    QTableWidget* t = view.leaderboardTable();
+    QCOMPARE(t->rowCount(), 2);
+    QCOMPARE(t->columnCount(), 8);
+    QCOMPARE(t->item(cnn_rank, 1)->text(), QStringLiteral("cnn2d"));
+    QCOMPARE(t->item(cnn_rank, 2)->text(), QStringLiteral("grouped"));
+    QVERIFY2(t->item(cnn_rank, 3)->text().endsWith(QStringLiteral("(tracks)")), qPrintable(t->item(cnn_rank, 3)->text()));
+    QVERIFY(t->item(cnn_rank, 3)->toolTip().contains(QStringLiteral("held-out tracks")));
+    QVERIFY(!t->item(1 - cnn_rank, 3)->text().contains(QStringLiteral("tracks")));
+    QCOMPARE(t->item(cnn_rank, 4)->text(), QString::number(row.macro_f1, 'f', 3));
+    QVERIFY(t->item(cnn_rank, 1)->toolTip().contains(QStringLiteral("64 frame log-mel patches")));
+    QCOMPARE(t->item(cnn_rank, 7)->text(), run.name());
+    QVERIFY(t->horizontalHeaderItem(3)->toolTip().contains(QStringLiteral("cnn2d")));
+    if (auto* results = view.findChild<QTabWidget*>()) results->setCurrentIndex(results->count() - 1);
+    genrelab::test::save_screenshot(view, QStringLiteral("training-leaderboard-cnn2d"));
+  }
+
+  void leaderboardKeepsTheTableRowsWhenCnn2dCannotDecode() {
+    const auto table = demoTable();
+    QVERIFY(table);
+    ui::TrainingView view;
+    view.show();
+    view.setTable(table, QStringLiteral("demo features"));
+    // One track's file cannot be decoded (as GTZAN's jazz.00054.wav beside the Kaggle table):
+    // cnn2d leaves it out and names it; the other 29 keep their folds.
+    const auto dir = test::temp_dir("ui-board-broken");
+    auto files = demoAudio();
+    const std::string name = std::filesystem::path(files[4].path).filename().string();
+    std::ofstream(dir / name) << "not a RIFF header";
+    files[4].path = (dir / name).string();
+    view.setAudioFiles(files, QStringLiteral("demo"));
+    configureSmallCnn(view, 2, false);
+    tickBoard(view, {QStringLiteral("logreg"), QStringLiteral("cnn2d")});
+    QVERIFY(view.leaderboardAudioReason().isEmpty());
+    QSignalSpy finished(&view, &ui::TrainingView::trainingFinished);
+    view.compareModels();
+    QVERIFY(finished.wait(60000));
+    QCOMPARE(view.state(), ui::TrainingView::State::succeeded);
+    QCOMPARE(view.leaderboard()->rows.size(), std::size_t{2});
+    const auto cnn = std::find_if(view.history().begin(), view.history().end(), [](const auto& r) { return r.audio != nullptr; });
+    QVERIFY(cnn != view.history().end());
+    QCOMPARE(cnn->audio->tracks, std::size_t{29});
+    QCOMPARE(cnn->audio_options->fold_of.size(), std::size_t{29});
+    QVERIFY(cnn->skipped.size() == 1 && cnn->skipped.front().contains(QString::fromStdString(name)));
+    QVERIFY2(view.statusLabel()->text().contains(QStringLiteral("cnn2d left out 1 track(s)")),
+             qPrintable(view.statusLabel()->text()));
+
+    // No file decodes: the table models' rows stand and the status says why cnn2d has none.
+    for (auto& f : files) {
+      const auto broken = dir / std::filesystem::path(f.path).filename();
+      std::ofstream(broken) << "not a RIFF header";
+      f.path = broken.string();
+    }
+    view.setAudioFiles(files, QStringLiteral("broken"));
+    tickBoard(view, {QStringLiteral("logreg"), QStringLiteral("cnn2d")});
+    finished.clear();
+    view.compareModels();
+    QVERIFY(finished.wait(60000));
+    QCOMPARE(view.state(), ui::TrainingView::State::succeeded);
+    QCOMPARE(view.leaderboard()->rows.size(), std::size_t{1});
+    QCOMPARE(view.leaderboard()->rows[0].model, std::string("logreg"));
+    QCOMPARE(view.leaderboardTable()->rowCount(), 1);  // a one-row leaderboard is shown too
+    QCOMPARE(view.history().size(), std::size_t{3});
+    QVERIFY2(view.statusLabel()->text().contains(QStringLiteral("cnn2d failed: none of the audio files could be decoded")),
+             qPrintable(view.statusLabel()->text()));
+  }
+
+  void leaderboardWithCnn2dCancels() {
+    const auto table = demoTable();
+    QVERIFY(table);
+    ui::TrainingView view;
+    view.show();
+    view.setAudioFiles(demoAudio(), QStringLiteral("demo"));
+    view.setTable(table, QStringLiteral("demo features"));
+    configureSmallCnn(view, 100000, false);
+    tickBoard(view, {QStringLiteral("logreg"), QStringLiteral("cnn2d")});
+    QSignalSpy finished(&view, &ui::TrainingView::trainingFinished);
+    QSignalSpy records(&view, &ui::TrainingView::epochRecorded);
+    view.compareModels();
+    QCOMPARE(view.state(), ui::TrainingView::State::running);
+    QVERIFY(records.wait(30000));  // the CNN's epochs: logreg is done
+    QVERIFY(view.progressBar()->value() >= view.progressBar()->maximum() / 2);  // past logreg's half
+    QElapsedTimer clock;
+    clock.start();
+    QTest::mouseClick(view.cancelButton(), Qt::LeftButton);
+    QVERIFY(!view.cancelButton()->isEnabled());
+    QVERIFY(finished.wait(5000));
+    qInfo("leaderboard cnn2d cancel -> finished in %lld ms", static_cast<long long>(clock.elapsed()));
+    QVERIFY(clock.elapsed() < 3000);
+    QCOMPARE(view.state(), ui::TrainingView::State::cancelled);
+    QVERIFY(!view.leaderboard());
+    QCOMPARE(view.leaderboardTable()->rowCount(), 0);
+    QVERIFY(view.history().empty());
+    QVERIFY(view.compareList()->isEnabled());
   }
 
   void destroyingWhileRunningCancels() {

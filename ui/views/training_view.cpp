@@ -26,10 +26,12 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <tuple>
@@ -217,6 +219,37 @@ nlohmann::json audio_json(const ml::AudioCnnReport& rep, const ml::AudioCnnOptio
           {"skipped", std::move(skipped_json)}};
 }
 
+/// The audio files whose log-mel spectrogram could be computed (into `cache`, in parallel, once
+/// for every fold), in input order; the others are left out with their reason ("file: reason").
+struct DecodedAudio {
+  std::vector<ml::AudioFile> usable;
+  QStringList skipped;
+};
+DecodedAudio decode_log_mels(const std::vector<ml::AudioFile>& files, features::LogMelCache& cache, int threads,
+                             ProgressSink& sink, const CancelToken& token) {
+  std::vector<char> readable(files.size(), 0);
+  DecodedAudio out;
+  {
+    std::mutex mutex;
+    ProgressCounter counter(sink, files.size());
+    parallel_for(files.size(), static_cast<unsigned>(threads), [&](std::size_t i) {
+      try {
+        cache.get(files[i].path);
+        readable[i] = 1;
+      } catch (const FileError& e) {
+        const std::lock_guard lock(mutex);
+        out.skipped << QString::fromStdString(e.what());
+      }
+      counter.step(std::filesystem::path(files[i].path).filename().string());
+    }, &token);
+    token.check();
+  }
+  for (std::size_t i = 0; i < files.size(); ++i)
+    if (readable[i]) out.usable.push_back(files[i]);
+  out.skipped.sort();
+  return out;
+}
+
 }  // namespace
 
 QString TrainingRun::name() const {
@@ -366,6 +399,7 @@ TrainingView::TrainingView(QWidget* parent)
     table_name_ = tables_[i].first;
     table_ = tables_[i].second;
     updateInputLabel();
+    updateBoardAudio();
     updateButtons();
   });
   form->addRow(tr("Model"), kind_);
@@ -439,19 +473,33 @@ TrainingView::TrainingView(QWidget* parent)
     // The quick ones by default; the ensemble and the search take minutes on 2 cores.
     item->setCheckState(preset.name == "ensemble" || preset.name == "search" ? Qt::Unchecked : Qt::Checked);
   }
+  {
+    // The audio CNN, after the table models and in their folds (as genrelab-cli compare --models
+    // ...,cnn2d): off by default (minutes, not seconds); updateBoardAudio() says when it cannot run.
+    auto* item = new QListWidgetItem(kAudioKind, compare_models_);
+    item->setCheckState(Qt::Unchecked);
+  }
+  // Left to right, wrapped (two lines beside the charts): every model stays in sight, cnn2d last.
   compare_models_->setFlow(QListView::LeftToRight);
-  compare_models_->setMaximumHeight(compare_models_->sizeHintForRow(0) + 12);
+  compare_models_->setWrapping(true);
+  compare_models_->setResizeMode(QListView::Adjust);
+  compare_models_->setSpacing(2);
+  compare_models_->setFixedHeight(2 * (compare_models_->sizeHintForRow(0) + 4) + 8);
   compare_->setToolTip(tr("Cross-validate the ticked models under the same folds (the form's folds, features, split, seed, threads)"));
   connect(compare_, &QPushButton::clicked, this, &TrainingView::compareModels);
   auto* board_page = new QWidget(this);
   auto* board_layout = new QVBoxLayout(board_page);
   board_layout->setContentsMargins(0, 4, 0, 0);
+  // The checklist on the full width, repeats and the button below it.
+  board_layout->addWidget(compare_models_);
   auto* board_row = new QHBoxLayout;
-  board_row->addWidget(compare_models_, 1);
+  board_row->addStretch(1);
   repeats_->setRange(1, 100);
   repeats_->setPrefix(tr("repeats: "));
   repeats_->setToolTip(tr("Repeated cross-validation: repeat r draws its folds and weights from seed + r; "
                           "the accuracy is then the mean over every test fold of every repeat"));
+  connect(repeats_, &QSpinBox::valueChanged, this, [this] { updateBoardAudio(); });
+  connect(protocol_, &QComboBox::currentIndexChanged, this, [this] { updateBoardAudio(); });
   board_row->addWidget(repeats_);
   board_row->addWidget(compare_);
   board_layout->addLayout(board_row);
@@ -495,6 +543,7 @@ TrainingView::TrainingView(QWidget* parent)
   connect(start_, &QPushButton::clicked, this, &TrainingView::start);
   connect(cancel_, &QPushButton::clicked, this, &TrainingView::cancel);
   connect(save_, &QPushButton::clicked, this, &TrainingView::saveModelInteractively);
+  updateBoardAudio();
   updateButtons();
 }
 
@@ -573,7 +622,53 @@ void TrainingView::setAudioFiles(const std::vector<ml::AudioFile>& files, const 
     kind_->setCurrentIndex(std::max(0, kind_->findText(QStringLiteral("cnn1d"))));
   if (audioModelSelected()) kind_->setToolTip(kind_->currentData(Qt::ToolTipRole).toString());
   updateInputLabel();
+  updateBoardAudio();
   updateButtons();
+}
+
+void TrainingView::updateBoardAudio() {
+  QString reason = audio_reason_;  // no dataset, no audio, one genre
+  if (reason.isEmpty() && !table_)
+    reason = tr("cnn2d joins a leaderboard of table models (their folds): open or extract a feature table first.");
+  if (reason.isEmpty()) {
+    // cnn2d must hold out the same tracks as the table models: every track of the table needs its
+    // audio file (matched like genrelab-cli compare: genre and file name, blues.00000.3.wav ->
+    // blues.00000.wav); audio files without rows simply stay out of the comparison.
+    const ml::AudioTableMatch match = ml::match_audio_to_table(*table_, audio_files_);
+    if (!match.tracks_without_audio.empty())
+      reason = tr("cnn2d cannot join this leaderboard: %n of the %1 tracks of %2 have no audio file in %3 (first: %4), so "
+                  "it would not be scored on the same held-out tracks. Tracks and files match by genre and file name "
+                  "(blues.00000.wav, blues.00000.3.wav); Extract from audio… makes a table of exactly these files.",
+                  nullptr, static_cast<int>(match.tracks_without_audio.size()))
+                   .arg(match.tracks)
+                   .arg(table_name_, audio_name_, QString::fromStdString(match.tracks_without_audio.front()));
+    else if (!match.duplicate_files.empty())
+      reason = tr("cnn2d cannot join this leaderboard: %n track(s) of %1 have several audio files (first: %2).", nullptr,
+                  static_cast<int>(match.duplicate_files.size()))
+                   .arg(table_name_, QString::fromStdString(audio_files_[match.duplicate_files.front()].path));
+  }
+  // genrelab-cli compare refuses the same two.
+  if (reason.isEmpty() && repeats_->value() > 1)
+    reason = tr("cnn2d runs one repeat (its training takes minutes per fold): set repeats to 1.");
+  if (reason.isEmpty() && static_cast<ml::SplitProtocol>(protocol_->currentData().toInt()) == ml::SplitProtocol::leaky)
+    reason = tr("cnn2d is cross-validated with track-grouped folds only: choose the grouped split.");
+  board_audio_reason_ = reason;
+  const auto items = compare_models_->findItems(kAudioKind, Qt::MatchExactly);
+  if (items.isEmpty()) return;
+  QListWidgetItem* item = items.front();
+  if (reason.isEmpty()) {
+    item->setFlags(item->flags() | Qt::ItemIsEnabled);
+    item->setToolTip(tr("2-D CNN on log-mel patches of the audio of %1, with the form's cnn2d settings (epochs: the "
+                        "form's when cnn2d is the chosen model, else %2), run after the table models on the held-out "
+                        "tracks of their folds; its accuracy is the held-out tracks' (mean probability of their "
+                        "patches). Takes minutes.")
+                         .arg(audio_name_)
+                         .arg(kAudioEpochs));
+  } else {
+    item->setCheckState(Qt::Unchecked);
+    item->setFlags(item->flags() & ~Qt::ItemIsEnabled);
+    item->setToolTip(reason);
+  }
 }
 
 ml::AudioCnnOptions TrainingView::audioOptions() const {
@@ -641,6 +736,7 @@ void TrainingView::setTables(const QVector<QPair<QString, std::shared_ptr<const 
   if (tables_.isEmpty()) {
     table_label_->setText(tr("No feature table: extract one from the dataset's audio."));
     updateInputLabel();
+    updateBoardAudio();
     updateButtons();
     return;
   }
@@ -732,29 +828,9 @@ void TrainingView::startAudio() {
            // Each log-mel once (in parallel), shared by every fold and the final model; a file
            // that cannot be decoded is left out with its reason, the others go on.
            features::LogMelCache cache;
-           std::vector<char> readable(files.size(), 0);
-           QStringList skipped;
-           {
-             std::mutex mutex;
-             StageSink sink(progress, 0.0, kMelShare, "log-mel spectrograms: ");
-             ProgressCounter counter(sink, files.size());
-             parallel_for(files.size(), static_cast<unsigned>(opts.training.threads), [&](std::size_t i) {
-               try {
-                 cache.get(files[i].path);
-                 readable[i] = 1;
-               } catch (const FileError& e) {
-                 const std::lock_guard lock(mutex);
-                 skipped << QString::fromStdString(e.what());
-               }
-               counter.step(std::filesystem::path(files[i].path).filename().string());
-             }, &token);
-             token.check();
-           }
-           std::vector<ml::AudioFile> usable;
-           for (std::size_t i = 0; i < files.size(); ++i)
-             if (readable[i]) usable.push_back(files[i]);
+           StageSink mel_sink(progress, 0.0, kMelShare, "log-mel spectrograms: ");
+           auto [usable, skipped] = decode_log_mels(files, cache, opts.training.threads, mel_sink, token);
            if (usable.empty()) throw std::invalid_argument("none of the audio files could be decoded");
-           skipped.sort();
 
            // Live curves: every epoch goes to the charts; the final model's are also kept for the history.
            struct Observer final : ml::TrainingObserver {
@@ -815,10 +891,16 @@ void TrainingView::startAudio() {
 void TrainingView::compareModels() {
   if (state_ == State::running || !table_) return;
   ml::CompareOptions opts;
-  for (int i = 0; i < compare_models_->count(); ++i)
-    if (compare_models_->item(i)->checkState() == Qt::Checked) opts.models.push_back(compare_models_->item(i)->text().toStdString());
+  bool with_cnn2d = false;  // not a table preset: it runs after them, on the audio
+  for (int i = 0; i < compare_models_->count(); ++i) {
+    const QListWidgetItem* item = compare_models_->item(i);
+    if (item->checkState() != Qt::Checked) continue;
+    if (item->text() == kAudioKind) with_cnn2d = true;
+    else opts.models.push_back(item->text().toStdString());
+  }
   if (opts.models.empty()) {
-    status_->setText(tr("Tick the models to compare in the Leaderboard tab."));
+    status_->setText(with_cnn2d ? tr("cnn2d is scored on the folds of the table models: tick at least one of them too.")
+                                : tr("Tick the models to compare in the Leaderboard tab."));
     return;
   }
   const ml::TrainerOptions form = options();
@@ -828,24 +910,99 @@ void TrainingView::compareModels() {
   opts.seed = form.training.seed;
   opts.repeats = repeats_->value();
   opts.threads = form.training.threads;
+  // The form's cnn2d settings; its epochs when cnn2d is the chosen model (else the epochs box
+  // holds a table model's), otherwise genrelab-cli compare's.
+  ml::AudioCnnOptions audio = audioOptions();
+  if (!audioModelSelected()) audio.training.epochs = kAudioEpochs;
   try {
     opts.validate();
+    if (with_cnn2d) audio.validate();
   } catch (const std::exception& e) {
     status_->setText(tr("Invalid options: %1").arg(QString::fromUtf8(e.what())));
     return;
   }
+  std::vector<ml::AudioFile> files;  // of the table's tracks, one each
+  QStringList outside;               // audio files that are not in the table
+  if (with_cnn2d) {
+    updateBoardAudio();
+    if (!board_audio_reason_.isEmpty()) {
+      status_->setText(board_audio_reason_);
+      return;
+    }
+    const ml::AudioTableMatch match = ml::match_audio_to_table(*table_, audio_files_);
+    for (std::size_t i = 0; i < audio_files_.size(); ++i)
+      if (match.row_of_file[i] >= 0) files.push_back(audio_files_[i]);
+      else outside << QString::fromStdString(std::filesystem::path(audio_files_[i].path).filename().string());
+  }
   auto table = table_;
+  const QString input = tr("audio of %1").arg(audio_name_);
+  const int count = static_cast<int>(opts.models.size()) + (with_cnn2d ? 1 : 0);
+  auto deliver_record = [this](const EpochRecord& r) { receiveRecord(r); };
   QPointer<TrainingView> self(this);
-  launch(tr("Comparing %n model(s) on %1 under the same folds…", nullptr, static_cast<int>(opts.models.size())).arg(table_name_),
-         [table, opts, self](ProgressSink& progress, const CancelToken& token) -> std::function<void()> {
-           auto board = std::make_shared<const ml::Leaderboard>(ml::compare_models(*table, opts, &progress, &token));
+  launch(tr("Comparing %n model(s) on %1 under the same folds…", nullptr, count).arg(table_name_),
+         [table, opts, with_cnn2d, audio, files, outside, input, count, deliver_record, self,
+          view = static_cast<QObject*>(this)](ProgressSink& progress, const CancelToken& token) -> std::function<void()> {
+           // Each model an equal share of the bar, as in ml::compare_models.
+           const double table_end = static_cast<double>(opts.models.size()) / count;
+           ml::Leaderboard board;
+           {
+             StageSink sink(progress, 0.0, table_end, "");
+             board = ml::compare_models(*table, opts, &sink, &token);
+           }
+           std::optional<FinishedRun> cnn2d;
+           QString note;
+           if (with_cnn2d) {
+             const std::string stage = "cnn2d (" + std::to_string(count) + "/" + std::to_string(count) + "): ";
+             const double mel_end = table_end + 0.1 * (1.0 - table_end);
+             try {
+               const auto start = std::chrono::steady_clock::now();
+               features::LogMelCache cache;
+               StageSink mel_sink(progress, table_end, mel_end, stage + "log-mel spectrograms: ");
+               auto [usable, skipped] = decode_log_mels(files, cache, audio.training.threads, mel_sink, token);
+               if (usable.empty()) throw std::invalid_argument("none of the audio files could be decoded");
+               ml::AudioCnnOptions o = audio;
+               o.fold_of = ml::audio_folds(*table, board.fold_of_row, usable);
+               const double mel_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+               EpochForwarder observer(view, deliver_record);
+               StageSink sink(progress, mel_end, 1.0, stage);
+               ml::AudioCnnReport rep = ml::cross_validate_audio_cnn(usable, cache, o, &sink, &token, &observer);
+               ml::LeaderboardRow row = ml::audio_cnn_row(rep, o);
+               row.seconds += mel_seconds;  // the log-mels were computed before the folds
+               ml::insert_row(board, std::move(row));
+               FinishedRun run{kAudioKind, std::make_shared<const ml::TrainingReport>(audio_training_report(rep, o, false)), nullptr};
+               run.audio = std::make_shared<const ml::AudioCnnReport>(std::move(rep));
+               run.audio_options = std::make_shared<const ml::AudioCnnOptions>(std::move(o));
+               run.skipped = skipped;
+               run.input = input;
+               cnn2d = std::move(run);
+               if (!skipped.isEmpty())
+                 note = QObject::tr("cnn2d left out %n track(s) whose audio could not be decoded: %1", nullptr,
+                                    static_cast<int>(skipped.size()))
+                            .arg(skipped.join(QStringLiteral("; ")));
+             } catch (const Cancelled&) {
+               throw;
+             } catch (const std::exception& e) {
+               // The table models' rows stand; the status says why cnn2d has none.
+               note = QObject::tr("cnn2d failed: %1").arg(QString::fromUtf8(e.what()));
+             }
+             if (!outside.isEmpty())
+               note += (note.isEmpty() ? QString() : QStringLiteral(" ")) +
+                       QObject::tr("%n audio file(s) without rows in the table stayed out of the comparison (first: %1).",
+                                   nullptr, static_cast<int>(outside.size()))
+                           .arg(outside.front());
+           }
+           // One run per row, in rank order (fillLeaderboard() pairs them up).
            std::vector<FinishedRun> runs;
-           for (const ml::LeaderboardRow& row : board->rows)
-             runs.push_back({QString::fromStdString(row.model), std::make_shared<const ml::TrainingReport>(row.report), nullptr});
-           return [self, runs, board] {
+           for (const ml::LeaderboardRow& row : board.rows) {
+             if (cnn2d && row.model == kAudioKind.toStdString() && row.report.folds.empty()) runs.push_back(*cnn2d);
+             else runs.push_back({QString::fromStdString(row.model), std::make_shared<const ml::TrainingReport>(row.report), nullptr});
+           }
+           auto shared = std::make_shared<const ml::Leaderboard>(std::move(board));
+           return [self, runs, shared, note] {
              if (!self) return;
              self->finished_ = runs;
-             self->leaderboard_ = board;
+             self->finished_board_ = shared;
+             self->board_note_ = note;
            };
          });
 }
@@ -854,6 +1011,8 @@ void TrainingView::launch(const QString& status, Job::Work work) {
   state_ = State::running;
   cancel_requested_ = false;
   finished_.clear();
+  finished_board_.reset();
+  board_note_.clear();
   pending_.clear();
   flushes_ = 0;
   shown_ = -1;
@@ -927,16 +1086,22 @@ void TrainingView::onEnded(const QString& message) {
     const int first_new = static_cast<int>(runs_.size() - finished_.size());
     shown_ = first_new;
     const TrainingRun& shown = runs_[static_cast<std::size_t>(shown_)];
-    if (finished_.size() > 1) charts_->show(shown.records);
+    const bool board = finished_board_ != nullptr;
+    if (board) charts_->show(shown.records);
     fillResults(shown);
     {
       const QSignalBlocker block(history_table_);
       history_table_->selectRow(shown_);
     }
-    if (finished_.size() > 1 && leaderboard_) {
+    if (board) {
+      leaderboard_ = std::move(finished_board_);
       fillLeaderboard(first_new);
-      status_->setText(tr("Leaderboard of %1 models on %2 (%3 s): best %4").arg(finished_.size()).arg(table_name_)
-                           .arg(leaderboard_->seconds, 0, 'f', 1).arg(summary(shown)));
+      QString text = tr("Leaderboard of %n model(s) on %1 (%2 s): best %3", nullptr, static_cast<int>(finished_.size()))
+                         .arg(table_name_)
+                         .arg(leaderboard_->seconds, 0, 'f', 1)
+                         .arg(summary(shown));
+      if (!board_note_.isEmpty()) text += QLatin1Char(' ') + board_note_;
+      status_->setText(text);
     } else {
       QString text = tr("Done (%1 s): %2").arg(shown.report->seconds, 0, 'f', 1).arg(summary(shown));
       if (!shown.skipped.isEmpty())
@@ -1000,6 +1165,8 @@ void TrainingView::fillLeaderboard(int first_run) {
   leaderboard_table_->setColumnCount(static_cast<int>(headers.size()));
   leaderboard_table_->setHorizontalHeaderLabels(headers);
   if (repeated) leaderboard_table_->horizontalHeaderItem(7)->setToolTip(tr("Mean accuracy of each repeat: seed, seed + 1, …"));
+  leaderboard_table_->horizontalHeaderItem(3)->setToolTip(
+      tr("Table models: over the test rows of each fold (segments for a 3-s table); cnn2d: over the held-out tracks"));
   leaderboard_table_->setRowCount(static_cast<int>(board.rows.size()));
   for (std::size_t i = 0; i < board.rows.size(); ++i) {
     const ml::LeaderboardRow& row = board.rows[i];
@@ -1012,8 +1179,19 @@ void TrainingView::fillLeaderboard(int first_run) {
     auto* protocol = cell(row.protocol == "leaky" ? tr("LEAKY") : QString::fromStdString(row.protocol));
     if (row.protocol == "leaky") protocol->setForeground(QColor(180, 20, 20));
     leaderboard_table_->setItem(r, 2, protocol);
-    leaderboard_table_->setItem(r, 3, cell(tr("%1 ± %2").arg(num(row.mean_accuracy), num(row.std_accuracy))));
-    leaderboard_table_->setItem(r, 4, cell(num(row.macro_f1)));
+    const TrainingRun& run = runs_[static_cast<std::size_t>(first_run) + i];
+    auto* accuracy = cell(tr("%1 ± %2").arg(num(row.mean_accuracy), num(row.std_accuracy)));
+    auto* f1 = cell(num(row.macro_f1));
+    if (run.audio) {
+      // The CNN's rows are log-mel patches: it ranks by its held-out tracks, as genrelab-cli compare does.
+      accuracy->setText(accuracy->text() + tr(" (tracks)"));
+      accuracy->setToolTip(tr("cnn2d: accuracy over the held-out tracks of each fold, each track classified by the mean "
+                              "probability of its patches (patch accuracy %1 ± %2)")
+                               .arg(num(run.report->mean_accuracy), num(run.report->std_accuracy)));
+      f1->setToolTip(tr("cnn2d: macro-F1 of the held-out tracks (summed over the folds)"));
+    }
+    leaderboard_table_->setItem(r, 3, accuracy);
+    leaderboard_table_->setItem(r, 4, f1);
     leaderboard_table_->setItem(r, 5, cell(tr("%1 / %2").arg(num(row.track_accuracy_mean), num(row.track_accuracy_vote))));
     leaderboard_table_->setItem(r, 6, cell(num(row.seconds, 1)));
     if (repeated) {
@@ -1023,7 +1201,7 @@ void TrainingView::fillLeaderboard(int first_run) {
       item->setToolTip(tr("std of the repeats' means: %1").arg(num(row.std_over_repeats)));
       leaderboard_table_->setItem(r, 7, item);
     }
-    leaderboard_table_->setItem(r, run_column, cell(runs_[static_cast<std::size_t>(first_run) + i].name()));
+    leaderboard_table_->setItem(r, run_column, cell(run.name()));
   }
 }
 

@@ -9,6 +9,8 @@
 // dataset's audio files instead of a table: choosing it disables the table-only controls and
 // shows its own (patches, crops, augmentation, batch); its folds hold out whole tracks, its
 // per-fold table shows patch and track accuracy, its confusion matrix counts held-out tracks.
+// The Leaderboard tab offers cnn2d beside the table models (as genrelab-cli compare does): it runs
+// after them on the audio files of the table's tracks, held out in the table models' folds.
 // Thread-safety: GUI thread only (the worker only posts records to it).
 #pragma once
 
@@ -86,6 +88,9 @@ class TrainingView : public QWidget {
   bool audioModelSelected() const;
   /// Why cnn2d cannot be chosen (no dataset, no audio, one genre), or empty when it can.
   QString audioUnavailableReason() const { return audio_reason_; }
+  /// Why cnn2d cannot join the leaderboard (no usable audio, a table track without an audio file,
+  /// repeats above 1, the leaky split), or empty when it can; also its checklist tooltip.
+  QString leaderboardAudioReason() const { return board_audio_reason_; }
   State state() const { return state_; }
   /// The report of the run on display: the last successful one, or the one picked in the history
   /// (null before any).
@@ -125,6 +130,7 @@ class TrainingView : public QWidget {
   QSpinBox* copiesSpin() const { return copies_; }
   QCheckBox* augmentCheck() const { return augment_; }
   QLabel* inputLabel() const { return table_label_; }
+  QLabel* statusLabel() const { return status_; }
   TrainingCharts* charts() const { return charts_; }
   QProgressBar* progressBar() const { return progress_; }
   QTableWidget* foldTable() const { return fold_table_; }
@@ -135,6 +141,7 @@ class TrainingView : public QWidget {
   QCheckBox* normalizeCheck() const { return normalize_; }
   QComboBox* protocolCombo() const { return protocol_; }
   QListWidget* compareList() const { return compare_models_; }
+  QPushButton* compareButton() const { return compare_; }
   QSpinBox* repeatsSpin() const { return repeats_; }
   QTableWidget* leaderboardTable() const { return leaderboard_table_; }
   const ml::Leaderboard* leaderboard() const { return leaderboard_.get(); }
@@ -154,7 +161,9 @@ class TrainingView : public QWidget {
   /// running or without a table (cnn2d: without audio).
   void start();
   /// Cross-validates the models ticked in the Leaderboard tab under the same folds (the form's
-  /// folds, features, split, seed and threads); each joins the history.
+  /// folds, features, split, seed and threads); each joins the history. A ticked cnn2d runs last,
+  /// on the audio files of the table's tracks with the table models' folds (AudioCnnOptions::
+  /// fold_of) and the form's cnn2d settings; its row ranks by held-out track accuracy.
   void compareModels();
   /// Requests cancellation; the core stops within one batch.
   void cancel();
@@ -187,6 +196,8 @@ class TrainingView : public QWidget {
     QString input = {};  ///< what it was trained on (the table's name, else the audio's)
   };
   void startAudio();
+  /// Enables or disables (and unticks) cnn2d in the leaderboard checklist, with the reason.
+  void updateBoardAudio();
   /// Shows what the selected kind trains on (the table, or the audio for cnn2d).
   void updateInputLabel();
   void launch(const QString& status, std::function<std::function<void()>(ProgressSink&, const CancelToken&)> work);
@@ -253,6 +264,9 @@ class TrainingView : public QWidget {
   int flushes_ = 0;
   std::vector<FinishedRun> finished_;  ///< handed back by the job, until onEnded()
   std::shared_ptr<const ml::Leaderboard> leaderboard_;
+  std::shared_ptr<const ml::Leaderboard> finished_board_;  ///< handed back by a leaderboard job, until onEnded()
+  QString board_note_;  ///< what the job adds to its status line (files cnn2d left out, its failure)
+  QString board_audio_reason_;
   std::vector<TrainingRun> runs_;
   int shown_ = -1;  ///< index into runs_
 };
