@@ -135,15 +135,8 @@ int cmd_train_audio(const TrainAudioArgs& args) {
     }
     progress.finish();
   }
-  json report{{"input", fs::absolute(args.folder).string()},
-              {"protocol", "grouped"},
-              {"folds", rep.patch_accuracy.size()},
-              {"tracks", rep.tracks},
-              {"mean_patch_accuracy", rep.mean_patch_accuracy},
-              {"mean_track_accuracy_mean", rep.mean_track_accuracy_mean},
-              {"mean_track_accuracy_vote", rep.mean_track_accuracy_vote},
-              {"track_macro_f1", rep.track_macro_f1},
-              {"seconds_per_epoch", rep.train_seconds_per_epoch}};
+  json report = ml::summary_json(rep);
+  report["input"] = fs::absolute(args.folder).string();
   if (!args.output.empty()) {
     // The final model: the same recipe on every track.
     TerminalProgress progress("final model", args.json);

@@ -190,10 +190,14 @@ int cmd_train(const TrainArgs& args) {
     return error_exit(e.what(), args.json);
   }
   std::FILE* lines = args.json ? stderr : stdout;
-  std::fprintf(lines, "training %s on %s: %zu rows, %zu features (%s), %d %s folds x %d epochs, batch %d, seed %llu\n",
-               args.model.c_str(), args.table.filename().c_str(), table.rows(), table.cols(), args.features.c_str(),
-               options.folds, args.leaky ? "LEAKY (rows split at random)" : "track-grouped", options.training.epochs,
-               options.training.batch_size, static_cast<unsigned long long>(options.training.seed));
+  const std::string loop = *kind == ml::ModelKind::krr
+                               ? std::string("solved in closed form")
+                               : std::to_string(options.training.epochs) + " epochs, batch " +
+                                     std::to_string(options.training.batch_size);
+  std::fprintf(lines, "training %s on %s: %zu rows, %zu features (%s), %d %s folds, %s, seed %llu\n", args.model.c_str(),
+               args.table.filename().c_str(), table.rows(), table.cols(), args.features.c_str(), options.folds,
+               args.leaky ? "LEAKY (rows split at random)" : "track-grouped", loop.c_str(),
+               static_cast<unsigned long long>(options.training.seed));
   const auto split = ml::split_threads(options.training.threads, options.folds + 1);
   std::fprintf(lines, "threads: %d (%d trainings at once, %d compute thread(s) each; OMP_WAIT_POLICY %s); BLAS: %s\n",
                options.training.threads, split.stage_jobs, split.threads_per_stage, omp_wait_policy(),

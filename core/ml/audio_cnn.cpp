@@ -302,4 +302,15 @@ ModelBundle train_audio_cnn(const std::vector<AudioFile>& files, features::LogMe
   return bundle;
 }
 
+nlohmann::json summary_json(const AudioCnnReport& rep) {
+  return {{"protocol", "grouped"},
+          {"folds", rep.patch_accuracy.size()},
+          {"tracks", rep.tracks},
+          {"mean_patch_accuracy", rep.mean_patch_accuracy},
+          {"mean_track_accuracy_mean", rep.mean_track_accuracy_mean},
+          {"mean_track_accuracy_vote", rep.mean_track_accuracy_vote},
+          {"track_macro_f1", rep.track_macro_f1},
+          {"seconds_per_epoch", rep.train_seconds_per_epoch}};
+}
+
 }  // namespace genrelab::ml

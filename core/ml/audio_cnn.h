@@ -82,6 +82,11 @@ struct AudioCnnReport {
   std::size_t augmented_copies = 0;       ///< pitch-shifted/stretched audio copies made, all folds
 };
 
+/// The summary a cnn2d bundle's report starts with (train-audio -o and the Training tab write
+/// it): protocol, folds, tracks, mean patch and track accuracies, track macro-F1, seconds per
+/// epoch; the caller adds "input" and the final model's report ("final").
+nlohmann::json summary_json(const AudioCnnReport& report);
+
 /// Throws std::invalid_argument for bad options or too few tracks, FileError (naming the file)
 /// when a file cannot be decoded, Cancelled when `cancel` is set.
 AudioCnnReport cross_validate_audio_cnn(const std::vector<AudioFile>& files, features::LogMelCache& cache,

@@ -52,6 +52,27 @@ TEST(CliTrain, TrainThenEvaluate) {
   EXPECT_NE(text.out.find("trainings at once"), std::string::npos);
 }
 
+TEST(CliTrain, KernelRidgeWithForestIsSolvedThenEvaluated) {
+  const auto dir = genrelab::test::temp_dir("cli-train-krr");
+  const auto table = dir / "blobs.csv";
+  genrelab::dataset::write_feature_table(table, genrelab::test::blob_table(3, 30, 12, 3.0));
+  const auto model = dir / "krr.glmodel";
+  const auto j = run_json({"train", table.string(), "--model", "krr", "--krr-trees", "25", "--krr-lambda", "0.2",
+                           "--log-variances", "--folds", "3", "-o", model.string(), "--json"});
+  EXPECT_EQ(j["model"]["kind"], "krr");
+  EXPECT_EQ(j["model"]["krr_trees"], 25);
+  EXPECT_EQ(j["model"]["krr_lambda"], 0.2);
+  EXPECT_EQ(j["model"]["log_variances"], true);
+  for (const auto& f : j["folds"]) EXPECT_EQ(f["epochs_run"], 1);
+  EXPECT_GT(j["mean_accuracy"].get<double>(), 0.8);
+  const auto e = run_json({"evaluate", "-m", model.string(), table.string(), "--json"});
+  EXPECT_EQ(e["kind"], "krr");
+  EXPECT_GT(e["accuracy"].get<double>(), 0.95);  // its own training rows
+  const auto text = run({"train", table.string(), "--model", "krr", "--folds", "3", "-o", model.string()});
+  EXPECT_EQ(text.exit_code, 0) << text.out;
+  EXPECT_NE(text.out.find("3 track-grouped folds, solved in closed form"), std::string::npos) << text.out;
+}
+
 TEST(CliTrain, ErrorsAreReported) {
   const auto dir = genrelab::test::temp_dir("cli-train-errors");
   const auto table = dir / "blobs.csv";

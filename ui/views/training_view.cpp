@@ -864,16 +864,9 @@ void TrainingView::startAudio() {
              report->final_model = std::move(f);
              report->row_length = bundle.row_length;
              // The bundle's report says how it was cross-validated (as genrelab-cli train-audio -o writes it).
-             nlohmann::json cv{{"input", input.toStdString()},
-                               {"protocol", "grouped"},
-                               {"folds", rep.patch_accuracy.size()},
-                               {"tracks", rep.tracks},
-                               {"mean_patch_accuracy", rep.mean_patch_accuracy},
-                               {"mean_track_accuracy_mean", rep.mean_track_accuracy_mean},
-                               {"mean_track_accuracy_vote", rep.mean_track_accuracy_vote},
-                               {"track_macro_f1", rep.track_macro_f1},
-                               {"seconds_per_epoch", rep.train_seconds_per_epoch},
-                               {"final", bundle.report}};
+             nlohmann::json cv = ml::summary_json(rep);
+             cv["input"] = input.toStdString();
+             cv["final"] = bundle.report;
              bundle.report = std::move(cv);
              run.bundle = std::make_shared<const ml::ModelBundle>(std::move(bundle));
            }
