@@ -104,12 +104,7 @@ TableEvaluation Classifier::evaluate(const dataset::FeatureTable& table) {
   const auto scores = stats::compute_scores(confusion);
   e.accuracy = scores.accuracy;
   e.confusion = confusion.counts();
-  for (const auto& c : scores.per_class) {
-    e.precision.push_back(c.precision);
-    e.recall.push_back(c.recall);
-    e.f1.push_back(c.f1);
-    e.support.push_back(c.support);
-  }
+  stats::score_columns(scores, e.precision, e.recall, e.f1, e.support);
   e.macro_f1 = scores.macro_f1;
   return e;
 }

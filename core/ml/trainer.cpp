@@ -500,12 +500,7 @@ TrainingResult train_and_evaluate(const dataset::FeatureTable& table, const Trai
   const auto cm = stats::ConfusionMatrix::from_counts(confusion, n_classes);
   const auto scores = stats::compute_scores(cm);
   rep.confusion = cm.counts();
-  for (const auto& c : scores.per_class) {
-    rep.precision.push_back(c.precision);
-    rep.recall.push_back(c.recall);
-    rep.f1.push_back(c.f1);
-    rep.support.push_back(c.support);
-  }
+  stats::score_columns(scores, rep.precision, rep.recall, rep.f1, rep.support);
   rep.macro_f1 = scores.macro_f1;
 
   if (options.final_model) {

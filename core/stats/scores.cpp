@@ -69,6 +69,20 @@ Scores compute_scores(const ConfusionMatrix& cm) {
   return s;
 }
 
+void score_columns(const Scores& scores, std::vector<double>& precision, std::vector<double>& recall,
+                   std::vector<double>& f1, std::vector<std::int64_t>& support) {
+  precision.clear();
+  recall.clear();
+  f1.clear();
+  support.clear();
+  for (const auto& c : scores.per_class) {
+    precision.push_back(c.precision);
+    recall.push_back(c.recall);
+    f1.push_back(c.f1);
+    support.push_back(c.support);
+  }
+}
+
 MeanStd mean_std(std::span<const double> values) {
   if (values.empty()) return {};
   const auto n = static_cast<double>(values.size());

@@ -51,6 +51,11 @@ struct Scores {
 
 Scores compute_scores(const ConfusionMatrix& confusion);
 
+/// The per-class scores of `scores` as columns, in class order (the layout of the training and
+/// evaluation reports): replaces the contents of the four vectors.
+void score_columns(const Scores& scores, std::vector<double>& precision, std::vector<double>& recall,
+                   std::vector<double>& f1, std::vector<std::int64_t>& support);
+
 /// Mean and population standard deviation (ddof 0, numpy's default) of per-fold scores, as every
 /// report prints them; both 0 without values.
 struct MeanStd {

@@ -77,3 +77,16 @@ TEST(Scores, MeanAndPopulationStd) {
   EXPECT_EQ(none.mean, 0.0);
   EXPECT_EQ(none.std, 0.0);
 }
+
+TEST(Scores, ColumnsFollowTheClassOrder) {
+  const auto scores = stats::compute_scores(stats::ConfusionMatrix::from_counts({3, 1, 0, 2}, 2));
+  std::vector<double> precision{9.0}, recall, f1;
+  std::vector<std::int64_t> support;
+  stats::score_columns(scores, precision, recall, f1, support);
+  ASSERT_EQ(precision.size(), 2u);  // replaced, not appended
+  EXPECT_DOUBLE_EQ(precision[0], 1.0);       // 3 of 3 predicted class 0
+  EXPECT_DOUBLE_EQ(recall[0], 0.75);         // 3 of 4 rows of class 0
+  EXPECT_DOUBLE_EQ(precision[1], 2.0 / 3.0);
+  EXPECT_DOUBLE_EQ(f1[1], 2.0 * (2.0 / 3.0) / (2.0 / 3.0 + 1.0));
+  EXPECT_EQ(support, (std::vector<std::int64_t>{4, 2}));
+}

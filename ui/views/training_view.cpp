@@ -184,12 +184,7 @@ ml::TrainingReport audio_training_report(const ml::AudioCnnReport& rep, const ml
   const std::size_t n = rep.label_names.size();
   if (n > 0 && rep.track_confusion.size() == n * n) {
     const auto scores = stats::compute_scores(stats::ConfusionMatrix::from_counts(rep.track_confusion, n));
-    for (const auto& c : scores.per_class) {
-      r.precision.push_back(c.precision);
-      r.recall.push_back(c.recall);
-      r.f1.push_back(c.f1);
-      r.support.push_back(c.support);
-    }
+    stats::score_columns(scores, r.precision, r.recall, r.f1, r.support);
     r.macro_f1 = scores.macro_f1;
   }
   r.seconds = rep.seconds;
