@@ -22,8 +22,35 @@ class Builder {
     std::iota(order_.begin(), order_.end(), std::size_t{0});
   }
 
-  /// Grows the subtree of rows[first, last) and returns its reference.
-  ExtraTrees::Ref grow(std::vector<std::size_t>& rows, std::size_t first, std::size_t last) {
+  /// Grows a tree on `rows` and returns its root. Depth-first with an explicit stack (a tree on
+  /// skewed rows may be thousands of levels deep), left before right: every internal node gets
+  /// its index before its children.
+  ExtraTrees::Ref grow_tree(std::vector<std::size_t>& rows) {
+    struct Task {
+      std::size_t first, last;  // the node's rows
+      std::ptrdiff_t parent;    // the internal node it hangs from; -1 for the root
+      bool left;                // which child of the parent it is
+    };
+    ExtraTrees::Ref root = 0;
+    std::vector<Task> stack{{0, rows.size(), -1, false}};
+    while (!stack.empty()) {
+      const Task t = stack.back();
+      stack.pop_back();
+      const auto ref = split(rows, t.first, t.last);
+      if (t.parent < 0) root = ref;
+      else (t.left ? f_.left : f_.right)[static_cast<std::size_t>(t.parent)] = ref;
+      if (ref < 0) continue;
+      const auto mid = split_point_;
+      stack.push_back({mid, t.last, ref, false});
+      stack.push_back({t.first, mid, ref, true});
+    }
+    return root;
+  }
+
+ private:
+  /// Makes the node of rows[first, last): a leaf, or an internal node whose rows it partitions
+  /// (the left part ends at split_point_).
+  ExtraTrees::Ref split(std::vector<std::size_t>& rows, std::size_t first, std::size_t last) {
     const std::size_t n = last - first;
     std::vector<double> counts(f_.classes, 0.0);
     for (std::size_t i = first; i < last; ++i) ++counts[static_cast<std::size_t>(y_[rows[i]])];
@@ -79,15 +106,10 @@ class Builder {
     const auto mid = std::partition(rows.begin() + static_cast<std::ptrdiff_t>(first),
                                     rows.begin() + static_cast<std::ptrdiff_t>(last),
                                     [&](std::size_t r) { return at(r, static_cast<std::size_t>(best_feature)) <= best_threshold; });
-    const auto split = static_cast<std::size_t>(mid - rows.begin());
-    const auto l = grow(rows, first, split);
-    const auto r = grow(rows, split, last);
-    f_.left[static_cast<std::size_t>(node)] = l;
-    f_.right[static_cast<std::size_t>(node)] = r;
+    split_point_ = static_cast<std::size_t>(mid - rows.begin());
     return node;
   }
 
- private:
   float at(std::size_t row, std::size_t col) const { return x_[row * cols_ + col]; }
   ExtraTrees::Ref leaf(const std::vector<double>& counts, std::size_t n) {
     const auto index = static_cast<ExtraTrees::Ref>(f_.leaves());
@@ -102,6 +124,7 @@ class Builder {
   std::mt19937_64 rng_;
   std::size_t max_features_;
   std::vector<std::size_t> order_;
+  std::size_t split_point_ = 0;
 };
 
 void require(bool ok, const std::string& what) {
@@ -121,7 +144,7 @@ ExtraTrees ExtraTrees::fit(std::span<const float> x, std::size_t rows, std::size
   for (int t = 0; t < trees; ++t) {
     std::iota(order.begin(), order.end(), std::size_t{0});
     Builder builder(forest, x, cols, y, mix_seed(seed, static_cast<std::uint64_t>(t)));
-    forest.roots.push_back(builder.grow(order, 0, rows));
+    forest.roots.push_back(builder.grow_tree(order));
   }
   return forest;
 }
