@@ -114,6 +114,19 @@ void configureSmallCnn(ui::TrainingView& view, int epochs, bool final_model) {
   view.batchSpin()->setValue(16);
 }
 
+/// Clicks Cancel on a running view and checks the run ends, cancelled, within 3 s (a batch).
+/// Callers return when QTest::currentTestFailed().
+void cancelWithinABatch(ui::TrainingView& view, QSignalSpy& finished, const char* what) {
+  QElapsedTimer clock;
+  clock.start();
+  QTest::mouseClick(view.cancelButton(), Qt::LeftButton);
+  QVERIFY(!view.cancelButton()->isEnabled());
+  QVERIFY(finished.wait(5000));
+  qInfo("%s cancel -> finished in %lld ms", what, static_cast<long long>(clock.elapsed()));
+  QVERIFY(clock.elapsed() < 3000);
+  QCOMPARE(view.state(), ui::TrainingView::State::cancelled);
+}
+
 void configure(ui::TrainingView& view, int epochs, bool final_model) {
   view.foldsSpin()->setValue(2);
   view.epochsSpin()->setValue(epochs);
@@ -335,14 +348,8 @@ class TrainingViewTest : public QObject {
     QSignalSpy records(&view, &ui::TrainingView::epochRecorded);
     view.start();
     QVERIFY(records.wait(30000));
-    QElapsedTimer clock;
-    clock.start();
-    QTest::mouseClick(view.cancelButton(), Qt::LeftButton);
-    QVERIFY(!view.cancelButton()->isEnabled());
-    QVERIFY(finished.wait(5000));
-    qInfo("cancel -> finished in %lld ms", static_cast<long long>(clock.elapsed()));
-    QVERIFY(clock.elapsed() < 3000);
-    QCOMPARE(view.state(), ui::TrainingView::State::cancelled);
+    cancelWithinABatch(view, finished, "training");
+    if (QTest::currentTestFailed()) return;
     QVERIFY(!view.lastReport());
     QVERIFY(!view.saveButton()->isEnabled());
     QVERIFY(view.startButton()->isEnabled());
@@ -686,14 +693,8 @@ class TrainingViewTest : public QObject {
     view.start();
     QCOMPARE(view.state(), ui::TrainingView::State::running);
     QVERIFY(records.wait(30000));
-    QElapsedTimer clock;
-    clock.start();
-    QTest::mouseClick(view.cancelButton(), Qt::LeftButton);
-    QVERIFY(!view.cancelButton()->isEnabled());
-    QVERIFY(finished.wait(5000));
-    qInfo("cnn2d cancel -> finished in %lld ms", static_cast<long long>(clock.elapsed()));
-    QVERIFY(clock.elapsed() < 3000);
-    QCOMPARE(view.state(), ui::TrainingView::State::cancelled);
+    cancelWithinABatch(view, finished, "cnn2d");
+    if (QTest::currentTestFailed()) return;
     QVERIFY(!view.lastBundle());
     QVERIFY(!view.saveButton()->isEnabled());
     QVERIFY(view.startButton()->isEnabled());
@@ -937,14 +938,8 @@ class TrainingViewTest : public QObject {
     QCOMPARE(view.state(), ui::TrainingView::State::running);
     QVERIFY(records.wait(30000));  // the CNN's epochs: logreg is done
     QVERIFY(view.progressBar()->value() >= view.progressBar()->maximum() / 2);  // past logreg's half
-    QElapsedTimer clock;
-    clock.start();
-    QTest::mouseClick(view.cancelButton(), Qt::LeftButton);
-    QVERIFY(!view.cancelButton()->isEnabled());
-    QVERIFY(finished.wait(5000));
-    qInfo("leaderboard cnn2d cancel -> finished in %lld ms", static_cast<long long>(clock.elapsed()));
-    QVERIFY(clock.elapsed() < 3000);
-    QCOMPARE(view.state(), ui::TrainingView::State::cancelled);
+    cancelWithinABatch(view, finished, "leaderboard cnn2d");
+    if (QTest::currentTestFailed()) return;
     QVERIFY(!view.leaderboard());
     QCOMPARE(view.leaderboardTable()->rowCount(), 0);
     QVERIFY(view.history().empty());
