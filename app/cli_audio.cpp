@@ -10,6 +10,7 @@
 
 #include "cli_commands.h"
 #include "cli_output.h"
+#include "cli_protocol.h"
 #include "dataset/dataset_scan.h"
 #include "features/log_mel_cache.h"
 #include "ml/audio_cnn.h"
@@ -41,8 +42,12 @@ int cmd_train_audio(const TrainAudioArgs& args) {
   options.folds = args.folds;
   options.crops_per_track = args.crops;
   options.audio_copies = args.copies;
+  Protocol protocol;
   try {
+    protocol = load_protocol(args.protocol);
     options.validate();
+  } catch (const FileError& e) {
+    return error_exit(e.what(), args.json);
   } catch (const std::invalid_argument& e) {
     return error_exit(e.what(), args.json);
   }
@@ -104,17 +109,48 @@ int cmd_train_audio(const TrainAudioArgs& args) {
     if (readable[i]) files.push_back({tracks[i].path.string(), tracks[i].label});
   for (const auto& s : skipped) std::fprintf(stderr, "skipped %s: %s\n", s.path.c_str(), s.reason.c_str());
 
+  // A predefined split: its held-out part(s) as the folds; the final model learns from train+valid.
+  std::vector<ml::AudioFile> final_files = files;
+  std::string split_note;
+  std::string held_out = std::to_string(options.folds) + " track-grouped folds";
+  if (protocol.split) {
+    ml::TrainerOptions described;
+    described.split = protocol.split;
+    described.rotate = protocol.rotate;
+    std::vector<std::string> paths, labels;
+    for (const auto& f : files) {
+      paths.push_back(f.path);
+      labels.push_back(f.label);
+    }
+    try {
+      const auto assignment = dataset::assign_split(*protocol.split, paths, labels);
+      auto folds = ml::split_fold_of(assignment.part_of_row, protocol.rotate);
+      options.fold_of = std::move(folds.fold_of);
+      options.folds = folds.folds;
+      options.protocol = ml::protocol_key(described);
+      options.protocol_label = ml::protocol_label(described);
+      split_note = dataset::describe(assignment);
+      final_files.clear();
+      for (std::size_t i = 0; i < files.size(); ++i)
+        if (assignment.part_of_row[i] == 0 || assignment.part_of_row[i] == 1) final_files.push_back(files[i]);
+    } catch (const std::invalid_argument& e) {
+      return error_exit(e.what(), args.json);
+    }
+    held_out = options.protocol_label;
+  }
+
   std::FILE* lines = args.json ? stderr : stdout;
   std::fprintf(lines,
-               "train-audio cnn2d on %s: %zu tracks, log-mel patches of %d mel x %d frames, %d channels; %d track-grouped "
-               "folds x %d epochs, %d crops%s per training track, batch %d, seed %llu, %d compute thread(s)\n",
+               "train-audio cnn2d on %s: %zu tracks, log-mel patches of %d mel x %d frames, %d channels; %s, "
+               "%d epochs, %d crops%s per training track, batch %d, seed %llu, %d compute thread(s)\n",
                args.folder.c_str(), files.size(), options.model.mel_bands, options.model.patch_frames,
-               options.model.cnn2d_channels, options.folds, options.training.epochs, options.crops_per_track,
+               options.model.cnn2d_channels, held_out.c_str(), options.training.epochs, options.crops_per_track,
                options.audio_copies > 0 ? (" (+ " + std::to_string(options.audio_copies) +
                                            " pitch-shifted/stretched audio copies each)").c_str()
                                         : "",
                options.training.batch_size, static_cast<unsigned long long>(options.training.seed),
                options.training.threads);
+  if (!split_note.empty()) std::fprintf(lines, "split: %s\n", split_note.c_str());
   std::fflush(lines);
 
   ml::AudioCnnReport rep;
@@ -141,7 +177,7 @@ int cmd_train_audio(const TrainAudioArgs& args) {
     // The final model: the same recipe on every track.
     TerminalProgress progress("final model", args.json);
     try {
-      auto bundle = ml::train_audio_cnn(files, *cache, options, &progress, &interrupt_token());
+      auto bundle = ml::train_audio_cnn(final_files, *cache, options, &progress, &interrupt_token());
       progress.finish();
       report["final"] = bundle.report;
       bundle.report = report;
@@ -168,7 +204,9 @@ int cmd_train_audio(const TrainAudioArgs& args) {
     json skipped_json = json::array();
     for (const auto& s : skipped) skipped_json.push_back({{"file", s.path.string()}, {"reason", s.reason}});
     print_json({{"input", fs::absolute(args.folder).string()},
-                {"protocol", "grouped"},
+                {"protocol", rep.protocol},
+                {"protocol_label", rep.protocol_label},
+                {"split", split_note.empty() ? json(nullptr) : json(split_note)},
                 {"model", options.model},
                 {"training", options.training},
                 {"folds", std::move(folds)},
@@ -193,15 +231,19 @@ int cmd_train_audio(const TrainAudioArgs& args) {
                 {"seconds", rep.seconds}});
     return 0;
   }
-  std::printf("\n%-5s %14s %17s %17s\n", "fold", "patch accuracy", "tracks (mean p)", "tracks (vote)");
-  for (std::size_t f = 0; f < rep.patch_accuracy.size(); ++f)
-    std::printf("%-5zu %14.4f %17.4f %17.4f\n", f + 1, rep.patch_accuracy[f], rep.track_accuracy_mean[f],
-                rep.track_accuracy_vote[f]);
+  static const char* kParts[] = {"train", "valid", "test"};
+  std::printf("\n%-8s %14s %17s %17s\n", protocol.split ? "held out" : "fold", "patch accuracy", "tracks (mean p)", "tracks (vote)");
+  for (std::size_t f = 0; f < rep.patch_accuracy.size(); ++f) {
+    if (protocol.split) std::printf("%-8s", protocol.rotate ? kParts[f] : "test");
+    else std::printf("%-8zu", f + 1);
+    std::printf(" %14.4f %17.4f %17.4f\n", rep.patch_accuracy[f], rep.track_accuracy_mean[f], rep.track_accuracy_vote[f]);
+  }
   std::printf("mean  %6.4f +- %.4f  %8.4f +- %.4f  %8.4f +- %.4f  (std over %zu folds, ddof 0)\n",
               rep.mean_patch_accuracy, sd_patch, rep.mean_track_accuracy_mean, sd_mean, rep.mean_track_accuracy_vote,
               sd_vote, rep.patch_accuracy.size());
-  std::printf("protocol: grouped (%zu tracks; each track's patches stay in one fold; held-out tracks classified by the "
-              "mean probability and the majority vote of their non-overlapping patches)\n", rep.tracks);
+  std::printf("protocol: %s (%zu tracks; each track's patches stay on one side; held-out tracks classified by the "
+              "mean probability and the majority vote of their non-overlapping patches)\n", rep.protocol_label.c_str(), rep.tracks);
+  if (protocol.split) std::printf("  %s; fixed settings (nothing chosen on the test part)\n", split_note.c_str());
   std::printf("tracks by mean probability, all folds: macro F1 %.4f\n", rep.track_macro_f1);
   std::printf("%.3f s per epoch of %zu training patches (%.2f ms per patch); %zu spectrogram(s) computed, %zu audio "
               "cop%s; total %.1f s\n",
@@ -209,8 +251,8 @@ int cmd_train_audio(const TrainAudioArgs& args) {
               rep.patches_per_epoch ? 1000.0 * rep.train_seconds_per_epoch / static_cast<double>(rep.patches_per_epoch) : 0.0,
               cache->computed(), rep.augmented_copies, rep.augmented_copies == 1 ? "y" : "ies", rep.seconds);
   if (!args.output.empty())
-    std::printf("model (cnn2d trained on all %zu tracks, %zu genres) saved to %s\n", files.size(), rep.label_names.size(),
-                args.output.c_str());
+    std::printf("model (cnn2d trained on %s%zu tracks, %zu genres) saved to %s\n", protocol.split ? "the train+valid " : "all ",
+                final_files.size(), rep.label_names.size(), args.output.c_str());
   return 0;
 }
 

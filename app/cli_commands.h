@@ -85,6 +85,13 @@ struct BenchAnalyzeArgs {
 /// Times the whole analysis (KDE of every feature, correlation, filter, scaler, PCA, similarity).
 int cmd_bench_analyze(const BenchAnalyzeArgs& args);
 
+/// The evaluation protocol beyond plain track-grouped folds (train, compare, train-audio).
+struct ProtocolArgs {
+  std::string split;            // built-in split name ("fault-filtered") or a folder of train/valid/test.txt
+  bool rotate = false;          // each part of the split held out in turn
+  std::filesystem::path groups; // CSV file,<group>: folds keep each group on one side
+};
+
 // train, evaluate and bench train live in cli_train.cpp (the only CLI file that uses genrelab_ml).
 struct TrainArgs {
   std::filesystem::path table;
@@ -122,6 +129,7 @@ struct TrainArgs {
   int krr_trees = 0;
   bool log_variances = false;
   bool leaky = false;  // random split of rows (segments of one track in training and test folds)
+  ProtocolArgs protocol;
   bool json = false;
 };
 /// Cross-validates a model on a feature table, trains it on all rows and saves the bundle.
@@ -137,6 +145,7 @@ struct CompareArgs {
   int repeats = 1;                  // repeated cross-validation: seeds seed .. seed + repeats - 1
   int threads = 0;                  // 0 = min(cores, 2)
   bool leaky = false;
+  ProtocolArgs protocol;
   bool json = false;
 };
 /// Cross-validates several models under the same folds and prints the leaderboard.
@@ -157,6 +166,7 @@ struct TrainAudioArgs {
   int batch_size = 32;
   unsigned long long seed = 42;
   int threads = 0;                  // 0 = min(cores, 2)
+  ProtocolArgs protocol;            // split (and rotation) only: files have no groups file support
   bool json = false;
 };
 /// Cross-validates the 2-D log-mel CNN on an audio folder (track-grouped folds, track voting);

@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli_commands.h"
+#include "cli_protocol.h"
 #include "util/allocator.h"
 #include "util/progress.h"
 
@@ -137,6 +138,7 @@ int main(int argc, char** argv) {
   train->add_option("--threads", train_args.threads, "Threads in all: folds train at once (default: one per fold and final model, up to the core count)")->check(CLI::Range(1, 256));
   train->add_option("--report", train_args.report, "Also write the JSON report to this file");
   train->add_flag("--leaky", train_args.leaky, "Split rows at random instead of by track (segments of one track in training and test folds: optimistic, labelled \"leaky\")");
+  add_protocol_options(*train, train_args.protocol);
   train->add_flag("--json", train_args.json, "Print the JSON report (progress lines go to stderr)");
 
   std::string eval_model, eval_table;
@@ -157,6 +159,7 @@ int main(int argc, char** argv) {
   compare_models->add_option("--repeats", compare_args.repeats, "Repeated cross-validation: repeat r uses seed + r (other folds, other weights); means over every fold of every repeat")->check(CLI::Range(1, 100));
   compare_models->add_option("--threads", compare_args.threads, "Threads of each model's training (default: up to 2)")->check(CLI::Range(1, 256));
   compare_models->add_flag("--leaky", compare_args.leaky, "Split rows at random instead of by track (optimistic; labelled \"leaky\")");
+  add_protocol_options(*compare_models, compare_args.protocol);
   compare_models->footer("Audio folders also take --models ...,cnn2d: the 2-D log-mel CNN trained from the audio under the same track folds (its accuracy counts held-out tracks).");
   compare_models->add_flag("--json", compare_args.json, "Print the leaderboard as JSON (progress goes to stderr)");
 
@@ -175,6 +178,7 @@ int main(int argc, char** argv) {
   train_audio->add_option("--cache", train_audio_args.cache_dir, "Folder keeping the log-mel spectrograms between runs");
   train_audio->add_option("--seed", train_audio_args.seed, "Seed of folds, crops, augmentation and weights");
   train_audio->add_option("--threads", train_audio_args.threads, "Compute threads (default: up to 2)")->check(CLI::Range(1, 256));
+  add_protocol_options(*train_audio, train_audio_args.protocol, false);
   train_audio->add_flag("--json", train_audio_args.json, "Print the report as JSON (progress goes to stderr)");
 
   cli::PredictArgs predict_args;

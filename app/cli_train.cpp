@@ -15,6 +15,7 @@
 
 #include "cli_commands.h"
 #include "cli_output.h"
+#include "cli_protocol.h"
 #include "dataset/default_location.h"
 #include "dataset/feature_table.h"
 #include "dataset/dataset_scan.h"
@@ -111,17 +112,31 @@ json confusion_json(const std::vector<std::int64_t>& counts, std::size_t n) {
   return j;
 }
 
-/// The split protocol and, for tables with several rows per track, the track-level accuracy.
+/// The protocol in words, the data it left out and, for tables with several rows per track, the
+/// track-level accuracy.
 void print_protocol(const ml::TrainingReport& r) {
-  if (r.options.protocol == ml::SplitProtocol::leaky)
-    std::printf("protocol: LEAKY (%zu rows split at random: segments of one track sit in training and test folds, so "
-                "these accuracies are optimistic)\n", r.rows);
-  else
-    std::printf("protocol: grouped (%zu rows in %zu groups: segments of a track and identical rows stay in one fold)\n",
-                r.rows, r.groups);
+  const auto& o = r.options;
+  const bool leaky = o.protocol == ml::SplitProtocol::leaky && !o.split;
+  std::printf("protocol: %s\n", r.protocol.c_str());
+  if (r.split) {
+    std::printf("  %s\n", dataset::describe(*r.split).c_str());
+    std::printf("  settings chosen on %s only; the model %s\n",
+                o.rotate ? "inner folds of the two other parts" : "the valid part (fitted on train)",
+                o.rotate ? "refitted on the two other parts and scored once on the held-out part"
+                         : "refitted on train+valid and scored once on test");
+  } else if (leaky) {
+    std::printf("  %zu rows split at random: segments of one track sit in training and test folds\n", r.rows);
+  } else {
+    std::printf("  %zu rows in %zu groups: segments of a track, identical rows%s stay in one fold\n", r.rows, r.groups,
+                o.groups ? (" and each " + o.groups->column).c_str() : "");
+    if (r.file_groups)
+      std::printf("  %s: %zu groups; %zu rows without a group (their track is their group); %zu records without a row\n",
+                  o.groups->path.c_str(), r.file_groups->groups, r.file_groups->rows_without_group,
+                  r.file_groups->entries_without_rows);
+  }
   if (r.tracks < r.rows)
     std::printf("track level (%zu tracks; each held-out track scored on its test rows)%s: mean probability %.4f +- %.4f, "
-                "majority vote %.4f +- %.4f\n", r.tracks, r.options.protocol == ml::SplitProtocol::leaky ? ", LEAKY" : "",
+                "majority vote %.4f +- %.4f\n", r.tracks, leaky ? ", LEAKY" : "",
                 r.mean_track_accuracy_mean, r.std_track_accuracy_mean, r.mean_track_accuracy_vote, r.std_track_accuracy_vote);
 }
 
@@ -176,7 +191,13 @@ int cmd_train(const TrainArgs& args) {
   options.training.threads = args.threads > 0 ? args.threads : default_train_threads(args.folds);
   options.protocol = args.leaky ? ml::SplitProtocol::leaky : ml::SplitProtocol::grouped;
   try {
+    auto protocol = load_protocol(args.protocol);
+    options.split = std::move(protocol.split);
+    options.groups = std::move(protocol.groups);
+    options.rotate = protocol.rotate;
     options.validate();
+  } catch (const FileError& e) {
+    return error_exit(e.what(), args.json);
   } catch (const std::invalid_argument& e) {
     return error_exit(e.what(), args.json);
   }
@@ -194,13 +215,14 @@ int cmd_train(const TrainArgs& args) {
                                ? std::string("solved in closed form")
                                : std::to_string(options.training.epochs) + " epochs, batch " +
                                      std::to_string(options.training.batch_size);
-  std::fprintf(lines, "training %s on %s: %zu rows, %zu features (%s), %d %s folds, %s, seed %llu\n", args.model.c_str(),
-               args.table.filename().c_str(), table.rows(), table.cols(), args.features.c_str(), options.folds,
-               args.leaky ? "LEAKY (rows split at random)" : "track-grouped", loop.c_str(),
-               static_cast<unsigned long long>(options.training.seed));
-  const auto split = ml::split_threads(options.training.threads, options.folds + 1);
+  const std::string held_out = options.split ? ml::protocol_label(options)
+                                             : std::to_string(options.folds) + " " + ml::protocol_label(options);
+  std::fprintf(lines, "training %s on %s: %zu rows, %zu features (%s), %s, %s, seed %llu\n", args.model.c_str(),
+               args.table.filename().c_str(), table.rows(), table.cols(), args.features.c_str(), held_out.c_str(),
+               loop.c_str(), static_cast<unsigned long long>(options.training.seed));
+  const auto threads = ml::split_threads(options.training.threads, options.split ? (options.rotate ? 3 : 1) : options.folds + 1);
   std::fprintf(lines, "threads: %d (%d trainings at once, %d compute thread(s) each; OMP_WAIT_POLICY %s); BLAS: %s\n",
-               options.training.threads, split.stage_jobs, split.threads_per_stage, omp_wait_policy(),
+               options.training.threads, threads.stage_jobs, threads.threads_per_stage, omp_wait_policy(),
                ml::blas_library().c_str());
   std::fflush(lines);
 
@@ -231,17 +253,27 @@ int cmd_train(const TrainArgs& args) {
   }
   const auto& r = result.report;
   const bool segments = r.tracks < r.rows;
-  std::printf("\n%-5s %7s %6s %6s %6s %7s %9s%s %8s\n", "fold", "train", "val", "test", "best", "epochs", "accuracy",
-              segments ? "   tracks track-mean track-vote" : "", "seconds");
+  const bool split = options.split.has_value();
+  std::printf("\n%-8s %7s %6s %6s %6s %7s %s%9s%s %8s\n", split ? "held out" : "fold", "train", "val", "test", "best", "epochs",
+              split ? " valid-acc " : "", split ? "test-acc" : "accuracy", segments ? "   tracks track-mean track-vote" : "",
+              "seconds");
   for (const auto& f : r.folds) {
-    std::printf("%-5d %7zu %6zu %6zu %6d %7d %9.4f", f.fold + 1, f.train_rows, f.validation_rows, f.test_rows,
-                f.best_epoch, f.epochs_run, f.accuracy);
+    if (split) std::printf("%-8s", f.held_out.c_str());
+    else std::printf("%-8d", f.fold + 1);
+    std::printf(" %7zu %6zu %6zu %6d %7d", f.train_rows, f.validation_rows, f.test_rows, f.best_epoch, f.epochs_run);
+    if (split) std::printf(" %9.4f ", f.validation_accuracy);
+    std::printf(" %9.4f", f.accuracy);
     if (segments) std::printf(" %8zu %10.4f %10.4f", f.test_tracks, f.track_accuracy_mean, f.track_accuracy_vote);
     std::printf(" %8.2f\n", f.seconds);
+    if (!f.chosen.empty()) std::printf("         chosen on %s: %s\n", options.rotate ? "inner folds" : "valid", f.chosen.c_str());
   }
-  std::printf("mean %saccuracy %.4f +- %.4f (std over %zu folds, ddof 0); macro F1 %.4f%s\n", segments ? "row " : "",
-              r.mean_accuracy, r.std_accuracy, r.folds.size(), r.macro_f1,
-              r.options.protocol == ml::SplitProtocol::leaky ? " [LEAKY]" : "");
+  if (split && !options.rotate)
+    std::printf("test %saccuracy %.4f (held-out part scored once); valid accuracy %.4f; macro F1 %.4f\n", segments ? "row " : "",
+                r.mean_accuracy, r.mean_validation_accuracy, r.macro_f1);
+  else
+    std::printf("mean %saccuracy %.4f +- %.4f (std over %zu %s, ddof 0); macro F1 %.4f%s\n", segments ? "row " : "",
+                r.mean_accuracy, r.std_accuracy, r.folds.size(), split ? "parts" : "folds", r.macro_f1,
+                r.options.protocol == ml::SplitProtocol::leaky ? " [LEAKY]" : "");
   print_protocol(r);
   if (!r.folds.empty() && !r.folds.front().dropped_features.empty()) {
     std::printf("fold 1 dropped %zu feature(s):", r.folds.front().dropped_features.size());
@@ -249,8 +281,10 @@ int cmd_train(const TrainArgs& args) {
     std::printf("\n");
   }
   print_scores(r.label_names, r.confusion, r.precision, r.recall, r.f1, r.support);
-  std::printf("\nmodel (%s, %zu input features, %zu genres, trained on all rows) saved to %s\n", args.model.c_str(),
-              result.model->input_features().size(), r.label_names.size(), args.output.c_str());
+  std::printf("\nmodel (%s, %zu input features, %zu genres, trained on %s) saved to %s\n", args.model.c_str(),
+              result.model->input_features().size(), r.label_names.size(),
+              split ? (options.rotate ? "train+valid, the held-out test part's model" : "train+valid") : "all rows",
+              args.output.c_str());
   if (!args.report.empty()) std::printf("report written to %s\n", args.report.c_str());
   std::printf("total %.2f s on %d thread(s)\n", r.seconds, r.threads);
   return 0;
@@ -297,7 +331,13 @@ int cmd_compare_models(const CompareArgs& args) {
   options.repeats = args.repeats;
   options.threads = args.threads > 0 ? args.threads : static_cast<int>(std::min(hardware_jobs(), 2u));
   try {
+    auto protocol = load_protocol(args.protocol);
+    options.split = std::move(protocol.split);
+    options.groups = std::move(protocol.groups);
+    options.rotate = protocol.rotate;
     options.validate();
+  } catch (const FileError& e) {
+    return error_exit(e.what(), args.json);
   } catch (const std::invalid_argument& e) {
     return error_exit(e.what(), args.json);
   }
@@ -306,6 +346,8 @@ int cmd_compare_models(const CompareArgs& args) {
     return error_exit("cnn2d learns from the audio: give an audio folder, not a feature table", args.json);
   if (with_cnn2d && args.leaky)
     return error_exit("cnn2d is cross-validated with track-grouped folds only: drop --leaky or cnn2d", args.json);
+  if (with_cnn2d && options.groups)
+    return error_exit("cnn2d folds are grouped by track only: drop --groups or cnn2d (--split works with both)", args.json);
   if (with_cnn2d && args.repeats > 1)
     return error_exit("cnn2d runs one repeat (its training takes minutes per fold): drop --repeats or cnn2d", args.json);
   dataset::FeatureTable table;
@@ -362,10 +404,12 @@ int cmd_compare_models(const CompareArgs& args) {
   const std::string seeds = args.repeats == 1 ? "seed " + std::to_string(args.seed)
                                                : std::to_string(args.repeats) + " repeats (seeds " + std::to_string(args.seed) +
                                                      ".." + std::to_string(args.seed + static_cast<unsigned>(args.repeats) - 1) + ")";
-  std::fprintf(lines, "compare on %s: %zu rows, %zu features (%s), %d %s folds, %s, %d thread(s) per model; BLAS: %s\n",
-               source.c_str(), table.rows(), table.cols(), args.features.c_str(), options.folds,
-               args.leaky ? "LEAKY (rows split at random)" : "track-grouped", seeds.c_str(), options.threads,
-               ml::blas_library().c_str());
+  const auto described = options.protocol_options();
+  const std::string held_out = options.split ? ml::protocol_label(described)
+                                             : std::to_string(options.folds) + " " + ml::protocol_label(described);
+  std::fprintf(lines, "compare on %s: %zu rows, %zu features (%s), %s, %s, %d thread(s) per model; BLAS: %s\n",
+               source.c_str(), table.rows(), table.cols(), args.features.c_str(), held_out.c_str(), seeds.c_str(),
+               options.threads, ml::blas_library().c_str());
   std::fflush(lines);
   ml::Leaderboard board;
   if (table_models) {
@@ -391,15 +435,28 @@ int cmd_compare_models(const CompareArgs& args) {
       audio.push_back({f.path.string(), f.label});
     }
     std::vector<int> fold_of;
-    if (table_models) {
-      try {
+    int folds = options.folds;
+    try {
+      if (options.split) {
+        std::vector<std::string> paths, labels;
+        for (const auto& a : audio) {
+          paths.push_back(a.path);
+          labels.push_back(a.label);
+        }
+        auto split = ml::split_fold_of(dataset::assign_split(*options.split, paths, labels).part_of_row, options.rotate);
+        fold_of = std::move(split.fold_of);
+        folds = split.folds;
+      } else if (table_models) {
         fold_of = ml::audio_folds(table, board.fold_of_row, audio);
-      } catch (const std::invalid_argument& e) {
-        return error_exit(e.what(), args.json);
       }
+    } catch (const std::invalid_argument& e) {
+      return error_exit(e.what(), args.json);
     }
     try {
-      ml::insert_row(board, audio_cnn_row(audio, std::move(fold_of), options.folds, args.seed, options.threads, false));
+      auto row = audio_cnn_row(audio, std::move(fold_of), folds, args.seed, options.threads, false);
+      row.protocol = ml::protocol_key(described);
+      row.protocol_label = ml::protocol_label(described);
+      ml::insert_row(board, std::move(row));
     } catch (const Cancelled&) {
       std::cerr << "cancelled\n";
       return 130;
@@ -423,12 +480,28 @@ int cmd_compare_models(const CompareArgs& args) {
   const bool segments = board.tracks < board.table_rows;
   const bool leaky = options.protocol == ml::SplitProtocol::leaky;
   const bool repeated = args.repeats > 1;
-  std::printf("\n%-4s %-10s %-8s %18s %9s%s %9s%s\n", "rank", "model", "protocol", "accuracy (mean+-sd)", "macro-F1",
+  const bool split = options.split.has_value();
+  std::printf("\nprotocol: %s\n", ml::protocol_label(described).c_str());
+  if (split) {
+    if (!board.data_note.empty()) std::printf("  %s\n", board.data_note.c_str());
+    std::printf("  settings chosen on %s only; each model refitted on %s and scored once on the held-out part\n",
+                options.rotate ? "inner folds of the two other parts" : "the valid part (fitted on train)",
+                options.rotate ? "the two other parts" : "train+valid");
+  } else if (!board.data_note.empty()) {
+    std::printf("  %s\n", board.data_note.c_str());
+  }
+  std::printf("\n%-4s %-10s %-9s %s%18s %9s%s %9s%s\n", "rank", "model", "protocol", split ? "valid-acc " : "",
+              split ? (options.rotate ? "test (mean+-sd)" : "test-acc") : "accuracy (mean+-sd)", "macro-F1",
               segments ? "  track-mean  track-vote" : "", "seconds", repeated ? "  sd(repeats)  per repeat" : "");
   int rank = 0;
   for (const auto& r : board.rows) {
-    std::printf("%-4d %-10s %-8s %10.2f +- %5.2f", ++rank, r.model.c_str(), leaky ? "LEAKY" : r.protocol.c_str(),
-                100 * r.mean_accuracy, 100 * r.std_accuracy);
+    std::printf("%-4d %-10s %-9s", ++rank, r.model.c_str(), leaky ? "LEAKY" : r.protocol.c_str());
+    if (split) {
+      if (std::isnan(r.validation_accuracy)) std::printf(" %9s", "-");
+      else std::printf(" %9.2f", 100 * r.validation_accuracy);
+    }
+    if (split && !options.rotate && !repeated) std::printf(" %18.2f", 100 * r.mean_accuracy);
+    else std::printf(" %10.2f +- %5.2f", 100 * r.mean_accuracy, 100 * r.std_accuracy);
     if (std::isnan(r.macro_f1)) std::printf(" %9s", "-");
     else std::printf(" %9.4f", r.macro_f1);
     if (segments) std::printf(" %10.2f %11.2f", 100 * r.track_accuracy_mean, 100 * r.track_accuracy_vote);
@@ -439,7 +512,14 @@ int cmd_compare_models(const CompareArgs& args) {
     }
     std::printf("\n");
   }
-  if (repeated)
+  if (split && options.rotate)
+    std::printf("%zu rows; the same 3 parts for every model; test = mean and std over the %d held-out parts%s "
+                "(ddof 0); valid = the chosen settings' inner-fold accuracy; accuracies in %%\n",
+                board.table_rows, 3 * args.repeats, repeated ? " of every repeat" : "");
+  else if (split)
+    std::printf("%zu rows; the same parts for every model; test scored once per %s; accuracies in %%\n", board.table_rows,
+                repeated ? "repeat (mean and std over the repeats' seeds)" : "model");
+  else if (repeated)
     std::printf("%zu rows, %zu tracks, %zu groups; %d repeats of the same %d folds for every model; accuracies in %%, "
                 "mean and std over all %d test folds (ddof 0), sd(repeats) over the repeats' means\n",
                 board.table_rows, board.tracks, board.groups, args.repeats, options.folds, args.repeats * options.folds);

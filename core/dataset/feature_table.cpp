@@ -3,10 +3,9 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
 
+#include "dataset/csv_reader.h"
 #include "features/kaggle_schema.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
@@ -18,128 +17,6 @@ namespace {
 bool is_digits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
 }
-
-/// Streams the records of a CSV file (RFC 4180 quotes, which may hold commas, quotes and line
-/// breaks; records end at \r\n, \n or \r; an optional UTF-8 BOM; blank records skipped). Memory
-/// stays one record whatever the file size. Spaces around a cell are trimmed unless quoted.
-class CsvReader {
- public:
-  explicit CsvReader(const std::filesystem::path& path) : path_(path) {
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(path, ec)) throw FileError(path, "file does not exist or is not a regular file");
-    file_ = std::fopen(path.c_str(), "rb");
-    if (!file_) throw FileError(path, std::string("cannot open file: ") + std::strerror(errno));
-    buffer_.resize(1 << 16);
-    fill();
-    if (end_ - pos_ >= 3 && std::memcmp(buffer_.data() + pos_, "\xEF\xBB\xBF", 3) == 0) pos_ += 3;
-  }
-  CsvReader(const CsvReader&) = delete;
-  CsvReader& operator=(const CsvReader&) = delete;
-  ~CsvReader() { std::fclose(file_); }
-
-  /// Reads the next non-blank record into `cells` (reusing their storage); false at the end.
-  bool next(std::vector<std::string>& cells) {
-    for (;;) {
-      if (!read_record(cells)) return false;
-      if (cells.size() > 1 || !cells[0].empty() || quoted_any_) return true;
-    }
-  }
-  /// Physical line (1-based) where the last record started.
-  long line() const noexcept { return record_line_; }
-
- private:
-  int get() {
-    if (pos_ == end_ && !fill()) return -1;
-    return static_cast<unsigned char>(buffer_[pos_++]);
-  }
-  int peek() {
-    if (pos_ == end_ && !fill()) return -1;
-    return static_cast<unsigned char>(buffer_[pos_]);
-  }
-  bool fill() {
-    if (eof_) return false;
-    const std::size_t n = std::fread(buffer_.data(), 1, buffer_.size(), file_);
-    if (n < buffer_.size()) {
-      if (std::ferror(file_)) throw FileError(path_, std::string("read error: ") + std::strerror(errno));
-      eof_ = true;
-    }
-    pos_ = 0;
-    end_ = n;
-    return n > 0;
-  }
-
-  // One cell ends: trim the spaces that were outside quotes.
-  void finish_cell(std::string& cell, std::size_t quoted_from, std::size_t quoted_to) {
-    std::size_t b = 0, e = cell.size();
-    while (b < e && b < quoted_from && (cell[b] == ' ' || cell[b] == '\t')) ++b;
-    while (e > b && e > quoted_to && (cell[e - 1] == ' ' || cell[e - 1] == '\t')) --e;
-    if (e != cell.size()) cell.erase(e);
-    if (b != 0) cell.erase(0, b);
-  }
-
-  bool read_record(std::vector<std::string>& cells) {
-    int c = get();
-    if (c < 0) return false;
-    record_line_ = line_;
-    std::size_t n = 0;
-    auto cell = [&]() -> std::string& {
-      if (n == cells.size()) cells.emplace_back();
-      cells[n].clear();
-      return cells[n];
-    };
-    std::string* current = &cell();
-    bool quoted = false;
-    quoted_any_ = false;
-    std::size_t quoted_from = std::string::npos, quoted_to = 0;
-    for (;; c = get()) {
-      if (c == 0) throw FileError(path_, "not a text file (contains NUL bytes, line " + std::to_string(line_) + ")");
-      if (c < 0) {
-        if (quoted) throw TableError(path_, record_line_, "", "a quoted cell is never closed");
-        break;
-      }
-      if (quoted) {
-        if (c == '"') {
-          if (peek() == '"') {
-            get();
-            current->push_back('"');
-          } else {
-            quoted = false;
-            quoted_to = current->size();
-          }
-          continue;
-        }
-        if (c == '\n' || (c == '\r' && peek() != '\n')) ++line_;
-        current->push_back(static_cast<char>(c));
-      } else if (c == '"') {
-        quoted = quoted_any_ = true;
-        quoted_from = std::min(quoted_from, current->size());
-      } else if (c == ',') {
-        finish_cell(*current, quoted_from, quoted_to);
-        ++n;
-        current = &cell();
-        quoted_from = std::string::npos;
-        quoted_to = 0;
-      } else if (c == '\n' || c == '\r') {
-        if (c == '\r' && peek() == '\n') get();
-        ++line_;
-        break;
-      } else {
-        current->push_back(static_cast<char>(c));
-      }
-    }
-    finish_cell(*current, quoted_from, quoted_to);
-    cells.resize(n + 1);
-    return true;
-  }
-
-  std::filesystem::path path_;
-  std::FILE* file_ = nullptr;
-  std::vector<char> buffer_;
-  std::size_t pos_ = 0, end_ = 0;
-  bool eof_ = false;
-  long line_ = 1, record_line_ = 1;
-  bool quoted_any_ = false;
-};
 
 /// A cell as the writer must print it: quoted when it holds a comma, a quote, a line break or
 /// spaces at either end (which the reader would trim).

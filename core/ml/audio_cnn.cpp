@@ -116,7 +116,7 @@ void AudioCnnOptions::validate() const {
   const auto check = [](bool ok, const std::string& what) {
     if (!ok) throw std::invalid_argument(what);
   };
-  check(folds >= 2 && folds <= 100, "folds must be in 2..100");
+  check(folds >= (fold_of.empty() ? 2 : 1) && folds <= 100, fold_of.empty() ? "folds must be in 2..100" : "folds must be in 1..100");
   check(crops_per_track >= 1 && crops_per_track <= 1000, "crops_per_track must be in 1..1000");
   check(std::isfinite(noise_db) && noise_db >= 0 && noise_db <= 20, "noise_db must be in [0, 20]");
   check(max_band_shift >= 0 && max_band_shift <= 16, "max_band_shift must be in 0..16");
@@ -133,6 +133,8 @@ AudioCnnReport cross_validate_audio_cnn(const std::vector<AudioFile>& files, fea
   const auto start = std::chrono::steady_clock::now();
   const std::size_t computed_before = cache.computed();
   AudioCnnReport rep;
+  rep.protocol = options.protocol;
+  rep.protocol_label = options.protocol_label;
   const auto labels = code_labels(files, rep.label_names);
   rep.tracks = files.size();
   std::vector<int> groups(files.size());
@@ -146,11 +148,13 @@ AudioCnnReport cross_validate_audio_cnn(const std::vector<AudioFile>& files, fea
                                   std::to_string(files.size()) + " files");
     std::vector<int> tracks_in(static_cast<std::size_t>(options.folds), 0);
     for (int f : fold_of) {
+      if (f == AudioCnnOptions::kAlwaysTrain || f == AudioCnnOptions::kLeftOut) continue;
       if (f < 0 || f >= options.folds) throw std::invalid_argument("fold_of holds a fold outside 0.." + std::to_string(options.folds - 1));
       ++tracks_in[static_cast<std::size_t>(f)];
     }
     if (std::find(tracks_in.begin(), tracks_in.end(), 0) != tracks_in.end())
       throw std::invalid_argument("fold_of leaves a fold without test tracks");
+    rep.tracks = static_cast<std::size_t>(std::count_if(fold_of.begin(), fold_of.end(), [](int f) { return f != AudioCnnOptions::kLeftOut; }));
   }
 
   const int frames = options.model.patch_frames, bands = options.model.mel_bands;
@@ -169,6 +173,7 @@ AudioCnnReport cross_validate_audio_cnn(const std::vector<AudioFile>& files, fea
     train.cols = test.cols = patch;
     std::vector<std::string> test_tracks;
     for (std::size_t i = 0; i < files.size(); ++i) {
+      if (fold_of[i] == AudioCnnOptions::kLeftOut) continue;
       const auto mel = mel_of(i);
       if (fold_of[i] != fold) {
         add_training_patches(files[i], labels[i], mel, cache.params(), options, rng, train, rep.augmented_copies, cancel);
@@ -302,8 +307,20 @@ ModelBundle train_audio_cnn(const std::vector<AudioFile>& files, features::LogMe
   return bundle;
 }
 
+SplitFolds split_fold_of(const std::vector<int>& part_of_file, bool rotate) {
+  SplitFolds out;
+  out.folds = rotate ? 3 : 1;
+  for (int part : part_of_file)
+    out.fold_of.push_back(part < 0  ? AudioCnnOptions::kLeftOut
+                          : rotate  ? part
+                          : part == 2 ? 0
+                                      : AudioCnnOptions::kAlwaysTrain);
+  return out;
+}
+
 nlohmann::json summary_json(const AudioCnnReport& rep) {
-  return {{"protocol", "grouped"},
+  return {{"protocol", rep.protocol},
+          {"protocol_label", rep.protocol_label},
           {"folds", rep.patch_accuracy.size()},
           {"tracks", rep.tracks},
           {"mean_patch_accuracy", rep.mean_patch_accuracy},

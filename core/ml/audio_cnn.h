@@ -41,7 +41,7 @@ struct AudioFile {
 struct AudioCnnOptions {
   ModelParams model;     ///< kind must be cnn2d; mel_bands must equal the cache's n_mels
   TrainParams training;  ///< epochs, batch size, rate, seed, threads (compute threads of torch)
-  int folds = 5;                ///< 2..100
+  int folds = 5;                ///< 2..100 (1..100 with fold_of)
   int crops_per_track = 8;      ///< training patches per training track; 1..1000
   double noise_db = 1.0;        ///< std of Gaussian noise added to training patches, dB; [0, 20]
   int max_band_shift = 2;       ///< training patches move up or down by up to this many mel bands; 0..16
@@ -50,8 +50,15 @@ struct AudioCnnOptions {
   double max_semitones = 2.0;   ///< copies: pitch shift uniform in +- this; [0, 12]
   double max_stretch = 1.1;     ///< copies: time-stretch rate uniform in [1/this, this]; [1, 2]
   /// cross_validate_audio_cnn(): empty = stratified track folds drawn from the seed; else the
-  /// test fold (0..folds-1, every fold used) of every file, e.g. the folds other models used.
+  /// test fold (0..folds-1, every fold used) of every file, e.g. the folds other models used, or
+  /// kAlwaysTrain (in every fold's training part) or kLeftOut (not used): a predefined split's
+  /// test part is fold 0 of 1 with train and valid kAlwaysTrain. folds may be 1 only with fold_of.
   std::vector<int> fold_of;
+  static constexpr int kAlwaysTrain = -1, kLeftOut = -2;
+  /// How fold_of was made, for reports: protocol key and words (trainer.h: protocol_key(),
+  /// protocol_label()); the defaults describe track-grouped folds.
+  std::string protocol = "grouped";
+  std::string protocol_label = "track-grouped folds: same artists in training and test (optimistic)";
   /// cross_validate_audio_cnn(): also score the fold's held-out patches after every epoch
   /// (EpochStats::test_loss / test_accuracy, for live curves; never used for decisions). Costs one
   /// forward pass over them per epoch; off, they are NaN.
@@ -62,6 +69,7 @@ struct AudioCnnOptions {
 };
 
 struct AudioCnnReport {
+  std::string protocol, protocol_label;  ///< AudioCnnOptions::protocol, protocol_label
   std::vector<std::string> label_names;
   std::vector<double> patch_accuracy;        ///< per fold, over the held-out tracks' patches
   std::vector<double> track_accuracy_mean;   ///< per fold, tracks by mean probability
@@ -81,6 +89,15 @@ struct AudioCnnReport {
   std::size_t patches_per_epoch = 0;      ///< training patches per epoch (mean over folds)
   std::size_t augmented_copies = 0;       ///< pitch-shifted/stretched audio copies made, all folds
 };
+
+/// AudioCnnOptions::fold_of (and folds) for a predefined split of the files: the test part held out
+/// as fold 0 of 1 with train and valid always trained on, or with `rotate` each part p held out as
+/// fold p of 3; files in no list kLeftOut.
+struct SplitFolds {
+  std::vector<int> fold_of;
+  int folds = 1;
+};
+SplitFolds split_fold_of(const std::vector<int>& part_of_file, bool rotate);
 
 /// The summary a cnn2d bundle's report starts with (train-audio -o and the Training tab write
 /// it): protocol, folds, tracks, mean patch and track accuracies, track macro-F1, seconds per

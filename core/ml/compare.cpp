@@ -43,6 +43,20 @@ void CompareOptions::validate() const {
   if (folds < 2 || folds > 100) throw std::invalid_argument("folds must be in 2..100 (got " + std::to_string(folds) + ")");
   if (threads < 1 || threads > 256) throw std::invalid_argument("threads must be in 1..256 (got " + std::to_string(threads) + ")");
   if (repeats < 1 || repeats > 100) throw std::invalid_argument("repeats must be in 1..100 (got " + std::to_string(repeats) + ")");
+  protocol_options().validate();
+}
+
+TrainerOptions CompareOptions::protocol_options() const {
+  TrainerOptions o;
+  o.folds = folds;
+  o.features = features;
+  o.protocol = protocol;
+  o.groups = groups;
+  o.split = split;
+  o.rotate = rotate;
+  o.training.seed = seed;
+  o.training.threads = threads;
+  return o;
 }
 
 Leaderboard compare_models(const dataset::FeatureTable& table, const CompareOptions& options, ProgressSink* progress,
@@ -50,12 +64,7 @@ Leaderboard compare_models(const dataset::FeatureTable& table, const CompareOpti
   options.validate();
   const auto start = std::chrono::steady_clock::now();
   const auto names = options.models.empty() ? model_preset_names() : options.models;
-  TrainerOptions base;
-  base.folds = options.folds;
-  base.features = options.features;
-  base.protocol = options.protocol;
-  base.training.seed = options.seed;
-  base.training.threads = options.threads;
+  TrainerOptions base = options.protocol_options();
   base.final_model = false;
 
   Leaderboard board;
@@ -67,8 +76,10 @@ Leaderboard compare_models(const dataset::FeatureTable& table, const CompareOpti
     LeaderboardRow row;
     row.model = preset.name;
     row.description = preset.description;
-    row.protocol = std::string(to_string(options.protocol));
-    row.folds = options.folds;
+    row.protocol = protocol_key(base);
+    row.protocol_label = protocol_label(base);
+    row.folds = options.split ? (options.rotate ? dataset::kSplitParts : 1) : options.folds;
+    std::vector<double> validation;
     for (std::size_t r = 0; r < repeats; ++r) {
       base.training.seed = options.seed + r;
       const auto trainer_options = apply_preset(preset, base);
@@ -78,7 +89,10 @@ Leaderboard compare_models(const dataset::FeatureTable& table, const CompareOpti
       auto& rep = result.report;
       if (i == 0) folds_of_repeat[r] = rep.fold_of_row;
       else if (rep.fold_of_row != folds_of_repeat[r]) throw std::logic_error("compare_models: the models did not get the same folds");
-      for (const auto& f : rep.folds) row.fold_accuracies.push_back(f.accuracy);
+      for (const auto& f : rep.folds) {
+        row.fold_accuracies.push_back(f.accuracy);
+        validation.push_back(f.validation_accuracy);
+      }
       row.repeat_accuracies.push_back(rep.mean_accuracy);
       row.macro_f1 += rep.macro_f1 / static_cast<double>(repeats);
       row.track_accuracy_mean += rep.mean_track_accuracy_mean / static_cast<double>(repeats);
@@ -91,6 +105,13 @@ Leaderboard compare_models(const dataset::FeatureTable& table, const CompareOpti
           board.groups = rep.groups;
           board.label_names = rep.label_names;
           board.fold_of_row = rep.fold_of_row;
+          board.protocol = row.protocol;
+          board.protocol_label = row.protocol_label;
+          if (rep.split) board.data_note = dataset::describe(*rep.split);
+          if (rep.file_groups)
+            board.data_note = std::to_string(rep.file_groups->groups) + " " + options.groups->column + " groups; " +
+                              std::to_string(rep.file_groups->rows_without_group) + " rows without a group (their track is their group); " +
+                              std::to_string(rep.file_groups->entries_without_rows) + " group-file records without a row";
         }
         row.report = std::move(rep);
       }
@@ -99,6 +120,7 @@ Leaderboard compare_models(const dataset::FeatureTable& table, const CompareOpti
     row.mean_accuracy = folds.mean;
     row.std_accuracy = folds.std;
     row.std_over_repeats = stats::mean_std(row.repeat_accuracies).std;
+    if (options.split) row.validation_accuracy = stats::mean_std(validation).mean;
     board.rows.push_back(std::move(row));
   }
   std::stable_sort(board.rows.begin(), board.rows.end(),

@@ -12,6 +12,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,16 +43,24 @@ struct CompareOptions {
   /// every model sees the same folds in each repeat. 1..100.
   int repeats = 1;
   int threads = 1;                  ///< TrainParams::threads of each model
+  /// The protocol beyond folds (TrainerOptions): a group file for grouped folds, or a predefined
+  /// split (every model gets the same parts; `folds` is then unused), optionally rotated.
+  std::optional<dataset::GroupFile> groups;
+  std::optional<dataset::SplitLists> split;
+  bool rotate = false;
 
   /// Throws std::invalid_argument naming an unknown model or a bad option.
   void validate() const;
+  /// Trainer options carrying this comparison's protocol (for protocol_label(), protocol_key()).
+  TrainerOptions protocol_options() const;
 };
 
 struct LeaderboardRow {
   std::string model;        ///< preset name
   std::string description;  ///< preset description
-  std::string protocol;     ///< "grouped" or "leaky"
-  int folds = 0;
+  std::string protocol;     ///< protocol_key(): "grouped", "leaky", "groups", "split" or "rotation"
+  std::string protocol_label;  ///< protocol_label(): the protocol in words
+  int folds = 0;            ///< held-out folds or parts per repeat
   /// Over every test fold of every repeat (std: population, ddof 0).
   double mean_accuracy = 0.0, std_accuracy = 0.0;
   /// Of the confusion summed over the test folds; with repeats, the mean over repeats.
@@ -59,6 +69,9 @@ struct LeaderboardRow {
   /// and by majority vote (trainer.h); equal to mean_accuracy for one row per track. With
   /// repeats, the mean over repeats.
   double track_accuracy_mean = 0.0, track_accuracy_vote = 0.0;
+  /// Split protocols: accuracy of the chosen settings where they were chosen (valid part, or the
+  /// rotation's inner folds), mean over parts and repeats; NaN for folds.
+  double validation_accuracy = std::numeric_limits<double>::quiet_NaN();
   std::vector<double> fold_accuracies;    ///< repeat by repeat, fold by fold
   std::vector<double> repeat_accuracies;  ///< mean accuracy of each repeat (seed + r)
   double std_over_repeats = 0.0;          ///< population std of repeat_accuracies (0 for one repeat)
@@ -71,6 +84,11 @@ struct Leaderboard {
   std::size_t table_rows = 0, tracks = 0, groups = 0;
   std::vector<std::string> label_names;
   std::vector<int> fold_of_row;  ///< the folds every model used (in the first repeat)
+  std::string protocol;          ///< protocol_key() of the run
+  std::string protocol_label;    ///< protocol_label() of the run
+  /// Split protocols: rows per part, rows in no list, list entries without rows (dataset::describe());
+  /// group files: groups and rows without a group. Empty for plain folds.
+  std::string data_note;
   int repeats = 1;
   double seconds = 0.0;
 };

@@ -26,6 +26,16 @@ struct DisjointSets {
     b = find(b);
     if (a != b) parent[std::max(a, b)] = std::min(a, b);
   }
+  /// The set of every element as 0.. in order of first element.
+  std::vector<int> numbered() {
+    std::vector<int> group(parent.size(), -1);
+    std::unordered_map<std::size_t, int> id_of_root;
+    for (std::size_t r = 0; r < parent.size(); ++r) {
+      const auto [it, inserted] = id_of_root.emplace(find(r), static_cast<int>(id_of_root.size()));
+      group[r] = it->second;
+    }
+    return group;
+  }
 };
 
 struct Group {
@@ -60,13 +70,18 @@ std::vector<int> row_groups(const dataset::FeatureTable& table, bool group_dupli
       if (!inserted) sets.unite(it->second, r);
     }
   }
-  std::vector<int> group(n, -1);
-  std::unordered_map<std::size_t, int> id_of_root;
-  for (std::size_t r = 0; r < n; ++r) {
-    const auto [it, inserted] = id_of_root.emplace(sets.find(r), static_cast<int>(id_of_root.size()));
-    group[r] = it->second;
+  return sets.numbered();
+}
+
+std::vector<int> merge_groups(std::span<const int> a, std::span<const int> b) {
+  if (a.size() != b.size()) throw std::invalid_argument("merge_groups: the group vectors differ in size");
+  DisjointSets sets(a.size());
+  for (const auto groups : {a, b}) {
+    std::unordered_map<int, std::size_t> first;
+    for (std::size_t r = 0; r < groups.size(); ++r)
+      if (const auto [it, inserted] = first.emplace(groups[r], r); !inserted) sets.unite(it->second, r);
   }
-  return group;
+  return sets.numbered();
 }
 
 std::size_t group_count(std::span<const int> groups) noexcept {

@@ -20,6 +20,10 @@ namespace genrelab::ml {
 /// `group_duplicates`, when all their feature values are equal; groups are closed under both.
 std::vector<int> row_groups(const dataset::FeatureTable& table, bool group_duplicates = true);
 
+/// Groups closed under both `a` and `b` (rows share a group when they share one in either),
+/// numbered 0.. in order of first row. Throws std::invalid_argument when the sizes differ.
+std::vector<int> merge_groups(std::span<const int> a, std::span<const int> b);
+
 /// Number of distinct groups in a group-id vector (max + 1; 0 when empty).
 std::size_t group_count(std::span<const int> groups) noexcept;
 

@@ -1,6 +1,7 @@
 #include "ml/trainer.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -101,8 +102,9 @@ Samples make_samples(const stats::LabeledMatrix& data, const std::vector<std::si
 /// progress sink (so neither needs to be thread-safe) and sums the stages' progress.
 class ReportHub {
  public:
-  ReportHub(int stages, int folds, ProgressSink* progress, TrainingObserver* observer)
-      : done_(static_cast<std::size_t>(stages), 0.0), offset_(done_.size(), 0.0), folds_(folds), progress_(progress),
+  /// `names`: what messages call each stage's fold ("fold 2/5", "test part"), by stage.
+  ReportHub(std::vector<std::string> names, ProgressSink* progress, TrainingObserver* observer)
+      : done_(names.size(), 0.0), offset_(done_.size(), 0.0), names_(std::move(names)), progress_(progress),
         observer_(observer) {}
   void epoch(int stage, int fold, const EpochStats& s) {
     std::lock_guard lock(mutex_);
@@ -110,7 +112,7 @@ class ReportHub {
     if (!progress_) return;
     char msg[160];
     const bool val = !std::isnan(s.validation_accuracy);
-    std::snprintf(msg, sizeof msg, "%s epoch %d/%d: loss %.4f, %s acc %.3f", stage_name(fold).c_str(), s.epoch,
+    std::snprintf(msg, sizeof msg, "%s epoch %d/%d: loss %.4f, %s acc %.3f", names_[static_cast<std::size_t>(stage)].c_str(), s.epoch,
                   s.epochs, s.train_loss, val ? "val" : "test", val ? s.validation_accuracy : s.test_accuracy);
     progress_->report(advance(stage, static_cast<double>(s.epoch) / s.epochs), msg);
   }
@@ -119,15 +121,15 @@ class ReportHub {
     if (observer_) observer_->on_batch(fold, b);
     if (!progress_) return;
     char msg[160];
-    std::snprintf(msg, sizeof msg, "%s epoch %d/%d: batch %d/%d, loss %.4f", stage_name(fold).c_str(), b.epoch,
+    std::snprintf(msg, sizeof msg, "%s epoch %d/%d: batch %d/%d, loss %.4f", names_[static_cast<std::size_t>(stage)].c_str(), b.epoch,
                   b.epochs, b.batch, b.batches, b.loss);
     progress_->report(advance(stage, (b.epoch - 1 + static_cast<double>(b.batch) / b.batches) / b.epochs), msg);
   }
-  /// Progress of a search inside a stage: `fraction` of the stage.
-  void search(int stage, int fold, double fraction, const std::string& what) {
+  /// Progress of a search or selection inside a stage: `fraction` of the stage.
+  void search(int stage, double fraction, const std::string& what) {
     std::lock_guard lock(mutex_);
     if (!progress_) return;
-    progress_->report(advance(stage, fraction), stage_name(fold) + " search: " + what);
+    progress_->report(advance(stage, fraction), names_[static_cast<std::size_t>(stage)] + " " + what);
   }
   /// Later epoch reports of `stage` cover [offset, 1] of it.
   void set_stage_offset(int stage, double offset) {
@@ -140,9 +142,6 @@ class ReportHub {
   }
 
  private:
-  std::string stage_name(int fold) const {
-    return fold == kFinalFold ? std::string("final model") : "fold " + std::to_string(fold + 1) + "/" + std::to_string(folds_);
-  }
   double advance(int stage, double fraction) {
     const double offset = offset_[static_cast<std::size_t>(stage)];
     done_[static_cast<std::size_t>(stage)] = std::min(offset + (1.0 - offset) * fraction, 1.0);
@@ -153,7 +152,7 @@ class ReportHub {
   std::mutex mutex_;
   std::vector<double> done_;
   std::vector<double> offset_;
-  int folds_;
+  std::vector<std::string> names_;
   ProgressSink* progress_;
   TrainingObserver* observer_;
 };
@@ -173,15 +172,13 @@ class StageObserver final : public FitObserver {
 /// Reports the epochs of one inner search training as a share of its stage.
 class SearchObserver final : public FitObserver {
  public:
-  SearchObserver(ReportHub& hub, int stage, int fold, double first, double share, std::string what)
-      : hub_(hub), stage_(stage), fold_(fold), first_(first), share_(share), what_(std::move(what)) {}
-  void on_epoch(const EpochStats& s) override {
-    hub_.search(stage_, fold_, first_ + share_ * s.epoch / s.epochs, what_);
-  }
+  SearchObserver(ReportHub& hub, int stage, double first, double share, std::string what)
+      : hub_(hub), stage_(stage), first_(first), share_(share), what_(std::move(what)) {}
+  void on_epoch(const EpochStats& s) override { hub_.search(stage_, first_ + share_ * s.epoch / s.epochs, what_); }
 
  private:
   ReportHub& hub_;
-  int stage_, fold_;
+  int stage_;
   double first_, share_;
   std::string what_;
 };
@@ -190,7 +187,7 @@ class SearchObserver final : public FitObserver {
 /// `train_rows`; fills report.chosen and report.search_scores. The last 1/(trainings + 1) of the
 /// stage's progress is left for the chosen candidate's training.
 std::size_t run_search(const stats::LabeledMatrix& data, const std::vector<int>& groups,
-                       const std::vector<std::size_t>& train_rows, int fold, int stage, std::uint64_t stage_seed,
+                       const std::vector<std::size_t>& train_rows, int stage, std::uint64_t stage_seed,
                        const TrainerOptions& options, ReportHub& hub, const CancelToken* cancel, FoldReport& report) {
   std::vector<int> labels, inner_groups;
   for (auto r : train_rows) {
@@ -216,8 +213,8 @@ std::size_t run_search(const stats::LabeledMatrix& data, const std::vector<int>&
       const auto prep = fit_preprocessing(data, fit_rows, inner_options);
       auto network = Network::create(candidate.model, prep.columns.size(), data.label_names.size(),
                                      mix_seed(stage_seed, 0x1000 + c * 64 + static_cast<std::size_t>(k)));
-      SearchObserver observer(hub, stage, fold, static_cast<double>(done) * share, share,
-                              "candidate " + std::to_string(c + 1) + "/" + std::to_string(options.search.size()) + " (" +
+      SearchObserver observer(hub, stage, static_cast<double>(done) * share, share,
+                              "search: candidate " + std::to_string(c + 1) + "/" + std::to_string(options.search.size()) + " (" +
                                   candidate.name + "), inner fold " + std::to_string(k + 1));
       network.fit(make_samples(data, fit_rows, prep), nullptr, nullptr, inner_options.training, &observer, cancel,
                   options.batch_interval);
@@ -255,7 +252,7 @@ StageResult run_stage(const stats::LabeledMatrix& data, const std::vector<int>& 
   const TrainerOptions* used = &options;
   TrainerOptions chosen;
   if (!options.search.empty()) {
-    const auto best = run_search(data, groups, fit_rows, fold, stage, stage_seed, options, hub, cancel, r.report);
+    const auto best = run_search(data, groups, fit_rows, stage, stage_seed, options, hub, cancel, r.report);
     chosen = options;
     chosen.model = options.search[best].model;
     chosen.training = options.search[best].training;
@@ -303,6 +300,112 @@ StageResult run_stage(const stats::LabeledMatrix& data, const std::vector<int>& 
   }
   hub.fold_done(rep);
   return r;
+}
+
+/// What one stage trains and scores. Folds: `train` -> `test` (the final model: every row, no
+/// test). Split protocols: the settings are chosen on the `inner` (fit rows, scored rows) pairs,
+/// then the model is refitted on `train` and scored on `test`.
+struct StagePlan {
+  int fold = 0;
+  std::vector<std::size_t> train, test;
+  std::vector<std::pair<std::vector<std::size_t>, std::vector<std::size_t>>> inner;
+  std::string held_out;
+};
+
+/// A split-protocol stage: every candidate (the search's, else the options' model) is fitted on
+/// each inner pair's fit rows (with early stopping on its scored rows when validation_fraction > 0)
+/// and scored on them; the best mean accuracy (ties: the first) is refitted on plan.train (for the
+/// mean best epoch when early stopping) and scored on plan.test.
+StageResult run_split_stage(const stats::LabeledMatrix& data, const std::vector<int>& groups,
+                            const std::vector<std::string>& track_ids, const StagePlan& plan, int stage,
+                            const TrainerOptions& options, ReportHub& hub, const CancelToken* cancel) {
+  const auto stage_seed = mix_seed(options.training.seed, static_cast<std::uint64_t>(plan.fold + 2));
+  std::vector<SearchCandidate> candidates = options.search;
+  if (candidates.empty()) candidates.push_back({"", options.model, options.training});
+  const bool early_stopping = options.training.validation_fraction > 0;
+  const std::size_t trainings = candidates.size() * plan.inner.size();
+  const double share = 1.0 / static_cast<double>(trainings + 1);
+  std::vector<double> scores, best_epochs;
+  std::size_t done = 0, best = 0;
+  for (std::size_t c = 0; c < candidates.size(); ++c) {
+    TrainerOptions inner = options;
+    inner.model = candidates[c].model;
+    inner.training = candidates[c].training;
+    inner.training.seed = options.training.seed;
+    inner.training.threads = options.training.threads;
+    double accuracy = 0.0, epochs = 0.0;
+    for (std::size_t k = 0; k < plan.inner.size(); ++k) {
+      const auto& [fit_rows, scored_rows] = plan.inner[k];
+      const auto prep = fit_preprocessing(data, fit_rows, inner);
+      const auto scored = make_samples(data, scored_rows, prep);
+      auto network = Network::create(inner.model, prep.columns.size(), data.label_names.size(),
+                                     mix_seed(stage_seed, 0x1000 + c * 64 + k));
+      std::string what = "choosing settings: inner fold " + std::to_string(k + 1) + "/" + std::to_string(plan.inner.size());
+      if (!options.search.empty())
+        what += ", candidate " + std::to_string(c + 1) + "/" + std::to_string(candidates.size()) + " (" + candidates[c].name + ")";
+      SearchObserver observer(hub, stage, static_cast<double>(done) * share, share, what);
+      const auto fit = network.fit(make_samples(data, fit_rows, prep), early_stopping ? &scored : nullptr, nullptr,
+                                   inner.training, &observer, cancel, options.batch_interval);
+      accuracy += network.evaluate(scored).accuracy;
+      epochs += fit.best_epoch;
+      ++done;
+    }
+    scores.push_back(accuracy / static_cast<double>(plan.inner.size()));
+    best_epochs.push_back(epochs / static_cast<double>(plan.inner.size()));
+    if (scores[c] > scores[best]) best = c;
+  }
+  hub.set_stage_offset(stage, static_cast<double>(trainings) * share);
+  TrainerOptions refit = options;
+  refit.search.clear();
+  refit.model = candidates[best].model;
+  refit.training = candidates[best].training;
+  refit.training.seed = options.training.seed;
+  refit.training.threads = options.training.threads;
+  refit.training.validation_fraction = 0.0;
+  if (early_stopping) refit.training.epochs = std::max(1, static_cast<int>(std::lround(best_epochs[best])));
+  auto r = run_stage(data, groups, track_ids, plan.train, plan.test, plan.fold, stage, refit, hub, cancel);
+  r.report.held_out = plan.held_out;
+  r.report.validation_accuracy = scores[best];
+  if (!options.search.empty()) {
+    r.report.chosen = candidates[best].name;
+    r.report.search_scores = scores;
+  }
+  if (!options.search.empty() || early_stopping) r.report.chosen_training = refit.training;
+  return r;
+}
+
+/// The stages of a split protocol over `part_of_row` (0 train, 1 valid, 2 test, -1 left out).
+std::vector<StagePlan> split_plans(const std::vector<int>& part_of_row, bool rotate) {
+  std::array<std::vector<std::size_t>, dataset::kSplitParts> rows;
+  for (std::size_t r = 0; r < part_of_row.size(); ++r)
+    if (part_of_row[r] >= 0) rows[static_cast<std::size_t>(part_of_row[r])].push_back(r);
+  const auto joined = [](std::vector<std::size_t> a, const std::vector<std::size_t>& b) {
+    a.insert(a.end(), b.begin(), b.end());
+    std::sort(a.begin(), a.end());
+    return a;
+  };
+  std::vector<StagePlan> plans;
+  if (!rotate) {
+    StagePlan p;
+    p.inner.emplace_back(rows[0], rows[1]);
+    p.train = joined(rows[0], rows[1]);
+    p.test = rows[2];
+    p.held_out = "test";
+    plans.push_back(std::move(p));
+    return plans;
+  }
+  for (int held = 0; held < dataset::kSplitParts; ++held) {
+    const int a = held == 0 ? 1 : 0, b = held == 2 ? 1 : 2;
+    StagePlan p;
+    p.fold = held;
+    p.inner.emplace_back(rows[static_cast<std::size_t>(a)], rows[static_cast<std::size_t>(b)]);
+    p.inner.emplace_back(rows[static_cast<std::size_t>(b)], rows[static_cast<std::size_t>(a)]);
+    p.train = joined(rows[static_cast<std::size_t>(a)], rows[static_cast<std::size_t>(b)]);
+    p.test = rows[static_cast<std::size_t>(held)];
+    p.held_out = std::string(dataset::to_string(static_cast<dataset::SplitPart>(held)));
+    plans.push_back(std::move(p));
+  }
+  return plans;
 }
 
 /// Restores the calling thread's torch thread count on scope exit.
@@ -360,7 +463,29 @@ json fold_json(const FoldReport& f) {
               {"input_features", f.input_features.size()},
               {"dropped_features", f.dropped_features},
               {"history", history_json(f.history)},
-              {"search", f.chosen.empty() ? json(nullptr) : json{{"chosen", f.chosen}, {"inner_accuracy", f.search_scores}}}};
+              {"search", f.chosen.empty() ? json(nullptr) : json{{"chosen", f.chosen}, {"inner_accuracy", f.search_scores}}},
+              {"held_out", f.held_out.empty() ? json(nullptr) : json(f.held_out)},
+              {"validation_accuracy", num(f.validation_accuracy)}};
+}
+
+json split_json(const dataset::SplitAssignment& a, const dataset::SplitLists& lists, bool rotate) {
+  json parts = json::object();
+  for (int p = 0; p < dataset::kSplitParts; ++p) {
+    const auto i = static_cast<std::size_t>(p);
+    parts[std::string(dataset::to_string(static_cast<dataset::SplitPart>(p)))] = {
+        {"list", lists.list_name(static_cast<dataset::SplitPart>(p))}, {"entries", lists.parts[i].size()},
+        {"rows", a.rows[i]}, {"tracks", a.tracks[i]}, {"entries_without_rows", a.entries_without_rows[i]}};
+  }
+  return json{{"name", lists.name},
+              {"folder", lists.folder.string()},
+              {"artist_disjoint", lists.artist_disjoint()},
+              {"rotate", rotate},
+              {"parts", parts},
+              {"rows_left_out", a.rows_left_out},
+              {"tracks_left_out", a.tracks_left_out},
+              {"entries_without_rows", a.entries_without_rows_total()},
+              {"missing_examples", a.missing_examples},
+              {"summary", dataset::describe(a)}};
 }
 
 }  // namespace
@@ -395,10 +520,33 @@ std::optional<SplitProtocol> parse_split_protocol(std::string_view text) noexcep
 }
 
 std::vector<int> split_groups(const dataset::FeatureTable& table, const TrainerOptions& options) {
-  if (options.protocol == SplitProtocol::grouped) return row_groups(table, options.group_duplicates);
+  if (options.protocol == SplitProtocol::grouped) {
+    auto groups = row_groups(table, options.group_duplicates);
+    if (options.groups) groups = merge_groups(groups, dataset::assign_groups(*options.groups, table.filenames).group_of_row);
+    return groups;
+  }
   std::vector<int> groups(table.rows());
   std::iota(groups.begin(), groups.end(), 0);
   return groups;
+}
+
+std::string protocol_label(const TrainerOptions& o) {
+  if (o.split) {
+    const auto part = std::string(o.rotate ? "rotation of its 3 parts" : "test part");
+    if (o.split->artist_disjoint()) return "unseen artists (" + o.split->name + " split, " + part + ")";
+    return "predefined split " + o.split->name + " (" + part + ")";
+  }
+  if (o.protocol == SplitProtocol::leaky) return "LEAKY folds: segments of a track in training and test (optimistic)";
+  if (o.groups)
+    return "folds grouped by " + o.groups->column + " (" + o.groups->path.filename().string() + "): unseen " +
+           o.groups->column + (o.groups->column.ends_with('s') ? "" : "s");
+  return "track-grouped folds: same artists in training and test (optimistic)";
+}
+
+std::string protocol_key(const TrainerOptions& o) {
+  if (o.split) return o.rotate ? "rotation" : "split";
+  if (o.protocol == SplitProtocol::grouped && o.groups) return "groups";
+  return std::string(to_string(o.protocol));
 }
 
 void TrainerOptions::validate() const {
@@ -413,13 +561,23 @@ void TrainerOptions::validate() const {
     c.model.validate();
     c.training.validate();
   }
+  if (rotate && !split) throw std::invalid_argument("rotation needs a split (train/valid/test lists)");
+  if (split && protocol == SplitProtocol::leaky) throw std::invalid_argument("a split cannot be leaky: its parts are fixed");
+  if (split && groups) throw std::invalid_argument("a split fixes the held-out rows: a group file has no use with it");
+  if (groups && protocol == SplitProtocol::leaky) throw std::invalid_argument("a group file needs grouped folds, not leaky ones");
 }
 
 std::vector<int> make_folds(const dataset::FeatureTable& table, const TrainerOptions& options) {
   options.validate();
-  const auto groups = split_groups(table, options);
   const auto data_labels = stats::to_labeled_matrix(table).labels;
-  return stratified_group_folds(data_labels, groups, options.folds, options.training.seed);
+  if (options.split) {
+    const auto parts = dataset::assign_split(*options.split, table.filenames, table.labels).part_of_row;
+    std::vector<int> fold(parts.size(), -1);
+    for (const auto& plan : split_plans(parts, options.rotate))
+      for (auto r : plan.test) fold[r] = plan.fold;
+    return fold;
+  }
+  return stratified_group_folds(data_labels, split_groups(table, options), options.folds, options.training.seed);
 }
 
 TrainingResult train_and_evaluate(const dataset::FeatureTable& table, const TrainerOptions& options,
@@ -436,6 +594,7 @@ TrainingResult train_and_evaluate(const dataset::FeatureTable& table, const Trai
   TrainingResult result;
   auto& rep = result.report;
   rep.options = options;
+  rep.protocol = protocol_label(options);
   rep.label_names = data.label_names;
   rep.rows = data.rows();
   rep.groups = group_count(groups);
@@ -446,46 +605,71 @@ TrainingResult train_and_evaluate(const dataset::FeatureTable& table, const Trai
     std::nth_element(lengths.begin(), mid, lengths.end());
     rep.row_length = *mid;
   }
-  rep.fold_of_row = stratified_group_folds(data.labels, groups, options.folds, options.training.seed);
-  const int stages = options.folds + (options.final_model ? 1 : 0);
+  if (options.groups) rep.file_groups = dataset::assign_groups(*options.groups, table.filenames);
+
+  // The stages: the folds and the final model on every row, or the split protocol's parts (whose
+  // test-part stage is the final model).
+  std::vector<StagePlan> plans;
+  rep.fold_of_row.assign(data.rows(), -1);
+  if (options.split) {
+    rep.split = dataset::assign_split(*options.split, table.filenames, table.labels);
+    plans = split_plans(rep.split->part_of_row, options.rotate);
+  } else {
+    const auto folds = stratified_group_folds(data.labels, groups, options.folds, options.training.seed);
+    plans.resize(static_cast<std::size_t>(options.folds));
+    for (std::size_t r = 0; r < data.rows(); ++r)
+      for (int f = 0; f < options.folds; ++f) (folds[r] == f ? plans[static_cast<std::size_t>(f)].test : plans[static_cast<std::size_t>(f)].train).push_back(r);
+    for (int f = 0; f < options.folds; ++f) plans[static_cast<std::size_t>(f)].fold = f;
+    if (options.final_model) {
+      StagePlan final_plan;
+      final_plan.fold = kFinalFold;
+      final_plan.train.resize(data.rows());
+      std::iota(final_plan.train.begin(), final_plan.train.end(), std::size_t{0});
+      plans.push_back(std::move(final_plan));
+    }
+  }
+  const int scored = static_cast<int>(std::count_if(plans.begin(), plans.end(), [](const StagePlan& p) { return p.fold != kFinalFold; }));
+  for (const auto& plan : plans)
+    for (auto r : plan.test) rep.fold_of_row[r] = plan.fold;
+  const int stages = static_cast<int>(plans.size());
   const auto split = split_threads(options.training.threads, stages);
   rep.threads = options.training.threads;
   rep.stage_jobs = split.stage_jobs;
   rep.threads_per_stage = split.threads_per_stage;
   rep.blas = blas_library();
 
-  // Stages (the folds, then the final model) are independent: each has its own rows, seed,
-  // generator and preprocessing, so they may train at once with identical results.
-  ReportHub hub(stages, options.folds, progress, observer);
-  std::vector<std::optional<StageResult>> results(static_cast<std::size_t>(stages));
+  // Stages are independent: each has its own rows, seed, generator and preprocessing, so they may
+  // train at once with identical results.
+  std::vector<std::string> names;
+  for (const auto& plan : plans)
+    names.push_back(plan.fold == kFinalFold ? std::string("final model")
+                    : options.split           ? plan.held_out + " part"
+                                              : "fold " + std::to_string(plan.fold + 1) + "/" + std::to_string(scored));
+  ReportHub hub(std::move(names), progress, observer);
+  std::vector<std::optional<StageResult>> results(plans.size());
   parallel_for(
-      static_cast<std::size_t>(stages), static_cast<unsigned>(split.stage_jobs),
+      plans.size(), static_cast<unsigned>(split.stage_jobs),
       [&](std::size_t s) {
         const ThreadScope threads(split.threads_per_stage);
+        const auto& plan = plans[s];
         const int stage = static_cast<int>(s);
-        std::vector<std::size_t> train_rows, test_rows;
-        if (stage < options.folds) {
-          for (std::size_t r = 0; r < data.rows(); ++r) (rep.fold_of_row[r] == stage ? test_rows : train_rows).push_back(r);
-          results[s] = run_stage(data, groups, track_ids, train_rows, test_rows, stage, stage, options, hub, cancel);
-        } else {
-          train_rows.resize(data.rows());
-          std::iota(train_rows.begin(), train_rows.end(), std::size_t{0});
-          results[s] = run_stage(data, groups, track_ids, train_rows, test_rows, kFinalFold, stage, options, hub, cancel);
-        }
+        results[s] = plan.inner.empty()
+                         ? run_stage(data, groups, track_ids, plan.train, plan.test, plan.fold, stage, options, hub, cancel)
+                         : run_split_stage(data, groups, track_ids, plan, stage, options, hub, cancel);
       },
       cancel);
   if (cancel) cancel->check();
 
   const std::size_t n_classes = data.label_names.size();
   std::vector<std::int64_t> confusion(n_classes * n_classes, 0);
-  for (int f = 0; f < options.folds; ++f) {
-    auto& stage = *results[static_cast<std::size_t>(f)];
-    std::size_t i = 0;
-    for (std::size_t r = 0; r < data.rows(); ++r) {
-      if (rep.fold_of_row[r] != f) continue;
-      ++confusion[static_cast<std::size_t>(data.labels[r]) * n_classes + static_cast<std::size_t>(stage.predicted[i++])];
-    }
-    rep.folds.push_back(std::move(stage.report));
+  std::optional<std::size_t> final_stage;
+  for (std::size_t s = 0; s < plans.size(); ++s) {
+    auto& stage = *results[s];
+    if (plans[s].fold == kFinalFold || plans[s].held_out == "test") final_stage = s;
+    if (plans[s].fold == kFinalFold) continue;
+    for (std::size_t i = 0; i < plans[s].test.size(); ++i)
+      ++confusion[static_cast<std::size_t>(data.labels[plans[s].test[i]]) * n_classes + static_cast<std::size_t>(stage.predicted[i])];
+    rep.folds.push_back(stage.report);
   }
   const auto summarise = [&](double FoldReport::*field, double& mean, double& sd) {
     std::vector<double> values;
@@ -497,14 +681,18 @@ TrainingResult train_and_evaluate(const dataset::FeatureTable& table, const Trai
   summarise(&FoldReport::accuracy, rep.mean_accuracy, rep.std_accuracy);
   summarise(&FoldReport::track_accuracy_mean, rep.mean_track_accuracy_mean, rep.std_track_accuracy_mean);
   summarise(&FoldReport::track_accuracy_vote, rep.mean_track_accuracy_vote, rep.std_track_accuracy_vote);
+  if (options.split) {
+    double unused = 0.0;
+    summarise(&FoldReport::validation_accuracy, rep.mean_validation_accuracy, unused);
+  }
   const auto cm = stats::ConfusionMatrix::from_counts(confusion, n_classes);
   const auto scores = stats::compute_scores(cm);
   rep.confusion = cm.counts();
   stats::score_columns(scores, rep.precision, rep.recall, rep.f1, rep.support);
   rep.macro_f1 = scores.macro_f1;
 
-  if (options.final_model) {
-    auto& stage = *results.back();
+  if (options.final_model && final_stage) {
+    auto& stage = *results[*final_stage];
     const auto& mean = stage.prep.scaler->mean();
     const auto& scale = stage.prep.scaler->scale();
     result.model.emplace(std::move(*stage.network), stage.prep.names, std::vector<double>(mean.begin(), mean.end()),
@@ -539,7 +727,7 @@ json to_json(const TrainingReport& r) {
                 {"features", to_string(o.features)},
                 {"filter", {{"threshold", o.filter.threshold}, {"scope", stats::to_string(o.filter.scope)}}},
                 {"group_duplicates", o.group_duplicates},
-                {"protocol", to_string(o.protocol)},
+                {"protocol", protocol_key(o)},
                 {"stratified", true},
                 {"preprocessing_fitted_on", "training rows of each fold"}}},
               {"search", o.search.empty() ? json(nullptr) : json{{"inner_folds", o.search_folds}, {"candidates", [&] {
@@ -554,7 +742,15 @@ json to_json(const TrainingReport& r) {
               {"mean_accuracy", r.mean_accuracy},
               {"std_accuracy", r.std_accuracy},
               {"std_accuracy_ddof", 0},
-              {"protocol", to_string(o.protocol)},
+              {"protocol", protocol_key(o)},
+              {"protocol_label", r.protocol},
+              {"split", r.split && o.split ? split_json(*r.split, *o.split, o.rotate) : json(nullptr)},
+              {"groups_file", r.file_groups && o.groups ? json{{"file", o.groups->path.string()}, {"column", o.groups->column},
+                                                               {"groups", r.file_groups->groups},
+                                                               {"rows_without_group", r.file_groups->rows_without_group},
+                                                               {"entries_without_rows", r.file_groups->entries_without_rows}}
+                                                        : json(nullptr)},
+              {"mean_validation_accuracy", std::isnan(r.mean_validation_accuracy) ? json(nullptr) : json(r.mean_validation_accuracy)},
               {"tracks", r.tracks},
               {"track_level",
                {{"mean_probability", {{"mean_accuracy", r.mean_track_accuracy_mean}, {"std_accuracy", r.std_track_accuracy_mean}}},

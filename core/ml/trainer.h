@@ -9,6 +9,7 @@
 #pragma once
 
 #include <chrono>
+#include <limits>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -17,6 +18,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "dataset/group_file.h"
+#include "dataset/split_lists.h"
 #include "ml/classifier.h"
 #include "ml/model_bundle.h"
 #include "ml/model_spec.h"
@@ -73,6 +76,18 @@ struct TrainerOptions {
   /// Keep rows with identical feature values in one fold (GTZAN's repeated clips).
   bool group_duplicates = true;
   SplitProtocol protocol = SplitProtocol::grouped;
+  /// Groups from a file (dataset/group_file.h, e.g. artists): with SplitProtocol::grouped the
+  /// folds also keep each of its groups on one side (merged with the track and duplicate groups).
+  std::optional<dataset::GroupFile> groups;
+  /// A predefined split (dataset/split_lists.h) instead of folds (`folds` is then unused): the
+  /// settings (search candidate; with validation_fraction > 0, the early-stopping epoch) are
+  /// chosen by fitting on the train part and scoring the valid part only, then the model is refitted on
+  /// train+valid with them and scored once on the test part (the final model). Rows in no list are
+  /// left out. With `rotate`, each part is the held-out part in turn and the settings are chosen on 2
+  /// inner folds made of the other two parts (fit on one, score the other, both ways); the final
+  /// model is the one whose held-out part is test. Not with SplitProtocol::leaky or `groups`.
+  std::optional<dataset::SplitLists> split;
+  bool rotate = false;
   /// Hyper-parameter search: when not empty, every fold (and the final model) first scores each
   /// candidate by its mean accuracy over `search_folds` grouped, stratified inner folds of its
   /// own training rows only (never its test fold), then trains the best one (ties: the first) on
@@ -87,6 +102,16 @@ struct TrainerOptions {
   /// Throws std::invalid_argument naming the first bad option.
   void validate() const;
 };
+
+/// The protocol of `options` in a few words, saying whether test artists can also be in training:
+/// "unseen artists (fault-filtered split, test part)", "unseen artists (fault-filtered split,
+/// rotation)", "predefined split <name> (test part)", "folds grouped by <column> (<file>)",
+/// "track-grouped folds: same artists in training and test (optimistic)", "LEAKY folds: segments of
+/// a track in training and test (optimistic)".
+std::string protocol_label(const TrainerOptions& options);
+/// A short key for reports and JSON: "grouped", "leaky", "groups" (group file), "split" (a
+/// predefined split's test part) or "rotation" (each part of a split held out in turn).
+std::string protocol_key(const TrainerOptions& options);
 
 /// The fold index reported while the final model trains on all rows.
 inline constexpr int kFinalFold = -1;
@@ -117,6 +142,11 @@ struct FoldReport {
   std::string chosen;
   std::vector<double> search_scores;
   std::optional<TrainParams> chosen_training;  ///< the chosen candidate's training (seed, threads: the run's)
+  /// Split protocols: the part held out and scored ("test", or with rotation "train"/"valid"), and
+  /// the accuracy of the chosen settings where they were chosen (fit on train, scored on valid;
+  /// rotation: the mean of the 2 inner folds). NaN for folds.
+  std::string held_out;
+  double validation_accuracy = std::numeric_limits<double>::quiet_NaN();
 };
 
 /// Receives progress on the training thread.
@@ -135,7 +165,16 @@ struct TrainingReport {
   std::size_t rows = 0;
   std::size_t groups = 0;          ///< groups of rows kept together
   std::int64_t row_length = 0;     ///< median `length` of the table's rows (the training unit)
-  std::vector<int> fold_of_row;    ///< test fold of every table row
+  std::string protocol;            ///< protocol_label(options)
+  /// Split protocols: how the rows fell into the parts (rows left out, list entries without rows).
+  std::optional<dataset::SplitAssignment> split;
+  /// With a group file: its groups over the rows.
+  std::optional<dataset::GroupAssignment> file_groups;
+  /// Split protocols: mean of FoldReport::validation_accuracy (NaN for folds).
+  double mean_validation_accuracy = std::numeric_limits<double>::quiet_NaN();
+  /// Held-out fold (split protocols: scored part, 0-based in `folds`) of every table row; -1 for a
+  /// row never held out (split protocols: train/valid rows of the official split, rows in no list).
+  std::vector<int> fold_of_row;
   std::vector<FoldReport> folds;
   double mean_accuracy = 0.0;
   double std_accuracy = 0.0;       ///< population std over folds (ddof = 0, numpy's default)
@@ -178,11 +217,12 @@ struct TrainingResult {
   ModelBundle bundle();
 };
 
-/// The group of every row under `options`: row_groups() for SplitProtocol::grouped, one group per
-/// row for SplitProtocol::leaky.
+/// The group of every row under `options`: row_groups() for SplitProtocol::grouped (merged with
+/// the group file's groups when there is one), one group per row for SplitProtocol::leaky.
 std::vector<int> split_groups(const dataset::FeatureTable& table, const TrainerOptions& options);
 
-/// The test fold of every row for these options (what train_and_evaluate() uses).
+/// The held-out fold of every row for these options (what train_and_evaluate() uses; split
+/// protocols: TrainingReport::fold_of_row).
 std::vector<int> make_folds(const dataset::FeatureTable& table, const TrainerOptions& options);
 
 /// Cross-validates, then trains the final model; folds train at once as split_threads() says.

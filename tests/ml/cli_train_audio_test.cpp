@@ -54,7 +54,7 @@ TEST(CliTrainAudio, CrossValidatesTheCnnOnAnAudioFolder) {
   args.insert(args.end(), small.begin(), small.end());
   const auto text = run(args);
   EXPECT_EQ(text.exit_code, 0) << text.out;
-  for (const char* piece : {"tracks (vote)", "mean  ", "protocol: grouped", "s per epoch", "saved to"})
+  for (const char* piece : {"tracks (vote)", "mean  ", "protocol: track-grouped folds", "s per epoch", "saved to"})
     EXPECT_NE(text.out.find(piece), std::string::npos) << piece << "\n" << text.out;
   ASSERT_TRUE(fs::exists(model));
   const auto song = data / "genres_original" / "drone" / "drone.00000.wav";

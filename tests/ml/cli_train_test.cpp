@@ -70,7 +70,7 @@ TEST(CliTrain, KernelRidgeWithForestIsSolvedThenEvaluated) {
   EXPECT_GT(e["accuracy"].get<double>(), 0.95);  // its own training rows
   const auto text = run({"train", table.string(), "--model", "krr", "--folds", "3", "-o", model.string()});
   EXPECT_EQ(text.exit_code, 0) << text.out;
-  EXPECT_NE(text.out.find("3 track-grouped folds, solved in closed form"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("3 track-grouped folds: same artists in training and test (optimistic), solved in closed form"), std::string::npos) << text.out;
 }
 
 TEST(CliTrain, ErrorsAreReported) {
@@ -106,7 +106,7 @@ TEST(CliTrain, LeakySplitIsLabelled) {
   const auto model = dir / "model.glmodel";
   const auto grouped = run({"train", table.string(), "--model", "logreg", "--folds", "3", "--epochs", "2", "-o", model.string()});
   EXPECT_EQ(grouped.exit_code, 0) << grouped.out;
-  EXPECT_NE(grouped.out.find("protocol: grouped"), std::string::npos) << grouped.out;
+  EXPECT_NE(grouped.out.find("protocol: track-grouped folds"), std::string::npos) << grouped.out;
   EXPECT_NE(grouped.out.find("track level (18 tracks"), std::string::npos) << grouped.out;
   EXPECT_EQ(grouped.out.find("LEAKY"), std::string::npos);
   const auto leaky = run({"train", table.string(), "--model", "logreg", "--folds", "3", "--epochs", "2", "--leaky", "-o",
