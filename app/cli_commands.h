@@ -127,7 +127,11 @@ struct TrainArgs {
   double rbf_rate_factor = 1.0;
   double krr_lambda = 0.1;
   int krr_trees = 0;
+  double krr_gamma_factor = 1.0;  // with --rbf-gamma 0: gamma = factor / features
+  bool krr_lda = false;
+  double lda_shrinkage = 0.1;
   bool log_variances = false;
+  std::string preset;  // a leaderboard preset (model, training loop, search) instead of --model and its options
   bool leaky = false;  // random split of rows (segments of one track in training and test folds)
   ProtocolArgs protocol;
   bool json = false;

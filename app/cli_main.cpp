@@ -113,7 +113,11 @@ int main(int argc, char** argv) {
   train->add_option("--rbf-rate-factor", train_args.rbf_rate_factor, "rbf: learning rate of the layer over the random features, as a multiple of --learning-rate")->check(CLI::Range(1e-3, 1000.0));
   train->add_option("--krr-lambda", train_args.krr_lambda, "krr: ridge added to the kernel matrix's diagonal")->check(CLI::Range(1e-9, 1e6));
   train->add_option("--krr-trees", train_args.krr_trees, "krr: average with an extra-trees forest of this many trees (0: none)")->check(CLI::Range(0, 5000));
+  train->add_option("--krr-gamma-factor", train_args.krr_gamma_factor, "krr with --rbf-gamma 0: gamma = this / features")->check(CLI::Range(1e-9, 100.0));
+  train->add_flag("--krr-lda", train_args.krr_lda, "krr: average with a shrinkage linear discriminant analysis");
+  train->add_option("--lda-shrinkage", train_args.lda_shrinkage, "krr --krr-lda: the LDA's covariance shrinkage")->check(CLI::Range(0.0, 1.0));
   train->add_flag("--log-variances", train_args.log_variances, "Feed the log of the *_var columns (before standardisation)");
+  train->add_option("--preset", train_args.preset, "Train a leaderboard preset (its model, training loop and any search; see compare --models) instead of --model and its options");
   train->add_option("--features", train_args.features, "all, filtered (the study's redundancy filter) or mfcc")
       ->check(CLI::IsMember({"all", "filtered", "mfcc"}));
   train->add_option("--folds", train_args.folds, "Stratified, grouped folds")->check(CLI::Range(2, 100));

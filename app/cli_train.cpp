@@ -186,10 +186,24 @@ int cmd_train(const TrainArgs& args) {
   options.model.rbf_rate_factor = args.rbf_rate_factor;
   options.model.krr_lambda = args.krr_lambda;
   options.model.krr_trees = args.krr_trees;
+  options.model.krr_gamma_factor = args.krr_gamma_factor;
+  options.model.krr_lda = args.krr_lda;
+  options.model.lda_shrinkage = args.lda_shrinkage;
   options.model.log_variances = args.log_variances;
   options.training.seed = args.seed;
   options.training.threads = args.threads > 0 ? args.threads : default_train_threads(args.folds);
   options.protocol = args.leaky ? ml::SplitProtocol::leaky : ml::SplitProtocol::grouped;
+  std::string model_name = args.model;
+  if (!args.preset.empty()) {
+    const auto preset = ml::find_model_preset(args.preset);
+    if (!preset) {
+      std::string known;
+      for (const auto& n : ml::model_preset_names()) known += (known.empty() ? "" : ", ") + n;
+      return error_exit("unknown preset '" + args.preset + "' (" + known + ")", args.json);
+    }
+    options = ml::apply_preset(*preset, options);
+    model_name = preset->name;
+  }
   try {
     auto protocol = load_protocol(args.protocol);
     options.split = std::move(protocol.split);
@@ -211,13 +225,14 @@ int cmd_train(const TrainArgs& args) {
     return error_exit(e.what(), args.json);
   }
   std::FILE* lines = args.json ? stderr : stdout;
-  const std::string loop = *kind == ml::ModelKind::krr
+  std::string loop = options.model.kind == ml::ModelKind::krr
                                ? std::string("solved in closed form")
                                : std::to_string(options.training.epochs) + " epochs, batch " +
                                      std::to_string(options.training.batch_size);
+  if (!options.search.empty()) loop += ", " + std::to_string(options.search.size()) + " candidate settings";
   const std::string held_out = options.split ? ml::protocol_label(options)
                                              : std::to_string(options.folds) + " " + ml::protocol_label(options);
-  std::fprintf(lines, "training %s on %s: %zu rows, %zu features (%s), %s, %s, seed %llu\n", args.model.c_str(),
+  std::fprintf(lines, "training %s on %s: %zu rows, %zu features (%s), %s, %s, seed %llu\n", model_name.c_str(),
                args.table.filename().c_str(), table.rows(), table.cols(), args.features.c_str(), held_out.c_str(),
                loop.c_str(), static_cast<unsigned long long>(options.training.seed));
   const auto threads = ml::split_threads(options.training.threads, options.split ? (options.rotate ? 3 : 1) : options.folds + 1);
@@ -281,7 +296,7 @@ int cmd_train(const TrainArgs& args) {
     std::printf("\n");
   }
   print_scores(r.label_names, r.confusion, r.precision, r.recall, r.f1, r.support);
-  std::printf("\nmodel (%s, %zu input features, %zu genres, trained on %s) saved to %s\n", args.model.c_str(),
+  std::printf("\nmodel (%s, %zu input features, %zu genres, trained on %s) saved to %s\n", model_name.c_str(),
               result.model->input_features().size(), r.label_names.size(),
               split ? (options.rotate ? "train+valid, the held-out test part's model" : "train+valid") : "all rows",
               args.output.c_str());
@@ -513,12 +528,12 @@ int cmd_compare_models(const CompareArgs& args) {
     std::printf("\n");
   }
   if (split && options.rotate)
-    std::printf("%zu rows; the same 3 parts for every model; test = mean and std over the %d held-out parts%s "
-                "(ddof 0); valid = the chosen settings' inner-fold accuracy; accuracies in %%\n",
+    std::printf("%zu rows; the same 3 parts for every model; ranked by valid = the chosen settings' inner-fold accuracy; "
+                "test = mean and std over the %d held-out parts%s (ddof 0); accuracies in %%\n",
                 board.table_rows, 3 * args.repeats, repeated ? " of every repeat" : "");
   else if (split)
-    std::printf("%zu rows; the same parts for every model; test scored once per %s; accuracies in %%\n", board.table_rows,
-                repeated ? "repeat (mean and std over the repeats' seeds)" : "model");
+    std::printf("%zu rows; the same parts for every model; ranked by valid accuracy (test scored once per %s); "
+                "accuracies in %%\n", board.table_rows, repeated ? "repeat, mean and std over the repeats' seeds" : "model");
   else if (repeated)
     std::printf("%zu rows, %zu tracks, %zu groups; %d repeats of the same %d folds for every model; accuracies in %%, "
                 "mean and std over all %d test folds (ddof 0), sd(repeats) over the repeats' means\n",

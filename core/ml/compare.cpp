@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <map>
 #include <stdexcept>
@@ -32,6 +33,15 @@ class ShareSink final : public ProgressSink {
 };
 
 }  // namespace
+
+bool ranks_before(const LeaderboardRow& a, const LeaderboardRow& b) {
+  const bool av = !std::isnan(a.validation_accuracy), bv = !std::isnan(b.validation_accuracy);
+  if (av || bv) {
+    if (av != bv) return av;
+    if (a.validation_accuracy != b.validation_accuracy) return a.validation_accuracy > b.validation_accuracy;
+  }
+  return a.mean_accuracy > b.mean_accuracy;
+}
 
 void CompareOptions::validate() const {
   for (const auto& m : models)
@@ -123,8 +133,7 @@ Leaderboard compare_models(const dataset::FeatureTable& table, const CompareOpti
     if (options.split) row.validation_accuracy = stats::mean_std(validation).mean;
     board.rows.push_back(std::move(row));
   }
-  std::stable_sort(board.rows.begin(), board.rows.end(),
-                   [](const LeaderboardRow& a, const LeaderboardRow& b) { return a.mean_accuracy > b.mean_accuracy; });
+  std::stable_sort(board.rows.begin(), board.rows.end(), ranks_before);
   board.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (progress) progress->report(1.0, "done");
   return board;
@@ -215,8 +224,7 @@ LeaderboardRow audio_cnn_row(const AudioCnnReport& report, const AudioCnnOptions
 }
 
 void insert_row(Leaderboard& board, LeaderboardRow row) {
-  const auto at = std::find_if(board.rows.begin(), board.rows.end(),
-                               [&](const LeaderboardRow& r) { return r.mean_accuracy < row.mean_accuracy; });
+  const auto at = std::find_if(board.rows.begin(), board.rows.end(), [&](const LeaderboardRow& r) { return ranks_before(row, r); });
   board.seconds += row.seconds;
   board.rows.insert(at, std::move(row));
 }

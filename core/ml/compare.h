@@ -80,7 +80,7 @@ struct LeaderboardRow {
 };
 
 struct Leaderboard {
-  std::vector<LeaderboardRow> rows;  ///< best mean accuracy first (ties: the order requested)
+  std::vector<LeaderboardRow> rows;  ///< in ranks_before() order (ties: the order requested)
   std::size_t table_rows = 0, tracks = 0, groups = 0;
   std::vector<std::string> label_names;
   std::vector<int> fold_of_row;  ///< the folds every model used (in the first repeat)
@@ -130,8 +130,13 @@ std::vector<int> audio_folds(const dataset::FeatureTable& table, const std::vect
 /// description names the options. `report` stays empty (the trainer's report is for tables).
 LeaderboardRow audio_cnn_row(const AudioCnnReport& report, const AudioCnnOptions& options);
 
-/// Adds `row` in rank order (before the first row with a lower mean accuracy, so after its ties)
-/// and its seconds to board.seconds.
+/// The leaderboard's order: by validation accuracy where there is one (split protocols: the score
+/// a user may choose a model by, never the test part's; rows without one after those with one),
+/// then by mean accuracy (folds: the held-out folds').
+bool ranks_before(const LeaderboardRow& a, const LeaderboardRow& b);
+
+/// Adds `row` in rank order (before the first row it ranks_before(), so after its ties) and its
+/// seconds to board.seconds.
 void insert_row(Leaderboard& board, LeaderboardRow row);
 
 /// {"models": [{model, description, protocol, folds, mean_accuracy, std_accuracy, macro_f1,

@@ -98,7 +98,7 @@ std::optional<std::uint64_t> architecture_parameters(const ModelParams& m, std::
       return dense(f, c);
     case ModelKind::krr:  // training rows x F, their dual coefficients rows x C, the temperature
       if (m.krr_trees > 0) return std::nullopt;  // a forest's size is known after growing it (checked on loading)
-      return add(mul(kernel_rows, add(f, c)), 1);
+      return add(add(mul(kernel_rows, add(f, c)), 1), m.krr_lda ? add(mul(c, f), c) : 0);  // + the LDA's coef and intercept
     case ModelKind::cnn2d: {  // 3 x Conv2d 3x3 (c, 2c, 4c filters) -> global average -> Dense -> Dense
       const auto ch = static_cast<std::uint64_t>(m.cnn2d_channels), units = static_cast<std::uint64_t>(m.dense_units);
       auto conv = [&](std::uint64_t in, std::uint64_t out) { return add(mul(mul(in, out), 9), out); };

@@ -70,6 +70,10 @@ void ModelParams::validate() const {
     require_range(std::isfinite(krr_lambda) && krr_lambda > 0 && krr_lambda <= 1e6, "krr_lambda", "in (0, 1e6]",
                   num(krr_lambda));
     check_int(krr_trees, 0, 5000, "krr_trees");
+    require_range(std::isfinite(krr_gamma_factor) && krr_gamma_factor > 0 && krr_gamma_factor <= 100, "krr_gamma_factor",
+                  "in (0, 100]", num(krr_gamma_factor));
+    require_range(std::isfinite(lda_shrinkage) && lda_shrinkage >= 0 && lda_shrinkage <= 1, "lda_shrinkage", "in [0, 1]",
+                  num(lda_shrinkage));
   }
   if (kind == ModelKind::cnn2d && log_variances)
     throw std::invalid_argument("log_variances applies to feature-table models, not to cnn2d");
@@ -171,6 +175,9 @@ void to_json(json& j, const ModelParams& p) {
            {"rbf_rate_factor", p.rbf_rate_factor},
            {"krr_lambda", p.krr_lambda},
            {"krr_trees", p.krr_trees},
+           {"krr_gamma_factor", p.krr_gamma_factor},
+           {"krr_lda", p.krr_lda},
+           {"lda_shrinkage", p.lda_shrinkage},
            {"log_variances", p.log_variances},
            {"mel_bands", p.mel_bands},
            {"patch_frames", p.patch_frames},
@@ -199,6 +206,9 @@ void from_json(const json& j, ModelParams& p) {
   if (j.contains("rbf_rate_factor")) r.rbf_rate_factor = json_field<double>(j, "rbf_rate_factor");
   if (j.contains("krr_lambda")) r.krr_lambda = json_field<double>(j, "krr_lambda");
   if (j.contains("krr_trees")) r.krr_trees = json_field<int>(j, "krr_trees");
+  if (j.contains("krr_gamma_factor")) r.krr_gamma_factor = json_field<double>(j, "krr_gamma_factor");
+  if (j.contains("krr_lda")) r.krr_lda = json_field<bool>(j, "krr_lda");
+  if (j.contains("lda_shrinkage")) r.lda_shrinkage = json_field<double>(j, "lda_shrinkage");
   if (j.contains("log_variances")) r.log_variances = json_field<bool>(j, "log_variances");
   if (j.contains("mel_bands")) r.mel_bands = json_field<int>(j, "mel_bands");
   if (j.contains("patch_frames")) r.patch_frames = json_field<int>(j, "patch_frames");

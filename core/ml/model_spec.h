@@ -103,6 +103,16 @@ struct ModelParams {
   /// rows and the model's probability is the mean of the kernel's and the forest's. 0..5000.
   /// (Optional in JSON, default 0.)
   int krr_trees = 0;
+  /// krr with rbf_gamma 0: gamma = krr_gamma_factor / F; (0, 100]. (Optional in JSON, default 1.)
+  double krr_gamma_factor = 1.0;
+  /// krr: also fit a linear discriminant analysis (shared covariance, class-frequency priors) on the
+  /// same rows; the model's probability is then the mean of the kernel's, the forest's (if any) and
+  /// the LDA's. (Optional in JSON, default false.)
+  bool krr_lda = false;
+  /// The LDA's shrinkage s: each class's covariance C (divided by its row count) becomes
+  /// (1 - s) C + s tr(C) / F I before the prior-weighted sum (scikit-learn's shrinkage); [0, 1].
+  /// (Optional in JSON, default 0.1.)
+  double lda_shrinkage = 0.1;
   /// Feed log(max(v, 1e-12)) instead of v for every input column whose name ends in "_var" (the
   /// variances of the feature tables span orders of magnitude), before standardisation, in
   /// training and prediction alike. Any kind but cnn2d. (Optional in JSON, default false.)

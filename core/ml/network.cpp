@@ -278,12 +278,14 @@ ExtraTrees forest_from(const NamedTensor& roots, const NamedTensor& nodes, const
 /// Kernel ridge classifier (model_spec.h). Its parameters, without gradients, are the training
 /// rows ("support", rows x F), the dual coefficients ("dual", rows x C) and the temperature; before
 /// fitting they are one zero row, so every class gets the same probability. With krr_trees, the
-/// forest follows as forest_tensors() (before fitting: one uniform leaf per tree).
+/// forest follows as forest_tensors() (before fitting: one uniform leaf per tree); with krr_lda,
+/// the LDA's "lda_coef" (C x F) and "lda_intercept" (C) (before fitting: zeros, uniform).
 class KrrNet final : public ClassifierNet {
  public:
   KrrNet(const ModelParams& p, std::int64_t n_features, std::int64_t n_classes, std::uint64_t seed)
-      : gamma_(p.rbf_gamma > 0 ? p.rbf_gamma : 1.0 / static_cast<double>(n_features)), lambda_(p.krr_lambda),
-        trees_(p.krr_trees), seed_(seed), features_(n_features), classes_(n_classes) {
+      : gamma_(p.rbf_gamma > 0 ? p.rbf_gamma : p.krr_gamma_factor / static_cast<double>(n_features)), lambda_(p.krr_lambda),
+        shrinkage_(p.lda_shrinkage), trees_(p.krr_trees), lda_(p.krr_lda), seed_(seed), features_(n_features),
+        classes_(n_classes) {
     support_ = register_parameter("support", torch::zeros({1, n_features}), /*requires_grad=*/false);
     dual_ = register_parameter("dual", torch::zeros({1, n_classes}), /*requires_grad=*/false);
     temperature_ = register_parameter("temperature", torch::ones({1}), /*requires_grad=*/false);
@@ -297,17 +299,30 @@ class KrrNet final : public ClassifierNet {
       uniform.leaf_proba.assign(uniform.classes, 1.0f / static_cast<float>(n_classes));
       set_forest(std::move(uniform));
     }
+    if (lda_) {
+      lda_coef_ = register_parameter("lda_coef", torch::zeros({n_classes, n_features}), /*requires_grad=*/false);
+      lda_intercept_ = register_parameter("lda_intercept", torch::zeros({n_classes}), /*requires_grad=*/false);
+    }
   }
   Tensor forward(const Tensor& x) override {
     const auto k = rbf_kernel(x.to(torch::kDouble), support_.to(torch::kDouble), gamma_);
     auto logits = (k.matmul(dual_.to(torch::kDouble)) * temperature_.item<double>()).to(torch::kFloat);
-    if (!forest_) return logits;
-    // log of the mean of the two probabilities.
-    const auto rows = x.contiguous();
-    const auto p = forest_->predict_proba({rows.data_ptr<float>(), static_cast<std::size_t>(rows.numel())},
-                                          static_cast<std::size_t>(x.size(0)), static_cast<std::size_t>(features_));
-    const auto forest = torch::from_blob(const_cast<float*>(p.data()), {x.size(0), classes_}, torch::kFloat);
-    return torch::log((torch::softmax(logits, 1) + forest) * 0.5);
+    if (!forest_ && !lda_) return logits;
+    // log of the mean of the members' probabilities.
+    auto sum = torch::softmax(logits, 1);
+    double members = 1.0;
+    if (forest_) {
+      const auto rows = x.contiguous();
+      const auto p = forest_->predict_proba({rows.data_ptr<float>(), static_cast<std::size_t>(rows.numel())},
+                                            static_cast<std::size_t>(x.size(0)), static_cast<std::size_t>(features_));
+      sum = sum + torch::from_blob(const_cast<float*>(p.data()), {x.size(0), classes_}, torch::kFloat);
+      members += 1.0;
+    }
+    if (lda_) {
+      sum = sum + torch::softmax(x.matmul(lda_coef_.t()) + lda_intercept_, 1);
+      members += 1.0;
+    }
+    return torch::log(sum / members);
   }
   bool closed_form() const override { return true; }
   /// dual = (K + lambda I)^-1 Y by Cholesky; the leave-one-out scores Y - dual / diag((K + lambda I)^-1)
@@ -329,6 +344,7 @@ class KrrNet final : public ClassifierNet {
     support_.set_data(x.detach().clone());
     dual_.set_data(dual.to(torch::kFloat));
     temperature_.set_data(torch::full({1}, best_temperature(loo, y), torch::kFloat));
+    if (lda_) fit_lda(xd, y);
     if (trees_ == 0) return;
     const auto rows = x.contiguous();
     const std::vector<int> labels(y.data_ptr<std::int64_t>(), y.data_ptr<std::int64_t>() + n);
@@ -343,14 +359,19 @@ class KrrNet final : public ClassifierNet {
   void reshape_for(const std::vector<NamedTensor>& weights) override {
     const auto shape = [&](std::size_t i) { return i < weights.size() ? weights[i].shape : std::vector<std::int64_t>{}; };
     const auto rows = shape(0).empty() ? 0 : shape(0)[0];
-    const std::size_t expected = trees_ > 0 ? 6 : 3;
+    const std::size_t expected = (trees_ > 0 ? 6 : 3) + (lda_ ? 2 : 0);
+    if (lda_ && (weights.size() != expected || shape(expected - 2) != std::vector<std::int64_t>{classes_, features_} ||
+                 shape(expected - 1) != std::vector<std::int64_t>{classes_}))
+      throw std::invalid_argument("a krr with an LDA ends with lda_coef (" + std::to_string(classes_) + " x " +
+                                  std::to_string(features_) + ") and lda_intercept (" + std::to_string(classes_) + ")");
     if (weights.size() != expected || shape(0) != std::vector<std::int64_t>{rows, features_} ||
         shape(1) != std::vector<std::int64_t>{rows, classes_} || shape(2) != std::vector<std::int64_t>{1} || rows < 1 ||
         static_cast<std::size_t>(rows) > kMaxKernelRows)
       throw std::invalid_argument("a krr needs weights support (rows x " + std::to_string(features_) + "), dual (rows x " +
                                   std::to_string(classes_) + ") and temperature (1), with 1.." +
                                   std::to_string(kMaxKernelRows) + " rows" +
-                                  (trees_ > 0 ? ", then its forest (roots, nodes, leaves)" : ""));
+                                  (trees_ > 0 ? ", then its forest (roots, nodes, leaves)" : "") +
+                                  (lda_ ? ", then its LDA (coef, intercept)" : ""));
     torch::NoGradGuard no_grad;
     support_.set_data(torch::zeros({rows, features_}));
     dual_.set_data(torch::zeros({rows, classes_}));
@@ -365,6 +386,35 @@ class KrrNet final : public ClassifierNet {
   }
 
  private:
+  /// Linear discriminant analysis with shrunk class covariances, as scikit-learn's
+  /// LinearDiscriminantAnalysis(solver="lsqr", shrinkage=s): priors = class frequencies,
+  /// Sigma = sum_k prior_k ((1 - s) C_k + s tr(C_k) / F I) with C_k the biased covariance of class
+  /// k, coef = lstsq(Sigma, means^T)^T, intercept_k = -coef_k . mean_k / 2 + log prior_k. A class
+  /// without rows gets a very low intercept (its probability stays near 0).
+  void fit_lda(const Tensor& xd, const Tensor& y) {
+    const auto n = static_cast<double>(xd.size(0));
+    auto sigma = torch::zeros({features_, features_}, torch::kDouble);
+    auto means = torch::zeros({classes_, features_}, torch::kDouble);
+    auto log_prior = torch::full({classes_}, -1e30, torch::kDouble);
+    const auto eye = torch::eye(features_, torch::kDouble);
+    for (std::int64_t c = 0; c < classes_; ++c) {
+      const auto rows = xd.index({y == c});
+      if (rows.size(0) == 0) continue;
+      const auto prior = static_cast<double>(rows.size(0)) / n;
+      const auto mean = rows.mean(0);
+      const auto centred = rows - mean;
+      const auto cov = centred.t().matmul(centred) / static_cast<double>(rows.size(0));
+      const auto mu = cov.trace().item<double>() / static_cast<double>(features_);
+      sigma += prior * ((1.0 - shrinkage_) * cov + shrinkage_ * mu * eye);
+      means[c] = mean;
+      log_prior[c] = std::log(prior);
+    }
+    const auto coef = std::get<0>(torch::linalg_lstsq(sigma, means.t(), c10::nullopt, c10::string_view("gelsd"))).t();
+    const auto intercept = -0.5 * (means * coef).sum(1) + log_prior;
+    lda_coef_.set_data(coef.to(torch::kFloat).contiguous());
+    lda_intercept_.set_data(intercept.to(torch::kFloat));
+  }
+
   /// Keeps the forest for prediction and mirrors it in the parameters (for weights()).
   void set_forest(ExtraTrees forest) {
     torch::NoGradGuard no_grad;
@@ -384,9 +434,10 @@ class KrrNet final : public ClassifierNet {
     forest_ = std::move(forest);
   }
 
-  Tensor support_, dual_, temperature_, roots_, nodes_, leaves_;
-  double gamma_, lambda_;
+  Tensor support_, dual_, temperature_, roots_, nodes_, leaves_, lda_coef_, lda_intercept_;
+  double gamma_, lambda_, shrinkage_;
   int trees_;
+  bool lda_;
   std::uint64_t seed_;
   std::int64_t features_, classes_;
   std::optional<ExtraTrees> forest_;

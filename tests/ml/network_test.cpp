@@ -469,6 +469,126 @@ TEST(Network, KrrSolvesKernelRidgeInClosedForm) {
   EXPECT_THROW(copy.set_weights(wide), std::invalid_argument);
 }
 
+/// Solves A x = b (n x n, row-major) by Gaussian elimination with partial pivoting.
+std::vector<double> solve(std::vector<double> a, std::vector<double> b) {
+  const std::size_t n = b.size();
+  for (std::size_t k = 0; k < n; ++k) {
+    std::size_t p = k;
+    for (std::size_t i = k + 1; i < n; ++i)
+      if (std::abs(a[i * n + k]) > std::abs(a[p * n + k])) p = i;
+    for (std::size_t j = 0; j < n; ++j) std::swap(a[k * n + j], a[p * n + j]);
+    std::swap(b[k], b[p]);
+    for (std::size_t i = k + 1; i < n; ++i) {
+      const double f = a[i * n + k] / a[k * n + k];
+      for (std::size_t j = k; j < n; ++j) a[i * n + j] -= f * a[k * n + j];
+      b[i] -= f * b[k];
+    }
+  }
+  for (std::size_t k = n; k-- > 0;) {
+    for (std::size_t j = k + 1; j < n; ++j) b[k] -= a[k * n + j] * b[j];
+    b[k] /= a[k * n + k];
+  }
+  return b;
+}
+
+TEST(Network, KrrWithLdaAveragesAShrinkageLda) {
+  // Unequal class sizes, so the priors matter.
+  auto train = blobs(30, 5, 11, 1.0);
+  const auto extra = blobs(12, 5, 12, 1.0);
+  for (std::size_t r = 0; r < extra.rows; ++r)
+    if (extra.y[r] == 2) {
+      train.x.insert(train.x.end(), extra.x.begin() + static_cast<std::ptrdiff_t>(r * 5),
+                     extra.x.begin() + static_cast<std::ptrdiff_t>(r * 5 + 5));
+      train.y.push_back(2);
+      ++train.rows;
+    }
+  const auto test = blobs(100, 5, 13, 1.0);
+  auto params = params_of(ml::ModelKind::krr);
+  params.krr_lda = true;
+  params.lda_shrinkage = 0.3;
+  params.krr_gamma_factor = 0.5;
+  auto net = ml::Network::create(params, 5, 3, 1);
+  net.fit(train, nullptr, nullptr, ml::TrainParams{});
+  const auto w = net.weights();
+  ASSERT_EQ(w.size(), 5u);
+  EXPECT_EQ(w[3].name, "lda_coef");
+  EXPECT_EQ(w[3].shape, (std::vector<std::int64_t>{3, 5}));
+  EXPECT_EQ(w[4].name, "lda_intercept");
+
+  // The LDA by hand (scikit-learn's lsqr solver with shrinkage): priors, class means, shrunk
+  // biased class covariances summed with the priors, coef_k = Sigma^-1 mean_k,
+  // intercept_k = -coef_k . mean_k / 2 + log prior_k.
+  const std::size_t F = 5, C = 3;
+  std::vector<double> sigma(F * F, 0.0);
+  std::vector<std::vector<double>> means(C, std::vector<double>(F, 0.0));
+  std::vector<double> prior(C, 0.0);
+  for (std::size_t c = 0; c < C; ++c) {
+    std::vector<std::size_t> rows;
+    for (std::size_t r = 0; r < train.rows; ++r)
+      if (train.y[r] == static_cast<int>(c)) rows.push_back(r);
+    prior[c] = static_cast<double>(rows.size()) / static_cast<double>(train.rows);
+    for (auto r : rows)
+      for (std::size_t f = 0; f < F; ++f) means[c][f] += train.x[r * F + f] / static_cast<double>(rows.size());
+    std::vector<double> cov(F * F, 0.0);
+    for (auto r : rows)
+      for (std::size_t i = 0; i < F; ++i)
+        for (std::size_t j = 0; j < F; ++j)
+          cov[i * F + j] += (train.x[r * F + i] - means[c][i]) * (train.x[r * F + j] - means[c][j]) / static_cast<double>(rows.size());
+    double trace = 0.0;
+    for (std::size_t i = 0; i < F; ++i) trace += cov[i * F + i];
+    for (std::size_t i = 0; i < F; ++i)
+      for (std::size_t j = 0; j < F; ++j)
+        sigma[i * F + j] += prior[c] * ((1 - 0.3) * cov[i * F + j] + (i == j ? 0.3 * trace / F : 0.0));
+  }
+  for (std::size_t c = 0; c < C; ++c) {
+    const auto coef = solve(sigma, means[c]);
+    double dot = 0.0;
+    for (std::size_t f = 0; f < F; ++f) {
+      EXPECT_NEAR(w[3].values[c * F + f], coef[f], 1e-4) << c << " " << f;
+      dot += coef[f] * means[c][f];
+    }
+    EXPECT_NEAR(w[4].values[c], -0.5 * dot + std::log(prior[c]), 1e-4) << c;
+  }
+
+  // The probability is the mean of the kernel's and the LDA's: compare with a plain krr of the
+  // same settings and the LDA's softmax.
+  auto plain = params;
+  plain.krr_lda = false;
+  auto krr = ml::Network::create(plain, 5, 3, 1);
+  krr.fit(train, nullptr, nullptr, ml::TrainParams{});
+  const auto pk = krr.predict_proba(test), pm = net.predict_proba(test);
+  for (std::size_t r = 0; r < 20; ++r) {
+    double logits[3], max = -1e300, sum = 0.0;
+    for (std::size_t c = 0; c < C; ++c) {
+      logits[c] = w[4].values[c];
+      for (std::size_t f = 0; f < F; ++f) logits[c] += w[3].values[c * F + f] * test.x[r * F + f];
+      max = std::max(max, logits[c]);
+    }
+    for (double& l : logits) sum += (l = std::exp(l - max));
+    for (std::size_t c = 0; c < C; ++c) EXPECT_NEAR(pm[r * C + c], 0.5 * (pk[r * C + c] + logits[c] / sum), 1e-5);
+  }
+  EXPECT_GT(net.evaluate(test).accuracy, 0.6);
+
+  // Round trip through the weights, and shapes are checked.
+  auto copy = ml::Network::create(params, 5, 3, 2);
+  copy.set_weights(w);
+  EXPECT_EQ(copy.predict_proba(test), pm);
+  EXPECT_EQ(copy.parameter_count(), train.rows * (5 + 3) + 1 + 3 * 5 + 3);
+  auto short_lda = w;
+  short_lda.pop_back();
+  EXPECT_THROW(copy.set_weights(short_lda), std::invalid_argument);
+  auto bad = w;
+  bad[3].shape = {5, 3};
+  EXPECT_THROW(copy.set_weights(bad), std::invalid_argument);
+  const nlohmann::json j = params;
+  const auto back = j.get<ml::ModelParams>();
+  EXPECT_TRUE(back.krr_lda);
+  EXPECT_DOUBLE_EQ(back.lda_shrinkage, 0.3);
+  EXPECT_DOUBLE_EQ(back.krr_gamma_factor, 0.5);
+  params.lda_shrinkage = 1.5;
+  EXPECT_THROW(params.validate(), std::invalid_argument);
+}
+
 TEST(Network, KrrRefusesMoreRowsThanItsKernelMatrixAllows) {
   ml::Samples big;
   big.cols = 1;

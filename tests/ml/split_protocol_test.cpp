@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <limits>
 #include <map>
 
 #include "dataset/feature_table.h"
@@ -192,6 +193,15 @@ TEST(SplitProtocol, CompareGivesEveryModelTheSameParts) {
     EXPECT_TRUE(std::isfinite(row.validation_accuracy));
     EXPECT_EQ(row.protocol_label, "predefined split blobs (test part)");
   }
+  // Ranked by the score a user may choose by (valid), never by the test part.
+  EXPECT_GE(board.rows[0].validation_accuracy, board.rows[1].validation_accuracy);
+  ml::LeaderboardRow better_test = board.rows[1], no_valid = board.rows[0];
+  better_test.mean_accuracy = 1.0;
+  better_test.validation_accuracy = board.rows[0].validation_accuracy - 0.01;
+  EXPECT_FALSE(ml::ranks_before(better_test, board.rows[0]));
+  no_valid.validation_accuracy = std::numeric_limits<double>::quiet_NaN();  // cnn2d's row: fixed settings
+  no_valid.mean_accuracy = 1.0;
+  EXPECT_TRUE(ml::ranks_before(board.rows[1], no_valid));
 }
 
 }  // namespace
