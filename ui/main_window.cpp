@@ -414,6 +414,8 @@ void MainWindow::showDataset(LoadedDataset loaded) {
   setWindowTitle(tr("GenreLab — %1").arg(fromPath(s.root.filename().empty() ? s.root.parent_path().filename() : s.root.filename())));
   rememberRecent(fromPath(s.root));
   {
+    // The Training tab's fault-filtered lists: the dataset's own splits/fault-filtered when it has one.
+    training_->setDatasetFolder(fromPath(s.root));
     // cnn2d in the Training tab learns from the audio itself.
     std::vector<ml::AudioFile> audio;
     for (const auto& t : s.tracks) audio.push_back({t.path.string(), t.label});

@@ -1,6 +1,8 @@
 // The Training view, offscreen: a short cross-validation run (report, live chart series, result
 // tables, model saved), cancellation within a batch, and the GUI thread's latency while training;
-// the audio CNN (cnn2d) offered only with audio, trained from a small generated demo dataset.
+// the audio CNN (cnn2d) offered only with audio, trained from a small generated demo dataset; the
+// protocols (GTZAN's fault-filtered split by default, split folders, groups files) in every run,
+// table and status line.
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QComboBox>
@@ -14,6 +16,7 @@
 #include <QStandardItemModel>
 #include <QGroupBox>
 #include <QLabel>
+#include <QColor>
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QCheckBox>
@@ -24,12 +27,14 @@
 #include <string_view>
 #include <memory>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "dataset/dataset_scan.h"
 #include "dataset/demo_dataset.h"
 #include "dataset/feature_table.h"
 #include "features/table_extraction.h"
+#include "ml/ml_test_util.h"
 #include "ml/model_bundle.h"
 #include "ml/predictor.h"
 #include "support/event_loop_probe.h"
@@ -41,6 +46,7 @@
 #include "util/parallel.h"
 
 using namespace genrelab;
+using Choice = ui::ProtocolPicker::Choice;
 
 namespace {
 
@@ -80,6 +86,54 @@ std::shared_ptr<const dataset::FeatureTable> demoTable() {
   return table;
 }
 
+/// 3 genres x 20 rows of separable blobs ("g0.00000.wav"…): not GTZAN.
+std::shared_ptr<const dataset::FeatureTable> blobTable() {
+  static const auto table = std::make_shared<const dataset::FeatureTable>(test::blob_table(3, 20, 8, 3.0));
+  return table;
+}
+
+/// A split folder of `files` (names with their labels): per label, the first half train, then a
+/// quarter valid, the rest test; `valid_line_2` replaces valid.txt's second line.
+std::filesystem::path writeSplitFolder(const std::string& name, const std::vector<std::pair<std::string, std::string>>& files,
+                                       const std::string& valid_line_2 = {}) {
+  const auto dir = test::temp_dir(name);
+  std::map<std::string, std::vector<std::string>> by_label;
+  for (const auto& [file, label] : files) by_label[label].push_back(file);
+  std::ofstream train(dir / "train.txt"), valid(dir / "valid.txt"), test_list(dir / "test.txt");
+  valid << "# valid part\n";  // line 1: a comment
+  bool replaced = valid_line_2.empty();
+  for (const auto& [label, names] : by_label)
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      const std::string line = label + "/" + names[i] + "\n";
+      if (2 * i < names.size()) {
+        train << line;
+      } else if (4 * i < 3 * names.size()) {
+        if (!replaced) {
+          valid << valid_line_2 << "\n";
+          replaced = true;
+        } else {
+          valid << line;
+        }
+      } else {
+        test_list << line;
+      }
+    }
+  return dir;
+}
+
+std::vector<std::pair<std::string, std::string>> rowsOf(const dataset::FeatureTable& table) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (std::size_t r = 0; r < table.rows(); ++r) out.emplace_back(table.filenames[r], table.labels[r]);
+  return out;
+}
+
+/// The column of the fold or leaderboard table whose header (lines joined) is `header`, or -1.
+int columnOf(const QTableWidget& table, const QString& header) {
+  for (int c = 0; c < table.columnCount(); ++c)
+    if (table.horizontalHeaderItem(c) && table.horizontalHeaderItem(c)->text().simplified() == header) return c;
+  return -1;
+}
+
 QListWidgetItem* boardItem(const ui::TrainingView& view, const QString& model) {
   const auto items = view.compareList()->findItems(model, Qt::MatchExactly);
   return items.size() == 1 ? items.front() : nullptr;
@@ -91,6 +145,12 @@ void tickBoard(ui::TrainingView& view, const QStringList& models) {
     auto* item = view.compareList()->item(i);
     item->setCheckState(models.contains(item->text()) ? Qt::Checked : Qt::Unchecked);
   }
+}
+
+bool pickerItemEnabled(const ui::TrainingView& view, Choice choice) {
+  const auto* model = qobject_cast<const QStandardItemModel*>(view.protocolCombo()->model());
+  const int at = view.protocolCombo()->findData(static_cast<int>(choice));
+  return model && at >= 0 && model->item(at)->isEnabled();
 }
 
 bool kindEnabled(const ui::TrainingView& view, const QString& kind) {
@@ -127,7 +187,9 @@ void cancelWithinABatch(ui::TrainingView& view, QSignalSpy& finished, const char
   QCOMPARE(view.state(), ui::TrainingView::State::cancelled);
 }
 
+/// Track-grouped folds (a GTZAN table defaults to its fault-filtered split), 2 of them.
 void configure(ui::TrainingView& view, int epochs, bool final_model) {
+  QVERIFY(view.protocolPicker()->setChoice(Choice::track_grouped));
   view.foldsSpin()->setValue(2);
   view.epochsSpin()->setValue(epochs);
   view.threadsSpin()->setValue(2);
@@ -306,7 +368,7 @@ class TrainingViewTest : public QObject {
     }
     QSignalSpy finished(&view, &ui::TrainingView::trainingFinished);
     for (const bool leaky : {false, true}) {
-      view.protocolCombo()->setCurrentIndex(leaky ? 1 : 0);
+      QVERIFY(view.protocolPicker()->setChoice(leaky ? Choice::leaky : Choice::track_grouped));
       view.repeatsSpin()->setValue(leaky ? 2 : 1);  // the second comparison repeats with seed + 1
       view.compareModels();
       QCOMPARE(view.state(), ui::TrainingView::State::running);
@@ -317,11 +379,21 @@ class TrainingViewTest : public QObject {
       QCOMPARE(board->rows.size(), std::size_t{2});
       QVERIFY(board->rows[0].mean_accuracy >= board->rows[1].mean_accuracy);
       QCOMPARE(view.leaderboardTable()->rowCount(), 2);
-      QCOMPARE(view.leaderboardTable()->item(0, 2)->text(), leaky ? QStringLiteral("LEAKY") : QStringLiteral("grouped"));
+      const int protocol = columnOf(*view.leaderboardTable(), QStringLiteral("Protocol"));
+      QVERIFY(protocol >= 0);
+      QVERIFY2(view.leaderboardTable()->item(0, protocol)->text() ==
+                   (leaky ? QStringLiteral("2 LEAKY folds") : QStringLiteral("2 track-grouped folds (optimistic)")),
+               qPrintable(view.leaderboardTable()->item(0, protocol)->text()));
+      QCOMPARE(view.leaderboardTable()->item(0, protocol)->foreground().color(),
+               leaky ? QColor(180, 20, 20) : QColor(160, 90, 0));  // LEAKY red, optimistic orange
+      QVERIFY(view.leaderboardNote()->text().contains(leaky ? QStringLiteral("LEAKY folds") : QStringLiteral("optimistic")));
       QCOMPARE(board->repeats, leaky ? 2 : 1);
       QCOMPARE(board->rows[0].repeat_accuracies.size(), std::size_t{leaky ? 2u : 1u});
       QCOMPARE(view.leaderboardTable()->columnCount(), leaky ? 9 : 8);
-      if (leaky) QCOMPARE(view.leaderboardTable()->item(0, 7)->text().count(QStringLiteral(" / ")), 1);
+      if (leaky)
+        QCOMPARE(view.leaderboardTable()->item(0, columnOf(*view.leaderboardTable(), QStringLiteral("Per repeat")))->text().count(
+                     QStringLiteral(" / ")),
+                 1);
       // The best run is on display, with the track-level columns of a segment table.
       const ml::TrainingReport* report = view.lastReport();
       QVERIFY(report->tracks > 0 && report->tracks < report->rows);
@@ -422,7 +494,8 @@ class TrainingViewTest : public QObject {
     // Two folds of 500 rows train on half the data: still far above the study's CNN on five folds.
     QVERIFY2(report->mean_accuracy > 0.68, qPrintable(QString::number(report->mean_accuracy)));
     QCOMPARE(view.charts()->pointCount(0), 1);
-    QVERIFY(view.history().back().name().contains(QStringLiteral("krr_forest/all, 2 folds, closed form")));
+    QVERIFY2(view.history().back().name().contains(QStringLiteral("krr_forest/all, 2 track-grouped folds (optimistic), closed form")),
+             qPrintable(view.history().back().name()));
     QVERIFY(view.lastBundle());
     QCOMPARE(view.lastBundle()->weights.size(), std::size_t{6});  // kernel + forest
     view.kindCombo()->setCurrentText(QStringLiteral("mlp"));
@@ -468,8 +541,12 @@ class TrainingViewTest : public QObject {
     QVERIFY(view.startButton()->isEnabled());  // no feature table needed
     QVERIFY(!view.featureCombo()->isEnabled());
     QVERIFY(!view.tableCombo()->isEnabled());
-    QVERIFY(!view.protocolCombo()->isEnabled());
-    QCOMPARE(view.protocolCombo()->currentData().toInt(), static_cast<int>(ml::SplitProtocol::grouped));
+    // cnn2d holds out whole tracks by itself: no leaky rows, no groups file; folds or a split.
+    QVERIFY(view.protocolCombo()->isEnabled());
+    QCOMPARE(view.protocolPicker()->choice(), Choice::track_grouped);
+    QVERIFY(!pickerItemEnabled(view, Choice::leaky));
+    QVERIFY(!pickerItemEnabled(view, Choice::groups_file));
+    QVERIFY(pickerItemEnabled(view, Choice::split_folder));
     QVERIFY(view.audioBox()->isVisible());
     QVERIFY2(view.inputLabel()->text().contains(QStringLiteral("audio folder of demo: 30 track(s) in 5 genres")),
              qPrintable(view.inputLabel()->text()));
@@ -617,7 +694,7 @@ class TrainingViewTest : public QObject {
     // The skipped file is named with its reason; the run joined the history.
     QVERIFY(finished.front().front().toString().isEmpty());
     QVERIFY(view.history().back().skipped.size() == 1 && view.history().back().skipped.front().contains(QStringLiteral("broken.wav")));
-    QVERIFY(view.history().back().name().contains(QStringLiteral("cnn2d/log-mel, 3 folds, 12 epochs")));
+    QVERIFY(view.history().back().name().contains(QStringLiteral("cnn2d/log-mel, 3 track-grouped folds (optimistic), 12 epochs")));
     QCOMPARE(view.historyTable()->rowCount(), 1);
 
     // The final model: emitted for the Predict tab, saved atomically, loads and classifies a song.
@@ -734,11 +811,26 @@ class TrainingViewTest : public QObject {
     QCOMPARE(cnn->toolTip(), view.leaderboardAudioReason());
     view.repeatsSpin()->setValue(1);
     QVERIFY(cnn->flags() & Qt::ItemIsEnabled);
-    view.protocolCombo()->setCurrentIndex(view.protocolCombo()->findData(static_cast<int>(ml::SplitProtocol::leaky)));
+    QVERIFY(view.protocolPicker()->setChoice(Choice::leaky));
     QVERIFY(!(cnn->flags() & Qt::ItemIsEnabled));
     QVERIFY(view.leaderboardAudioReason().contains(QStringLiteral("track-grouped")));
-    view.protocolCombo()->setCurrentIndex(view.protocolCombo()->findData(static_cast<int>(ml::SplitProtocol::grouped)));
+    QVERIFY(view.protocolPicker()->setChoice(Choice::track_grouped));
     QVERIFY(view.leaderboardAudioReason().isEmpty());
+    // A groups file: cnn2d's folds are grouped by track only (genrelab-cli refuses --groups with it).
+    {
+      const auto dir = test::temp_dir("ui-board-groups");
+      std::ofstream csv(dir / "artists.csv");
+      csv << "file,artist\n";
+      for (std::size_t r = 0; r < table->rows(); ++r) csv << table->filenames[r] << ",artist" << r / 3 << "\n";
+      csv.close();
+      view.setGroupsFile(QString::fromStdString((dir / "artists.csv").string()));
+      QCOMPARE(view.protocolPicker()->choice(), Choice::groups_file);
+      QVERIFY(!(cnn->flags() & Qt::ItemIsEnabled));
+      QVERIFY2(view.leaderboardAudioReason().contains(QStringLiteral("grouped by track only")),
+               qPrintable(view.leaderboardAudioReason()));
+      QVERIFY(view.protocolPicker()->setChoice(Choice::track_grouped));
+      QVERIFY(view.leaderboardAudioReason().isEmpty());
+    }
 
     // A table track without its audio file: cnn2d would not see the same held-out tracks.
     auto renamed = std::make_shared<dataset::FeatureTable>(*table);
@@ -824,7 +916,7 @@ class TrainingViewTest : public QObject {
     QCOMPARE(view.history().size(), std::size_t{2});
     const ui::TrainingRun& run = view.history()[static_cast<std::size_t>(cnn_rank)];
     QVERIFY(run.audio && run.audio_options);
-    QVERIFY(run.name().contains(QStringLiteral("cnn2d/log-mel, 3 folds, %1 epochs").arg(kEpochs)));
+    QVERIFY(run.name().contains(QStringLiteral("cnn2d/log-mel, 3 track-grouped folds (optimistic), %1 epochs").arg(kEpochs)));
     QCOMPARE(run.audio_options->training.epochs, kEpochs);
     QCOMPARE(run.audio_options->model.patch_frames, 64);  // the form's cnn2d settings
     QCOMPARE(run.audio->tracks, std::size_t{30});
@@ -861,14 +953,16 @@ class TrainingViewTest : public QObject {
     QCOMPARE(t->rowCount(), 2);
     QCOMPARE(t->columnCount(), 8);
     QCOMPARE(t->item(cnn_rank, 1)->text(), QStringLiteral("cnn2d"));
-    QCOMPARE(t->item(cnn_rank, 2)->text(), QStringLiteral("grouped"));
-    QVERIFY2(t->item(cnn_rank, 3)->text().endsWith(QStringLiteral("(tracks)")), qPrintable(t->item(cnn_rank, 3)->text()));
-    QVERIFY(t->item(cnn_rank, 3)->toolTip().contains(QStringLiteral("held-out tracks")));
-    QVERIFY(!t->item(1 - cnn_rank, 3)->text().contains(QStringLiteral("tracks")));
-    QCOMPARE(t->item(cnn_rank, 4)->text(), QString::number(row.macro_f1, 'f', 3));
+    const int accuracy = columnOf(*t, QStringLiteral("Accuracy (mean ± std)"));
+    QVERIFY(accuracy >= 0);
+    QCOMPARE(t->item(cnn_rank, columnOf(*t, QStringLiteral("Protocol")))->text(), QStringLiteral("3 track-grouped folds (optimistic)"));
+    QVERIFY2(t->item(cnn_rank, accuracy)->text().endsWith(QStringLiteral("(tracks)")), qPrintable(t->item(cnn_rank, accuracy)->text()));
+    QVERIFY(t->item(cnn_rank, accuracy)->toolTip().contains(QStringLiteral("held-out tracks")));
+    QVERIFY(!t->item(1 - cnn_rank, accuracy)->text().contains(QStringLiteral("tracks")));
+    QCOMPARE(t->item(cnn_rank, columnOf(*t, QStringLiteral("Macro F1")))->text(), QString::number(row.macro_f1, 'f', 3));
     QVERIFY(t->item(cnn_rank, 1)->toolTip().contains(QStringLiteral("64 frame log-mel patches")));
-    QCOMPARE(t->item(cnn_rank, 7)->text(), run.name());
-    QVERIFY(t->horizontalHeaderItem(3)->toolTip().contains(QStringLiteral("cnn2d")));
+    QCOMPARE(t->item(cnn_rank, columnOf(*t, QStringLiteral("Run")))->text(), run.name());
+    QVERIFY(t->horizontalHeaderItem(accuracy)->toolTip().contains(QStringLiteral("cnn2d")));
     if (auto* results = view.findChild<QTabWidget*>()) results->setCurrentIndex(results->count() - 1);
     genrelab::test::save_screenshot(view, QStringLiteral("training-leaderboard-cnn2d"));
   }
@@ -944,6 +1038,332 @@ class TrainingViewTest : public QObject {
     QCOMPARE(view.leaderboardTable()->rowCount(), 0);
     QVERIFY(view.history().empty());
     QVERIFY(view.compareList()->isEnabled());
+  }
+
+  void faultFilteredSplitIsTheDefaultOnGtzan() {
+    const auto table = gtzanTable();
+    if (!table) QSKIP("shared GTZAN data not found (set GENRELAB_DATA)");
+    ui::TrainingView view;
+    view.resize(1400, 900);
+    view.show();
+    // Before a table: offered nowhere, with the reason.
+    QVERIFY(!pickerItemEnabled(view, Choice::fault_filtered));
+    QVERIFY(!view.protocolPicker()->faultFilteredReason().isEmpty());
+    QCOMPARE(view.protocolPicker()->choice(), Choice::track_grouped);
+    view.setTable(table, QStringLiteral("features_30_sec.csv"));
+    // GTZAN's table: the honest number first.
+    QVERIFY2(pickerItemEnabled(view, Choice::fault_filtered), qPrintable(view.protocolPicker()->faultFilteredReason()));
+    QCOMPARE(view.protocolPicker()->choice(), Choice::fault_filtered);
+    QVERIFY(view.protocolPicker()->problem().isEmpty());
+    QVERIFY(!view.foldsSpin()->isEnabled());
+    QVERIFY(view.foldsSpin()->toolTip().contains(QStringLiteral("split")));
+    QVERIFY(view.rotateCheck()->isEnabled());
+    QVERIFY(view.finalModelCheck()->text().contains(QStringLiteral("train+valid")));
+    const QString note = view.protocolPicker()->noteLabel()->text();
+    QVERIFY2(note.contains(QStringLiteral("train 443, valid 197, test 290 rows; 70 rows in no list")), qPrintable(note));
+    ml::TrainerOptions o = view.options();
+    QVERIFY(o.split && o.split->artist_disjoint() && !o.rotate && !o.groups);
+    // The dataset's own copy of the lists (the shared data has one): the same clips, so the same split.
+    view.setDatasetFolder(QString::fromStdString(test::gtzan_dir()->string()));
+    QCOMPARE(view.protocolPicker()->choice(), Choice::fault_filtered);
+    QVERIFY(view.options().split->artist_disjoint());
+
+    // krr (closed form): settings on valid, refit on train+valid, the test part scored once.
+    view.kindCombo()->setCurrentText(QStringLiteral("krr"));
+    view.threadsSpin()->setValue(2);
+    view.finalModelCheck()->setChecked(true);
+    QSignalSpy finished(&view, &ui::TrainingView::trainingFinished);
+    QSignalSpy models(&view, &ui::TrainingView::modelTrained);
+    QVERIFY(view.startButton()->isEnabled());
+    view.start();
+    QVERIFY(finished.wait(60000));
+    QVERIFY2(view.state() == ui::TrainingView::State::succeeded, qPrintable(finished.front().front().toString()));
+    const ml::TrainingReport* report = view.lastReport();
+    QCOMPARE(report->folds.size(), std::size_t{1});
+    QCOMPARE(report->folds[0].held_out, std::string("test"));
+    QCOMPARE(report->folds[0].test_rows, std::size_t{290});
+    QCOMPARE(report->folds[0].train_rows, std::size_t{443 + 197});
+    qInfo("krr on the fault-filtered split: test %.3f, valid %.3f", report->mean_accuracy, report->mean_validation_accuracy);
+    QVERIFY2(report->mean_accuracy > 0.35, qPrintable(QString::number(report->mean_accuracy)));
+
+    // The fold table: one held-out part, "test", with its 290 rows, valid and test accuracy.
+    const QTableWidget* folds = view.foldTable();
+    QCOMPARE(folds->rowCount(), 1);
+    QCOMPARE(folds->horizontalHeaderItem(0)->text(), QStringLiteral("Held out"));
+    QCOMPARE(folds->item(0, 0)->text(), QStringLiteral("test"));
+    QCOMPARE(folds->item(0, columnOf(*folds, QStringLiteral("Test rows")))->text(), QStringLiteral("290"));
+    QVERIFY(columnOf(*folds, QStringLiteral("Valid acc.")) > 0);
+    QCOMPARE(folds->item(0, columnOf(*folds, QStringLiteral("Test acc.")))->text(), QString::number(report->mean_accuracy, 'f', 3));
+    // The status line and the run's name say how it was measured.
+    const QString status = view.statusLabel()->text();
+    QVERIFY2(status.contains(QStringLiteral("test accuracy %1 % — unseen artists (fault-filtered split, test part); "
+                                            "train 443, valid 197, test 290 rows; 70 rows in no list")
+                                 .arg(100 * report->mean_accuracy, 0, 'f', 1)),
+             qPrintable(status));
+    QVERIFY2(view.history().back().name().contains(QStringLiteral("krr/all, unseen artists, fault-filtered test part, closed form")),
+             qPrintable(view.history().back().name()));
+    double total = 0;
+    for (int i = 0; i < 10; ++i)
+      for (int j = 0; j < 10; ++j) total += view.confusionFigure().value(i, j, false);
+    QCOMPARE(static_cast<int>(total), 290);  // the test part only
+    QVERIFY(view.confusionFigure().caption().contains(QStringLiteral("test part, scored once")));
+    QCOMPARE(view.charts()->pointCount(0), 1);  // the test part's model, drawn once (not again as "final")
+    QCOMPARE(models.size(), 1);
+    QVERIFY2(models.front().at(1).toString().contains(QStringLiteral("train+valid")), qPrintable(models.front().at(1).toString()));
+    if (auto* results = view.findChild<QTabWidget*>()) results->setCurrentIndex(0);  // the folds
+    genrelab::test::save_screenshot(view, QStringLiteral("training-fault-filtered-krr"));
+
+    // Rotated: each part held out in turn, then mean ± std.
+    view.rotateCheck()->setChecked(true);
+    view.start();
+    QVERIFY(finished.wait(60000));
+    QCOMPARE(view.state(), ui::TrainingView::State::succeeded);
+    QCOMPARE(view.foldTable()->rowCount(), 4);
+    QCOMPARE(view.foldTable()->item(0, 0)->text(), QStringLiteral("train"));
+    QCOMPARE(view.foldTable()->item(2, 0)->text(), QStringLiteral("test"));
+    QCOMPARE(view.foldTable()->item(3, 0)->text(), QStringLiteral("mean ± std"));
+    QVERIFY2(view.statusLabel()->text().contains(QStringLiteral("over 3 held-out parts — unseen artists (fault-filtered split, "
+                                                                "rotation of its 3 parts)")),
+             qPrintable(view.statusLabel()->text()));
+
+    // Track-grouped folds on the same table: labelled optimistic everywhere.
+    QVERIFY(view.protocolPicker()->setChoice(Choice::track_grouped));
+    QVERIFY(view.foldsSpin()->isEnabled());
+    QVERIFY(!view.rotateCheck()->isEnabled());
+    view.foldsSpin()->setValue(2);
+    view.start();
+    QVERIFY(finished.wait(60000));
+    QVERIFY(view.statusLabel()->text().contains(QStringLiteral("track-grouped folds: same artists in training and test (optimistic)")));
+    QVERIFY(view.foldTable()->horizontalHeaderItem(4)->text().contains(QStringLiteral("optimistic")));
+    // Another table keeps the user's pick.
+    view.setTable(table, QStringLiteral("again"));
+    QCOMPARE(view.protocolPicker()->choice(), Choice::track_grouped);
+  }
+
+  void faultFilteredIsOfferedOnlyForGtzan() {
+    ui::TrainingView view;
+    view.show();
+    view.setTable(blobTable(), QStringLiteral("blobs"));
+    QVERIFY(!pickerItemEnabled(view, Choice::fault_filtered));
+    QCOMPARE(view.protocolPicker()->choice(), Choice::track_grouped);
+    const QString reason = view.protocolPicker()->faultFilteredReason();
+    // The first part with no row is named.
+    QVERIFY2(reason.contains(QStringLiteral("blobs is not GTZAN")) && reason.contains(QStringLiteral("fault-filtered/train.txt")),
+             qPrintable(reason));
+    const int at = view.protocolCombo()->findData(static_cast<int>(Choice::fault_filtered));
+    QCOMPARE(view.protocolCombo()->itemData(at, Qt::ToolTipRole).toString(), reason);
+    QVERIFY(!view.protocolPicker()->setChoice(Choice::fault_filtered));
+    QVERIFY(view.foldsSpin()->isEnabled());
+    QVERIFY(!view.rotateCheck()->isEnabled());
+    QVERIFY(!view.options().split);
+    // GTZAN's three-genre 3-s table: every part has rows, but most clips are missing.
+    if (const auto dir = test::gtzan_dir(); dir && std::filesystem::exists(*dir / "features_3_sec_subset_classical_jazz_rock.csv")) {
+      view.setTable(std::make_shared<const dataset::FeatureTable>(
+                        dataset::read_feature_table(*dir / "features_3_sec_subset_classical_jazz_rock.csv")),
+                    QStringLiteral("3-s subset"));
+      QVERIFY(!pickerItemEnabled(view, Choice::fault_filtered));
+      QVERIFY2(view.protocolPicker()->faultFilteredReason().contains(QStringLiteral("3-s subset is not GTZAN's full set: only")),
+               qPrintable(view.protocolPicker()->faultFilteredReason()));
+    }
+    // A dataset folder whose splits/fault-filtered differs from the built-in lists: used, but not
+    // claimed artist-disjoint.
+    if (const auto table = gtzanTable()) {
+      const auto folder = test::temp_dir("ui-own-fault-filtered");
+      const auto lists = *dataset::builtin_split("fault-filtered");
+      std::filesystem::create_directories(folder / "splits" / "fault-filtered");
+      for (int p = 0; p < 3; ++p) {
+        std::ofstream out(folder / "splits" / "fault-filtered" / (std::string(dataset::to_string(static_cast<dataset::SplitPart>(p))) + ".txt"));
+        const auto& entries = lists.parts[static_cast<std::size_t>(p)];
+        for (std::size_t i = p == 2 ? 1 : 0; i < entries.size(); ++i) out << entries[i].text << "\n";  // one test clip fewer
+      }
+      view.setDatasetFolder(QString::fromStdString(folder.string()));
+      view.setTable(table, QStringLiteral("features_30_sec.csv"));
+      QVERIFY(pickerItemEnabled(view, Choice::fault_filtered));
+      QCOMPARE(view.protocolPicker()->choice(), Choice::fault_filtered);
+      const auto o = view.options();
+      QVERIFY(o.split && !o.split->artist_disjoint());
+      QVERIFY(view.protocolPicker()->noteLabel()->toolTip().contains(QStringLiteral("differs from the built-in lists")));
+      QCOMPARE(QString::fromStdString(ml::protocol_label(o)), QStringLiteral("predefined split fault-filtered (test part)"));
+    }
+  }
+
+  void splitFolderWithAMalformedLineDoesNotStart() {
+    ui::TrainingView view;
+    view.show();
+    view.setTable(blobTable(), QStringLiteral("blobs"));
+    view.kindCombo()->setCurrentText(QStringLiteral("logreg"));
+    view.epochsSpin()->setValue(5);
+    view.threadsSpin()->setValue(2);
+    // valid.txt line 2 has a folder inside the name.
+    const auto bad = writeSplitFolder("ui-split-bad", rowsOf(*blobTable()), "g0/deep/g0.00010.wav");
+    view.setSplitFolder(QString::fromStdString(bad.string()));
+    QCOMPARE(view.protocolPicker()->choice(), Choice::split_folder);
+    const QString status = view.statusLabel()->text();
+    QVERIFY2(status.contains(QString::fromStdString((bad / "valid.txt").string())) && status.contains(QStringLiteral("line 2")),
+             qPrintable(status));
+    QVERIFY(!view.protocolPicker()->problem().isEmpty());
+    QVERIFY(!view.foldsSpin()->isEnabled());
+    QSignalSpy started(&view, &ui::TrainingView::trainingStarted);
+    view.start();
+    view.compareModels();
+    QCOMPARE(started.size(), 0);
+    QCOMPARE(view.state(), ui::TrainingView::State::idle);
+    QCOMPARE(view.statusLabel()->text(), view.protocolPicker()->problem());
+
+    // A good folder: its test part scored once, named by the folder.
+    const auto good = writeSplitFolder("ui-split-good", rowsOf(*blobTable()));
+    view.setSplitFolder(QString::fromStdString(good.string()));
+    QVERIFY(view.protocolPicker()->problem().isEmpty());
+    QVERIFY2(view.protocolPicker()->noteLabel()->text().contains(QStringLiteral("train 30, valid 15, test 15 rows; 0 rows in no list")),
+             qPrintable(view.protocolPicker()->noteLabel()->text()));
+    QVERIFY(view.protocolCombo()->currentText().startsWith(QStringLiteral("Split folder: ")));
+    QSignalSpy finished(&view, &ui::TrainingView::trainingFinished);
+    view.start();
+    QVERIFY(finished.wait(60000));
+    QVERIFY2(view.state() == ui::TrainingView::State::succeeded, qPrintable(finished.front().front().toString()));
+    QCOMPARE(view.foldTable()->rowCount(), 1);
+    QCOMPARE(view.foldTable()->item(0, 0)->text(), QStringLiteral("test"));
+    QCOMPARE(view.lastReport()->folds[0].test_rows, std::size_t{15});
+    const QString name = QString::fromStdString(good.filename().string());
+    QVERIFY2(view.history().back().name().contains(QStringLiteral("split %1, test part").arg(name)), qPrintable(view.history().back().name()));
+    QVERIFY(view.statusLabel()->text().contains(QStringLiteral("predefined split %1 (test part)").arg(name)));
+  }
+
+  void groupsFileGivesUnseenArtistFolds() {
+    ui::TrainingView view;
+    view.show();
+    view.setTable(blobTable(), QStringLiteral("blobs"));
+    view.kindCombo()->setCurrentText(QStringLiteral("logreg"));
+    view.epochsSpin()->setValue(5);
+    view.threadsSpin()->setValue(2);
+    view.foldsSpin()->setValue(3);
+    const auto dir = test::temp_dir("ui-groups");
+    // A broken file: named with its line, nothing starts.
+    std::ofstream(dir / "broken.csv") << "file,artist\ng0.00000.wav,a,extra\n";
+    view.setGroupsFile(QString::fromStdString((dir / "broken.csv").string()));
+    QVERIFY2(view.statusLabel()->text().contains(QStringLiteral("broken.csv")) && view.statusLabel()->text().contains(QStringLiteral("line 2")),
+             qPrintable(view.statusLabel()->text()));
+    view.start();
+    QCOMPARE(view.state(), ui::TrainingView::State::idle);
+    // 4 clips per artist, 15 artists.
+    {
+      std::ofstream csv(dir / "artists.csv");
+      csv << "file,artist\n";
+      for (std::size_t r = 0; r < blobTable()->rows(); ++r) csv << blobTable()->filenames[r] << ",artist" << r / 4 << "\n";
+    }
+    view.setGroupsFile(QString::fromStdString((dir / "artists.csv").string()));
+    QCOMPARE(view.protocolPicker()->choice(), Choice::groups_file);
+    QVERIFY(view.protocolPicker()->problem().isEmpty());
+    QVERIFY(view.foldsSpin()->isEnabled());
+    QVERIFY2(view.protocolPicker()->noteLabel()->text().contains(QStringLiteral("15 groups")),
+             qPrintable(view.protocolPicker()->noteLabel()->text()));
+    QSignalSpy finished(&view, &ui::TrainingView::trainingFinished);
+    view.start();
+    QVERIFY(finished.wait(60000));
+    QVERIFY2(view.state() == ui::TrainingView::State::succeeded, qPrintable(finished.front().front().toString()));
+    const ml::TrainingReport* report = view.lastReport();
+    QCOMPARE(report->folds.size(), std::size_t{3});
+    QCOMPARE(report->protocol, std::string("folds grouped by artist (artists.csv): unseen artists"));
+    QVERIFY(report->file_groups && report->file_groups->groups == 15);
+    for (std::size_t r = 0; r < report->fold_of_row.size(); r += 4)  // each artist in one fold
+      for (std::size_t k = 1; k < 4; ++k) QCOMPARE(report->fold_of_row[r + k], report->fold_of_row[r]);
+    QVERIFY(view.history().back().name().contains(QStringLiteral("3 folds by artist (unseen artists)")));
+    QVERIFY2(view.statusLabel()->text().contains(QStringLiteral("unseen artist")), qPrintable(view.statusLabel()->text()));
+    QCOMPARE(view.foldTable()->horizontalHeaderItem(4)->text(), QStringLiteral("Accuracy"));  // not optimistic
+  }
+
+  void leaderboardOnTheFaultFilteredSplit() {
+    const auto table = gtzanTable();
+    if (!table) QSKIP("shared GTZAN data not found (set GENRELAB_DATA)");
+    ui::TrainingView view;
+    view.resize(1400, 900);
+    view.show();
+    view.setTable(table, QStringLiteral("features_30_sec.csv"));
+    QCOMPARE(view.protocolPicker()->choice(), Choice::fault_filtered);
+    view.threadsSpin()->setValue(2);
+    tickBoard(view, {QStringLiteral("krr"), QStringLiteral("logreg")});
+    QSignalSpy finished(&view, &ui::TrainingView::trainingFinished);
+    view.compareModels();
+    QVERIFY(finished.wait(120000));
+    QVERIFY2(view.state() == ui::TrainingView::State::succeeded, qPrintable(finished.front().front().toString()));
+    const ml::Leaderboard* board = view.leaderboard();
+    QCOMPARE(board->rows.size(), std::size_t{2});
+    QCOMPARE(board->protocol, std::string("split"));
+    const QTableWidget* t = view.leaderboardTable();
+    // Valid beside test (the board ranks by valid: the test part does not pick the winner).
+    QCOMPARE(t->horizontalHeaderItem(2)->text(), QStringLiteral("Valid acc."));
+    QCOMPARE(t->horizontalHeaderItem(3)->text(), QStringLiteral("Test acc."));
+    const int protocol = columnOf(*t, QStringLiteral("Protocol"));
+    QVERIFY(protocol > 3);
+    for (int r = 0; r < 2; ++r) {
+      QCOMPARE(t->item(r, protocol)->text(), QStringLiteral("unseen artists, fault-filtered test part"));
+      QCOMPARE(t->item(r, protocol)->toolTip(), QStringLiteral("unseen artists (fault-filtered split, test part)"));
+      QCOMPARE(t->item(r, 2)->text(), QString::number(board->rows[static_cast<std::size_t>(r)].validation_accuracy, 'f', 3));
+      QCOMPARE(t->item(r, 3)->text(), QString::number(board->rows[static_cast<std::size_t>(r)].mean_accuracy, 'f', 3));
+    }
+    QVERIFY(board->rows[0].validation_accuracy >= board->rows[1].validation_accuracy);
+    const QString note = view.leaderboardNote()->text();
+    QVERIFY2(note.contains(QStringLiteral("unseen artists (fault-filtered split, test part)")) &&
+                 note.contains(QStringLiteral("train 443, valid 197, test 290 rows; 70 rows in no list")),
+             qPrintable(note));
+    QVERIFY(note.contains(QStringLiteral("Ranked by valid accuracy")));  // as ml::compare_models ranks a split
+    QVERIFY(view.statusLabel()->text().contains(QStringLiteral("unseen artists")));
+    qInfo("fault-filtered leaderboard: %s %.3f (valid %.3f), %s %.3f (valid %.3f)", board->rows[0].model.c_str(),
+          board->rows[0].mean_accuracy, board->rows[0].validation_accuracy, board->rows[1].model.c_str(),
+          board->rows[1].mean_accuracy, board->rows[1].validation_accuracy);
+    if (auto* results = view.findChild<QTabWidget*>()) results->setCurrentIndex(results->count() - 1);
+    genrelab::test::save_screenshot(view, QStringLiteral("training-leaderboard-fault-filtered"));
+  }
+
+  void cnn2dOnASplitFolder() {
+    const auto table = demoTable();
+    QVERIFY(table);
+    ui::TrainingView view;
+    view.resize(1400, 900);
+    view.show();
+    view.setAudioFiles(demoAudio(), QStringLiteral("demo"));
+    view.setTable(table, QStringLiteral("demo features"));
+    configureSmallCnn(view, 3, true);
+    // Per genre: 3 clips train, 2 valid, 1 test.
+    const auto folder = writeSplitFolder("ui-split-demo", rowsOf(*table));
+    view.setSplitFolder(QString::fromStdString(folder.string()));
+    QCOMPARE(view.protocolPicker()->choice(), Choice::split_folder);
+    QVERIFY(view.protocolPicker()->problem().isEmpty());
+    QSignalSpy finished(&view, &ui::TrainingView::trainingFinished);
+    view.start();
+    QVERIFY(finished.wait(60000));
+    QVERIFY2(view.state() == ui::TrainingView::State::succeeded, qPrintable(finished.front().front().toString()));
+    const ui::TrainingRun& run = view.history().back();
+    QVERIFY(run.audio && run.audio_options);
+    QCOMPARE(run.audio_options->folds, 1);
+    QCOMPARE(run.audio->fold_reports.size(), std::size_t{1});
+    QCOMPARE(run.audio->fold_reports[0].test_tracks, std::size_t{5});
+    QCOMPARE(run.audio->protocol, std::string("split"));
+    QCOMPARE(view.foldTable()->rowCount(), 1);
+    QCOMPARE(view.foldTable()->item(0, 0)->text(), QStringLiteral("test"));
+    QVERIFY2(view.statusLabel()->text().contains(QStringLiteral("train 15, valid 10, test 5 rows")), qPrintable(view.statusLabel()->text()));
+    QVERIFY(view.lastBundle());  // trained on train+valid
+
+    // The leaderboard: cnn2d on the same split's parts as logreg.
+    tickBoard(view, {QStringLiteral("logreg"), QStringLiteral("cnn2d")});
+    QVERIFY2(view.leaderboardAudioReason().isEmpty(), qPrintable(view.leaderboardAudioReason()));
+    view.compareModels();
+    QVERIFY(finished.wait(60000));
+    QVERIFY2(view.state() == ui::TrainingView::State::succeeded, qPrintable(finished.back().front().toString()));
+    const ml::Leaderboard* board = view.leaderboard();
+    QCOMPARE(board->rows.size(), std::size_t{2});
+    for (const auto& row : board->rows) {
+      QCOMPARE(row.protocol, std::string("split"));
+      QCOMPARE(row.folds, 1);
+    }
+    const auto cnn = std::find_if(view.history().begin(), view.history().end(),
+                                  [](const auto& r) { return r.audio != nullptr && r.bundle == nullptr; });
+    QVERIFY(cnn != view.history().end());
+    QCOMPARE(cnn->audio->fold_reports[0].test_tracks, std::size_t{5});
+    const QString split_name = QString::fromStdString(folder.filename().string());
+    QCOMPARE(view.leaderboardTable()->item(0, columnOf(*view.leaderboardTable(), QStringLiteral("Protocol")))->text(),
+             QStringLiteral("split %1, test part").arg(split_name));
+    QVERIFY(view.leaderboardNote()->text().contains(QStringLiteral("predefined split %1 (test part)").arg(split_name)));
   }
 
   void destroyingWhileRunningCancels() {

@@ -44,6 +44,7 @@
 #include "ui/plot/csv.h"
 #include "ui/plot/export_menu.h"
 #include "ui/plot/figure_canvas.h"
+#include "ui/views/training_results.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
 #include "util/parallel.h"
@@ -68,12 +69,13 @@ EpochRecord to_record(int fold, const ml::EpochStats& s) {
   return r;
 }
 
-/// Every epoch of a finished run (folds, then the final model), as the charts draw them.
+/// Every epoch of a finished run (folds, then the final model), as the charts draw them. With a
+/// split, the final model is the test part's model: its epochs are already there.
 std::vector<EpochRecord> records_of(const ml::TrainingReport& report) {
   std::vector<EpochRecord> out;
   for (const ml::FoldReport& f : report.folds)
     for (const auto& e : f.history) out.push_back(to_record(f.fold, e));
-  if (report.final_model)
+  if (report.final_model && !report.options.split)
     for (const auto& e : report.final_model->history) out.push_back(to_record(ml::kFinalFold, e));
   return out;
 }
@@ -93,14 +95,8 @@ class EpochForwarder final : public ml::TrainingObserver {
   std::function<void(const EpochRecord&)> deliver_;
 };
 
-QTableWidgetItem* cell(const QString& text) {
-  auto* item = new QTableWidgetItem(text);
-  item->setFlags(Qt::ItemIsSelectable | Qt::ItemIsEnabled);
-  item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-  return item;
-}
-
-QString num(double v, int decimals = 3) { return std::isfinite(v) ? QString::number(v, 'f', decimals) : QStringLiteral("–"); }
+QTableWidgetItem* cell(const QString& text) { return result_cell(text); }
+QString num(double v, int decimals = 3) { return fixed(v, decimals); }
 
 QTableWidget* makeTable(QWidget* parent) {
   auto* t = new QTableWidget(parent);
@@ -160,15 +156,26 @@ class StageSink final : public ProgressSink {
 /// out once), accuracy per fold is the patch accuracy with the track accuracies beside it (as
 /// for a 3-s segment table), and the confusion matrix and per-genre scores count held-out tracks
 /// classified by the mean probability of their patches (what genrelab-cli compare ranks cnn2d by).
-ml::TrainingReport audio_training_report(const ml::AudioCnnReport& rep, const ml::AudioCnnOptions& options, bool final_model) {
+/// `described`: the protocol (split and rotation, or track folds); `split`: how the files fell into
+/// its parts.
+ml::TrainingReport audio_training_report(const ml::AudioCnnReport& rep, const ml::AudioCnnOptions& options, bool final_model,
+                                         const ml::TrainerOptions& described = {},
+                                         std::optional<dataset::SplitAssignment> split = std::nullopt) {
   ml::TrainingReport r;
   r.options.model = options.model;
   r.options.training = options.training;
   r.options.folds = options.folds;
   r.options.protocol = ml::SplitProtocol::grouped;
+  r.options.split = described.split;
+  r.options.rotate = described.rotate;
   r.options.final_model = final_model;
+  r.protocol = rep.protocol_label;
+  r.split = std::move(split);
   r.label_names = rep.label_names;
   r.folds = rep.fold_reports;
+  if (described.split)
+    for (auto& f : r.folds)  // split_fold_of(): the test part is fold 0 of 1, or part p is fold p of 3
+      f.held_out = described.rotate ? std::string(dataset::to_string(static_cast<dataset::SplitPart>(f.fold))) : "test";
   for (const auto& f : r.folds) r.rows += f.test_rows;
   r.groups = r.tracks = rep.tracks;
   const auto patch = stats::mean_std(rep.patch_accuracy);
@@ -251,16 +258,14 @@ QString TrainingRun::name() const {
   if (!report) return QStringLiteral("#%1").arg(number);
   const auto& o = report->options;
   const bool audio_cnn = o.model.kind == ml::ModelKind::cnn2d;
-  QString text = QStringLiteral("#%1 %2/%3, %4 folds")
+  QString text = QStringLiteral("#%1 %2/%3, %4")
                      .arg(number)
                      .arg(model.isEmpty() ? to_qstring(ml::to_string(o.model.kind)) : model,
-                          audio_cnn ? QStringLiteral("log-mel") : to_qstring(ml::to_string(o.features)))
-                     .arg(o.folds);
+                          audio_cnn ? QStringLiteral("log-mel") : to_qstring(ml::to_string(o.features)), protocol_words(o));
   if (o.model.kind == ml::ModelKind::krr)
     text += QStringLiteral(", closed form");
   else if (o.search.empty())
     text += QStringLiteral(", %1 epochs").arg(o.training.epochs);
-  if (o.protocol == ml::SplitProtocol::leaky) text += QStringLiteral(", LEAKY");
   return text;
 }
 
@@ -269,7 +274,7 @@ TrainingView::TrainingView(QWidget* parent)
       table_combo_(new QComboBox(this)),
       extract_(new QPushButton(tr("Extract from audio…"), this)),
       kind_(new QComboBox(this)),
-      protocol_(new QComboBox(this)),
+      protocol_(new ProtocolPicker(this)),
       features_(new QComboBox(this)),
       folds_(new QSpinBox(this)),
       epochs_(new QSpinBox(this)),
@@ -299,6 +304,7 @@ TrainingView::TrainingView(QWidget* parent)
       repeats_(new QSpinBox(this)),
       compare_(new QPushButton(tr("Compare models"), this)),
       leaderboard_table_(makeTable(this)),
+      board_note_label_(new QLabel(this)),
       normalize_(new QCheckBox(tr("Row-normalised (recall per true genre)"), this)),
       confusion_canvas_(new FigureCanvas(confusion_, this)),
       comparison_canvas_(new FigureCanvas(comparison_, this)),
@@ -310,10 +316,6 @@ TrainingView::TrainingView(QWidget* parent)
   // The audio CNN learns from the dataset's audio files, not from a table (enabled by setAudioFiles()).
   kind_->addItem(kAudioKind, kAudioKind);
   kind_->setCurrentIndex(std::max(0, kind_->findText(QStringLiteral("cnn1d"))));  // the study's model first
-  protocol_->addItem(tr("grouped by track (honest)"), static_cast<int>(ml::SplitProtocol::grouped));
-  protocol_->addItem(tr("LEAKY: random split of rows"), static_cast<int>(ml::SplitProtocol::leaky));
-  protocol_->setToolTip(tr("Leaky puts segments of one track in training and test folds: optimistic numbers, "
-                           "always labelled LEAKY"));
   for (auto set : {ml::FeatureSet::all, ml::FeatureSet::filtered, ml::FeatureSet::mfcc}) {
     const auto name = ml::to_string(set);
     features_->addItem(QString::fromUtf8(name.data(), static_cast<qsizetype>(name.size())), static_cast<int>(set));
@@ -393,13 +395,15 @@ TrainingView::TrainingView(QWidget* parent)
     if (i < 0 || i >= tables_.size()) return;
     table_name_ = tables_[i].first;
     table_ = tables_[i].second;
+    updateProtocolRows();
     updateInputLabel();
     updateBoardAudio();
     updateButtons();
   });
   form->addRow(tr("Model"), kind_);
   form->addRow(tr("Features"), features_);
-  form->addRow(tr("Folds split"), protocol_);
+  form->addRow(new QLabel(tr("How accuracy is measured:"), this));
+  form->addRow(protocol_);
   form->addRow(tr("Folds"), folds_);
   form->addRow(tr("Epochs"), epochs_);
   form->addRow(tr("Seed"), seed_);
@@ -494,10 +498,21 @@ TrainingView::TrainingView(QWidget* parent)
   repeats_->setToolTip(tr("Repeated cross-validation: repeat r draws its folds and weights from seed + r; "
                           "the accuracy is then the mean over every test fold of every repeat"));
   connect(repeats_, &QSpinBox::valueChanged, this, [this] { updateBoardAudio(); });
-  connect(protocol_, &QComboBox::currentIndexChanged, this, [this] { updateBoardAudio(); });
+  connect(protocol_, &ProtocolPicker::changed, this, [this] {
+    updateBoardAudio();
+    updateButtons();
+  });
+  // An unreadable split folder or groups file (file and line) goes to the status line.
+  connect(protocol_, &ProtocolPicker::problemFound, this, [this](const QString& message) {
+    if (state_ != State::running) status_->setText(message);
+  });
   board_row->addWidget(repeats_);
   board_row->addWidget(compare_);
   board_layout->addLayout(board_row);
+  // The protocol of the board on display in words, and what it did with the rows.
+  board_note_label_->setWordWrap(true);
+  board_note_label_->setTextFormat(Qt::RichText);
+  board_layout->addWidget(board_note_label_);
   board_layout->addWidget(leaderboard_table_, 1);
 
   auto* results = new QTabWidget(this);
@@ -558,15 +573,34 @@ void TrainingView::applyKindDefaults() {
   for (QWidget* w : std::initializer_list<QWidget*>{table_combo_, extract_, features_}) w->setToolTip(table_only);
   if (!audio)
     extract_->setToolTip(tr("Compute the 57 GTZAN features of every clip of the open dataset (librosa's recipe), with progress"));
-  protocol_->setToolTip(audio ? tr("cnn2d always holds out whole tracks (grouped): its patches never leak")
-                              : tr("Leaky puts segments of one track in training and test folds: optimistic numbers, "
-                                   "always labelled LEAKY"));
-  if (audio) protocol_->setCurrentIndex(protocol_->findData(static_cast<int>(ml::SplitProtocol::grouped)));
-  final_model_->setText(audio ? tr("Train a final model on all tracks (needed to save)")
-                              : tr("Train a final model on all rows (needed to save)"));
   audio_box_->setVisible(audio);
+  updateProtocolRows();
   updateInputLabel();
   updateButtons();
+}
+
+void TrainingView::updateProtocolRows() {
+  std::vector<std::string> names, labels;
+  QString what;
+  auto rows = ProtocolPicker::Rows::table;
+  if (audioModelSelected()) {
+    for (const auto& f : audio_files_) {
+      names.push_back(f.path);
+      labels.push_back(f.label);
+    }
+    rows = ProtocolPicker::Rows::audio;
+    what = tr("the audio of %1").arg(audio_name_);
+  } else if (table_) {
+    names = table_->filenames;
+    labels = table_->labels;
+    what = table_name_;
+  }
+  protocol_->setRows(std::move(names), std::move(labels), rows, what, dataset_folder_);
+}
+
+void TrainingView::setDatasetFolder(const QString& folder) {
+  dataset_folder_ = folder;
+  updateProtocolRows();
 }
 
 bool TrainingView::audioModelSelected() const { return kind_->currentData().toString() == kAudioKind; }
@@ -616,6 +650,7 @@ void TrainingView::setAudioFiles(const std::vector<ml::AudioFile>& files, const 
   if (!audio_reason_.isEmpty() && audioModelSelected() && state_ != State::running)
     kind_->setCurrentIndex(std::max(0, kind_->findText(QStringLiteral("cnn1d"))));
   if (audioModelSelected()) kind_->setToolTip(kind_->currentData(Qt::ToolTipRole).toString());
+  updateProtocolRows();
   updateInputLabel();
   updateBoardAudio();
   updateButtons();
@@ -645,8 +680,11 @@ void TrainingView::updateBoardAudio() {
   // genrelab-cli compare refuses the same two.
   if (reason.isEmpty() && repeats_->value() > 1)
     reason = tr("cnn2d runs one repeat (its training takes minutes per fold): set repeats to 1.");
-  if (reason.isEmpty() && static_cast<ml::SplitProtocol>(protocol_->currentData().toInt()) == ml::SplitProtocol::leaky)
-    reason = tr("cnn2d is cross-validated with track-grouped folds only: choose the grouped split.");
+  if (reason.isEmpty() && protocol_->choice() == ProtocolPicker::Choice::leaky)
+    reason = tr("cnn2d is cross-validated with track-grouped folds or a split only: choose one of them, not LEAKY rows.");
+  if (reason.isEmpty() && protocol_->choice() == ProtocolPicker::Choice::groups_file)
+    reason = tr("cnn2d folds are grouped by track only (genrelab-cli compare refuses --groups with it too): choose "
+                "track-grouped folds or a split (unseen artists: the fault-filtered split).");
   board_audio_reason_ = reason;
   const auto items = compare_models_->findItems(kAudioKind, Qt::MatchExactly);
   if (items.isEmpty()) return;
@@ -695,7 +733,7 @@ ml::TrainerOptions TrainingView::options() const {
   base.training.threads = threads_->value();
   base.folds = folds_->value();
   base.features = static_cast<ml::FeatureSet>(features_->currentData().toInt());
-  base.protocol = static_cast<ml::SplitProtocol>(protocol_->currentData().toInt());
+  protocol_->applyTo(base);
   base.final_model = final_model_->isChecked();
   const auto preset = ml::find_model_preset(kind_->currentData().toString().toStdString());
   ml::TrainerOptions o = preset ? ml::apply_preset(*preset, base) : base;
@@ -703,7 +741,8 @@ ml::TrainerOptions TrainingView::options() const {
     const ml::AudioCnnOptions audio = audioOptions();
     o.model = audio.model;
     o.training = audio.training;
-    o.protocol = ml::SplitProtocol::grouped;
+    o.protocol = ml::SplitProtocol::grouped;  // the picker offers cnn2d no leaky rows nor groups
+    o.groups.reset();
   }
   o.training.epochs = epochs_->value();
   return o;
@@ -730,6 +769,7 @@ void TrainingView::setTables(const QVector<QPair<QString, std::shared_ptr<const 
   }
   if (tables_.isEmpty()) {
     table_label_->setText(tr("No feature table: extract one from the dataset's audio."));
+    updateProtocolRows();
     updateInputLabel();
     updateBoardAudio();
     updateButtons();
@@ -759,8 +799,19 @@ void TrainingView::updateButtons() {
   epochs_->setToolTip(closed_form ? tr("%1 is solved in closed form (one linear system), not by epochs")
                                         .arg(kind_->currentText())
                                   : QString());
-  // Feature-table-only controls are off for cnn2d (it reads the audio; its folds are always grouped).
-  for (QWidget* w : std::initializer_list<QWidget*>{table_combo_, extract_, protocol_, features_}) w->setEnabled(!running && !audio);
+  // Feature-table-only controls are off for cnn2d (it reads the audio).
+  for (QWidget* w : std::initializer_list<QWidget*>{table_combo_, extract_, features_}) w->setEnabled(!running && !audio);
+  protocol_->setEnabled(!running);
+  // A split fixes the held-out rows: no folds to count.
+  const bool split = protocol_->isSplit();
+  final_model_->setText(split   ? (audio ? tr("Train a final model on train+valid (needed to save)")
+                                         : tr("Keep the train+valid model (needed to save)"))
+                        : audio ? tr("Train a final model on all tracks (needed to save)")
+                                : tr("Train a final model on all rows (needed to save)"));
+  folds_->setEnabled(!running && !split);
+  folds_->setToolTip(split ? tr("A predefined split holds out its test part (or, rotated, each part in turn): the number "
+                                "of folds does not apply")
+                           : tr("Folds of the cross-validation: each holds out its share of the tracks once"));
 }
 
 void TrainingView::start() {
@@ -770,6 +821,10 @@ void TrainingView::start() {
     return;
   }
   if (!table_) return;
+  if (!protocol_->problem().isEmpty()) {
+    status_->setText(protocol_->problem());
+    return;
+  }
   ml::TrainerOptions opts = options();
   try {
     opts.validate();
@@ -781,7 +836,7 @@ void TrainingView::start() {
   auto table = table_;
   auto deliver_record = [this](const EpochRecord& r) { receiveRecord(r); };
   QPointer<TrainingView> self(this);
-  launch(tr("Training %1 on %2…").arg(model, table_name_),
+  launch(tr("Training %1 on %2 (%3)…").arg(model, table_name_, protocol_words(opts)),
          [table, opts, model, deliver_record, self, view = static_cast<QObject*>(this)](
              ProgressSink& progress, const CancelToken& token) -> std::function<void()> {
            EpochForwarder observer(view, deliver_record);
@@ -801,6 +856,10 @@ void TrainingView::startAudio() {
     status_->setText(audio_reason_);
     return;
   }
+  if (!protocol_->problem().isEmpty()) {
+    status_->setText(protocol_->problem());
+    return;
+  }
   const ml::AudioCnnOptions opts = audioOptions();
   try {
     opts.validate();
@@ -808,24 +867,49 @@ void TrainingView::startAudio() {
     status_->setText(tr("Invalid options: %1").arg(QString::fromUtf8(e.what())));
     return;
   }
+  // The protocol: a split (its parts as the folds, as genrelab-cli train-audio --split) or track folds.
+  ml::TrainerOptions described;
+  protocol_->applyTo(described);
+  described.folds = opts.folds;
   const bool final_model = final_model_->isChecked();
   const auto files = audio_files_;
   const QString input = tr("audio of %1").arg(audio_name_);
   auto deliver_record = [this](const EpochRecord& r) { receiveRecord(r); };
   QPointer<TrainingView> self(this);
-  launch(tr("Training cnn2d on the %1 (%n track(s)): log-mel spectrograms first…", nullptr, static_cast<int>(files.size())).arg(input),
-         [files, opts, final_model, input, deliver_record, self, view = static_cast<QObject*>(this)](
+  launch(tr("Training cnn2d on the %1 (%n track(s), %2): log-mel spectrograms first…", nullptr, static_cast<int>(files.size()))
+             .arg(input, protocol_words(described)),
+         [files, opts, described, final_model, input, deliver_record, self, view = static_cast<QObject*>(this)](
              ProgressSink& progress, const CancelToken& token) -> std::function<void()> {
-           // Shares of the progress bar: the log-mels, then the folds and the final model by epochs.
-           const double stages = opts.folds + (final_model ? 1.0 : 0.0);
            constexpr double kMelShare = 0.1;
-           const double folds_end = kMelShare + (1.0 - kMelShare) * opts.folds / stages;
            // Each log-mel once (in parallel), shared by every fold and the final model; a file
            // that cannot be decoded is left out with its reason, the others go on.
            features::LogMelCache cache;
            StageSink mel_sink(progress, 0.0, kMelShare, "log-mel spectrograms: ");
            auto [usable, skipped] = decode_log_mels(files, cache, opts.training.threads, mel_sink, token);
            if (usable.empty()) throw std::invalid_argument("none of the audio files could be decoded");
+           ml::AudioCnnOptions o = opts;
+           o.protocol = ml::protocol_key(described);
+           o.protocol_label = ml::protocol_label(described);
+           std::vector<ml::AudioFile> final_files = usable;
+           std::optional<dataset::SplitAssignment> assignment;
+           if (described.split) {
+             // The decoded files' parts; the final model learns from train+valid (the test part's model).
+             std::vector<std::string> paths, labels;
+             for (const auto& f : usable) {
+               paths.push_back(f.path);
+               labels.push_back(f.label);
+             }
+             assignment = dataset::assign_split(*described.split, paths, labels);
+             auto folds = ml::split_fold_of(assignment->part_of_row, described.rotate);
+             o.fold_of = std::move(folds.fold_of);
+             o.folds = folds.folds;
+             final_files.clear();
+             for (std::size_t i = 0; i < usable.size(); ++i)
+               if (assignment->part_of_row[i] == 0 || assignment->part_of_row[i] == 1) final_files.push_back(usable[i]);
+           }
+           // Shares of the progress bar: the log-mels, then the folds and the final model by epochs.
+           const double stages = o.folds + (final_model ? 1.0 : 0.0);
+           const double folds_end = kMelShare + (1.0 - kMelShare) * o.folds / stages;
 
            // Live curves: every epoch goes to the charts; the final model's are also kept for the history.
            struct Observer final : ml::TrainingObserver {
@@ -840,14 +924,14 @@ void TrainingView::startAudio() {
            ml::AudioCnnReport rep;
            {
              StageSink sink(progress, kMelShare, folds_end, "");
-             rep = ml::cross_validate_audio_cnn(usable, cache, opts, &sink, &token, &observer);
+             rep = ml::cross_validate_audio_cnn(usable, cache, o, &sink, &token, &observer);
            }
-           auto report = std::make_shared<ml::TrainingReport>(audio_training_report(rep, opts, final_model));
+           auto report = std::make_shared<ml::TrainingReport>(audio_training_report(rep, o, final_model, described, assignment));
            FinishedRun run{kAudioKind, nullptr, nullptr};
            if (final_model) {
              StageSink sink(progress, folds_end, 1.0, "");
              const auto start = std::chrono::steady_clock::now();
-             ml::ModelBundle bundle = ml::train_audio_cnn(usable, cache, opts, &sink, &token, &observer);
+             ml::ModelBundle bundle = ml::train_audio_cnn(final_files, cache, o, &sink, &token, &observer);
              ml::FoldReport f;
              f.fold = ml::kFinalFold;
              f.train_rows = bundle.report.value("training_patches", std::size_t{0});
@@ -861,13 +945,14 @@ void TrainingView::startAudio() {
              // The bundle's report says how it was cross-validated (as genrelab-cli train-audio -o writes it).
              nlohmann::json cv = ml::summary_json(rep);
              cv["input"] = input.toStdString();
+             if (assignment) cv["split"] = dataset::describe(*assignment);
              cv["final"] = bundle.report;
              bundle.report = std::move(cv);
              run.bundle = std::make_shared<const ml::ModelBundle>(std::move(bundle));
            }
            run.report = std::move(report);
            run.audio = std::make_shared<const ml::AudioCnnReport>(std::move(rep));
-           run.audio_options = std::make_shared<const ml::AudioCnnOptions>(opts);
+           run.audio_options = std::make_shared<const ml::AudioCnnOptions>(std::move(o));
            run.skipped = skipped;
            run.input = input;
            return [self, run] {
@@ -878,6 +963,10 @@ void TrainingView::startAudio() {
 
 void TrainingView::compareModels() {
   if (state_ == State::running || !table_) return;
+  if (!protocol_->problem().isEmpty()) {
+    status_->setText(protocol_->problem());
+    return;
+  }
   ml::CompareOptions opts;
   bool with_cnn2d = false;  // not a table preset: it runs after them, on the audio
   for (int i = 0; i < compare_models_->count(); ++i) {
@@ -894,7 +983,7 @@ void TrainingView::compareModels() {
   const ml::TrainerOptions form = options();
   opts.folds = form.folds;
   opts.features = form.features;
-  opts.protocol = form.protocol;
+  protocol_->applyTo(opts);
   opts.seed = form.training.seed;
   opts.repeats = repeats_->value();
   opts.threads = form.training.threads;
@@ -927,8 +1016,10 @@ void TrainingView::compareModels() {
   const int count = static_cast<int>(opts.models.size()) + (with_cnn2d ? 1 : 0);
   auto deliver_record = [this](const EpochRecord& r) { receiveRecord(r); };
   QPointer<TrainingView> self(this);
-  launch(tr("Comparing %n model(s) on %1 under the same folds…", nullptr, count).arg(table_name_),
-         [table, opts, with_cnn2d, audio, files, outside, input, count, deliver_record, self,
+  const ml::TrainerOptions described = opts.protocol_options();
+  launch(tr("Comparing %n model(s) on %1, the same held-out rows for each (%2)…", nullptr, count)
+             .arg(table_name_, protocol_words(described)),
+         [table, opts, described, with_cnn2d, audio, files, outside, input, count, deliver_record, self,
           view = static_cast<QObject*>(this)](ProgressSink& progress, const CancelToken& token) -> std::function<void()> {
            // Each model an equal share of the bar, as in ml::compare_models.
            const double table_end = static_cast<double>(opts.models.size()) / count;
@@ -949,15 +1040,36 @@ void TrainingView::compareModels() {
                auto [usable, skipped] = decode_log_mels(files, cache, audio.training.threads, mel_sink, token);
                if (usable.empty()) throw std::invalid_argument("none of the audio files could be decoded");
                ml::AudioCnnOptions o = audio;
-               o.fold_of = ml::audio_folds(*table, board.fold_of_row, usable);
+               o.protocol = ml::protocol_key(described);
+               o.protocol_label = ml::protocol_label(described);
+               std::optional<dataset::SplitAssignment> assignment;
+               if (opts.split) {
+                 // The split's parts of the decoded files (as genrelab-cli compare --split): the
+                 // same test clips as the table models.
+                 std::vector<std::string> paths, labels;
+                 for (const auto& f : usable) {
+                   paths.push_back(f.path);
+                   labels.push_back(f.label);
+                 }
+                 assignment = dataset::assign_split(*opts.split, paths, labels);
+                 auto folds = ml::split_fold_of(assignment->part_of_row, opts.rotate);
+                 o.fold_of = std::move(folds.fold_of);
+                 o.folds = folds.folds;
+               } else {
+                 o.fold_of = ml::audio_folds(*table, board.fold_of_row, usable);
+               }
                const double mel_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
                EpochForwarder observer(view, deliver_record);
                StageSink sink(progress, mel_end, 1.0, stage);
                ml::AudioCnnReport rep = ml::cross_validate_audio_cnn(usable, cache, o, &sink, &token, &observer);
                ml::LeaderboardRow row = ml::audio_cnn_row(rep, o);
+               row.protocol = o.protocol;
+               row.protocol_label = o.protocol_label;
                row.seconds += mel_seconds;  // the log-mels were computed before the folds
                ml::insert_row(board, std::move(row));
-               FinishedRun run{kAudioKind, std::make_shared<const ml::TrainingReport>(audio_training_report(rep, o, false)), nullptr};
+               FinishedRun run{kAudioKind,
+                               std::make_shared<const ml::TrainingReport>(audio_training_report(rep, o, false, described, assignment)),
+                               nullptr};
                run.audio = std::make_shared<const ml::AudioCnnReport>(std::move(rep));
                run.audio_options = std::make_shared<const ml::AudioCnnOptions>(std::move(o));
                run.skipped = skipped;
@@ -1083,35 +1195,40 @@ void TrainingView::onEnded(const QString& message) {
     }
     if (board) {
       leaderboard_ = std::move(finished_board_);
-      fillLeaderboard(first_new);
+      fill_leaderboard_table(*leaderboard_table_, *leaderboard_, runs_, static_cast<std::size_t>(first_new));
+      board_note_label_->setText(leaderboard_note(*leaderboard_));
       QString text = tr("Leaderboard of %n model(s) on %1 (%2 s): best %3", nullptr, static_cast<int>(finished_.size()))
                          .arg(table_name_)
                          .arg(leaderboard_->seconds, 0, 'f', 1)
-                         .arg(summary(shown));
+                         .arg(run_summary(shown));
       if (!board_note_.isEmpty()) text += QLatin1Char(' ') + board_note_;
       status_->setText(text);
     } else {
-      QString text = tr("Done (%1 s): %2").arg(shown.report->seconds, 0, 'f', 1).arg(summary(shown));
+      QString text = tr("Done (%1 s): %2").arg(shown.report->seconds, 0, 'f', 1).arg(run_summary(shown));
       if (!shown.skipped.isEmpty())
         text += QLatin1Char(' ') + tr("%n audio file(s) could not be decoded and were left out: %1", nullptr,
                                       static_cast<int>(shown.skipped.size()))
                                        .arg(shown.skipped.join(QStringLiteral("; ")));
       status_->setText(text);
     }
+    // What the Predict tab shows of the model: what it learnt from and how it scored, in words.
+    const ml::TrainingReport& r = *shown.report;
+    const QString scored = r.options.split && !r.options.rotate
+                               ? tr("test accuracy %1").arg(percent(shown.audio ? r.mean_track_accuracy_mean : r.mean_accuracy))
+                               : tr("accuracy %1 ± %2")
+                                     .arg(num(shown.audio ? r.mean_track_accuracy_mean : r.mean_accuracy),
+                                          num(shown.audio ? r.std_track_accuracy_mean : r.std_accuracy));
+    const QString trained_on = r.options.split ? tr("the train+valid part of %1").arg(shown.table) : shown.table;
     if (shown.bundle && shown.audio)
-      Q_EMIT modelTrained(shown.bundle, tr("%1 trained on the %2 (%3 tracks), %4-fold track accuracy %5 ± %6")
-                                            .arg(shown.model, shown.table)
+      Q_EMIT modelTrained(shown.bundle, tr("%1 trained on %2 (%3 tracks); held-out tracks: %4 (%5)")
+                                            .arg(shown.model, trained_on)
                                             .arg(shown.audio->tracks)
-                                            .arg(shown.report->folds.size())
-                                            .arg(shown.report->mean_track_accuracy_mean, 0, 'f', 3)
-                                            .arg(shown.report->std_track_accuracy_mean, 0, 'f', 3));
+                                            .arg(scored, protocol_words(r.options)));
     else if (shown.bundle)
-      Q_EMIT modelTrained(shown.bundle, tr("%1 trained on %2 (%3 rows), %4-fold accuracy %5 ± %6")
-                                            .arg(shown.model, table_name_)
-                                            .arg(shown.report->rows)
-                                            .arg(shown.report->folds.size())
-                                            .arg(shown.report->mean_accuracy, 0, 'f', 3)
-                                            .arg(shown.report->std_accuracy, 0, 'f', 3));
+      Q_EMIT modelTrained(shown.bundle, tr("%1 trained on %2 (%3 rows); %4 (%5)")
+                                            .arg(shown.model, trained_on)
+                                            .arg(r.final_model ? r.final_model->train_rows : r.rows)
+                                            .arg(scored, protocol_words(r.options)));
     finished_.clear();
   } else if (cancel_requested_) {
     state_ = State::cancelled;
@@ -1123,74 +1240,6 @@ void TrainingView::onEnded(const QString& message) {
   job_ = nullptr;
   updateButtons();
   Q_EMIT trainingFinished(message);
-}
-
-QString TrainingView::summary(const TrainingRun& run) const {
-  const ml::TrainingReport& r = *run.report;
-  if (run.audio)
-    return tr("%1: held-out tracks %2 ± %3 (mean probability of their patches) / %4 ± %5 (vote) over %6 folds; patches %7 ± %8.")
-        .arg(run.name(), num(r.mean_track_accuracy_mean), num(r.std_track_accuracy_mean), num(r.mean_track_accuracy_vote),
-             num(r.std_track_accuracy_vote))
-        .arg(r.folds.size())
-        .arg(num(r.mean_accuracy), num(r.std_accuracy));
-  QString text = tr("%1: mean accuracy %2 ± %3 over %4 folds").arg(run.name(), num(r.mean_accuracy), num(r.std_accuracy)).arg(r.folds.size());
-  if (r.tracks > 0 && r.tracks < r.rows)
-    text += tr("; per track %1 (mean probability) / %2 (vote)").arg(num(r.mean_track_accuracy_mean), num(r.mean_track_accuracy_vote));
-  return text + QLatin1Char('.');
-}
-
-void TrainingView::fillLeaderboard(int first_run) {
-  const ml::Leaderboard& board = *leaderboard_;
-  leaderboard_table_->clear();
-  const bool repeated = board.repeats > 1;
-  QStringList headers{tr("Rank"), tr("Model"), tr("Protocol"),
-                      repeated ? tr("Accuracy (mean ± std, %1 × %2 folds)").arg(board.repeats).arg(board.rows.empty() ? 0 : board.rows[0].folds)
-                               : tr("Accuracy (mean ± std)"),
-                      tr("Macro F1"), tr("Track acc. (mean / vote)"), tr("Seconds")};
-  if (repeated) headers << tr("Per repeat");
-  headers << tr("Run");
-  const int run_column = static_cast<int>(headers.size()) - 1;
-  leaderboard_table_->setColumnCount(static_cast<int>(headers.size()));
-  leaderboard_table_->setHorizontalHeaderLabels(headers);
-  if (repeated) leaderboard_table_->horizontalHeaderItem(7)->setToolTip(tr("Mean accuracy of each repeat: seed, seed + 1, …"));
-  leaderboard_table_->horizontalHeaderItem(3)->setToolTip(
-      tr("Table models: over the test rows of each fold (segments for a 3-s table); cnn2d: over the held-out tracks"));
-  leaderboard_table_->setRowCount(static_cast<int>(board.rows.size()));
-  for (std::size_t i = 0; i < board.rows.size(); ++i) {
-    const ml::LeaderboardRow& row = board.rows[i];
-    const int r = static_cast<int>(i);
-    leaderboard_table_->setItem(r, 0, cell(QString::number(r + 1)));
-    auto* model = cell(QString::fromStdString(row.model));
-    model->setToolTip(QString::fromStdString(row.description));
-    model->setTextAlignment(Qt::AlignLeft | Qt::AlignVCenter);
-    leaderboard_table_->setItem(r, 1, model);
-    auto* protocol = cell(row.protocol == "leaky" ? tr("LEAKY") : QString::fromStdString(row.protocol));
-    if (row.protocol == "leaky") protocol->setForeground(QColor(180, 20, 20));
-    leaderboard_table_->setItem(r, 2, protocol);
-    const TrainingRun& run = runs_[static_cast<std::size_t>(first_run) + i];
-    auto* accuracy = cell(tr("%1 ± %2").arg(num(row.mean_accuracy), num(row.std_accuracy)));
-    auto* f1 = cell(num(row.macro_f1));
-    if (run.audio) {
-      // The CNN's rows are log-mel patches: it ranks by its held-out tracks, as genrelab-cli compare does.
-      accuracy->setText(accuracy->text() + tr(" (tracks)"));
-      accuracy->setToolTip(tr("cnn2d: accuracy over the held-out tracks of each fold, each track classified by the mean "
-                              "probability of its patches (patch accuracy %1 ± %2)")
-                               .arg(num(run.report->mean_accuracy), num(run.report->std_accuracy)));
-      f1->setToolTip(tr("cnn2d: macro-F1 of the held-out tracks (summed over the folds)"));
-    }
-    leaderboard_table_->setItem(r, 3, accuracy);
-    leaderboard_table_->setItem(r, 4, f1);
-    leaderboard_table_->setItem(r, 5, cell(tr("%1 / %2").arg(num(row.track_accuracy_mean), num(row.track_accuracy_vote))));
-    leaderboard_table_->setItem(r, 6, cell(num(row.seconds, 1)));
-    if (repeated) {
-      QStringList per;
-      for (double a : row.repeat_accuracies) per << num(a);
-      auto* item = cell(per.join(QStringLiteral(" / ")));
-      item->setToolTip(tr("std of the repeats' means: %1").arg(num(row.std_over_repeats)));
-      leaderboard_table_->setItem(r, 7, item);
-    }
-    leaderboard_table_->setItem(r, run_column, cell(run.name()));
-  }
 }
 
 const TrainingRun* TrainingView::shownRun() const {
@@ -1213,11 +1262,7 @@ void TrainingView::showRun(int index) {
   const TrainingRun& run = runs_[static_cast<std::size_t>(index)];
   charts_->show(run.records);
   fillResults(run);
-  status_->setText(run.audio ? tr("Showing run %1").arg(summary(run))
-                             : tr("Showing run %1: mean accuracy %2 ± %3.")
-                                   .arg(run.name())
-                                   .arg(run.report->mean_accuracy, 0, 'f', 3)
-                                   .arg(run.report->std_accuracy, 0, 'f', 3));
+  status_->setText(tr("Showing run %1").arg(run_summary(run)));
   updateButtons();
 }
 
@@ -1316,83 +1361,25 @@ void TrainingView::exportTable(const QString& which, const QString& path) const 
 
 void TrainingView::fillResults(const TrainingRun& run) {
   const ml::TrainingReport& r = *run.report;
-  // Per fold, then mean ± std.
-  // Segment tables (several rows per track) add the track-level columns.
-  // cnn2d: rows are log-mel patches; its headline (held-out tracks) comes first.
   const bool audio = run.audio != nullptr;
-  const bool segments = !audio && r.tracks > 0 && r.tracks < r.rows;
-  // Long headers on two lines, so the track-level columns fit beside the charts.
-  QStringList headers{tr("Fold"), tr("Train rows"), tr("Test rows"), tr("Epochs"), tr("Accuracy"), tr("Loss"), tr("Seconds")};
-  if (segments) headers << tr("Test\ntracks") << tr("Track acc.\n(mean)") << tr("Track acc.\n(vote)");
-  if (audio)
-    headers = QStringList{tr("Fold"),         tr("Test\ntracks"), tr("Track acc.\n(mean)"), tr("Track acc.\n(vote)"),
-                          tr("Patch\nacc."),  tr("Patch\nloss"), tr("Train\npatches"),     tr("Test\npatches"),
-                          tr("Epochs"),       tr("Seconds")};
-  if (r.options.protocol == ml::SplitProtocol::leaky) headers[4] = tr("Accuracy (LEAKY)");
-  if (!r.folds.empty() && !r.folds.front().chosen.empty()) headers << tr("Chosen by the search");
-  fold_table_->setColumnCount(static_cast<int>(headers.size()));
-  fold_table_->setHorizontalHeaderLabels(headers);
-  fold_table_->setRowCount(static_cast<int>(r.folds.size()) + 1);
-  int row = 0;
-  for (const ml::FoldReport& f : r.folds) {
-    auto* name = cell(QString::number(f.fold + 1));
-    name->setForeground(TrainingCharts::foldColor(f.fold));
-    fold_table_->setItem(row, 0, name);
-    if (audio) {
-      int c = 1;
-      for (const QString& text : {QString::number(f.test_tracks), num(f.track_accuracy_mean), num(f.track_accuracy_vote), num(f.accuracy),
-                                  num(f.loss), QString::number(f.train_rows), QString::number(f.test_rows),
-                                  QString::number(f.epochs_run), num(f.seconds, 1)})
-        fold_table_->setItem(row, c++, cell(text));
-      ++row;
-      continue;
-    }
-    fold_table_->setItem(row, 1, cell(QString::number(f.train_rows)));
-    fold_table_->setItem(row, 2, cell(QString::number(f.test_rows)));
-    fold_table_->setItem(row, 3, cell(QString::number(f.epochs_run)));
-    fold_table_->setItem(row, 4, cell(num(f.accuracy)));
-    fold_table_->setItem(row, 5, cell(num(f.loss)));
-    fold_table_->setItem(row, 6, cell(num(f.seconds, 1)));
-    int c = 7;
-    if (segments) {
-      fold_table_->setItem(row, c++, cell(QString::number(f.test_tracks)));
-      fold_table_->setItem(row, c++, cell(num(f.track_accuracy_mean)));
-      fold_table_->setItem(row, c++, cell(num(f.track_accuracy_vote)));
-    }
-    if (!f.chosen.empty()) fold_table_->setItem(row, c, cell(QString::fromStdString(f.chosen)));
-    ++row;
-  }
-  fold_table_->setItem(row, 0, cell(tr("mean ± std")));
-  if (audio) {
-    fold_table_->setItem(row, 1, cell(QString::number(r.tracks)));
-    fold_table_->setItem(row, 2, cell(tr("%1 ± %2").arg(num(r.mean_track_accuracy_mean), num(r.std_track_accuracy_mean))));
-    fold_table_->setItem(row, 3, cell(tr("%1 ± %2").arg(num(r.mean_track_accuracy_vote), num(r.std_track_accuracy_vote))));
-    fold_table_->setItem(row, 4, cell(tr("%1 ± %2").arg(num(r.mean_accuracy), num(r.std_accuracy))));
-  } else {
-    fold_table_->setItem(row, 4, cell(tr("%1 ± %2").arg(num(r.mean_accuracy), num(r.std_accuracy))));
-  }
-  if (segments) {
-    fold_table_->setItem(row, 8, cell(tr("%1 ± %2").arg(num(r.mean_track_accuracy_mean), num(r.std_track_accuracy_mean))));
-    fold_table_->setItem(row, 9, cell(tr("%1 ± %2").arg(num(r.mean_track_accuracy_vote), num(r.std_track_accuracy_vote))));
-  }
-  QFont bold = fold_table_->font();
-  bold.setBold(true);
-  for (int c = 0; c < fold_table_->columnCount(); ++c)
-    if (auto* item = fold_table_->item(row, c)) item->setFont(bold);
+  fill_fold_table(*fold_table_, run);
 
   // Confusion matrix: rows = true genre, columns = predicted.
   const int n = static_cast<int>(r.label_names.size());
   QVector<QString> labels;
   for (const auto& l : r.label_names) labels << QString::fromStdString(l);
+  const bool single = r.options.split && !r.options.rotate;  // one test part, scored once
+  const QString held_out = single ? tr("the test part, scored once")
+                           : (r.options.split ? tr("summed over the %1 held-out parts") : tr("summed over the %1 test folds"))
+                                 .arg(r.folds.size());
   confusion_.setMatrix(labels, r.confusion,
-                       audio ? tr("%1: held-out tracks (by mean patch probability) of %2 folds; track accuracy %3 ± %4")
-                                   .arg(run.name())
-                                   .arg(r.folds.size())
-                                   .arg(num(r.mean_track_accuracy_mean), num(r.std_track_accuracy_mean))
-                             : tr("%1 on %2, summed over the %3 test folds; accuracy %4 ± %5")
-                                   .arg(run.name(), run.table)
-                                   .arg(r.folds.size())
-                                   .arg(num(r.mean_accuracy), num(r.std_accuracy)));
+                       audio ? tr("%1: held-out tracks (by mean patch probability), %2; track accuracy %3")
+                                   .arg(run.name(), held_out,
+                                        single ? num(r.mean_track_accuracy_mean)
+                                               : tr("%1 ± %2").arg(num(r.mean_track_accuracy_mean), num(r.std_track_accuracy_mean)))
+                             : tr("%1 on %2, %3; accuracy %4")
+                                   .arg(run.name(), run.table, held_out,
+                                        single ? num(r.mean_accuracy) : tr("%1 ± %2").arg(num(r.mean_accuracy), num(r.std_accuracy))));
   confusion_canvas_->update();
 
   // Per genre.

@@ -11,6 +11,10 @@
 // per-fold table shows patch and track accuracy, its confusion matrix counts held-out tracks.
 // The Leaderboard tab offers cnn2d beside the table models (as genrelab-cli compare does): it runs
 // after them on the audio files of the table's tracks, held out in the table models' folds.
+// How accuracy is measured is chosen in the protocol picker (protocol_picker.h): track-grouped
+// folds (optimistic on GTZAN: its artists repeat), unseen artists on GTZAN's fault-filtered split
+// (the default when the table is GTZAN's), a split folder, a groups file, or leaky rows; every
+// run, run name, table and status line says which, in words.
 // Thread-safety: GUI thread only (the worker only posts records to it).
 #pragma once
 
@@ -30,6 +34,7 @@
 #include "util/progress.h"
 #include "ui/charts/training_charts.h"
 #include "ui/figures/training_figures.h"
+#include "ui/views/protocol_picker.h"
 
 class QCheckBox;
 class QComboBox;
@@ -66,7 +71,8 @@ struct TrainingRun {
   std::shared_ptr<const ml::AudioCnnOptions> audio_options;
   /// Audio files left out of a cnn2d run because they could not be decoded: "file: reason".
   QStringList skipped;
-  /// "#2 mlp/all, 5 folds, 50 epochs", "#3 cnn2d/log-mel, 5 folds, 20 epochs"
+  /// "#2 mlp/all, 5 track-grouped folds (optimistic), 50 epochs", "#3 krr/all, unseen artists,
+  /// fault-filtered test part, closed form" (the protocol in words: protocol_words()).
   QString name() const;
 };
 
@@ -89,7 +95,7 @@ class TrainingView : public QWidget {
   /// Why cnn2d cannot be chosen (no dataset, no audio, one genre), or empty when it can.
   QString audioUnavailableReason() const { return audio_reason_; }
   /// Why cnn2d cannot join the leaderboard (no usable audio, a table track without an audio file,
-  /// repeats above 1, the leaky split), or empty when it can; also its checklist tooltip.
+  /// repeats above 1, the leaky split, a groups file), or empty when it can; also its checklist tooltip.
   QString leaderboardAudioReason() const { return board_audio_reason_; }
   State state() const { return state_; }
   /// The report of the run on display: the last successful one, or the one picked in the history
@@ -139,7 +145,11 @@ class TrainingView : public QWidget {
   ConfusionFigure& confusionFigure() { return confusion_; }
   RunComparisonFigure& comparisonFigure() { return comparison_; }
   QCheckBox* normalizeCheck() const { return normalize_; }
-  QComboBox* protocolCombo() const { return protocol_; }
+  ProtocolPicker* protocolPicker() const { return protocol_; }
+  QComboBox* protocolCombo() const { return protocol_->combo(); }
+  QCheckBox* rotateCheck() const { return protocol_->rotateCheck(); }
+  /// The line above the leaderboard: its protocol in words and what it did with the rows.
+  QLabel* leaderboardNote() const { return board_note_label_; }
   QListWidget* compareList() const { return compare_models_; }
   QPushButton* compareButton() const { return compare_; }
   QSpinBox* repeatsSpin() const { return repeats_; }
@@ -157,8 +167,17 @@ class TrainingView : public QWidget {
   /// Offers the open dataset's audio files to cnn2d (`name`: the dataset, for labels). Without
   /// files (or with one genre) cnn2d is disabled with the reason in its tooltip.
   void setAudioFiles(const std::vector<ml::AudioFile>& files, const QString& name);
-  /// Starts training with options() (cnn2d: audioOptions() on the audio files); no-op while
-  /// running or without a table (cnn2d: without audio).
+  /// The open dataset's folder: a `splits/fault-filtered` folder in it holds the fault-filtered
+  /// lists the protocol picker uses (else the built-in ones). Empty: none.
+  void setDatasetFolder(const QString& folder);
+  /// Chooses a split folder (train.txt, valid.txt, test.txt) as the protocol, as the picker's
+  /// "Split folder…" does after its dialog; an unreadable list is shown in the status line.
+  void setSplitFolder(const QString& folder) { protocol_->setSplitFolder(folder); }
+  /// Chooses a groups file (CSV file,<group>) as the protocol, as "Groups file…" does.
+  void setGroupsFile(const QString& path) { protocol_->setGroupsFile(path); }
+  /// Starts training with options() (cnn2d: audioOptions() on the audio files, held out as the
+  /// protocol says); no-op while running, without a table (cnn2d: without audio) or while the
+  /// protocol cannot run (the status line says why).
   void start();
   /// Cross-validates the models ticked in the Leaderboard tab under the same folds (the form's
   /// folds, features, split, seed and threads); each joins the history. A ticked cnn2d runs last,
@@ -200,9 +219,9 @@ class TrainingView : public QWidget {
   void updateBoardAudio();
   /// Shows what the selected kind trains on (the table, or the audio for cnn2d).
   void updateInputLabel();
+  /// Gives the protocol picker the rows it splits: the table's, or the audio files for cnn2d.
+  void updateProtocolRows();
   void launch(const QString& status, std::function<std::function<void()>(ProgressSink&, const CancelToken&)> work);
-  void fillLeaderboard(int first_run);
-  QString summary(const TrainingRun& run) const;
   void onEnded(const QString& message);
   void fillResults(const TrainingRun& run);
   void addHistoryRow(const TrainingRun& run);
@@ -214,7 +233,7 @@ class TrainingView : public QWidget {
   QComboBox* table_combo_;
   QPushButton* extract_;
   QComboBox* kind_;
-  QComboBox* protocol_;
+  ProtocolPicker* protocol_;
   QComboBox* features_;
   QSpinBox* folds_;
   QSpinBox* epochs_;
@@ -244,6 +263,7 @@ class TrainingView : public QWidget {
   QSpinBox* repeats_;
   QPushButton* compare_;
   QTableWidget* leaderboard_table_;
+  QLabel* board_note_label_;
   QCheckBox* normalize_;
   ConfusionFigure confusion_;
   RunComparisonFigure comparison_;
@@ -257,6 +277,7 @@ class TrainingView : public QWidget {
   std::vector<ml::AudioFile> audio_files_;
   QString audio_name_;
   QString audio_reason_;
+  QString dataset_folder_;
   QPointer<Job> job_;
   State state_ = State::idle;
   bool cancel_requested_ = false;
