@@ -147,6 +147,7 @@ struct CompareArgs {
   int segment_seconds = 30;         // audio folder: 30 (one row per clip) or 3 (3-s rows)
   unsigned long long seed = 42;
   int repeats = 1;                  // repeated cross-validation: seeds seed .. seed + repeats - 1
+  int cnn2d_epochs = 20;            // cnn2d's epochs (audio folders)
   int threads = 0;                  // 0 = min(cores, 2)
   bool leaky = false;
   ProtocolArgs protocol;

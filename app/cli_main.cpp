@@ -6,6 +6,7 @@
 
 #include "cli_commands.h"
 #include "cli_protocol.h"
+#include "ml/model_presets.h"
 #include "util/allocator.h"
 #include "util/progress.h"
 
@@ -15,6 +16,18 @@ void on_interrupt(int) {
   // Lock-free atomic store: async-signal-safe. A second Ctrl-C kills the process the usual way.
   genrelab::cli::interrupt_token().cancel();
   std::signal(SIGINT, SIG_DFL);
+}
+
+}  // namespace
+
+namespace {
+
+/// One line per model preset: name, description and which data chose its defaults.
+std::string preset_help() {
+  std::string text;
+  for (const auto& p : genrelab::ml::model_presets())
+    text += "\n  " + p.name + ": " + p.description + " [defaults: " + p.defaults_from + "]";
+  return text;
 }
 
 }  // namespace
@@ -117,7 +130,7 @@ int main(int argc, char** argv) {
   train->add_flag("--krr-lda", train_args.krr_lda, "krr: average with a shrinkage linear discriminant analysis");
   train->add_option("--lda-shrinkage", train_args.lda_shrinkage, "krr --krr-lda: the LDA's covariance shrinkage")->check(CLI::Range(0.0, 1.0));
   train->add_flag("--log-variances", train_args.log_variances, "Feed the log of the *_var columns (before standardisation)");
-  train->add_option("--preset", train_args.preset, "Train a leaderboard preset (its model, training loop and any search; see compare --models) instead of --model and its options");
+  train->add_option("--preset", train_args.preset, "Train a leaderboard preset (its model, training loop and any search) instead of --model and its options:" + preset_help());
   train->add_option("--features", train_args.features, "all, filtered (the study's redundancy filter) or mfcc")
       ->check(CLI::IsMember({"all", "filtered", "mfcc"}));
   train->add_option("--folds", train_args.folds, "Stratified, grouped folds")->check(CLI::Range(2, 100));
@@ -155,7 +168,7 @@ int main(int argc, char** argv) {
   cli::CompareArgs compare_args;
   auto* compare_models = app.add_subcommand("compare", "Cross-validate several models under the same folds and print a leaderboard");
   compare_models->add_option("input", compare_args.input, "Feature table (Kaggle CSV layout) or audio folder (<label>/<file>; features are extracted first)")->required();
-  compare_models->add_option("--models", compare_args.models, "Comma-separated presets (default: all): logreg, mlp, cnn1d, mlp_tuned, ensemble, rbf, krr, krr_forest, search")->delimiter(',');
+  compare_models->add_option("--models", compare_args.models, "Comma-separated presets (default: all table presets; cnn2d for audio folders):" + preset_help())->delimiter(',');
   compare_models->add_option("--features", compare_args.features, "all, filtered or mfcc")->check(CLI::IsMember({"all", "filtered", "mfcc"}));
   compare_models->add_option("--folds", compare_args.folds, "Stratified, grouped folds (the same for every model)")->check(CLI::Range(2, 100));
   compare_models->add_option("--segment", compare_args.segment_seconds, "Audio folder: rows of 30 s (one per clip) or 3 s")->check(CLI::IsMember({30, 3}));
@@ -163,6 +176,7 @@ int main(int argc, char** argv) {
   compare_models->add_option("--repeats", compare_args.repeats, "Repeated cross-validation: repeat r uses seed + r (other folds, other weights); means over every fold of every repeat")->check(CLI::Range(1, 100));
   compare_models->add_option("--threads", compare_args.threads, "Threads of each model's training (default: up to 2)")->check(CLI::Range(1, 256));
   compare_models->add_flag("--leaky", compare_args.leaky, "Split rows at random instead of by track (optimistic; labelled \"leaky\")");
+  compare_models->add_option("--cnn2d-epochs", compare_args.cnn2d_epochs, "Epochs of cnn2d's training")->check(CLI::Range(1, 100000));
   add_protocol_options(*compare_models, compare_args.protocol);
   compare_models->footer("Audio folders also take --models ...,cnn2d: the 2-D log-mel CNN trained from the audio under the same track folds (its accuracy counts held-out tracks).");
   compare_models->add_flag("--json", compare_args.json, "Print the leaderboard as JSON (progress goes to stderr)");

@@ -306,18 +306,23 @@ int cmd_train(const TrainArgs& args) {
 }
 
 /// compare's cnn2d row: the 2-D log-mel CNN cross-validated from the audio files (fold_of: the
-/// table models' folds per file, or empty for its own seeded track folds). Its accuracy and
-/// macro-F1 are the held-out tracks' (mean patch probability of each clip): ml::audio_cnn_row().
-ml::LeaderboardRow audio_cnn_row(const std::vector<ml::AudioFile>& files, std::vector<int> fold_of, int folds,
-                                 std::uint64_t seed, int threads, bool quiet) {
+/// table models' folds or a split's parts per file, or empty for its own seeded track folds;
+/// `protocol`: the comparison's, for its seed, threads and words). Its accuracy and macro-F1 are
+/// the held-out tracks' (mean patch probability of each clip): ml::audio_cnn_row().
+ml::LeaderboardRow audio_cnn_row(const std::vector<ml::AudioFile>& files, std::vector<int> fold_of, int folds, int epochs,
+                                 const ml::TrainerOptions& protocol, bool quiet) {
+  const auto seed = protocol.training.seed;
+  const auto threads = protocol.training.threads;
   ml::AudioCnnOptions o;
   o.model.kind = ml::ModelKind::cnn2d;
   o.training = ml::default_training(ml::ModelKind::cnn2d);
-  o.training.epochs = 20;
+  o.training.epochs = epochs;
   o.training.seed = seed;
   o.training.threads = threads;
   o.folds = folds;
   o.fold_of = std::move(fold_of);
+  o.protocol = ml::protocol_key(protocol);
+  o.protocol_label = ml::protocol_label(protocol);
   features::LogMelCache cache;
   TerminalProgress progress("cnn2d", quiet);
   ml::AudioCnnReport rep;
@@ -468,10 +473,7 @@ int cmd_compare_models(const CompareArgs& args) {
       return error_exit(e.what(), args.json);
     }
     try {
-      auto row = audio_cnn_row(audio, std::move(fold_of), folds, args.seed, options.threads, false);
-      row.protocol = ml::protocol_key(described);
-      row.protocol_label = ml::protocol_label(described);
-      ml::insert_row(board, std::move(row));
+      ml::insert_row(board, audio_cnn_row(audio, std::move(fold_of), folds, args.cnn2d_epochs, described, false));
     } catch (const Cancelled&) {
       std::cerr << "cancelled\n";
       return 130;
@@ -542,7 +544,11 @@ int cmd_compare_models(const CompareArgs& args) {
     std::printf("%zu rows, %zu tracks, %zu groups; the same %d folds for every model; accuracies in %%, std over folds (ddof 0)\n",
                 board.table_rows, board.tracks, board.groups, options.folds);
   if (leaky) std::printf("LEAKY: segments of one track sit in training and test folds; these numbers are optimistic\n");
-  for (const auto& r : board.rows) std::printf("  %-10s %s\n", r.model.c_str(), r.description.c_str());
+  for (const auto& r : board.rows)
+    std::printf("  %-10s %s\n  %-10s defaults: %s\n", r.model.c_str(), r.description.c_str(), "", r.defaults_from.c_str());
+  if (split && options.split->artist_disjoint())
+    std::printf("note: defaults chosen by cross-validation of the whole table (see 'defaults:') have seen this split's "
+                "test clips, so those rows are somewhat optimistic\n");
   std::printf("total %.1f s\n", board.seconds);
   return 0;
 }

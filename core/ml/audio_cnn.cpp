@@ -203,7 +203,9 @@ AudioCnnReport cross_validate_audio_cnn(const std::vector<AudioFile>& files, fea
     reporter.observer = observer;
     reporter.fold = fold;
     reporter.folds = options.folds;
-    const auto fit = net.fit(train, nullptr, options.monitor_heldout ? &test : nullptr, options.training, &reporter, cancel);
+    // A split's held-out part is scored once, at the end: never monitored per epoch.
+    const bool monitor = options.monitor_heldout && options.protocol != "split" && options.protocol != "rotation";
+    const auto fit = net.fit(train, nullptr, monitor ? &test : nullptr, options.training, &reporter, cancel);
     epoch_seconds += fit.seconds / fit.epochs_run;
     patches += static_cast<double>(train.rows);
     const auto probabilities = net.predict_proba(test);

@@ -61,7 +61,8 @@ struct AudioCnnOptions {
   std::string protocol_label = "track-grouped folds: same artists in training and test (optimistic)";
   /// cross_validate_audio_cnn(): also score the fold's held-out patches after every epoch
   /// (EpochStats::test_loss / test_accuracy, for live curves; never used for decisions). Costs one
-  /// forward pass over them per epoch; off, they are NaN.
+  /// forward pass over them per epoch; off, they are NaN. Ignored for a split (protocol "split" or
+  /// "rotation"): its held-out part is scored once, at the end.
   bool monitor_heldout = false;
 
   /// Throws std::invalid_argument naming the first bad option.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <cmath>
 #include <filesystem>
 #include <map>
@@ -86,6 +87,7 @@ Leaderboard compare_models(const dataset::FeatureTable& table, const CompareOpti
     LeaderboardRow row;
     row.model = preset.name;
     row.description = preset.description;
+    row.defaults_from = preset.defaults_from;
     row.protocol = protocol_key(base);
     row.protocol_label = protocol_label(base);
     row.folds = options.split ? (options.rotate ? dataset::kSplitParts : 1) : options.folds;
@@ -210,8 +212,16 @@ LeaderboardRow audio_cnn_row(const AudioCnnReport& report, const AudioCnnOptions
                     (options.audio_copies > 0 ? ", " + std::to_string(options.audio_copies) +
                                                     " pitch-shifted/stretched audio copies of each"
                                               : std::string()) +
-                    "); accuracy and macro-F1 = held-out tracks by the mean probability of their patches";
-  row.protocol = "grouped";
+                    "); accuracy and macro-F1 = held-out tracks by the mean probability of their patches; " +
+                    [&] {
+                      char t[64];
+                      std::snprintf(t, sizeof t, "%.2f s per epoch of %zu patches", report.train_seconds_per_epoch,
+                                    report.patches_per_epoch);
+                      return std::string(t);
+                    }();
+  row.defaults_from = "fixed defaults (architecture and augmentation tried on the 30 shared clips and the demo dataset)";
+  row.protocol = options.protocol;
+  row.protocol_label = options.protocol_label;
   row.folds = options.folds;
   row.fold_accuracies = report.track_accuracy_mean;
   row.mean_accuracy = report.mean_track_accuracy_mean;
@@ -234,6 +244,9 @@ nlohmann::json to_json(const Leaderboard& board) {
   for (const auto& r : board.rows)
     models.push_back({{"model", r.model},
                       {"description", r.description},
+                      {"defaults_from", r.defaults_from},
+                      {"protocol_label", r.protocol_label},
+                      {"validation_accuracy", std::isnan(r.validation_accuracy) ? nlohmann::json(nullptr) : nlohmann::json(r.validation_accuracy)},
                       {"protocol", r.protocol},
                       {"leaky", r.protocol == "leaky"},
                       {"folds", r.folds},
@@ -249,6 +262,9 @@ nlohmann::json to_json(const Leaderboard& board) {
                       {"seconds", r.seconds},
                       {"report", to_json(r.report)}});
   return {{"models", models},
+          {"protocol", board.protocol},
+          {"protocol_label", board.protocol_label},
+          {"data_note", board.data_note},
           {"rows", board.table_rows},
           {"tracks", board.tracks},
           {"groups", board.groups},

@@ -58,6 +58,7 @@ struct CompareOptions {
 struct LeaderboardRow {
   std::string model;        ///< preset name
   std::string description;  ///< preset description
+  std::string defaults_from;  ///< ModelPreset::defaults_from
   std::string protocol;     ///< protocol_key(): "grouped", "leaky", "groups", "split" or "rotation"
   std::string protocol_label;  ///< protocol_label(): the protocol in words
   int folds = 0;            ///< held-out folds or parts per repeat

@@ -44,14 +44,18 @@ std::vector<ModelPreset> model_presets() {
   std::vector<ModelPreset> out;
   // The three models of the first study, with their defaults.
   out.push_back(basic("logreg", "multinomial logistic regression (50 epochs, rate 1e-2)", ModelKind::logreg));
+  out.back().defaults_from = "the study's loop; rate 1e-2 chosen by 5-fold track-grouped CV of features_30_sec.csv";
   out.push_back(basic("mlp", "MLP 256x128, dropout 0.3 (50 epochs)", ModelKind::mlp));
+  out.back().defaults_from = "the study's settings";
   out.push_back(basic("cnn1d", "the study's 1-D CNN (64/64 filters, Dense 128, dropout 0.3, 50 epochs)", ModelKind::cnn1d));
+  out.back().defaults_from = "the study's architecture; its unknown widths chosen by 5-fold track-grouped CV of features_30_sec.csv";
   {
     ModelPreset p;
     p.name = "mlp_tuned";
     p.description = "MLP 512x256, dropout 0.5, weight decay 1e-3, input noise 0.3, 100 epochs (rate halved every 25)";
     p.model = tuned_mlp_model();
     p.training = tuned_mlp_training();
+    p.defaults_from = "5-fold track-grouped CV of features_30_sec.csv (seeds 42 and 1)";
     out.push_back(p);
   }
   {
@@ -65,6 +69,7 @@ std::vector<ModelPreset> model_presets() {
     p.model.kind = ModelKind::ensemble;
     p.model.ensemble_members = 5;
     p.training = tuned_mlp_training();
+    p.defaults_from = "the tuned MLP's; members chosen by 5-fold track-grouped CV of features_30_sec.csv (seeds 7 and 1)";
     out.push_back(p);
   }
   {
@@ -76,6 +81,7 @@ std::vector<ModelPreset> model_presets() {
                           ModelKind::rbf);
     p.training.epochs = 100;
     p.training.lr_step_epochs = 25;
+    p.defaults_from = "5-fold track-grouped CV of features_30_sec.csv (seeds 7 and 1)";
     out.push_back(p);
   }
   {
@@ -86,6 +92,7 @@ std::vector<ModelPreset> model_presets() {
     ModelPreset p = basic("krr", "kernel ridge classifier, RBF kernel (gamma 1/F, lambda 0.1) on log variances, closed form",
                           ModelKind::krr);
     p.model.log_variances = true;
+    p.defaults_from = "5-fold track-grouped CV of features_30_sec.csv (scikit-learn, seeds 42-46)";
     out.push_back(p);
     // Averaged with 300 extra trees: 78.8 % against 78.2 % for the kernel alone with
     // scikit-learn on the folds of seeds 42-61 (100 folds; the trees at half weight 78.6 %);
@@ -93,6 +100,7 @@ std::vector<ModelPreset> model_presets() {
     p.name = "krr_forest";
     p.description = "krr averaged with an extra-trees forest of 300 trees (the mean of their probabilities)";
     p.model.krr_trees = 300;
+    p.defaults_from = "5-fold track-grouped CV of features_30_sec.csv (seeds 42-61)";
     out.push_back(p);
   }
   {
@@ -109,6 +117,8 @@ std::vector<ModelPreset> model_presets() {
                           ModelKind::krr);
     p.model.log_variances = true;
     p.model.krr_lda = true;
+    p.defaults_from = "chosen per run on the valid part or inner folds; grid and recipe from the fault-filtered split's "
+                      "train/valid parts (and the rotation's inner folds)";
     for (double factor : {0.25, 0.5, 1.0, 2.0})
       for (double lambda : {0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0})
         for (double shrinkage : {0.0, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9}) {
@@ -129,6 +139,7 @@ std::vector<ModelPreset> model_presets() {
     ModelPreset p;
     p.name = "search";
     p.description = "tuned MLP chosen per fold from a grid (256x128 or 512x256; input noise 0 or 0.3) on 3 inner folds of its training rows";
+    p.defaults_from = "chosen per run on inner folds or the valid part; the grid from 5-fold track-grouped CV of features_30_sec.csv";
     p.model = tuned_mlp_model();
     p.training = tuned_mlp_training();
     for (const auto& hidden : {std::vector<int>{256, 128}, std::vector<int>{512, 256}})

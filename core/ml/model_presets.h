@@ -17,6 +17,9 @@ namespace genrelab::ml {
 struct ModelPreset {
   std::string name;         ///< "cnn1d", "mlp", "logreg", "mlp_tuned", "ensemble", "rbf", "krr", "krr_forest", "search"
   std::string description;  ///< one line for menus and reports
+  /// Which data chose the defaults, for reports: settings chosen on data that holds a split's test
+  /// part make that split's test number somewhat optimistic.
+  std::string defaults_from;
   ModelParams model;
   TrainParams training;     ///< seed and threads are replaced by the caller's
   std::vector<SearchCandidate> search;  ///< non-empty for "search" (TrainerOptions::search)

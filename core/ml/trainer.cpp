@@ -111,9 +111,10 @@ class ReportHub {
     if (observer_) observer_->on_epoch(fold, s);
     if (!progress_) return;
     char msg[160];
-    const bool val = !std::isnan(s.validation_accuracy);
+    const bool val = !std::isnan(s.validation_accuracy), test = !std::isnan(s.test_accuracy);
     std::snprintf(msg, sizeof msg, "%s epoch %d/%d: loss %.4f, %s acc %.3f", names_[static_cast<std::size_t>(stage)].c_str(), s.epoch,
-                  s.epochs, s.train_loss, val ? "val" : "test", val ? s.validation_accuracy : s.test_accuracy);
+                  s.epochs, s.train_loss, val ? "val" : test ? "test" : "train",
+                  val ? s.validation_accuracy : test ? s.test_accuracy : s.train_accuracy);
     progress_->report(advance(stage, static_cast<double>(s.epoch) / s.epochs), msg);
   }
   void batch(int stage, int fold, const BatchStats& b) {
@@ -268,7 +269,9 @@ StageResult run_stage(const stats::LabeledMatrix& data, const std::vector<int>& 
   const auto test = make_samples(data, test_rows, r.prep);
   r.network.emplace(Network::create(used->model, r.prep.columns.size(), data.label_names.size(), stage_seed));
   StageObserver stage_observer(hub, stage, fold);
-  const auto fit = r.network->fit(train, validation_rows.empty() ? nullptr : &validation, test_rows.empty() ? nullptr : &test,
+  // Split protocols score their test part once, at the end: no per-epoch look at it.
+  const bool monitor = !test_rows.empty() && !options.split;
+  const auto fit = r.network->fit(train, validation_rows.empty() ? nullptr : &validation, monitor ? &test : nullptr,
                                   used->training, &stage_observer, cancel, options.batch_interval);
   auto& rep = r.report;
   rep.fold = fold;

@@ -242,6 +242,8 @@ TEST(CompareAudio, Cnn2dRowIsRankedByHeldOutTracks) {
   rep.mean_patch_accuracy = 0.5;
   rep.track_macro_f1 = 0.7;
   rep.seconds = 12.5;
+  rep.train_seconds_per_epoch = 1.5;
+  rep.patches_per_epoch = 120;
   ml::AudioCnnOptions o;
   o.model.kind = ml::ModelKind::cnn2d;
   o.training.epochs = 20;
@@ -258,7 +260,8 @@ TEST(CompareAudio, Cnn2dRowIsRankedByHeldOutTracks) {
   EXPECT_DOUBLE_EQ(row.seconds, 12.5);
   // genrelab-cli compare's defaults give its description word for word.
   EXPECT_EQ(row.description, "2-D CNN on 128 mel x 130 frame log-mel patches of the audio (20 epochs, 8 augmented crops per "
-                             "training track); accuracy and macro-F1 = held-out tracks by the mean probability of their patches");
+                             "training track); accuracy and macro-F1 = held-out tracks by the mean probability of their patches; "
+                             "1.50 s per epoch of 120 patches");
   o.noise_db = o.max_level_db = 0.0;
   o.max_band_shift = 0;
   o.audio_copies = 2;
@@ -266,7 +269,7 @@ TEST(CompareAudio, Cnn2dRowIsRankedByHeldOutTracks) {
   EXPECT_EQ(ml::audio_cnn_row(rep, o).description,
             "2-D CNN on 128 mel x 64 frame log-mel patches of the audio (20 epochs, 8 crops per training track, 2 "
             "pitch-shifted/stretched audio copies of each); accuracy and macro-F1 = held-out tracks by the mean "
-            "probability of their patches");
+            "probability of their patches; 1.50 s per epoch of 120 patches");
 
   ml::Leaderboard board;
   board.rows.resize(3);

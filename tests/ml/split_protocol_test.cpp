@@ -73,6 +73,7 @@ TEST(SplitProtocol, OfficialSplitScoresTheTestPartOnce) {
   EXPECT_EQ(f.search_scores.size(), 2u);
   EXPECT_EQ(f.chosen, "logreg rate 0.030000");  // 8 epochs at 1e-4 barely move
   EXPECT_DOUBLE_EQ(rep.mean_accuracy, f.accuracy);
+  for (const auto& e : f.history) EXPECT_TRUE(std::isnan(e.test_accuracy)) << "the test part is scored once, not per epoch";
   EXPECT_EQ(rep.protocol, "predefined split blobs (test part)");
   ASSERT_TRUE(r.model);
   ASSERT_TRUE(rep.final_model);

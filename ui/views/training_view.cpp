@@ -1063,8 +1063,6 @@ void TrainingView::compareModels() {
                StageSink sink(progress, mel_end, 1.0, stage);
                ml::AudioCnnReport rep = ml::cross_validate_audio_cnn(usable, cache, o, &sink, &token, &observer);
                ml::LeaderboardRow row = ml::audio_cnn_row(rep, o);
-               row.protocol = o.protocol;
-               row.protocol_label = o.protocol_label;
                row.seconds += mel_seconds;  // the log-mels were computed before the folds
                ml::insert_row(board, std::move(row));
                FinishedRun run{kAudioKind,
