@@ -1,5 +1,6 @@
 // genrelab: the GUI. Opens the folder given on the command line, else $GENRELAB_DATA, else the
-// shared GTZAN subset beside the source tree, else a generated demo dataset.
+// shared GTZAN subset beside the source tree, else a generated demo dataset. Songs given on the
+// command line (the desktop file's "Open With": Exec=genrelab %F) go to the Predict tab.
 #include <QApplication>
 #include <QComboBox>
 #include <QCommandLineParser>
@@ -10,7 +11,9 @@
 #include <QTabWidget>
 #include <QTimer>
 
+#include "audio/decode.h"
 #include "dataset/default_location.h"
+#include "ui/app_icon.h"
 #include "ui/main_window.h"
 #include "ui/views/prediction_view.h"
 #include "ui/views/training_view.h"
@@ -33,12 +36,17 @@ int main(int argc, char** argv) {
   QApplication::setApplicationName(QStringLiteral("GenreLab"));
   QApplication::setOrganizationName(QStringLiteral("GenreLab"));
   QApplication::setApplicationVersion(QStringLiteral(GENRELAB_VERSION));
+  QApplication::setWindowIcon(genrelab::ui::app_icon());
+  // Wayland's app id: ties the windows to the installed desktop file (its name and icon).
+  QGuiApplication::setDesktopFileName(QStringLiteral("io.github.genrelab.GenreLab"));
 
   QCommandLineParser parser;
   parser.setApplicationDescription(QStringLiteral("GenreLab: a workbench for music-genre analysis"));
   parser.addHelpOption();
   parser.addVersionOption();
-  parser.addPositionalArgument(QStringLiteral("folder"), QStringLiteral("Dataset folder to open"));
+  parser.addPositionalArgument(QStringLiteral("paths"),
+                               QStringLiteral("Dataset folder to open, and/or songs to classify in the Predict tab"),
+                               QStringLiteral("[folder] [songs...]"));
   QCommandLineOption screenshot(QStringLiteral("screenshot"),
                                 QStringLiteral("Save a PNG of the window once the dataset is shown, then quit"),
                                 QStringLiteral("png"));
@@ -169,12 +177,26 @@ int main(int argc, char** argv) {
     QApplication::quit();
   });
 
-  const QStringList args = parser.positionalArguments();
+  // Existing audio files are songs to classify; anything else names the dataset folder (a missing
+  // folder is reported by the window as before).
+  QString folder;
+  QStringList songs;
+  for (const QString& arg : parser.positionalArguments()) {
+    const std::filesystem::path path(arg.toStdString());
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(path, ec) && genrelab::audio::has_audio_extension(path)) songs << arg;
+    else if (folder.isEmpty()) folder = arg;
+    else qWarning("ignoring %s: only one dataset folder opens at a time", qPrintable(arg));
+  }
+  if (!songs.isEmpty()) {
+    window.showTab(QStringLiteral("Predict"));
+    window.predictionView()->addPaths(songs);
+  }
   const QString demo_dir = QString::fromStdString((genrelab::dataset::cache_dir() / "demo").string());
   if (parser.isSet(demo)) {
     window.openDemoDataset(demo_dir);
-  } else if (!args.isEmpty()) {
-    window.openDataset(args.first());
+  } else if (!folder.isEmpty()) {
+    window.openDataset(folder);
   } else if (const auto dir = genrelab::dataset::default_dataset_dir()) {
     window.openDataset(QString::fromStdString(dir->string()));
   } else {

@@ -23,6 +23,9 @@ PACKAGES=(
   clang-14 libfuzzer-14-dev libclang-rt-14-dev
   # headless GUI runs and screenshots
   xvfb xauth fonts-dejavu-core
+  # packaging: cpack's .deb (dpkg-shlibdeps computes its Depends), the desktop file and AppStream
+  # validators (tests/package), rsvg-convert for scripts/render-icons.sh
+  dpkg-dev desktop-file-utils appstream librsvg2-bin
 )
 
 missing=()

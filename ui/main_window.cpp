@@ -26,6 +26,7 @@
 #include <QVBoxLayout>
 
 #include "dataset/default_location.h"
+#include "ui/app_icon.h"
 #include "ui/plot/export_menu.h"
 #include "ui/plot/figure.h"
 #include "features/table_extraction.h"
@@ -74,6 +75,8 @@ LoadedDataset load_dataset(const std::filesystem::path& path, ProgressSink* prog
 
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   setWindowTitle(tr("GenreLab"));
+  // Also the About box's icon: QMessageBox::about shows its parent's window icon.
+  setWindowIcon(app_icon());
   setAcceptDrops(true);
   resize(1280, 820);
 

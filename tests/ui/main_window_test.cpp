@@ -1,13 +1,19 @@
-// The main window, offscreen: opening datasets on a worker thread, errors, the demo dataset.
+// The main window, offscreen: opening datasets on a worker thread, errors, the demo dataset, the
+// application icon.
+#include <QAction>
+#include <QApplication>
 #include <QComboBox>
 #include <QElapsedTimer>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTest>
+#include <QTimer>
 #include <QTreeWidget>
 
 #include "dataset/demo_dataset.h"
 #include "support/test_data.h"
+#include "ui/app_icon.h"
 #include "ui/main_window.h"
 #include "ui/views/training_view.h"
 
@@ -47,6 +53,36 @@ class MainWindowTest : public QObject {
     QVERIFY(failed.wait(10000));
     QVERIFY(failed.first().first().toString().contains(QStringLiteral("does not exist")));
     QVERIFY(!w.dataset());
+  }
+
+  void showsTheApplicationIcon() {
+    // The icon compiled in from resources/genrelab.qrc, one image per size it is drawn at.
+    const QIcon icon = genrelab::ui::app_icon();
+    for (const int n : {16, 32, 48, 64, 128, 256}) QVERIFY(icon.availableSizes().contains(QSize(n, n)));
+    const QImage expected = icon.pixmap(64).toImage();
+    QVERIFY(!expected.isNull());
+    MainWindow w;
+    w.show();
+    QCOMPARE(w.windowIcon().pixmap(64).toImage(), expected);
+    // The About box shows it too (QMessageBox::about takes its parent's window icon). The box is
+    // modal: a timer looks at it from inside its event loop, then closes it.
+    QAction* about = nullptr;
+    for (QAction* a : w.findChildren<QAction*>())
+      if (a->text() == QStringLiteral("&About GenreLab")) about = a;
+    QVERIFY(about);
+    QImage shown;
+    QTimer poll;
+    QObject::connect(&poll, &QTimer::timeout, &w, [&] {
+      for (QWidget* top : QApplication::topLevelWidgets())
+        if (auto* box = qobject_cast<QMessageBox*>(top); box && box->isVisible()) {
+          shown = box->iconPixmap().toImage();
+          box->accept();
+        }
+    });
+    poll.start(20);
+    about->trigger();
+    poll.stop();
+    QCOMPARE(shown, expected);
   }
 
   void demoDatasetIsGeneratedAndOpened() {
