@@ -113,30 +113,31 @@ int cmd_train_audio(const TrainAudioArgs& args) {
   std::vector<ml::AudioFile> final_files = files;
   std::string split_note;
   std::string held_out = std::to_string(options.folds) + " track-grouped folds";
-  if (protocol.split) {
+  if (protocol.split || protocol.groups) {
     ml::TrainerOptions described;
     described.split = protocol.split;
+    described.groups = protocol.groups;
     described.rotate = protocol.rotate;
-    std::vector<std::string> paths, labels;
-    for (const auto& f : files) {
-      paths.push_back(f.path);
-      labels.push_back(f.label);
-    }
+    options.protocol = ml::protocol_key(described);
+    options.protocol_label = ml::protocol_label(described);
     try {
-      const auto assignment = dataset::assign_split(*protocol.split, paths, labels);
-      auto folds = ml::split_fold_of(assignment.part_of_row, protocol.rotate);
-      options.fold_of = std::move(folds.fold_of);
-      options.folds = folds.folds;
-      options.protocol = ml::protocol_key(described);
-      options.protocol_label = ml::protocol_label(described);
-      split_note = dataset::describe(assignment);
-      final_files.clear();
-      for (std::size_t i = 0; i < files.size(); ++i)
-        if (assignment.part_of_row[i] == 0 || assignment.part_of_row[i] == 1) final_files.push_back(files[i]);
+      if (protocol.split) {
+        dataset::SplitAssignment assignment;
+        auto folds = ml::split_fold_of(*protocol.split, protocol.rotate, files, &assignment);
+        options.fold_of = std::move(folds.fold_of);
+        options.folds = folds.folds;
+        split_note = dataset::describe(assignment);
+        final_files.clear();
+        for (std::size_t i = 0; i < files.size(); ++i)
+          if (assignment.part_of_row[i] == 0 || assignment.part_of_row[i] == 1) final_files.push_back(files[i]);
+        held_out = options.protocol_label;
+      } else {
+        options.fold_of = ml::grouped_fold_of(*protocol.groups, files, options.folds, options.training.seed);
+        held_out = std::to_string(options.folds) + " " + options.protocol_label;
+      }
     } catch (const std::invalid_argument& e) {
       return error_exit(e.what(), args.json);
     }
-    held_out = options.protocol_label;
   }
 
   std::FILE* lines = args.json ? stderr : stdout;

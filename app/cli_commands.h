@@ -171,7 +171,7 @@ struct TrainAudioArgs {
   int batch_size = 32;
   unsigned long long seed = 42;
   int threads = 0;                  // 0 = min(cores, 2)
-  ProtocolArgs protocol;            // split (and rotation) only: files have no groups file support
+  ProtocolArgs protocol;
   bool json = false;
 };
 /// Cross-validates the 2-D log-mel CNN on an audio folder (track-grouped folds, track voting);

@@ -196,7 +196,7 @@ int main(int argc, char** argv) {
   train_audio->add_option("--cache", train_audio_args.cache_dir, "Folder keeping the log-mel spectrograms between runs");
   train_audio->add_option("--seed", train_audio_args.seed, "Seed of folds, crops, augmentation and weights");
   train_audio->add_option("--threads", train_audio_args.threads, "Compute threads (default: up to 2)")->check(CLI::Range(1, 256));
-  add_protocol_options(*train_audio, train_audio_args.protocol, false);
+  add_protocol_options(*train_audio, train_audio_args.protocol);
   train_audio->add_flag("--json", train_audio_args.json, "Print the report as JSON (progress goes to stderr)");
 
   cli::PredictArgs predict_args;

@@ -6,7 +6,7 @@
 
 namespace genrelab::cli {
 
-void add_protocol_options(CLI::App& command, ProtocolArgs& args, bool with_groups) {
+void add_protocol_options(CLI::App& command, ProtocolArgs& args) {
   std::string names;
   for (const auto& n : dataset::builtin_split_names()) names += (names.empty() ? "" : ", ") + n;
   command.add_option("--split", args.split,
@@ -16,10 +16,9 @@ void add_protocol_options(CLI::App& command, ProtocolArgs& args, bool with_group
   command.add_flag("--rotate", args.rotate,
                    "With --split: each part is the held-out part in turn (settings chosen on inner folds of the other "
                    "two); reports the mean and each part");
-  if (with_groups)
-    command.add_option("--groups", args.groups,
-                       "CSV 'file,<group>' (e.g. file,artist): folds keep each group on one side (unseen artists "
-                       "when the groups are artists)");
+  command.add_option("--groups", args.groups,
+                     "CSV 'file,<group>' (e.g. file,artist): folds keep each group on one side (unseen artists "
+                     "when the groups are artists)");
 }
 
 Protocol load_protocol(const ProtocolArgs& args) {

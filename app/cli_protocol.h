@@ -15,8 +15,8 @@ class App;
 
 namespace genrelab::cli {
 
-/// Adds --split, --rotate and (when `with_groups`) --groups to a subcommand.
-void add_protocol_options(CLI::App& command, ProtocolArgs& args, bool with_groups = true);
+/// Adds --split, --rotate and --groups to a subcommand.
+void add_protocol_options(CLI::App& command, ProtocolArgs& args);
 
 struct Protocol {
   std::optional<dataset::SplitLists> split;

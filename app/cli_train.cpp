@@ -366,8 +366,6 @@ int cmd_compare_models(const CompareArgs& args) {
     return error_exit("cnn2d learns from the audio: give an audio folder, not a feature table", args.json);
   if (with_cnn2d && args.leaky)
     return error_exit("cnn2d is cross-validated with track-grouped folds only: drop --leaky or cnn2d", args.json);
-  if (with_cnn2d && options.groups)
-    return error_exit("cnn2d folds are grouped by track only: drop --groups or cnn2d (--split works with both)", args.json);
   if (with_cnn2d && args.repeats > 1)
     return error_exit("cnn2d runs one repeat (its training takes minutes per fold): drop --repeats or cnn2d", args.json);
   dataset::FeatureTable table;
@@ -458,16 +456,13 @@ int cmd_compare_models(const CompareArgs& args) {
     int folds = options.folds;
     try {
       if (options.split) {
-        std::vector<std::string> paths, labels;
-        for (const auto& a : audio) {
-          paths.push_back(a.path);
-          labels.push_back(a.label);
-        }
-        auto split = ml::split_fold_of(dataset::assign_split(*options.split, paths, labels).part_of_row, options.rotate);
+        auto split = ml::split_fold_of(*options.split, options.rotate, audio);
         fold_of = std::move(split.fold_of);
         folds = split.folds;
       } else if (table_models) {
-        fold_of = ml::audio_folds(table, board.fold_of_row, audio);
+        fold_of = ml::audio_folds(table, board.fold_of_row, audio);  // grouped as the table's rows were
+      } else if (options.groups) {
+        fold_of = ml::grouped_fold_of(*options.groups, audio, folds, args.seed);
       }
     } catch (const std::invalid_argument& e) {
       return error_exit(e.what(), args.json);

@@ -320,6 +320,27 @@ SplitFolds split_fold_of(const std::vector<int>& part_of_file, bool rotate) {
   return out;
 }
 
+SplitFolds split_fold_of(const dataset::SplitLists& lists, bool rotate, const std::vector<AudioFile>& files,
+                         dataset::SplitAssignment* assignment) {
+  std::vector<std::string> paths, labels;
+  for (const auto& f : files) {
+    paths.push_back(f.path);
+    labels.push_back(f.label);
+  }
+  auto a = dataset::assign_split(lists, paths, labels);
+  auto out = split_fold_of(a.part_of_row, rotate);
+  if (assignment) *assignment = std::move(a);
+  return out;
+}
+
+std::vector<int> grouped_fold_of(const dataset::GroupFile& groups, const std::vector<AudioFile>& files, int folds,
+                                 std::uint64_t seed) {
+  std::vector<std::string> paths, names;
+  for (const auto& f : files) paths.push_back(f.path);
+  const auto labels = code_labels(files, names);
+  return stratified_group_folds(labels, dataset::assign_groups(groups, paths).group_of_row, folds, seed);
+}
+
 nlohmann::json summary_json(const AudioCnnReport& rep) {
   return {{"protocol", rep.protocol},
           {"protocol_label", rep.protocol_label},

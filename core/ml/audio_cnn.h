@@ -20,6 +20,8 @@
 #include <string>
 #include <vector>
 
+#include "dataset/group_file.h"
+#include "dataset/split_lists.h"
 #include "features/log_mel_cache.h"
 #include "ml/model_bundle.h"
 #include "ml/model_spec.h"
@@ -99,6 +101,15 @@ struct SplitFolds {
   int folds = 1;
 };
 SplitFolds split_fold_of(const std::vector<int>& part_of_file, bool rotate);
+/// The same for `files` matched to `lists` (dataset::assign_split of their paths and labels, which
+/// also goes to `assignment` when given). Throws std::invalid_argument when a part has no file.
+SplitFolds split_fold_of(const dataset::SplitLists& lists, bool rotate, const std::vector<AudioFile>& files,
+                         dataset::SplitAssignment* assignment = nullptr);
+/// AudioCnnOptions::fold_of for `files` grouped by a group file (e.g. artists): stratified group
+/// folds drawn from `seed`, so that every group's files share a fold (files the group file does not
+/// name are groups of their own). Throws std::invalid_argument for fewer groups than folds.
+std::vector<int> grouped_fold_of(const dataset::GroupFile& groups, const std::vector<AudioFile>& files, int folds,
+                                 std::uint64_t seed);
 
 /// The summary a cnn2d bundle's report starts with (train-audio -o and the Training tab write
 /// it): protocol, folds, tracks, mean patch and track accuracies, track macro-F1, seconds per

@@ -184,9 +184,67 @@ class SearchObserver final : public FitObserver {
   std::string what_;
 };
 
+/// (fit rows, scored rows) pairs: inner folds, or a split's parts.
+using InnerFolds = std::vector<std::pair<std::vector<std::size_t>, std::vector<std::size_t>>>;
+
+/// The options with a candidate's model and training loop (the run's seed and threads kept).
+TrainerOptions with_candidate(const TrainerOptions& options, const SearchCandidate& candidate) {
+  TrainerOptions o = options;
+  o.search.clear();
+  o.model = candidate.model;
+  o.training = candidate.training;
+  o.training.seed = options.training.seed;
+  o.training.threads = options.training.threads;
+  return o;
+}
+
+struct CandidateScores {
+  std::vector<double> accuracy;    ///< mean over the inner folds, per candidate
+  std::vector<double> best_epoch;  ///< mean over the inner folds, per candidate
+  std::size_t best = 0;            ///< highest accuracy (ties: the first)
+};
+
+/// Fits every candidate on each inner pair's fit rows (with early stopping on its scored rows when
+/// `early_stopping`) and scores it on them. Uses the first trainings/(trainings + 1) of the stage's
+/// progress; the rest is left for the chosen candidate's training.
+CandidateScores score_candidates(const stats::LabeledMatrix& data, const std::vector<SearchCandidate>& candidates,
+                                 const InnerFolds& inner, bool early_stopping, const std::string& what, int stage,
+                                 std::uint64_t stage_seed, const TrainerOptions& options, ReportHub& hub,
+                                 const CancelToken* cancel) {
+  const std::size_t trainings = candidates.size() * inner.size();
+  const double share = 1.0 / static_cast<double>(trainings + 1);
+  CandidateScores out;
+  std::size_t done = 0;
+  for (std::size_t c = 0; c < candidates.size(); ++c) {
+    auto o = with_candidate(options, candidates[c]);
+    o.training.validation_fraction = 0.0;
+    double accuracy = 0.0, epochs = 0.0;
+    for (std::size_t k = 0; k < inner.size(); ++k) {
+      const auto& [fit_rows, scored_rows] = inner[k];
+      const auto prep = fit_preprocessing(data, fit_rows, o);
+      const auto scored = make_samples(data, scored_rows, prep);
+      auto network = Network::create(o.model, prep.columns.size(), data.label_names.size(), mix_seed(stage_seed, 0x1000 + c * 64 + k));
+      std::string message = what + ": ";
+      if (!candidates[c].name.empty())
+        message += "candidate " + std::to_string(c + 1) + "/" + std::to_string(candidates.size()) + " (" + candidates[c].name + "), ";
+      message += "inner fold " + std::to_string(k + 1) + "/" + std::to_string(inner.size());
+      SearchObserver observer(hub, stage, static_cast<double>(done) * share, share, message);
+      const auto fit = network.fit(make_samples(data, fit_rows, prep), early_stopping ? &scored : nullptr, nullptr, o.training,
+                                   &observer, cancel, options.batch_interval);
+      accuracy += network.evaluate(scored).accuracy;
+      epochs += fit.best_epoch;
+      ++done;
+    }
+    out.accuracy.push_back(accuracy / static_cast<double>(inner.size()));
+    out.best_epoch.push_back(epochs / static_cast<double>(inner.size()));
+    if (out.accuracy[c] > out.accuracy[out.best]) out.best = c;
+  }
+  hub.set_stage_offset(stage, static_cast<double>(trainings) * share);
+  return out;
+}
+
 /// The candidate of options.search with the best mean accuracy over inner grouped folds of
-/// `train_rows`; fills report.chosen and report.search_scores. The last 1/(trainings + 1) of the
-/// stage's progress is left for the chosen candidate's training.
+/// `train_rows`; fills report.chosen and report.search_scores.
 std::size_t run_search(const stats::LabeledMatrix& data, const std::vector<int>& groups,
                        const std::vector<std::size_t>& train_rows, int stage, std::uint64_t stage_seed,
                        const TrainerOptions& options, ReportHub& hub, const CancelToken* cancel, FoldReport& report) {
@@ -195,39 +253,15 @@ std::size_t run_search(const stats::LabeledMatrix& data, const std::vector<int>&
     labels.push_back(data.labels[r]);
     inner_groups.push_back(groups[r]);
   }
-  const auto inner = stratified_group_folds(labels, inner_groups, options.search_folds, mix_seed(stage_seed, 0x5e));
-  const std::size_t trainings = options.search.size() * static_cast<std::size_t>(options.search_folds);
-  const double share = 1.0 / static_cast<double>(trainings + 1);
-  std::size_t done = 0, best = 0;
-  for (std::size_t c = 0; c < options.search.size(); ++c) {
-    const auto& candidate = options.search[c];
-    TrainerOptions inner_options = options;
-    inner_options.model = candidate.model;
-    inner_options.training = candidate.training;
-    inner_options.training.seed = options.training.seed;
-    inner_options.training.threads = options.training.threads;
-    inner_options.training.validation_fraction = 0.0;
-    double sum = 0.0;
-    for (int k = 0; k < options.search_folds; ++k) {
-      std::vector<std::size_t> fit_rows, test_rows;
-      for (std::size_t i = 0; i < train_rows.size(); ++i) (inner[i] == k ? test_rows : fit_rows).push_back(train_rows[i]);
-      const auto prep = fit_preprocessing(data, fit_rows, inner_options);
-      auto network = Network::create(candidate.model, prep.columns.size(), data.label_names.size(),
-                                     mix_seed(stage_seed, 0x1000 + c * 64 + static_cast<std::size_t>(k)));
-      SearchObserver observer(hub, stage, static_cast<double>(done) * share, share,
-                              "search: candidate " + std::to_string(c + 1) + "/" + std::to_string(options.search.size()) + " (" +
-                                  candidate.name + "), inner fold " + std::to_string(k + 1));
-      network.fit(make_samples(data, fit_rows, prep), nullptr, nullptr, inner_options.training, &observer, cancel,
-                  options.batch_interval);
-      sum += network.evaluate(make_samples(data, test_rows, prep)).accuracy;
-      ++done;
-    }
-    report.search_scores.push_back(sum / options.search_folds);
-    if (report.search_scores[c] > report.search_scores[best]) best = c;
-  }
-  report.chosen = options.search[best].name;
-  hub.set_stage_offset(stage, static_cast<double>(trainings) * share);
-  return best;
+  const auto fold = stratified_group_folds(labels, inner_groups, options.search_folds, mix_seed(stage_seed, 0x5e));
+  InnerFolds inner(static_cast<std::size_t>(options.search_folds));
+  for (std::size_t k = 0; k < inner.size(); ++k)
+    for (std::size_t i = 0; i < train_rows.size(); ++i)
+      (fold[i] == static_cast<int>(k) ? inner[k].second : inner[k].first).push_back(train_rows[i]);
+  const auto scores = score_candidates(data, options.search, inner, false, "search", stage, stage_seed, options, hub, cancel);
+  report.search_scores = scores.accuracy;
+  report.chosen = options.search[scores.best].name;
+  return scores.best;
 }
 
 /// Trains one network on `train_rows` (with an optional grouped validation split) and evaluates
@@ -254,11 +288,7 @@ StageResult run_stage(const stats::LabeledMatrix& data, const std::vector<int>& 
   TrainerOptions chosen;
   if (!options.search.empty()) {
     const auto best = run_search(data, groups, fit_rows, stage, stage_seed, options, hub, cancel, r.report);
-    chosen = options;
-    chosen.model = options.search[best].model;
-    chosen.training = options.search[best].training;
-    chosen.training.seed = options.training.seed;
-    chosen.training.threads = options.training.threads;
+    chosen = with_candidate(options, options.search[best]);
     chosen.training.validation_fraction = options.training.validation_fraction;
     r.report.chosen_training = chosen.training;
     used = &chosen;
@@ -311,67 +341,32 @@ StageResult run_stage(const stats::LabeledMatrix& data, const std::vector<int>& 
 struct StagePlan {
   int fold = 0;
   std::vector<std::size_t> train, test;
-  std::vector<std::pair<std::vector<std::size_t>, std::vector<std::size_t>>> inner;
+  InnerFolds inner;
   std::string held_out;
 };
 
-/// A split-protocol stage: every candidate (the search's, else the options' model) is fitted on
-/// each inner pair's fit rows (with early stopping on its scored rows when validation_fraction > 0)
-/// and scored on them; the best mean accuracy (ties: the first) is refitted on plan.train (for the
-/// mean best epoch when early stopping) and scored on plan.test.
+/// A split-protocol stage: every candidate (the search's, else the options' model) is scored on
+/// the plan's inner pairs (score_candidates(), with early stopping on the scored rows when
+/// validation_fraction > 0); the best is refitted on plan.train (for the mean best epoch when
+/// early stopping) and scored on plan.test.
 StageResult run_split_stage(const stats::LabeledMatrix& data, const std::vector<int>& groups,
                             const std::vector<std::string>& track_ids, const StagePlan& plan, int stage,
                             const TrainerOptions& options, ReportHub& hub, const CancelToken* cancel) {
   const auto stage_seed = mix_seed(options.training.seed, static_cast<std::uint64_t>(plan.fold + 2));
-  std::vector<SearchCandidate> candidates = options.search;
+  auto candidates = options.search;
   if (candidates.empty()) candidates.push_back({"", options.model, options.training});
   const bool early_stopping = options.training.validation_fraction > 0;
-  const std::size_t trainings = candidates.size() * plan.inner.size();
-  const double share = 1.0 / static_cast<double>(trainings + 1);
-  std::vector<double> scores, best_epochs;
-  std::size_t done = 0, best = 0;
-  for (std::size_t c = 0; c < candidates.size(); ++c) {
-    TrainerOptions inner = options;
-    inner.model = candidates[c].model;
-    inner.training = candidates[c].training;
-    inner.training.seed = options.training.seed;
-    inner.training.threads = options.training.threads;
-    double accuracy = 0.0, epochs = 0.0;
-    for (std::size_t k = 0; k < plan.inner.size(); ++k) {
-      const auto& [fit_rows, scored_rows] = plan.inner[k];
-      const auto prep = fit_preprocessing(data, fit_rows, inner);
-      const auto scored = make_samples(data, scored_rows, prep);
-      auto network = Network::create(inner.model, prep.columns.size(), data.label_names.size(),
-                                     mix_seed(stage_seed, 0x1000 + c * 64 + k));
-      std::string what = "choosing settings: inner fold " + std::to_string(k + 1) + "/" + std::to_string(plan.inner.size());
-      if (!options.search.empty())
-        what += ", candidate " + std::to_string(c + 1) + "/" + std::to_string(candidates.size()) + " (" + candidates[c].name + ")";
-      SearchObserver observer(hub, stage, static_cast<double>(done) * share, share, what);
-      const auto fit = network.fit(make_samples(data, fit_rows, prep), early_stopping ? &scored : nullptr, nullptr,
-                                   inner.training, &observer, cancel, options.batch_interval);
-      accuracy += network.evaluate(scored).accuracy;
-      epochs += fit.best_epoch;
-      ++done;
-    }
-    scores.push_back(accuracy / static_cast<double>(plan.inner.size()));
-    best_epochs.push_back(epochs / static_cast<double>(plan.inner.size()));
-    if (scores[c] > scores[best]) best = c;
-  }
-  hub.set_stage_offset(stage, static_cast<double>(trainings) * share);
-  TrainerOptions refit = options;
-  refit.search.clear();
-  refit.model = candidates[best].model;
-  refit.training = candidates[best].training;
-  refit.training.seed = options.training.seed;
-  refit.training.threads = options.training.threads;
+  const auto scores = score_candidates(data, candidates, plan.inner, early_stopping, "choosing settings", stage, stage_seed,
+                                       options, hub, cancel);
+  auto refit = with_candidate(options, candidates[scores.best]);
   refit.training.validation_fraction = 0.0;
-  if (early_stopping) refit.training.epochs = std::max(1, static_cast<int>(std::lround(best_epochs[best])));
+  if (early_stopping) refit.training.epochs = std::max(1, static_cast<int>(std::lround(scores.best_epoch[scores.best])));
   auto r = run_stage(data, groups, track_ids, plan.train, plan.test, plan.fold, stage, refit, hub, cancel);
   r.report.held_out = plan.held_out;
-  r.report.validation_accuracy = scores[best];
+  r.report.validation_accuracy = scores.accuracy[scores.best];
   if (!options.search.empty()) {
-    r.report.chosen = candidates[best].name;
-    r.report.search_scores = scores;
+    r.report.chosen = candidates[scores.best].name;
+    r.report.search_scores = scores.accuracy;
   }
   if (!options.search.empty() || early_stopping) r.report.chosen_training = refit.training;
   return r;

@@ -2,6 +2,7 @@
 // small patches and one epoch, a file that cannot be decoded among good ones.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -90,6 +91,55 @@ TEST(CliTrainAudio, CrossValidatesTheCnnOnAnAudioFolder) {
   EXPECT_EQ(run({"train-audio", (dir / "nothing").string()}).exit_code, 1);
   const auto one = run_json({"train-audio", (data / "genres_original" / "pulse").string(), "--json", "--folds", "2"}, 1);
   EXPECT_NE(one["error"].get<std::string>().find("at least 2 genres"), std::string::npos) << one;
+}
+
+TEST(CliTrainAudio, SplitAndGroupsProtocols) {
+  const auto dir = genrelab::test::temp_dir("cli-train-audio-split");
+  genrelab::dataset::DemoSpec spec;
+  spec.clips_per_genre = 3;
+  spec.clip_seconds = 3.0;
+  const auto data = genrelab::dataset::ensure_demo_dataset(dir / "demo", spec);
+  std::vector<fs::path> files;
+  for (const auto& e : fs::recursive_directory_iterator(data / "genres_original"))
+    if (e.is_regular_file()) files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  ASSERT_EQ(files.size(), 15u);
+  // Clip k of each genre: 0 train, 1 valid, 2 test; groups pair clips 0 and 1 ("artists").
+  const auto lists = dir / "lists";
+  fs::create_directories(lists);
+  {
+    std::ofstream train(lists / "train.txt"), valid(lists / "valid.txt"), test(lists / "test.txt"), groups(dir / "g.csv");
+    groups << "file,artist\n";
+    for (const auto& f : files) {
+      const auto name = f.filename().string(), genre = f.parent_path().filename().string();
+      const int k = name.find(".00000.") != std::string::npos ? 0 : name.find(".00001.") != std::string::npos ? 1 : 2;
+      (k == 0 ? train : k == 1 ? valid : test) << genre << "/" << name << "\n";
+      groups << name << "," << genre << (k < 2 ? "-a" : "-b") << "\n";
+    }
+  }
+  const std::vector<std::string> small{"--epochs", "1", "--crops", "2", "--patch-frames", "32", "--channels", "4",
+                                       "--dense-units", "8", "--threads", "1"};
+  auto args = std::vector<std::string>{"train-audio", data.string(), "--split", lists.string(), "--json",
+                                       "-o", (dir / "m.glmodel").string()};
+  args.insert(args.end(), small.begin(), small.end());
+  const auto j = run_json(args);
+  EXPECT_EQ(j["protocol"], "split");
+  ASSERT_EQ(j["folds"].size(), 1u);  // the test part, scored once
+  EXPECT_EQ(j["patches_per_epoch"], 20);  // train+valid: 10 tracks x 2 crops
+  EXPECT_NE(j["split"].get<std::string>().find("train 5, valid 5, test 5 rows"), std::string::npos) << j["split"];
+  EXPECT_TRUE(fs::exists(dir / "m.glmodel"));
+
+  args = {"train-audio", data.string(), "--split", lists.string(), "--rotate", "--json"};
+  args.insert(args.end(), small.begin(), small.end());
+  EXPECT_EQ(run_json(args)["folds"].size(), 3u);
+
+  // Groups: the folds come from the group file (clips 0 and 1 of a genre are one "artist").
+  args = {"train-audio", data.string(), "--groups", (dir / "g.csv").string(), "--folds", "2", "--json"};
+  args.insert(args.end(), small.begin(), small.end());
+  const auto g = run_json(args);
+  EXPECT_EQ(g["protocol"], "groups");
+  EXPECT_EQ(g["folds"].size(), 2u);
+  EXPECT_EQ(g["protocol_label"], "folds grouped by artist (g.csv): unseen artists");
 }
 
 }  // namespace

@@ -541,11 +541,11 @@ class TrainingViewTest : public QObject {
     QVERIFY(view.startButton()->isEnabled());  // no feature table needed
     QVERIFY(!view.featureCombo()->isEnabled());
     QVERIFY(!view.tableCombo()->isEnabled());
-    // cnn2d holds out whole tracks by itself: no leaky rows, no groups file; folds or a split.
+    // cnn2d holds out whole tracks by itself: no leaky rows; folds, a groups file or a split.
     QVERIFY(view.protocolCombo()->isEnabled());
     QCOMPARE(view.protocolPicker()->choice(), Choice::track_grouped);
     QVERIFY(!pickerItemEnabled(view, Choice::leaky));
-    QVERIFY(!pickerItemEnabled(view, Choice::groups_file));
+    QVERIFY(pickerItemEnabled(view, Choice::groups_file));
     QVERIFY(pickerItemEnabled(view, Choice::split_folder));
     QVERIFY(view.audioBox()->isVisible());
     QVERIFY2(view.inputLabel()->text().contains(QStringLiteral("audio folder of demo: 30 track(s) in 5 genres")),
@@ -816,7 +816,7 @@ class TrainingViewTest : public QObject {
     QVERIFY(view.leaderboardAudioReason().contains(QStringLiteral("track-grouped")));
     QVERIFY(view.protocolPicker()->setChoice(Choice::track_grouped));
     QVERIFY(view.leaderboardAudioReason().isEmpty());
-    // A groups file: cnn2d's folds are grouped by track only (genrelab-cli refuses --groups with it).
+    // A groups file: cnn2d joins, holding out each file in the fold of its track's rows (grouped by artist).
     {
       const auto dir = test::temp_dir("ui-board-groups");
       std::ofstream csv(dir / "artists.csv");
@@ -825,9 +825,8 @@ class TrainingViewTest : public QObject {
       csv.close();
       view.setGroupsFile(QString::fromStdString((dir / "artists.csv").string()));
       QCOMPARE(view.protocolPicker()->choice(), Choice::groups_file);
-      QVERIFY(!(cnn->flags() & Qt::ItemIsEnabled));
-      QVERIFY2(view.leaderboardAudioReason().contains(QStringLiteral("grouped by track only")),
-               qPrintable(view.leaderboardAudioReason()));
+      QVERIFY(cnn->flags() & Qt::ItemIsEnabled);
+      QVERIFY2(view.leaderboardAudioReason().isEmpty(), qPrintable(view.leaderboardAudioReason()));
       QVERIFY(view.protocolPicker()->setChoice(Choice::track_grouped));
       QVERIFY(view.leaderboardAudioReason().isEmpty());
     }

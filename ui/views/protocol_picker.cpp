@@ -242,11 +242,9 @@ void ProtocolPicker::update() {
                  audio ? tr("cnn2d always holds out whole tracks: its patches never leak")
                        : tr("Rows split at random: segments of one track sit in training and test folds, so the test holds "
                             "near-copies of training rows (optimistic numbers, always labelled LEAKY)"));
-  setItemEnabled(Choice::groups_file, !audio,
-                 audio ? tr("cnn2d folds are grouped by track only (as genrelab-cli refuses --groups for it): choose a "
-                            "split for unseen artists")
-                       : tr("A CSV 'file,<group>' (e.g. file,artist): the folds keep each group on one side, so test "
-                            "groups are unseen"));
+  setItemEnabled(Choice::groups_file, true,
+                 tr("A CSV 'file,<group>' (e.g. file,artist): the folds keep each group on one side, so test "
+                    "groups are unseen"));
   // The user's pick while the rows allow it, else the honest default.
   const Choice fallback = fault_reason_.isEmpty() ? Choice::fault_filtered : Choice::track_grouped;
   select(wanted_ && itemEnabled(*wanted_) ? *wanted_ : fallback);
@@ -367,12 +365,6 @@ void ProtocolPicker::setGroupsFile(const QString& path) {
   }
   combo_->setItemText(combo_->findData(static_cast<int>(Choice::groups_file)),
                       groups_ ? tr("Groups file: %1…").arg(QFileInfo(path).fileName()) : tr("Groups file…"));
-  if (!itemEnabled(Choice::groups_file)) {
-    // cnn2d's audio: read (for the table models later), not chosen.
-    update();
-    Q_EMIT changed();
-    return;
-  }
   wanted_ = Choice::groups_file;
   select(Choice::groups_file);
   update();

@@ -682,9 +682,6 @@ void TrainingView::updateBoardAudio() {
     reason = tr("cnn2d runs one repeat (its training takes minutes per fold): set repeats to 1.");
   if (reason.isEmpty() && protocol_->choice() == ProtocolPicker::Choice::leaky)
     reason = tr("cnn2d is cross-validated with track-grouped folds or a split only: choose one of them, not LEAKY rows.");
-  if (reason.isEmpty() && protocol_->choice() == ProtocolPicker::Choice::groups_file)
-    reason = tr("cnn2d folds are grouped by track only (genrelab-cli compare refuses --groups with it too): choose "
-                "track-grouped folds or a split (unseen artists: the fault-filtered split).");
   board_audio_reason_ = reason;
   const auto items = compare_models_->findItems(kAudioKind, Qt::MatchExactly);
   if (items.isEmpty()) return;
@@ -741,8 +738,7 @@ ml::TrainerOptions TrainingView::options() const {
     const ml::AudioCnnOptions audio = audioOptions();
     o.model = audio.model;
     o.training = audio.training;
-    o.protocol = ml::SplitProtocol::grouped;  // the picker offers cnn2d no leaky rows nor groups
-    o.groups.reset();
+    o.protocol = ml::SplitProtocol::grouped;  // the picker offers cnn2d no leaky rows
   }
   o.training.epochs = epochs_->value();
   return o;
@@ -894,18 +890,15 @@ void TrainingView::startAudio() {
            std::optional<dataset::SplitAssignment> assignment;
            if (described.split) {
              // The decoded files' parts; the final model learns from train+valid (the test part's model).
-             std::vector<std::string> paths, labels;
-             for (const auto& f : usable) {
-               paths.push_back(f.path);
-               labels.push_back(f.label);
-             }
-             assignment = dataset::assign_split(*described.split, paths, labels);
-             auto folds = ml::split_fold_of(assignment->part_of_row, described.rotate);
+             assignment.emplace();
+             auto folds = ml::split_fold_of(*described.split, described.rotate, usable, &*assignment);
              o.fold_of = std::move(folds.fold_of);
              o.folds = folds.folds;
              final_files.clear();
              for (std::size_t i = 0; i < usable.size(); ++i)
                if (assignment->part_of_row[i] == 0 || assignment->part_of_row[i] == 1) final_files.push_back(usable[i]);
+           } else if (described.groups) {
+             o.fold_of = ml::grouped_fold_of(*described.groups, usable, o.folds, o.training.seed);
            }
            // Shares of the progress bar: the log-mels, then the folds and the final model by epochs.
            const double stages = o.folds + (final_model ? 1.0 : 0.0);
@@ -1046,16 +1039,11 @@ void TrainingView::compareModels() {
                if (opts.split) {
                  // The split's parts of the decoded files (as genrelab-cli compare --split): the
                  // same test clips as the table models.
-                 std::vector<std::string> paths, labels;
-                 for (const auto& f : usable) {
-                   paths.push_back(f.path);
-                   labels.push_back(f.label);
-                 }
-                 assignment = dataset::assign_split(*opts.split, paths, labels);
-                 auto folds = ml::split_fold_of(assignment->part_of_row, opts.rotate);
+                 assignment.emplace();
+                 auto folds = ml::split_fold_of(*opts.split, opts.rotate, usable, &*assignment);
                  o.fold_of = std::move(folds.fold_of);
                  o.folds = folds.folds;
-               } else {
+               } else {  // the table models' folds (grouped by a groups file when there is one)
                  o.fold_of = ml::audio_folds(*table, board.fold_of_row, usable);
                }
                const double mel_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
