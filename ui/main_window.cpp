@@ -166,6 +166,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   centre_layout->addWidget(tabs_, 1);
   centre_layout->addWidget(player_);
   setCentralWidget(centre);
+  prediction_->usePlayer(player_);  // one player bar per window
 
   connect(tree_, &QTreeWidget::currentItemChanged, this, [this](QTreeWidgetItem* item) {
     if (!item) return;

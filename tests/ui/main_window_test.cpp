@@ -1,5 +1,5 @@
 // The main window, offscreen: opening datasets on a worker thread, errors, the demo dataset, the
-// application icon.
+// application icon, one player bar.
 #include <QAction>
 #include <QApplication>
 #include <QComboBox>
@@ -15,6 +15,8 @@
 #include "support/test_data.h"
 #include "ui/app_icon.h"
 #include "ui/main_window.h"
+#include "ui/views/player_bar.h"
+#include "ui/views/prediction_view.h"
 #include "ui/views/training_view.h"
 
 using genrelab::ui::MainWindow;
@@ -83,6 +85,16 @@ class MainWindowTest : public QObject {
     about->trigger();
     poll.stop();
     QCOMPARE(shown, expected);
+  }
+
+  void onePlayerBarPerWindow() {
+    // The window's bar plays the dataset's tracks and the Predict tab's songs alike.
+    MainWindow w;
+    w.show();
+    const auto bars = w.findChildren<genrelab::ui::PlayerBar*>();
+    QCOMPARE(bars.size(), 1);
+    QCOMPARE(w.predictionView()->player(), bars.front());
+    QVERIFY(w.predictionView()->findChildren<genrelab::ui::PlayerBar*>().isEmpty());
   }
 
   void demoDatasetIsGeneratedAndOpened() {

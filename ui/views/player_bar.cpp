@@ -65,6 +65,8 @@ void PlayerBar::setSource(const QString& path) {
   slider_->setEnabled(true);
 }
 
+QString PlayerBar::source() const { return player_->source().toLocalFile(); }
+
 double PlayerBar::position() const { return static_cast<double>(player_->position()) / 1000.0; }
 bool PlayerBar::playing() const { return player_->playbackState() == QMediaPlayer::PlayingState; }
 

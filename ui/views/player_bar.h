@@ -1,4 +1,5 @@
-// Playback of the selected track with Qt Multimedia: play/pause, seek slider, time read-out.
+// Playback with Qt Multimedia: play/pause, seek slider, time read-out. One per window: the main
+// window's bar plays the selected track and the Predict tab's songs alike.
 // Works (silently) on machines without a sound device: errors go to the error() signal.
 #pragma once
 
@@ -17,6 +18,7 @@ class PlayerBar : public QWidget {
  public:
   explicit PlayerBar(QWidget* parent = nullptr);
   void setSource(const QString& path);
+  QString source() const;   ///< the file last given to setSource(), or empty
   double position() const;  ///< seconds
   bool playing() const;
 

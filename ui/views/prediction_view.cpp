@@ -135,10 +135,7 @@ PredictionView::PredictionView(QWidget* parent)
         .arg(static_cast<double>(win.probabilities[static_cast<std::size_t>(win.genre)]), 0, 'f', 2);
   };
   timeline_canvas_->clicked = [this](QPointF pos) { playWindowAt(timeline_.timeAt(timeline_canvas_->rect(), pos)); };
-  connect(player_, &PlayerBar::positionChanged, this, [this](double s) {
-    timeline_.cursor_s = s;
-    timeline_canvas_->update();
-  });
+  connect(player_, &PlayerBar::positionChanged, this, &PredictionView::followPlayer);
 
   connect(open_model_, &QPushButton::clicked, this, &PredictionView::openModelInteractively);
   connect(add_files_, &QPushButton::clicked, this, [this] {
@@ -192,10 +189,22 @@ void PredictionView::openModel(const QString& path) {
   QString description = tr("%1 (%2, %3 features)")
                             .arg(QFileInfo(path).fileName(), QString::fromUtf8(kind.data(), static_cast<qsizetype>(kind.size())),
                                  QString::fromStdString(bundle.feature_set));
-  if (bundle.report.contains("mean_accuracy") && bundle.report["mean_accuracy"].is_number())
-    description += tr(", trained on %1 rows, cross-validated accuracy %2")
-                       .arg(bundle.report.value("rows", 0))
-                       .arg(bundle.report["mean_accuracy"].get<double>(), 0, 'f', 3);
+  const auto& report = bundle.report;
+  if (report.contains("mean_accuracy") && report["mean_accuracy"].is_number()) {
+    // Say how the accuracy was measured: bundles since the split protocols carry it in words;
+    // older ones only know grouped or leaky folds.
+    QString protocol = report.value("protocol", "") == "leaky" ? tr("LEAKY folds (optimistic)")
+                                                               : tr("track-grouped folds: same artists in training and test (optimistic)");
+    if (report.contains("protocol_label") && report["protocol_label"].is_string())
+      protocol = QString::fromStdString(report["protocol_label"].get<std::string>());
+    const auto& final_model = report.value("final_model", nlohmann::json());
+    const auto rows = final_model.is_object() && final_model.contains("train_rows") ? final_model["train_rows"]
+                                                                                    : report.value("rows", nlohmann::json(0));
+    description += tr(", trained on %1 rows; accuracy %2 on %3")
+                       .arg(QString::fromStdString(rows.dump()))
+                       .arg(report["mean_accuracy"].get<double>(), 0, 'f', 3)
+                       .arg(protocol);
+  }
   try {
     setModel(std::make_shared<const ml::ModelBundle>(std::move(bundle)), description);
   } catch (const std::invalid_argument& e) {
@@ -357,12 +366,27 @@ void PredictionView::selectEntry(int row) {
   timeline_.setHidden({});
   probability_canvas_->update();
   timeline_canvas_->update();
-  if (result && player_source_ != entries_[row].path) {
-    player_->setSource(entries_[row].path);
+  if (result) {
     player_source_ = entries_[row].path;
+    if (player_->source() != player_source_) player_->setSource(player_source_);
   }
   hint_->setText(entries_[row].status == Status::failed ? entries_[row].error
                                                        : tr("Drop songs or folders here. Click the timeline to play from a window."));
+}
+
+void PredictionView::usePlayer(PlayerBar* player) {
+  if (!player || player == player_) return;
+  delete player_;  // the view's own bar, until now below the timeline
+  player_ = player;
+  player_source_.clear();
+  connect(player_, &PlayerBar::positionChanged, this, &PredictionView::followPlayer);
+}
+
+void PredictionView::followPlayer(double seconds) {
+  // A shared bar also plays the dataset's tracks: the timeline follows only its own song.
+  if (player_source_.isEmpty() || player_->source() != player_source_) return;
+  timeline_.cursor_s = seconds;
+  timeline_canvas_->update();
 }
 
 int PredictionView::playWindowAt(double seconds) {
@@ -370,6 +394,7 @@ int PredictionView::playWindowAt(double seconds) {
   if (w < 0 || selected_ < 0) return -1;
   timeline_.selected_window = w;
   const double start = timeline_.data()->song.windows[static_cast<std::size_t>(w)].start_s;
+  if (player_->source() != player_source_) player_->setSource(player_source_);  // the shared bar played another file
   player_->seek(start);
   if (!player_->playing()) player_->togglePlay();
   timeline_.cursor_s = start;

@@ -80,6 +80,8 @@ class PredictionView : public QWidget {
   TimelineFigure& timelineFigure() { return timeline_; }
   FigureCanvas* timelineCanvas() const { return timeline_canvas_; }
   PlayerBar* player() const { return player_; }
+  /// Plays through `player` (the window's one bar) instead of the view's own, which is removed.
+  void usePlayer(PlayerBar* player);
 
  Q_SIGNALS:
   void modelChanged(const QString& description);
@@ -93,6 +95,8 @@ class PredictionView : public QWidget {
   void dropEvent(QDropEvent* event) override;
 
  private:
+  /// The timeline's play cursor, while the player plays this view's song.
+  void followPlayer(double seconds);
   void startNext();
   void finish(int row, std::shared_ptr<const PredictionData> result, const QString& error, Status status);
   void refreshRow(int row);
