@@ -210,6 +210,19 @@ struct PredictArgs {
 /// Classifies songs with a model bundle: a table per song, or JSON with per-window timelines.
 int cmd_predict(const PredictArgs& args);
 
+// similar lives in cli_similar.cpp.
+struct SimilarArgs {
+  std::vector<std::filesystem::path> inputs;  // audio files or folders
+  std::filesystem::path table;                // default: features_30_sec.csv of the default dataset
+  int top = 10;
+  double window_s = 30.0;  // songs longer than one window are cut into windows of this length
+  bool exclude_self = false;  // skip table rows of the song's own track id
+  unsigned jobs = 0;
+  bool json = false;
+};
+/// The table rows nearest to each song by cosine similarity of standardised features.
+int cmd_similar(const SimilarArgs& args);
+
 // export lives in cli_export.cpp (the only CLI file that uses Qt).
 struct ExportArgs {
   std::filesystem::path table;   // feature table (kde, correlation, pca, similarity)

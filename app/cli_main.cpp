@@ -211,6 +211,16 @@ int main(int argc, char** argv) {
   predict->add_option("-j,--jobs", predict_args.jobs, "Worker threads (default: all cores)");
   predict->add_flag("--json", predict_args.json, "JSON array with per-window timelines");
 
+  cli::SimilarArgs similar_args;
+  auto* similar = app.add_subcommand("similar", "The tracks of a feature table most similar to songs (cosine of standardised features)");
+  similar->add_option("inputs", similar_args.inputs, "Audio files or folders")->required();
+  similar->add_option("--table", similar_args.table, "Feature table (default: features_30_sec.csv of GENRELAB_DATA or the shared data)");
+  similar->add_option("--top", similar_args.top, "Rows per ranking")->check(CLI::Range(1, 1000000));
+  similar->add_option("--window-seconds", similar_args.window_s, "Window of a long song (a song up to 2% longer is one window; at least half a window needed)")->check(CLI::Range(1.0, 3600.0));
+  similar->add_flag("--exclude-self", similar_args.exclude_self, "Leave out table rows of the song's own track id (from its file name)");
+  similar->add_option("-j,--jobs", similar_args.jobs, "Worker threads for a song's windows (default: all cores)");
+  similar->add_flag("--json", similar_args.json, "JSON with the per-window rankings");
+
   cli::BenchTrainArgs bench_train_args;
   auto* bench_train = bench->add_subcommand("train", "Time the 5-fold x 50-epoch cnn1d against the same model and folds in PyTorch for Python");
   bench_train->add_option("--table", bench_train_args.table, "Feature table (default: features_30_sec.csv of the shared data)");
@@ -261,6 +271,7 @@ int main(int argc, char** argv) {
   if (*compare_models) return cli::cmd_compare_models(compare_args);
   if (*evaluate) return cli::cmd_evaluate(eval_model, eval_table, eval_json);
   if (*predict) return cli::cmd_predict(predict_args);
+  if (*similar) return cli::cmd_similar(similar_args);
   if (*train_audio) return cli::cmd_train_audio(train_audio_args);
   if (*bench_train) return cli::cmd_bench_train(bench_train_args);
   return 0;
