@@ -222,6 +222,88 @@ class ViewsTest : public QObject {
       QVERIFY2(QFileInfo(out(f)).size() > 1000, f);
   }
 
+  void featureNamesAbbreviateDeterministically_data() {
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<QString>("label");
+    QTest::newRow("short stays") << "mfcc12_var" << "mfcc12_var";
+    QTest::newRow("13 chars stay") << "perceptr_mean" << "perceptr_mean";
+    QTest::newRow("spectral centroid") << "spectral_centroid_mean" << "spec_cent_mean";
+    QTest::newRow("bandwidth") << "spectral_bandwidth_var" << "spec_bw_var";
+    QTest::newRow("zcr") << "zero_crossing_rate_mean" << "zcr_mean";
+    QTest::newRow("chroma") << "chroma_stft_mean" << "chroma_mean";
+    QTest::newRow("other long name") << "spectral_flatness_mean" << "spec_flat_mean";
+  }
+  void featureNamesAbbreviateDeterministically() {
+    QFETCH(QString, name);
+    QFETCH(QString, label);
+    QCOMPARE(ui::abbreviate_feature(name), label);
+  }
+
+  void correlationHeatmapReadable() {
+    // Issue 20: at the default window size the 57 x 57 heatmap's labels are readable and do not
+    // overlap, a cell's read-out names both features, the export is publication size.
+    const auto gtzan = test::gtzan_dir();
+    if (!gtzan) QSKIP("shared GTZAN data not found (set GENRELAB_DATA)");
+    ui::MainWindow w;
+    w.resize(1600, 1000);
+    w.show();
+    QSignalSpy ready(&w, &ui::MainWindow::analysisReady);
+    w.openDataset(QString::fromStdString(gtzan->string()));
+    QVERIFY(ready.wait(30000));
+    w.showTab(QStringLiteral("Correlation"));
+    auto* corr = w.correlationView();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QTest::qWait(100);  // the splitter settles its sizes after the first show
+    const QRectF rect = corr->canvas()->rect();
+    const auto l = corr->figure().layout(rect);
+    const auto boxes = corr->figure().labelBoxes(rect);
+    qInfo("canvas %.0f x %.0f: cell %.1f px, labels %.0f px, every %d, %s", rect.width(), rect.height(), l.cell, l.font_px,
+          l.label_step, l.abbreviated ? "abbreviated" : "full names");
+    // The heatmap fills the canvas: the square takes most of the shorter side.
+    QVERIFY(l.map.width() > 0.6 * std::min(rect.width(), rect.height()));
+    QVERIFY(l.cell >= 8);
+    QVERIFY(l.font_px >= 7);
+    QCOMPARE(l.label_step, 1);
+    QCOMPARE(boxes.size(), 2 * 57);
+    // Labels stay inside the canvas, off the map, and apart from each other (same-side pairs).
+    for (int a = 0; a < boxes.size(); ++a) {
+      QVERIFY2(rect.contains(boxes[a].box), qPrintable(boxes[a].text));
+      QVERIFY2(!boxes[a].box.intersects(l.map), qPrintable(boxes[a].text));
+      for (int b = a + 1; b < boxes.size(); ++b)
+        if (boxes[a].row == boxes[b].row)
+          QVERIFY2(!boxes[a].box.intersects(boxes[b].box), qPrintable(boxes[a].text + QStringLiteral(" / ") + boxes[b].text));
+    }
+    // Hover: a cell names both full feature names and r; a label gives its full name.
+    const QPointF cell(l.map.left() + 6.5 * l.cell, l.map.top() + 10.5 * l.cell);  // column 6, row 10
+    const QString tip = corr->canvas()->hoverText(cell);
+    QVERIFY2(tip.contains(QStringLiteral("spectral_bandwidth_mean")) && tip.contains(QStringLiteral("zero_crossing_rate_mean")) &&
+                 tip.contains(QStringLiteral("r = ")),
+             qPrintable(tip));
+    for (const auto& box : boxes)
+      if (box.column == 10 && box.row)
+        QVERIFY(corr->canvas()->hoverText(box.box.center()).startsWith(QStringLiteral("zero_crossing_rate_mean (dropped")));
+    // A canvas too small for every label at the minimum font: every other label, still apart.
+    const QRectF small(0, 0, 420, 420);
+    const auto thin = corr->figure().layout(small);
+    QCOMPARE(thin.font_px, ui::CorrelationFigure::kMinLabelPx);
+    QVERIFY(thin.label_step >= 2);
+    const auto thin_boxes = corr->figure().labelBoxes(small);
+    for (int a = 0; a < thin_boxes.size(); ++a)
+      for (int b = a + 1; b < thin_boxes.size(); ++b)
+        if (thin_boxes[a].row == thin_boxes[b].row) QVERIFY(!thin_boxes[a].box.intersects(thin_boxes[b].box));
+    // Export at publication size: full names, larger cells and fonts; at 150 DPI the PNG is wide.
+    const QSizeF size = corr->exportSize();
+    const auto e = corr->figure().layout(QRectF(QPointF(0, 0), size));
+    QVERIFY(!e.abbreviated);
+    QCOMPARE(e.font_px, ui::CorrelationFigure::kMaxLabelPx);
+    QVERIFY(e.cell >= ui::CorrelationFigure::kExportCellPx - 0.5);
+    const auto exported = corr->figure().labelBoxes(QRectF(QPointF(0, 0), size));
+    for (const auto& box : exported) QVERIFY2(QRectF(QPointF(0, 0), size).contains(box.box), qPrintable(box.text));
+    const QString png = QString::fromStdString((test::temp_dir("ui-heat") / "correlation.png").string());
+    ui::export_figure(*corr, png);
+    QVERIFY(QImage(png).width() >= 1800);  // ~1190 logical px (full names, 16 px cells) at 150 DPI
+  }
+
   void edaViewsOnDemoDatasetExtractFirst() {
     // The demo dataset has no table: the window extracts one from the audio, then analyses it.
     ui::MainWindow w;

@@ -165,10 +165,122 @@ stats::RedundancyResult CorrelationFigure::redundancy() const {
   return stats::RedundancyFilter(filter).apply(data_->analysis.correlation, data_->data.feature_names);
 }
 
-QRectF CorrelationFigure::heatmapRect(const QRectF& rect) const {
-  const QRectF body = rect.adjusted(170, 50, -110, -178);  // room for the rotated labels and the note
-  const double side = std::min(body.width(), body.height());
-  return QRectF(body.left(), body.top(), side, side);
+namespace {
+
+// Figure geometry around the heatmap (logical px).
+constexpr double kTitleH = 40;     // draw_title's band plus a gap
+constexpr double kColorbarW = 96;  // gap + bar + tick labels + its rotated label
+constexpr double kSidePad = 8;
+constexpr double kLabelGap = 4;    // between a label and the map
+constexpr double kNoteH = 28;      // the redundancy note
+constexpr double kKeyH = 18;       // the abbreviation key under it
+constexpr double kFontPerCell = 0.85;  // label font per cell side: DejaVu's line height is ~1.17 em
+
+/// The fixed replacements of abbreviate_feature(), longest first; also the key under the figure.
+constexpr std::pair<const char*, const char*> kWordAbbreviations[] = {
+    {"zero_crossing_rate", "zcr"}, {"chroma_stft", "chroma"}, {"spectral", "spec"}, {"centroid", "cent"}, {"bandwidth", "bw"}};
+constexpr int kShortName = 13;
+
+double widest(const QVector<QString>& texts, const QFont& font) {
+  const QFontMetricsF fm(font);
+  double w = 0;
+  for (const auto& t : texts) w = std::max(w, fm.horizontalAdvance(t));
+  return w;
+}
+
+}  // namespace
+
+QString abbreviate_feature(const QString& name) {
+  if (name.size() <= kShortName) return name;
+  QStringList words = name.split(QLatin1Char('_'));
+  // Whole-word replacements (multi-word ones first), so "spectral" never matches inside a word.
+  for (const auto& [from, to] : kWordAbbreviations) {
+    const QStringList pattern = QString::fromLatin1(from).split(QLatin1Char('_'));
+    for (qsizetype i = 0; i + pattern.size() <= words.size(); ++i)
+      if (words.mid(i, pattern.size()) == pattern) {
+        words.erase(words.begin() + i, words.begin() + i + pattern.size());
+        words.insert(i, QString::fromLatin1(to));
+      }
+  }
+  QString out = words.join(QLatin1Char('_'));
+  if (out.size() <= kShortName || words.size() < 2) return out;
+  for (qsizetype i = 0; i + 1 < words.size(); ++i) words[i] = words[i].left(4);
+  return words.join(QLatin1Char('_'));
+}
+
+QSizeF CorrelationFigure::exportSize() const {
+  if (!data_) return {1100, 1000};
+  const int d = static_cast<int>(data_->data.cols());
+  QVector<QString> names;
+  for (int i = 0; i < d; ++i) names.push_back(name_of(*data_, i));
+  const double label = widest(names, figure_font(kMaxLabelPx)) + kLabelGap + 2;
+  // Small matrices get bigger cells so the figure is not a stamp.
+  const double cell = std::max(kExportCellPx, std::min(60.0, 640.0 / std::max(1, d)));
+  const double side = cell * d;
+  const double w = std::max(900.0, kSidePad + label + side + kColorbarW + kSidePad);
+  return {std::ceil(w), std::ceil(kTitleH + side + label + kNoteH + 4)};
+}
+
+CorrelationFigure::Layout CorrelationFigure::layout(const QRectF& rect) const {
+  Layout out;
+  if (!data_) return out;
+  const int d = static_cast<int>(data_->data.cols());
+  if (d == 0) return out;
+  QVector<QString> full, shortened;
+  for (int i = 0; i < d; ++i) {
+    full.push_back(name_of(*data_, i));
+    shortened.push_back(abbreviate_feature(full.back()));
+  }
+  // Two abbreviations that collide would be ambiguous: those columns keep their full names.
+  for (int i = 0; i < d; ++i)
+    for (int j = i + 1; j < d; ++j)
+      if (shortened[i] == shortened[j] && full[i] != full[j]) shortened[i] = full[i], shortened[j] = full[j];
+
+  // The largest integer font (figure_font rounds) whose labels leave cells of at least
+  // font / kFontPerCell; the minimum font always fits (then labels may be thinned).
+  auto fit = [&](const QVector<QString>& labels, bool abbreviated) {
+    Layout l;
+    l.labels = labels;
+    l.abbreviated = abbreviated;
+    const double footer = kNoteH + (abbreviated ? kKeyH : 0);
+    for (double f = kMaxLabelPx; f >= kMinLabelPx; f -= 1) {
+      const double label = widest(labels, figure_font(f)) + kLabelGap + 2;
+      const double side = std::max<double>(d, std::min(rect.width() - 2 * kSidePad - label - kColorbarW,
+                                                        rect.height() - kTitleH - label - footer));
+      l.cell = side / d;
+      l.font_px = f;
+      if (l.cell * kFontPerCell >= f) break;
+    }
+    const double label = widest(labels, figure_font(l.font_px)) + kLabelGap + 2;
+    const double side = l.cell * d;
+    // Centre the block (row labels, map, colour bar) across the figure and the block (map,
+    // column labels) in the height between the title and the footer.
+    const double left = rect.left() + std::max(kSidePad, (rect.width() - (label + side + kColorbarW)) / 2) + label;
+    const double top = rect.top() + kTitleH + std::max(0.0, (rect.height() - kTitleH - footer - side - label) / 2);
+    l.map = QRectF(left, top, side, side);
+    const double line = QFontMetricsF(figure_font(l.font_px)).height();
+    l.label_step = line <= l.cell ? 1 : static_cast<int>(std::ceil(line / l.cell));
+    return l;
+  };
+  const Layout whole = fit(full, false);
+  if (whole.font_px >= kFullNameLabelPx && whole.label_step == 1) return whole;
+  return fit(shortened, true);
+}
+
+QVector<CorrelationFigure::LabelBox> CorrelationFigure::labelBoxes(const QRectF& rect) const {
+  QVector<LabelBox> boxes;
+  const Layout l = layout(rect);
+  if (l.labels.isEmpty()) return boxes;
+  const QFontMetricsF fm(figure_font(l.font_px));
+  const double h = fm.height();
+  for (int i = 0; i < l.labels.size(); i += l.label_step) {
+    const double w = fm.horizontalAdvance(l.labels[i]);
+    const double mid = l.map.top() + (i + 0.5) * l.cell;
+    boxes.push_back({i, true, l.labels[i], QRectF(l.map.left() - kLabelGap - w, mid - h / 2, w, h)});
+    const double cx = l.map.left() + (i + 0.5) * l.cell;
+    boxes.push_back({i, false, l.labels[i], QRectF(cx - h / 2, l.map.bottom() + kLabelGap, h, w)});
+  }
+  return boxes;
 }
 
 void CorrelationFigure::paintFigure(QPainter& p, const QRectF& rect) const {
@@ -177,8 +289,9 @@ void CorrelationFigure::paintFigure(QPainter& p, const QRectF& rect) const {
   draw_title(p, rect, figureTitle());
   const auto& r = data_->analysis.correlation.r;
   const int d = static_cast<int>(r.rows());
-  const QRectF map = heatmapRect(rect);
-  const double cell = map.width() / d;
+  const Layout l = layout(rect);
+  const QRectF map = l.map;
+  const double cell = l.cell;
   const auto red = redundancy();
   std::vector<bool> dropped(static_cast<std::size_t>(d), false);
   for (const auto& c : red.dropped) dropped[c.column] = true;
@@ -189,28 +302,36 @@ void CorrelationFigure::paintFigure(QPainter& p, const QRectF& rect) const {
   p.setPen(QPen(QColor(60, 60, 60), 1));
   p.setBrush(Qt::NoBrush);
   p.drawRect(map);
-  // Labels: dropped columns in red.
-  p.setFont(figure_font(std::clamp(cell * 0.8, 5.0, 11.0)));
-  for (int i = 0; i < d; ++i) {
-    const QString name = name_of(*data_, i);
-    p.setPen(dropped[static_cast<std::size_t>(i)] ? QColor(200, 20, 20) : QColor(30, 30, 30));
-    p.drawText(QRectF(rect.left() + 4, map.top() + i * cell, map.left() - rect.left() - 8, cell), Qt::AlignRight | Qt::AlignVCenter, name);
+  // Labels (dropped columns in red): rows right-aligned against the map, columns rotated to
+  // read upwards, ending at the map.
+  p.setFont(figure_font(l.font_px));
+  for (const auto& box : labelBoxes(rect)) {
+    p.setPen(dropped[static_cast<std::size_t>(box.column)] ? QColor(200, 20, 20) : QColor(30, 30, 30));
+    // Whole-pixel baselines: at 7-8 px a thin underscore on a half pixel fades away on screen.
+    if (box.row) {
+      p.drawText(box.box.translated(0, std::round(box.box.top()) - box.box.top()), Qt::AlignRight | Qt::AlignVCenter | Qt::TextDontClip,
+                 box.text);
+      continue;
+    }
     p.save();
-    p.translate(map.left() + (i + 0.5) * cell, map.bottom() + 4);
+    p.translate(std::round(box.box.center().x()), box.box.center().y());
     p.rotate(-90);
-    p.drawText(QRectF(-140, -cell / 2, 140, cell), Qt::AlignRight | Qt::AlignVCenter, name);
+    p.drawText(QRectF(-box.box.height() / 2, -box.box.width() / 2, box.box.height(), box.box.width()),
+               Qt::AlignRight | Qt::AlignVCenter | Qt::TextDontClip, box.text);
     p.restore();
+  }
+  for (int i = 0; i < d; ++i)
     if (dropped[static_cast<std::size_t>(i)]) {  // outline the dropped column's row and column
       p.setPen(QPen(QColor(200, 20, 20, 160), 1));
       p.drawRect(QRectF(map.left(), map.top() + i * cell, map.width(), cell));
       p.drawRect(QRectF(map.left() + i * cell, map.top(), cell, map.height()));
     }
-  }
   if (highlight && highlight->x() >= 0 && highlight->x() < d && highlight->y() >= 0 && highlight->y() < d) {
     p.setPen(QPen(Qt::black, 2));
     p.drawRect(QRectF(map.left() + highlight->x() * cell, map.top() + highlight->y() * cell, cell, cell));
   }
   draw_colorbar(p, QRectF(map.right() + 18, map.top(), 60, map.height()), ColorMap::Diverging, -1, 1, QStringLiteral("Pearson r"));
+  const double footer = kNoteH + (l.abbreviated ? kKeyH : 0);
   p.setFont(figure_font(12));
   p.setPen(QColor(30, 30, 30));
   QString note = QStringLiteral("Redundancy filter |r| ≥ %1 over %2: %3 dropped (red)")
@@ -218,7 +339,23 @@ void CorrelationFigure::paintFigure(QPainter& p, const QRectF& rect) const {
                      .arg(filter.scope == stats::FilterScope::non_mfcc ? QStringLiteral("the non-MFCC columns")
                                                                        : QStringLiteral("all columns"))
                      .arg(red.dropped.size());
-  p.drawText(QRectF(rect.left(), rect.bottom() - 26, rect.width(), 20), Qt::AlignCenter, note);
+  p.drawText(QRectF(rect.left(), rect.bottom() - footer, rect.width(), kNoteH - 4), Qt::AlignCenter, note);
+  if (l.abbreviated) {
+    // The key lists the replacements that occur in the labels drawn.
+    QStringList key;
+    for (const auto& [from, to] : kWordAbbreviations) {
+      const QString word = QString::fromLatin1(to);
+      if (std::any_of(l.labels.begin(), l.labels.end(), [&](const QString& t) { return t.split(QLatin1Char('_')).contains(word); }))
+        key << QStringLiteral("%1 = %2").arg(word, QString::fromLatin1(from));
+    }
+    if (!key.isEmpty()) {
+      p.setFont(figure_font(11));
+      p.setPen(QColor(70, 70, 70));
+      const QString text = QStringLiteral("Abbreviated: ") + key.join(QStringLiteral(", "));
+      const QRectF line(rect.left() + 4, rect.bottom() - kKeyH - 4, rect.width() - 8, kKeyH);
+      p.drawText(line, Qt::AlignCenter, QFontMetricsF(p.font()).elidedText(text, Qt::ElideRight, line.width()));
+    }
+  }
 }
 
 // ------------------------------------------------------------------------------------------ PCA
@@ -365,7 +502,14 @@ QString ScatterFigure::figureTitle() const {
 void ScatterFigure::paintFigure(QPainter& p, const QRectF& rect) const {
   if (!data_) return paintEmpty(p, rect, QStringLiteral("Click a cell of the correlation heatmap"));
   p.fillRect(rect, Qt::white);
-  draw_title(p, rect, figureTitle());
+  // Two long feature names may not fit a narrow canvas at the title font: a smaller font then.
+  const QString title = figureTitle();
+  double title_px = 16;
+  while (title_px > 10 && QFontMetricsF(figure_font(title_px, true)).horizontalAdvance(title) > rect.width() - 12) title_px -= 1;
+  p.setFont(figure_font(title_px, true));
+  p.setPen(Qt::black);
+  p.drawText(QRectF(rect.left() + 6, rect.top() + 6, rect.width() - 12, 24), Qt::AlignCenter,
+             QFontMetricsF(p.font()).elidedText(title, Qt::ElideMiddle, rect.width() - 12));
   const auto& v = data_->data.values;
   const QRectF plot = rect.adjusted(90, 44, -24, -60);
   const auto [x0, x1] = padded(v.col(x_column).minCoeff(), v.col(x_column).maxCoeff());

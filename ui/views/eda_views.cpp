@@ -126,8 +126,9 @@ CorrelationView::CorrelationView(QWidget* parent)
   auto* split = new QSplitter(Qt::Horizontal, this);
   split->addWidget(canvas_);
   split->addWidget(scatter_canvas_);
-  split->setStretchFactor(0, 3);
-  split->setStretchFactor(1, 2);
+  // The 57 x 57 heatmap needs the room more than the scatter of one pair does.
+  split->setStretchFactor(0, 2);
+  split->setStretchFactor(1, 1);
   layout->addWidget(split, 1);
 
   connect(threshold_, &QSlider::valueChanged, this, [this, value](int v) {
@@ -148,11 +149,21 @@ CorrelationView::CorrelationView(QWidget* parent)
                   std::clamp(static_cast<int>((pos.y() - map.top()) / map.height() * d), 0, d - 1));
   };
   canvas_->hoverText = [this, cell_at](QPointF pos) {
-    const auto cell = cell_at(pos);
-    if (!cell) return QString();
-    return QStringLiteral("%1 × %2: r = %3")
-        .arg(feature_name(*data_, cell->y()), feature_name(*data_, cell->x()))
-        .arg(data_->analysis.correlation.r(cell->y(), cell->x()), 0, 'f', 3);
+    if (const auto cell = cell_at(pos))
+      return QStringLiteral("%1 × %2: r = %3")
+          .arg(feature_name(*data_, cell->y()), feature_name(*data_, cell->x()))
+          .arg(data_->analysis.correlation.r(cell->y(), cell->x()), 0, 'f', 3);
+    if (!data_) return QString();
+    // Over a label (maybe abbreviated): its full name, and why it is red.
+    for (const auto& label : corr_.labelBoxes(canvas_->rect())) {
+      if (!label.box.contains(pos)) continue;
+      QString text = feature_name(*data_, label.column);
+      for (const auto& d : corr_.redundancy().dropped)
+        if (static_cast<int>(d.column) == label.column)
+          text += tr(" (dropped: r = %1 with %2)").arg(d.r, 0, 'f', 3).arg(QString::fromStdString(d.partner_name));
+      return text;
+    }
+    return QString();
   };
   canvas_->clicked = [this, cell_at](QPointF pos) {
     if (const auto cell = cell_at(pos)) showPair(cell->x(), cell->y());
