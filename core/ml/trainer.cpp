@@ -271,6 +271,7 @@ struct StageResult {
   Preprocessing prep;
   std::optional<Network> network;
   std::vector<int> predicted;
+  std::vector<float> confidence;  ///< probability of the predicted genre, per test row
 };
 
 StageResult run_stage(const stats::LabeledMatrix& data, const std::vector<int>& groups,
@@ -324,6 +325,9 @@ StageResult run_stage(const stats::LabeledMatrix& data, const std::vector<int>& 
     rep.loss = e.loss;
     r.predicted = e.predicted;
     const auto probabilities = r.network->predict_proba(test);
+    const std::size_t classes = data.label_names.size();
+    for (std::size_t i = 0; i < r.predicted.size(); ++i)
+      r.confidence.push_back(probabilities[i * classes + static_cast<std::size_t>(r.predicted[i])]);
     std::vector<std::string> test_tracks;
     for (auto row : test_rows) test_tracks.push_back(track_ids[row]);
     const auto tracks = track_scores(test_tracks, test.y, probabilities, data.label_names.size());
@@ -665,8 +669,11 @@ TrainingResult train_and_evaluate(const dataset::FeatureTable& table, const Trai
     auto& stage = *results[s];
     if (plans[s].fold == kFinalFold || plans[s].held_out == "test") final_stage = s;
     if (plans[s].fold == kFinalFold) continue;
-    for (std::size_t i = 0; i < plans[s].test.size(); ++i)
-      ++confusion[static_cast<std::size_t>(data.labels[plans[s].test[i]]) * n_classes + static_cast<std::size_t>(stage.predicted[i])];
+    for (std::size_t i = 0; i < plans[s].test.size(); ++i) {
+      const auto row = plans[s].test[i];
+      ++confusion[static_cast<std::size_t>(data.labels[row]) * n_classes + static_cast<std::size_t>(stage.predicted[i])];
+      rep.held_out.push_back({row, data.labels[row], stage.predicted[i], static_cast<double>(stage.confidence[i])});
+    }
     rep.folds.push_back(stage.report);
   }
   const auto summarise = [&](double FoldReport::*field, double& mean, double& sd) {
@@ -762,6 +769,15 @@ json to_json(const TrainingReport& r) {
               {"stage_jobs", r.stage_jobs},
               {"threads_per_stage", r.threads_per_stage},
               {"blas", r.blas}};
+}
+
+std::vector<HeldOutPrediction> held_out_in_cell(const TrainingReport& report, int truth, int predicted) {
+  std::vector<HeldOutPrediction> out;
+  for (const auto& h : report.held_out)
+    if (h.truth == truth && h.predicted == predicted) out.push_back(h);
+  std::stable_sort(out.begin(), out.end(),
+                   [](const HeldOutPrediction& a, const HeldOutPrediction& b) { return a.confidence > b.confidence; });
+  return out;
 }
 
 ThreadSplit split_threads(int threads, int stages) {

@@ -159,6 +159,14 @@ class TrainingObserver {
   virtual void on_fold(const FoldReport&) {}
 };
 
+/// How one held-out row was classified (the rows behind a confusion-matrix cell).
+struct HeldOutPrediction {
+  std::size_t row = 0;     ///< table row
+  int truth = 0;           ///< true genre (label_names index)
+  int predicted = 0;       ///< predicted genre
+  double confidence = 0.0;  ///< the model's probability of the predicted genre
+};
+
 struct TrainingReport {
   TrainerOptions options;
   std::vector<std::string> label_names;  ///< class code -> genre (order of first appearance)
@@ -183,6 +191,8 @@ struct TrainingReport {
   double mean_track_accuracy_mean = 0.0, std_track_accuracy_mean = 0.0;
   double mean_track_accuracy_vote = 0.0, std_track_accuracy_vote = 0.0;
   std::vector<std::int64_t> confusion;  ///< summed over the folds' test rows; row-major, rows = true genre
+  /// Every held-out row's prediction, fold by fold (what `confusion` counts).
+  std::vector<HeldOutPrediction> held_out;
   std::vector<double> precision, recall, f1;  ///< per genre, from `confusion`
   std::vector<std::int64_t> support;
   double macro_f1 = 0.0;
@@ -203,6 +213,9 @@ struct ThreadSplit {
   int threads_per_stage = 1;
 };
 ThreadSplit split_threads(int threads, int stages);
+
+/// The held-out rows of confusion cell (truth, predicted), most confident first.
+std::vector<HeldOutPrediction> held_out_in_cell(const TrainingReport& report, int truth, int predicted);
 
 /// JSON with folds[].accuracy, mean_accuracy, std_accuracy, labels, confusion, per_genre[], seconds,
 /// the options, and per-epoch histories.

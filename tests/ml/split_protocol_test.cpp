@@ -165,6 +165,35 @@ TEST(SplitProtocol, GroupFileKeepsGroupsInOneFold) {
   EXPECT_EQ(rep.protocol, "folds grouped by artist (artists.csv): unseen artists");
 }
 
+TEST(SplitProtocol, HeldOutRowsAreTheConfusionMatrixCells) {
+  const auto table = genrelab::test::blob_table(3, 30, 8, 1.0);
+  for (bool split : {false, true}) {
+    ml::TrainerOptions o;
+    o.model.kind = ml::ModelKind::logreg;
+    o.training.epochs = 5;
+    o.folds = 3;
+    if (split) o.split = blob_split(table);
+    const auto rep = ml::train_and_evaluate(table, o).report;
+    std::size_t rows = 0;
+    for (int t = 0; t < 3; ++t)
+      for (int p = 0; p < 3; ++p) {
+        const auto cell = ml::held_out_in_cell(rep, t, p);
+        EXPECT_EQ(static_cast<std::int64_t>(cell.size()), rep.confusion[static_cast<std::size_t>(t * 3 + p)]);
+        for (std::size_t i = 0; i < cell.size(); ++i) {
+          EXPECT_EQ(table.labels[cell[i].row], rep.label_names[static_cast<std::size_t>(t)]);
+          EXPECT_GE(rep.fold_of_row[cell[i].row], 0);  // a held-out row
+          EXPECT_GT(cell[i].confidence, 0.0);
+          EXPECT_LE(cell[i].confidence, 1.0);
+          if (i > 0) {
+            EXPECT_LE(cell[i].confidence, cell[i - 1].confidence);  // most confident first
+          }
+        }
+        rows += cell.size();
+      }
+    EXPECT_EQ(rows, split ? rep.split->rows[2] : table.rows());
+  }
+}
+
 TEST(SplitProtocol, InconsistentOptionsAreRefused) {
   const auto table = genrelab::test::blob_table(3, 30, 8, 2.0);
   ml::TrainerOptions o;
