@@ -167,6 +167,11 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   centre_layout->addWidget(player_);
   setCentralWidget(centre);
   prediction_->usePlayer(player_);  // one player bar per window
+  connect(training_, &TrainingView::playRequested, this, [this](const QString& path) {
+    player_->setSource(path);
+    player_->togglePlay();
+    status_->setText(tr("Playing %1").arg(QFileInfo(path).fileName()));
+  });
 
   connect(tree_, &QTreeWidget::currentItemChanged, this, [this](QTreeWidgetItem* item) {
     if (!item) return;

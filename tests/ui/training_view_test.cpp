@@ -42,6 +42,7 @@
 #include "support/test_data.h"
 #include "ui/charts/training_charts.h"
 #include "ui/plot/figure_export.h"
+#include "ui/plot/figure_canvas.h"
 #include "ui/views/training_view.h"
 #include "util/parallel.h"
 
@@ -1226,6 +1227,55 @@ class TrainingViewTest : public QObject {
     const QString name = QString::fromStdString(good.filename().string());
     QVERIFY2(view.history().back().name().contains(QStringLiteral("split %1, test part").arg(name)), qPrintable(view.history().back().name()));
     QVERIFY(view.statusLabel()->text().contains(QStringLiteral("predefined split %1 (test part)").arg(name)));
+  }
+
+  void confusionCellListsItsHeldOutTracks() {
+    // Click a cell of the confusion matrix: its held-out tracks, each playable from the dataset.
+    const auto table = demoTable();
+    QVERIFY(table);
+    ui::TrainingView view;
+    view.resize(1400, 900);
+    view.show();
+    view.setAudioFiles(demoAudio(), QStringLiteral("demo"));
+    view.setTable(table, QStringLiteral("demo features"));
+    QVERIFY(view.protocolPicker()->setChoice(Choice::track_grouped));
+    view.kindCombo()->setCurrentText(QStringLiteral("logreg"));
+    view.epochsSpin()->setValue(3);
+    view.foldsSpin()->setValue(3);
+    QSignalSpy finished(&view, &ui::TrainingView::trainingFinished);
+    view.start();
+    QVERIFY(finished.wait(60000));
+    QVERIFY2(view.state() == ui::TrainingView::State::succeeded, qPrintable(finished.front().front().toString()));
+    const ml::TrainingReport* report = view.lastReport();
+    QVERIFY(report);
+    QCOMPARE(report->held_out.size(), table->rows());  // every row held out once
+    if (auto* results = view.findChild<QTabWidget*>()) results->setCurrentIndex(1);  // Confusion matrix
+    QTest::qWait(50);
+    ui::FigureCanvas* canvas = view.confusionCanvas();
+    const auto n = static_cast<int>(report->label_names.size());
+    int clicked = 0;
+    for (int t = 0; t < n; ++t)
+      for (int p = 0; p < n; ++p) {
+        const auto count = report->confusion[static_cast<std::size_t>(t * n + p)];
+        if (count == 0) continue;
+        const QPointF at = view.confusionFigure().cellCentre(canvas->rect(), t, p);
+        QCOMPARE(view.confusionFigure().cellAt(canvas->rect(), at), std::make_pair(t, p));
+        QTest::mouseClick(canvas, Qt::LeftButton, Qt::NoModifier, at.toPoint());
+        QCOMPARE(static_cast<std::int64_t>(view.cellTable()->rowCount()), count);
+        for (int r = 0; r < view.cellTable()->rowCount(); ++r) {
+          QCOMPARE(view.cellTable()->item(r, 1)->text(), QString::fromStdString(report->label_names[static_cast<std::size_t>(t)]));
+          QCOMPARE(view.cellTable()->item(r, 2)->text(), QString::fromStdString(report->label_names[static_cast<std::size_t>(p)]));
+          QVERIFY(QFileInfo::exists(view.cellTable()->item(r, 0)->data(Qt::UserRole).toString()));  // its audio
+        }
+        ++clicked;
+      }
+    QVERIFY(clicked >= n);
+    QVERIFY(view.statusLabel()->text().contains(QStringLiteral("held-out row")));
+    QSignalSpy play(&view, &ui::TrainingView::playRequested);
+    view.cellTable()->cellDoubleClicked(0, 0);
+    QCOMPARE(play.size(), 1);
+    QCOMPARE(play.front().front().toString(), view.cellTable()->item(0, 0)->data(Qt::UserRole).toString());
+    genrelab::test::save_screenshot(view, QStringLiteral("training-confusion-cell"));
   }
 
   void groupsFileGivesUnseenArtistFolds() {

@@ -42,20 +42,17 @@ QString ConfusionFigure::figureTitle() const {
 void ConfusionFigure::paintFigure(QPainter& p, const QRectF& rect) const {
   if (labels_.isEmpty()) return draw_message(p, rect, QStringLiteral("Train a model to see its confusion matrix"));
   p.fillRect(rect, Qt::white);
-  QRectF body = draw_title(p, rect, figureTitle());
+  const QRectF body = draw_title(p, rect, figureTitle());
   if (!caption_.isEmpty()) {
     p.setFont(figure_font(11));
     p.setPen(QColor(70, 70, 70));
     p.drawText(QRectF(body.left(), body.top() - 6, body.width(), 16), Qt::AlignCenter, caption_);
-    body.adjust(0, 14, 0, 0);
   }
   const int n = static_cast<int>(labels_.size());
   double hi = 1.0;
   if (!normalized) hi = static_cast<double>(std::max<std::int64_t>(1, *std::max_element(counts_.begin(), counts_.end())));
-  // Room for the row names and axis title on the left, rotated column names below, colour bar right.
-  const QRectF area = body.adjusted(130, 4, -110, -92);
-  const double side = std::max(10.0, std::min(area.width(), area.height()));
-  const QRectF map(area.left() + std::max(0.0, (area.width() - side) / 2), area.top(), side, side);
+  const QRectF map = matrixRect(rect);
+  const double side = map.width();
   draw_matrix(
       p, map, labels_, ColorMap::Viridis, [&](int i, int j) { return value(i, j) / hi; },
       [&](int i, int j) { return normalized ? QString::number(value(i, j), 'f', 2) : QString::number(value(i, j), 'f', 0); },
@@ -75,6 +72,30 @@ void ConfusionFigure::paintFigure(QPainter& p, const QRectF& rect) const {
   p.restore();
   draw_colorbar(p, QRectF(map.right() + 18, map.top(), 60, map.height()), ColorMap::Viridis, 0, hi,
                 normalized ? QStringLiteral("fraction of the true genre") : QStringLiteral("tracks"));
+}
+
+QRectF ConfusionFigure::matrixRect(const QRectF& rect) const {
+  // draw_title() takes 34 px, the caption 14 more; room for the row names and axis title on the
+  // left, rotated column names below, the colour bar on the right.
+  const QRectF body = rect.adjusted(0, 34 + (caption_.isEmpty() ? 0 : 14), 0, 0);
+  const QRectF area = body.adjusted(130, 4, -110, -92);
+  const double side = std::max(10.0, std::min(area.width(), area.height()));
+  return {area.left() + std::max(0.0, (area.width() - side) / 2), area.top(), side, side};
+}
+
+std::pair<int, int> ConfusionFigure::cellAt(const QRectF& rect, QPointF pos) const {
+  const int n = static_cast<int>(labels_.size());
+  const QRectF map = matrixRect(rect);
+  if (n == 0 || !map.contains(pos)) return {-1, -1};
+  const double cell = map.width() / n;
+  return {std::min(n - 1, static_cast<int>((pos.y() - map.top()) / cell)),
+          std::min(n - 1, static_cast<int>((pos.x() - map.left()) / cell))};
+}
+
+QPointF ConfusionFigure::cellCentre(const QRectF& rect, int row, int column) const {
+  const QRectF map = matrixRect(rect);
+  const double cell = map.width() / std::max<qsizetype>(1, labels_.size());
+  return {map.left() + (column + 0.5) * cell, map.top() + (row + 0.5) * cell};
 }
 
 void ConfusionFigure::writeCsv(std::ostream& out) const {

@@ -7,6 +7,7 @@
 #include <QString>
 #include <QVector>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "ui/plot/figure.h"
@@ -29,10 +30,17 @@ class ConfusionFigure : public DataFigure {
   QString figureTitle() const override;
   void paintFigure(QPainter& p, const QRectF& rect) const override;
   QSizeF exportSize() const override { return {900, 860}; }
+  /// The cell (true genre row, predicted genre column) under `pos` when the figure fills `rect`,
+  /// or (-1, -1) outside the matrix.
+  std::pair<int, int> cellAt(const QRectF& rect, QPointF pos) const;
+  /// Centre of cell (row, column) when the figure fills `rect`.
+  QPointF cellCentre(const QRectF& rect, int row, int column) const;
   /// Both forms: true genre, predicted genre, count, row fraction.
   void writeCsv(std::ostream& out) const override;
 
  private:
+  /// Where the square matrix is drawn inside `rect`.
+  QRectF matrixRect(const QRectF& rect) const;
   QVector<QString> labels_;
   std::vector<std::int64_t> counts_;
   QString caption_;

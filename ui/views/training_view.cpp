@@ -300,6 +300,7 @@ TrainingView::TrainingView(QWidget* parent)
       fold_table_(makeTable(this)),
       metrics_table_(makeTable(this)),
       history_table_(makeTable(this)),
+      cell_table_(makeTable(this)),
       compare_models_(new QListWidget(this)),
       repeats_(new QSpinBox(this)),
       compare_(new QPushButton(tr("Compare models"), this)),
@@ -437,10 +438,25 @@ TrainingView::TrainingView(QWidget* parent)
   auto* confusion_layout = new QVBoxLayout(confusion_page);
   confusion_layout->setContentsMargins(0, 4, 0, 0);
   confusion_layout->addWidget(normalize_);
-  confusion_layout->addWidget(confusion_canvas_, 1);
+  confusion_layout->addWidget(confusion_canvas_, 3);
+  confusion_layout->addWidget(cell_table_, 1);
   connect(normalize_, &QCheckBox::toggled, this, [this](bool on) {
     confusion_.normalized = on;
     confusion_canvas_->update();
+  });
+  // A cell's held-out tracks, each playable: hear why rock is taken for metal.
+  cell_table_->setColumnCount(4);
+  cell_table_->setHorizontalHeaderLabels({tr("Held-out track (double-click to play)"), tr("True"), tr("Predicted"), tr("Confidence")});
+  cell_table_->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+  cell_table_->setToolTip(tr("Click a cell of the confusion matrix to list the held-out tracks it counts"));
+  confusion_canvas_->clicked = [this](QPointF pos) {
+    const auto [truth, predicted] = confusion_.cellAt(confusion_canvas_->rect(), pos);
+    if (truth >= 0) showCell(truth, predicted);
+  };
+  connect(cell_table_, &QTableWidget::cellDoubleClicked, this, [this](int row, int) {
+    const QString path = cell_table_->item(row, 0)->data(Qt::UserRole).toString();
+    if (path.isEmpty()) status_->setText(tr("%1: no audio file for this track in the open dataset").arg(cell_table_->item(row, 0)->text()));
+    else Q_EMIT playRequested(path);
   });
   history_table_->setColumnCount(8);
   history_table_->setHorizontalHeaderLabels(
@@ -838,6 +854,7 @@ void TrainingView::start() {
            EpochForwarder observer(view, deliver_record);
            ml::TrainingResult result = ml::train_and_evaluate(*table, opts, &progress, &observer, &token);
            FinishedRun run{model, nullptr, nullptr};
+           run.table = table;
            if (result.model) run.bundle = std::make_shared<const ml::ModelBundle>(result.bundle());
            run.report = std::make_shared<const ml::TrainingReport>(std::move(result.report));
            return [self, run] {
@@ -1081,7 +1098,10 @@ void TrainingView::compareModels() {
            std::vector<FinishedRun> runs;
            for (const ml::LeaderboardRow& row : board.rows) {
              if (cnn2d && row.model == kAudioKind.toStdString() && row.report.folds.empty()) runs.push_back(*cnn2d);
-             else runs.push_back({QString::fromStdString(row.model), std::make_shared<const ml::TrainingReport>(row.report), nullptr});
+             else {
+               runs.push_back({QString::fromStdString(row.model), std::make_shared<const ml::TrainingReport>(row.report), nullptr});
+               runs.back().table = table;
+             }
            }
            auto shared = std::make_shared<const ml::Leaderboard>(std::move(board));
            return [self, runs, shared, note] {
@@ -1107,6 +1127,7 @@ void TrainingView::launch(const QString& status, Job::Work work) {
   fold_table_->setRowCount(0);
   confusion_.setMatrix({}, {}, {});
   confusion_canvas_->update();
+  cell_table_->setRowCount(0);
   metrics_table_->clear();
   metrics_table_->setRowCount(0);
   progress_->setValue(0);
@@ -1165,6 +1186,7 @@ void TrainingView::onEnded(const QString& message) {
       run.audio = std::move(f.audio);
       run.audio_options = std::move(f.audio_options);
       run.skipped = f.skipped;
+      run.rows = std::move(f.table);
       runs_.push_back(std::move(run));
       addHistoryRow(runs_.back());
     }
@@ -1345,8 +1367,41 @@ void TrainingView::exportTable(const QString& which, const QString& path) const 
   }
 }
 
+void TrainingView::showCell(int truth, int predicted) {
+  cell_table_->setRowCount(0);
+  if (shown_ < 0 || shown_ >= static_cast<int>(runs_.size())) return;
+  const TrainingRun& run = runs_[static_cast<std::size_t>(shown_)];
+  const auto& r = *run.report;
+  if (!run.rows) {
+    status_->setText(tr("The tracks behind a cell are listed for feature-table models (cnn2d's are not kept)."));
+    return;
+  }
+  const auto genre = [&](int g) { return QString::fromStdString(r.label_names[static_cast<std::size_t>(g)]); };
+  for (const auto& h : ml::held_out_in_cell(r, truth, predicted)) {
+    const std::string& filename = run.rows->filenames[h.row];
+    QString path;  // the dataset's audio file of this row's track, if any
+    const auto key = dataset::parse_track_key(filename).track_id;
+    for (const auto& f : audio_files_)
+      if (f.label == run.rows->labels[h.row] &&
+          dataset::parse_track_key(std::filesystem::path(f.path).filename().string()).track_id == key)
+        path = QString::fromStdString(f.path);
+    const int row = cell_table_->rowCount();
+    cell_table_->insertRow(row);
+    auto* file = new QTableWidgetItem(QString::fromStdString(filename));
+    file->setData(Qt::UserRole, path);
+    file->setToolTip(path.isEmpty() ? tr("No audio file for this track in the open dataset") : path);
+    cell_table_->setItem(row, 0, file);
+    cell_table_->setItem(row, 1, new QTableWidgetItem(genre(h.truth)));
+    cell_table_->setItem(row, 2, new QTableWidgetItem(genre(h.predicted)));
+    cell_table_->setItem(row, 3, new QTableWidgetItem(QString::number(h.confidence, 'f', 3)));
+  }
+  status_->setText(tr("%n held-out row(s) of true %1 predicted %2 (%3)", nullptr, cell_table_->rowCount())
+                       .arg(genre(truth), genre(predicted), run.name()));
+}
+
 void TrainingView::fillResults(const TrainingRun& run) {
   const ml::TrainingReport& r = *run.report;
+  cell_table_->setRowCount(0);
   const bool audio = run.audio != nullptr;
   fill_fold_table(*fold_table_, run);
 

@@ -71,6 +71,8 @@ struct TrainingRun {
   std::shared_ptr<const ml::AudioCnnOptions> audio_options;
   /// Audio files left out of a cnn2d run because they could not be decoded: "file: reason".
   QStringList skipped;
+  /// The table a table model ran on (report rows index it); null for cnn2d.
+  std::shared_ptr<const dataset::FeatureTable> rows;
   /// "#2 mlp/all, 5 track-grouped folds (optimistic), 50 epochs", "#3 krr/all, unseen artists,
   /// fault-filtered test part, closed form" (the protocol in words: protocol_words()).
   QString name() const;
@@ -143,6 +145,11 @@ class TrainingView : public QWidget {
   QTableWidget* metricsTable() const { return metrics_table_; }
   QTableWidget* historyTable() const { return history_table_; }
   ConfusionFigure& confusionFigure() { return confusion_; }
+  FigureCanvas* confusionCanvas() const { return confusion_canvas_; }
+  /// The held-out tracks of the last confusion cell clicked (file, true, predicted, confidence).
+  QTableWidget* cellTable() const { return cell_table_; }
+  /// Lists the held-out rows behind confusion cell (truth, predicted) of the shown run.
+  void showCell(int truth, int predicted);
   RunComparisonFigure& comparisonFigure() { return comparison_; }
   QCheckBox* normalizeCheck() const { return normalize_; }
   ProtocolPicker* protocolPicker() const { return protocol_; }
@@ -200,6 +207,8 @@ class TrainingView : public QWidget {
   /// A run produced a final model (emitted before trainingFinished); `description` says what it
   /// is and what it was trained on.
   void modelTrained(std::shared_ptr<const ml::ModelBundle> bundle, const QString& description);
+  /// The user asked to hear an audio file (a track behind a confusion-matrix cell).
+  void playRequested(const QString& path);
 
  private:
   void receiveRecord(const EpochRecord& record);
@@ -213,6 +222,7 @@ class TrainingView : public QWidget {
     std::shared_ptr<const ml::AudioCnnOptions> audio_options = nullptr;
     QStringList skipped = {};
     QString input = {};  ///< what it was trained on (the table's name, else the audio's)
+    std::shared_ptr<const dataset::FeatureTable> table = nullptr;  ///< a table model's rows
   };
   void startAudio();
   /// Enables or disables (and unticks) cnn2d in the leaderboard checklist, with the reason.
@@ -259,6 +269,7 @@ class TrainingView : public QWidget {
   QTableWidget* fold_table_;
   QTableWidget* metrics_table_;
   QTableWidget* history_table_;
+  QTableWidget* cell_table_;
   QListWidget* compare_models_;
   QSpinBox* repeats_;
   QPushButton* compare_;
