@@ -42,9 +42,9 @@ int cmd_train_audio(const TrainAudioArgs& args) {
   options.folds = args.folds;
   options.crops_per_track = args.crops;
   options.audio_copies = args.copies;
-  Protocol protocol;
+  ml::TrainerOptions protocol;  // its split, groups and rotation only
   try {
-    protocol = load_protocol(args.protocol);
+    load_protocol(args.protocol, protocol);
     options.validate();
   } catch (const FileError& e) {
     return error_exit(e.what(), args.json);
@@ -114,12 +114,10 @@ int cmd_train_audio(const TrainAudioArgs& args) {
   std::string split_note;
   std::string held_out = std::to_string(options.folds) + " track-grouped folds";
   if (protocol.split || protocol.groups) {
-    ml::TrainerOptions described;
-    described.split = protocol.split;
-    described.groups = protocol.groups;
-    described.rotate = protocol.rotate;
-    options.protocol = ml::protocol_key(described);
-    options.protocol_label = ml::protocol_label(described);
+    protocol.folds = options.folds;
+    options.protocol = ml::protocol_key(protocol);
+    options.protocol_label = ml::protocol_label(protocol);
+    held_out = ml::protocol_heading(protocol);
     try {
       if (protocol.split) {
         dataset::SplitAssignment assignment;
@@ -130,10 +128,8 @@ int cmd_train_audio(const TrainAudioArgs& args) {
         final_files.clear();
         for (std::size_t i = 0; i < files.size(); ++i)
           if (assignment.part_of_row[i] == 0 || assignment.part_of_row[i] == 1) final_files.push_back(files[i]);
-        held_out = options.protocol_label;
       } else {
         options.fold_of = ml::grouped_fold_of(*protocol.groups, files, options.folds, options.training.seed);
-        held_out = std::to_string(options.folds) + " " + options.protocol_label;
       }
     } catch (const std::invalid_argument& e) {
       return error_exit(e.what(), args.json);

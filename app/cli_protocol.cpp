@@ -21,15 +21,17 @@ void add_protocol_options(CLI::App& command, ProtocolArgs& args) {
                      "when the groups are artists)");
 }
 
-Protocol load_protocol(const ProtocolArgs& args) {
+void check_protocol_args(const ProtocolArgs& args) {
   if (args.rotate && args.split.empty()) throw std::invalid_argument("--rotate needs --split");
   if (!args.split.empty() && !args.groups.empty())
     throw std::invalid_argument("--split fixes the held-out rows: --groups has no use with it");
-  Protocol p;
-  p.rotate = args.rotate;
-  if (!args.split.empty()) p.split = dataset::load_split(args.split);
-  if (!args.groups.empty()) p.groups = dataset::read_group_file(args.groups);
-  return p;
+}
+
+std::string split_procedure(bool rotate) {
+  return rotate ? "settings chosen on inner folds of the two other parts only; refitted on the two other parts and "
+                  "scored once on the held-out part"
+                : "settings chosen on the valid part (fitted on train) only; refitted on train+valid and scored once "
+                  "on test";
 }
 
 }  // namespace genrelab::cli

@@ -2,7 +2,6 @@
 // --groups): declared once for CLI11, loaded once, described the same way in every report.
 #pragma once
 
-#include <optional>
 #include <string>
 
 #include "cli_commands.h"
@@ -18,15 +17,22 @@ namespace genrelab::cli {
 /// Adds --split, --rotate and --groups to a subcommand.
 void add_protocol_options(CLI::App& command, ProtocolArgs& args);
 
-struct Protocol {
-  std::optional<dataset::SplitLists> split;
-  std::optional<dataset::GroupFile> groups;
-  bool rotate = false;
-};
+/// The argument combinations load_protocol() refuses.
+void check_protocol_args(const ProtocolArgs& args);
 
-/// Reads the split lists (built-in name or folder) and the group file the arguments name. Throws
+/// Reads the split lists (built-in name or folder) and the group file the arguments name into
+/// `options` (ml::TrainerOptions or ml::CompareOptions: split, groups, rotate). Throws
 /// FileError/TableError naming the file (and line), std::invalid_argument for --rotate without
 /// --split or --split with --groups.
-Protocol load_protocol(const ProtocolArgs& args);
+template <class Options>
+void load_protocol(const ProtocolArgs& args, Options& options) {
+  check_protocol_args(args);
+  options.rotate = args.rotate;
+  if (!args.split.empty()) options.split = dataset::load_split(args.split);
+  if (!args.groups.empty()) options.groups = dataset::read_group_file(args.groups);
+}
+
+/// How a split's settings were chosen and its model scored, for reports.
+std::string split_procedure(bool rotate);
 
 }  // namespace genrelab::cli

@@ -120,19 +120,14 @@ void print_protocol(const ml::TrainingReport& r) {
   std::printf("protocol: %s\n", r.protocol.c_str());
   if (r.split) {
     std::printf("  %s\n", dataset::describe(*r.split).c_str());
-    std::printf("  settings chosen on %s only; the model %s\n",
-                o.rotate ? "inner folds of the two other parts" : "the valid part (fitted on train)",
-                o.rotate ? "refitted on the two other parts and scored once on the held-out part"
-                         : "refitted on train+valid and scored once on test");
+    std::printf("  %s\n", split_procedure(o.rotate).c_str());
   } else if (leaky) {
     std::printf("  %zu rows split at random: segments of one track sit in training and test folds\n", r.rows);
   } else {
     std::printf("  %zu rows in %zu groups: segments of a track, identical rows%s stay in one fold\n", r.rows, r.groups,
                 o.groups ? (" and each " + o.groups->column).c_str() : "");
     if (r.file_groups)
-      std::printf("  %s: %zu groups; %zu rows without a group (their track is their group); %zu records without a row\n",
-                  o.groups->path.c_str(), r.file_groups->groups, r.file_groups->rows_without_group,
-                  r.file_groups->entries_without_rows);
+      std::printf("  %s: %s\n", o.groups->path.c_str(), dataset::describe(*r.file_groups, o.groups->column).c_str());
   }
   if (r.tracks < r.rows)
     std::printf("track level (%zu tracks; each held-out track scored on its test rows)%s: mean probability %.4f +- %.4f, "
@@ -205,10 +200,7 @@ int cmd_train(const TrainArgs& args) {
     model_name = preset->name;
   }
   try {
-    auto protocol = load_protocol(args.protocol);
-    options.split = std::move(protocol.split);
-    options.groups = std::move(protocol.groups);
-    options.rotate = protocol.rotate;
+    load_protocol(args.protocol, options);
     options.validate();
   } catch (const FileError& e) {
     return error_exit(e.what(), args.json);
@@ -230,8 +222,7 @@ int cmd_train(const TrainArgs& args) {
                                : std::to_string(options.training.epochs) + " epochs, batch " +
                                      std::to_string(options.training.batch_size);
   if (!options.search.empty()) loop += ", " + std::to_string(options.search.size()) + " candidate settings";
-  const std::string held_out = options.split ? ml::protocol_label(options)
-                                             : std::to_string(options.folds) + " " + ml::protocol_label(options);
+  const std::string held_out = ml::protocol_heading(options);
   std::fprintf(lines, "training %s on %s: %zu rows, %zu features (%s), %s, %s, seed %llu\n", model_name.c_str(),
                args.table.filename().c_str(), table.rows(), table.cols(), args.features.c_str(), held_out.c_str(),
                loop.c_str(), static_cast<unsigned long long>(options.training.seed));
@@ -351,10 +342,7 @@ int cmd_compare_models(const CompareArgs& args) {
   options.repeats = args.repeats;
   options.threads = args.threads > 0 ? args.threads : static_cast<int>(std::min(hardware_jobs(), 2u));
   try {
-    auto protocol = load_protocol(args.protocol);
-    options.split = std::move(protocol.split);
-    options.groups = std::move(protocol.groups);
-    options.rotate = protocol.rotate;
+    load_protocol(args.protocol, options);
     options.validate();
   } catch (const FileError& e) {
     return error_exit(e.what(), args.json);
@@ -423,8 +411,7 @@ int cmd_compare_models(const CompareArgs& args) {
                                                : std::to_string(args.repeats) + " repeats (seeds " + std::to_string(args.seed) +
                                                      ".." + std::to_string(args.seed + static_cast<unsigned>(args.repeats) - 1) + ")";
   const auto described = options.protocol_options();
-  const std::string held_out = options.split ? ml::protocol_label(described)
-                                             : std::to_string(options.folds) + " " + ml::protocol_label(described);
+  const std::string held_out = ml::protocol_heading(described);
   std::fprintf(lines, "compare on %s: %zu rows, %zu features (%s), %s, %s, %d thread(s) per model; BLAS: %s\n",
                source.c_str(), table.rows(), table.cols(), args.features.c_str(), held_out.c_str(), seeds.c_str(),
                options.threads, ml::blas_library().c_str());
@@ -496,9 +483,7 @@ int cmd_compare_models(const CompareArgs& args) {
   std::printf("\nprotocol: %s\n", ml::protocol_label(described).c_str());
   if (split) {
     if (!board.data_note.empty()) std::printf("  %s\n", board.data_note.c_str());
-    std::printf("  settings chosen on %s only; each model refitted on %s and scored once on the held-out part\n",
-                options.rotate ? "inner folds of the two other parts" : "the valid part (fitted on train)",
-                options.rotate ? "the two other parts" : "train+valid");
+    std::printf("  %s (every model)\n", split_procedure(options.rotate).c_str());
   } else if (!board.data_note.empty()) {
     std::printf("  %s\n", board.data_note.c_str());
   }

@@ -52,4 +52,10 @@ GroupAssignment assign_groups(const GroupFile& file, std::span<const std::string
   return a;
 }
 
+std::string describe(const GroupAssignment& a, const std::string& column) {
+  return std::to_string(a.groups) + " " + column + " groups; " + std::to_string(a.rows_without_group) +
+         " rows without a group (their track is their group); " + std::to_string(a.entries_without_rows) +
+         " group-file records without a row";
+}
+
 }  // namespace genrelab::dataset

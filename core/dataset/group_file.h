@@ -38,4 +38,8 @@ struct GroupAssignment {
 /// Groups rows by the file's groups (`names`: table file names or audio paths).
 GroupAssignment assign_groups(const GroupFile& file, std::span<const std::string> names);
 
+/// "15 artist groups; 0 rows without a group (their track is their group); 2 group-file records
+/// without a row" (`column`: GroupFile::column).
+std::string describe(const GroupAssignment& assignment, const std::string& column);
+
 }  // namespace genrelab::dataset

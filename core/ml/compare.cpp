@@ -120,10 +120,7 @@ Leaderboard compare_models(const dataset::FeatureTable& table, const CompareOpti
           board.protocol = row.protocol;
           board.protocol_label = row.protocol_label;
           if (rep.split) board.data_note = dataset::describe(*rep.split);
-          if (rep.file_groups)
-            board.data_note = std::to_string(rep.file_groups->groups) + " " + options.groups->column + " groups; " +
-                              std::to_string(rep.file_groups->rows_without_group) + " rows without a group (their track is their group); " +
-                              std::to_string(rep.file_groups->entries_without_rows) + " group-file records without a row";
+          if (rep.file_groups) board.data_note = dataset::describe(*rep.file_groups, options.groups->column);
         }
         row.report = std::move(rep);
       }

@@ -545,6 +545,10 @@ std::string protocol_label(const TrainerOptions& o) {
   return "track-grouped folds: same artists in training and test (optimistic)";
 }
 
+std::string protocol_heading(const TrainerOptions& o) {
+  return o.split ? protocol_label(o) : std::to_string(o.folds) + " " + protocol_label(o);
+}
+
 std::string protocol_key(const TrainerOptions& o) {
   if (o.split) return o.rotate ? "rotation" : "split";
   if (o.protocol == SplitProtocol::grouped && o.groups) return "groups";

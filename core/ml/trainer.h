@@ -109,6 +109,9 @@ struct TrainerOptions {
 /// "track-grouped folds: same artists in training and test (optimistic)", "LEAKY folds: segments of
 /// a track in training and test (optimistic)".
 std::string protocol_label(const TrainerOptions& options);
+/// The held-out rows in a heading: protocol_label() for a split, else "<folds> " before it
+/// ("5 track-grouped folds: same artists in training and test (optimistic)").
+std::string protocol_heading(const TrainerOptions& options);
 /// A short key for reports and JSON: "grouped", "leaky", "groups" (group file), "split" (a
 /// predefined split's test part) or "rotation" (each part of a split held out in turn).
 std::string protocol_key(const TrainerOptions& options);
