@@ -199,7 +199,9 @@ int cmd_bench_train(const BenchTrainArgs& args);
 
 // predict lives in cli_predict.cpp.
 struct PredictArgs {
-  std::filesystem::path model;                // model bundle (.glmodel)
+  std::filesystem::path model;                // model bundle (.glmodel); empty = the recommended model
+  std::filesystem::path table;                // without a model: train the recommended one on this table
+  std::filesystem::path data;                 // without a model or table: this dataset folder
   std::vector<std::filesystem::path> inputs;  // audio files or folders
   double window_s = 0.0;                      // 0 = the model's training unit (30-s clip or 3-s segment)
   double hop_s = 0.0;                         // 0 = half a window

@@ -200,8 +200,14 @@ int main(int argc, char** argv) {
   train_audio->add_flag("--json", train_audio_args.json, "Print the report as JSON (progress goes to stderr)");
 
   cli::PredictArgs predict_args;
-  auto* predict = app.add_subcommand("predict", "Classify songs (any length, mp3/flac/ogg/wav) with a model bundle");
-  predict->add_option("-m,--model", predict_args.model, "Model bundle (.glmodel)")->required();
+  auto* predict = app.add_subcommand("predict", "Classify songs (any length, mp3/flac/ogg/wav) with a model bundle, or without one with the "
+                                                "dataset's recommended model (trained once, then cached)");
+  predict->add_option("-m,--model", predict_args.model,
+                      "Model bundle (.glmodel). Without it: the recommended model (krr_lda) of --table or of the default "
+                      "dataset (GENRELAB_DATA, the shared GTZAN subset, else the demo dataset), loaded from the user's "
+                      "cache or trained and cached there");
+  predict->add_option("--table", predict_args.table, "Without -m: the feature table to train the recommended model on");
+  predict->add_option("--data", predict_args.data, "Without -m: the dataset folder whose table (or audio) trains it");
   predict->add_option("inputs", predict_args.inputs, "Audio files or folders")->required();
   predict->add_option("--window", predict_args.window_s, "Window in seconds (default: the model's training unit, 30 or 3)")
       ->check(CLI::Range(0.1, 3600.0));

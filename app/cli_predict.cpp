@@ -9,7 +9,14 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_commands.h"
+#include "dataset/dataset_scan.h"
+#include "dataset/default_location.h"
+#include "dataset/demo_dataset.h"
+#include "dataset/feature_store.h"
+#include "features/table_extraction.h"
+#include "ml/model_bundle.h"
 #include "ml/predictor.h"
+#include "ml/recommended_model.h"
 #include "terminal_progress.h"
 #include "util/error.h"
 #include "util/progress.h"
@@ -61,6 +68,76 @@ std::string top3(const std::vector<std::string>& labels, const std::vector<float
   return out;
 }
 
+/// The feature table the recommended model learns from: --table, else the dataset's (--data, the
+/// default dataset, else the demo dataset) 30-s table, its 3-s table, or a table extracted from its
+/// audio (through its feature store). Sets `name` to what the report calls it. Throws FileError.
+dataset::FeatureTable recommended_table(const PredictArgs& args, std::string& name) {
+  if (!args.table.empty()) {
+    name = args.table.filename().string();
+    return dataset::read_feature_table(args.table, {.require_kaggle_schema = false});
+  }
+  fs::path dir = args.data;
+  if (dir.empty()) {
+    if (const auto def = dataset::default_dataset_dir()) {
+      dir = *def;
+    } else {
+      TerminalProgress progress("demo dataset");
+      dir = dataset::ensure_demo_dataset(dataset::cache_dir() / "demo", {}, &progress, &interrupt_token());
+      progress.finish();
+    }
+  }
+  const auto scan = dataset::scan_dataset(dir, {}, nullptr, &interrupt_token());
+  for (const auto* file : {&scan.table_30s, &scan.table_3s})
+    if (*file && (*file)->error.empty()) {
+      name = (*file)->path.filename().string();
+      return dataset::read_feature_table((*file)->path, {.require_kaggle_schema = false});
+    }
+  if (scan.tracks.empty()) throw FileError(dir, "no feature table and no readable audio to train the recommended model on");
+  std::vector<features::LabeledFile> files;
+  for (const auto& t : scan.tracks) files.push_back({t.path, t.label});
+  features::ExtractOptions options;
+  options.jobs = args.jobs;
+  try {
+    options.store = dataset::default_store_path(scan.root);
+  } catch (const FileError& e) {
+    std::fprintf(stderr, "note: no feature store (%s)\n", e.what());
+  }
+  std::fprintf(stderr, "%s has no feature table: extracting one from %zu audio file(s) (through its feature store)\n",
+               dir.c_str(), files.size());
+  TerminalProgress progress("features");
+  auto result = features::extract_table(files, options, &progress, &interrupt_token());
+  progress.finish();
+  for (const auto& f : result.failures) std::fprintf(stderr, "skipped %s: %s\n", f.path.c_str(), f.reason.c_str());
+  name = "features extracted from " + scan.root.filename().string();
+  return std::move(result.table);
+}
+
+/// The recommended model (ml/recommended_model.h) of recommended_table(); says on stderr which it is.
+ml::ModelBundle recommended_bundle(const PredictArgs& args) {
+  std::string name;
+  const auto table = recommended_table(args, name);
+  TerminalProgress progress("recommended model");
+  const auto t0 = std::chrono::steady_clock::now();
+  ml::RecommendedModel model;
+  try {
+    model = ml::recommended_model(table, name, dataset::cache_dir(), static_cast<int>(args.jobs), &progress,
+                                  &interrupt_token());
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument(name + ": the recommended model cannot be trained on it: " + e.what());
+  }
+  progress.finish();
+  if (!model.cache_problem.empty()) std::fprintf(stderr, "note: cached model not used (%s)\n", model.cache_problem.c_str());
+  std::fprintf(stderr, "model: %s\n", ml::describe_bundle(model.bundle, name).c_str());
+  if (model.from_cache)
+    std::fprintf(stderr, "       loaded from the cache: %s\n", model.file.c_str());
+  else if (model.save_problem.empty())
+    std::fprintf(stderr, "       trained in %.1f s and cached: %s\n",
+                 std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), model.file.c_str());
+  else
+    std::fprintf(stderr, "       trained, not cached: %s\n", model.save_problem.c_str());
+  return std::move(model.bundle);
+}
+
 }  // namespace
 
 int cmd_predict(const PredictArgs& args) {
@@ -71,7 +148,11 @@ int cmd_predict(const PredictArgs& args) {
   options.jobs = args.jobs;
   std::optional<ml::Predictor> predictor;
   try {
-    predictor.emplace(ml::Predictor::load(args.model, options));
+    if (args.model.empty()) predictor.emplace(ml::Predictor::from_bundle(recommended_bundle(args), options));
+    else predictor.emplace(ml::Predictor::load(args.model, options));
+  } catch (const Cancelled&) {
+    std::cerr << "interrupted\n";
+    return 130;
   } catch (const std::exception& e) {
     if (args.json) std::cout << json{{"error", e.what()}}.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << std::endl;
     else std::cerr << "error: " << e.what() << "\n";

@@ -86,18 +86,10 @@ int cmd_similar(const SimilarArgs& args) {
   const auto extractor = features::FeatureExtractor::create();
   dataset::FeatureTable table;
   std::optional<stats::SimilarTracks> index;
-  std::vector<std::size_t> extractor_column;  // per table column: its index in the extractor's row
   try {
     table = dataset::read_feature_table(table_path, {.require_kaggle_schema = false});
-    const auto& names = extractor.feature_names();
-    for (const auto& c : table.feature_names) {
-      const auto it = std::find(names.begin(), names.end(), c);
-      if (it == names.end())
-        return error_exit(table_path.string() + ": column '" + c + "' is not a feature GenreLab extracts from audio",
-                          args.json);
-      extractor_column.push_back(static_cast<std::size_t>(it - names.begin()));
-    }
     index.emplace(stats::SimilarTracks::create(table));
+    index->query_from(extractor.feature_names(), std::vector<double>(extractor.feature_names().size()));  // every column extractable
   } catch (const std::exception& e) {
     const std::string what = e.what();
     // FileError already names the file; the core's invalid_argument does not.
@@ -124,11 +116,6 @@ int cmd_similar(const SimilarArgs& args) {
   TerminalProgress progress("similar");
   std::vector<SongResult> results;
   const auto t0 = std::chrono::steady_clock::now();
-  auto row_of = [&](const std::vector<double>& full) {
-    std::vector<double> row(extractor_column.size());
-    for (std::size_t c = 0; c < row.size(); ++c) row[c] = full[extractor_column[c]];
-    return row;
-  };
   try {
     for (std::size_t f = 0; f < files.size(); ++f) {
       SongResult song;
@@ -148,7 +135,7 @@ int cmd_similar(const SimilarArgs& args) {
         song.windows = cut(n, window);
         parallel_for(song.windows.size(), args.jobs, [&](std::size_t i) {
           auto& w = song.windows[i];
-          w.features = row_of(extractor.compute(std::span<const float>(y).subspan(
+          w.features = index->query_from(extractor.feature_names(), extractor.compute(std::span<const float>(y).subspan(
               static_cast<std::size_t>(w.start), static_cast<std::size_t>(w.length))));
         }, &interrupt_token());
         interrupt_token().check();

@@ -9,6 +9,7 @@
 #include <QSaveFile>
 #include <QSpinBox>
 #include <QTabWidget>
+#include <QDir>
 #include <QTimer>
 
 #include "audio/decode.h"
@@ -74,7 +75,11 @@ int main(int argc, char** argv) {
                              QStringLiteral("Models to tick in the Training tab's leaderboard, comma-separated (e.g. "
                                             "logreg,mlp,cnn2d); compares them once the dataset and its feature table are open"),
                              QStringLiteral("models"));
-  for (const auto* o : {&train, &train_model, &train_epochs, &model, &classify, &after, &compare}) parser.addOption(*o);
+  QCommandLineOption tab_shots(QStringLiteral("screenshot-tabs"),
+                               QStringLiteral("Once the dataset is open and all work is done, save a screenshot of every tab "
+                                              "to this folder (NN-<tab>.png), then quit"),
+                               QStringLiteral("folder"));
+  for (const auto* o : {&train, &train_model, &train_epochs, &model, &classify, &after, &compare, &tab_shots}) parser.addOption(*o);
   parser.process(app);
 
   genrelab::ui::MainWindow window;
@@ -149,6 +154,28 @@ int main(int argc, char** argv) {
         start_pending = false;
       });
       wait->start(100);
+    }
+    if (parser.isSet(tab_shots)) {
+      // One tab a tick once idle: show it, then grab it on the next tick (it has painted by then).
+      const QString dir = parser.value(tab_shots);
+      QDir().mkpath(dir);
+      auto* poll = new QTimer(&window);
+      QObject::connect(poll, &QTimer::timeout, &window, [&window, dir, &start_pending, next = -1, shown = false]() mutable {
+        if (next < 0) {
+          if (window.busy() || start_pending) return;
+          next = 0;
+        }
+        QTabWidget* tabs = window.tabs();
+        if (!shown) {
+          tabs->setCurrentIndex(next);
+          shown = true;
+          return;
+        }
+        save_screenshot(window, QStringLiteral("%1/%2-%3.png").arg(dir).arg(next + 1, 2, 10, QLatin1Char('0')).arg(tabs->tabText(next).toLower()));
+        shown = false;
+        if (++next == tabs->count()) QApplication::quit();
+      });
+      poll->start(1000);
     }
     if (parser.isSet(after)) {
       const QString png = parser.value(screenshot);

@@ -21,6 +21,8 @@
 #include <QTreeWidget>
 
 #include <QComboBox>
+#include <QDialog>
+#include <QMenu>
 #include <QShortcut>
 #include <QSplitter>
 #include <QVBoxLayout>
@@ -34,6 +36,8 @@
 #include "ui/views/eda_views.h"
 #include "ui/views/feature_table_view.h"
 #include "ui/views/prediction_view.h"
+#include "ui/views/similar_tracks_list.h"
+#include "stats/similar_tracks.h"
 #include "ui/views/training_view.h"
 #include "ui/views/player_bar.h"
 #include "ui/views/spectrogram_view.h"
@@ -192,20 +196,31 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     if (!caption.isEmpty()) kaggle_image_->setText(caption);
     kaggle_image_->setToolTip(tr("Kaggle images_original spectrogram, for comparison"));
   });
+  tree_->setContextMenuPolicy(Qt::CustomContextMenu);
+  connect(tree_, &QTreeWidget::customContextMenuRequested, this, [this](const QPoint& at) {
+    const QTreeWidgetItem* item = tree_->itemAt(at);
+    const QString path = item ? item->data(0, Qt::UserRole).toString() : QString();
+    if (path.isEmpty()) return;
+    QMenu menu(this);
+    menu.addAction(tr("Similar Tracks…"), this, [this, path] { showSimilarTo(path); })->setEnabled(similar_index_ != nullptr);
+    menu.addAction(tr("Classify in Predict"), this, [this, path] {
+      showTab(tr("Predict"));
+      prediction_->addPaths({path});
+    });
+    menu.exec(tree_->viewport()->mapToGlobal(at));
+  });
+  connect(prediction_, &PredictionView::trackPlayRequested, this, &MainWindow::playTableTrack);
   connect(spectrogram_, &SpectrogramView::loadFailed, this, &MainWindow::showError);
   connect(spectrogram_, &SpectrogramView::timeClicked, player_, &PlayerBar::seek);
   connect(player_, &PlayerBar::positionChanged, spectrogram_, &SpectrogramView::setPlayhead);
   connect(player_, &PlayerBar::error, this, &MainWindow::showError);
   connect(table_view_, &FeatureTableView::rowActivated, this, [this](const QString& filename, const QString& label) {
-    if (!scan_) return;
-    const auto key = dataset::parse_track_key(filename.toStdString()).track_id;
-    for (const auto& t : scan_->tracks)
-      if (t.track_id == key && QString::fromStdString(t.label) == label) {
-        selectTrack(fromPath(t.path));
-        tabs_->setCurrentIndex(1);
-        return;
-      }
-    showError(tr("%1: no audio file for this row in the dataset").arg(filename));
+    if (const auto* t = trackOf(filename, label)) {
+      selectTrack(fromPath(t->path));
+      tabs_->setCurrentIndex(1);
+    } else {
+      showError(tr("%1: no audio file for this row in the dataset").arg(filename));
+    }
   });
   auto* play = new QShortcut(QKeySequence(Qt::Key_Space), this);
   connect(play, &QShortcut::activated, player_, &PlayerBar::togglePlay);
@@ -242,7 +257,8 @@ MainWindow::~MainWindow() {
 }
 
 bool MainWindow::busy() const {
-  return (job_ && !job_->done()) || (eda_job_ && !eda_job_->done()) || training_->state() == TrainingView::State::running || prediction_->busy();
+  return (job_ && !job_->done()) || (eda_job_ && !eda_job_->done()) || training_->state() == TrainingView::State::running || prediction_->busy() ||
+         prediction_->preparingModel();
 }
 
 void MainWindow::buildMenus() {
@@ -386,6 +402,7 @@ void MainWindow::showDataset(LoadedDataset loaded) {
     }
   }
   tree_->expandToDepth(0);
+  useTable();
 
   QString html = QStringLiteral("<h2>%1</h2><p>%2</p>")
                      .arg(fromPath(s.root).toHtmlEscaped(),
@@ -474,6 +491,70 @@ void MainWindow::setTable30(std::shared_ptr<const dataset::FeatureTable> table, 
   }
   showTable(0);
   computeEda(static_cast<int>(stats::FeatureSubset::all));
+  useTable();
+}
+
+void MainWindow::useTable() {
+  const auto table = table_30s_ ? table_30s_ : table_3s_;
+  similar_index_.reset();
+  QString reason;
+  if (table) {
+    try {
+      similar_index_ = std::make_shared<const stats::SimilarTracks>(stats::SimilarTracks::create(*table));
+    } catch (const std::exception& e) {
+      reason = tr("%1: %2").arg(table_name_, QString::fromUtf8(e.what()));
+    }
+  } else {
+    reason = scan_ && !scan_->tracks.empty() ? tr("waiting for the dataset's feature table") : tr("the dataset has no feature table");
+  }
+  prediction_->setSimilarityIndex(similar_index_, table_name_, reason);
+  if (table) prediction_->useRecommendedModel(table, table_name_, fromPath(dataset::cache_dir()));
+}
+
+const dataset::Track* MainWindow::trackOf(const QString& filename, const QString& genre) const {
+  if (!scan_) return nullptr;
+  const auto key = dataset::parse_track_key(filename.toStdString()).track_id;
+  for (const auto& t : scan_->tracks)
+    if (t.track_id == key && QString::fromStdString(t.label) == genre) return &t;
+  return nullptr;
+}
+
+bool MainWindow::playTableTrack(const QString& filename, const QString& genre) {
+  const auto* t = trackOf(filename, genre);
+  if (!t) {
+    showError(tr("%1: no audio file for this track in the dataset").arg(filename));
+    return false;
+  }
+  player_->setSource(fromPath(t->path));
+  if (!player_->playing()) player_->togglePlay();
+  status_->setText(tr("Playing %1 (%2)").arg(filename, genre));
+  return true;
+}
+
+void MainWindow::showSimilarTo(const QString& path) {
+  const auto table = table_30s_ ? table_30s_ : table_3s_;
+  if (!scan_ || !table || !similar_index_) return showError(tr("Similar tracks need the dataset's feature table"));
+  const dataset::Track* track = nullptr;
+  for (const auto& t : scan_->tracks)
+    if (fromPath(t.path) == path) track = &t;
+  if (!track) return showError(tr("%1: not a track of the open dataset").arg(path));
+  std::vector<std::vector<double>> rows;
+  for (std::size_t r = 0; r < table->rows(); ++r)
+    if (table->labels[r] == track->label && dataset::parse_track_key(table->filenames[r]).track_id == track->track_id)
+      rows.emplace_back(table->row(r).begin(), table->row(r).end());
+  const QString name = fromPath(track->path.filename());
+  if (rows.empty()) return showError(tr("%1: no row in %2 (a file the table does not have)").arg(name, table_name_));
+  auto* dialog = new QDialog(this);
+  dialog->setAttribute(Qt::WA_DeleteOnClose);
+  dialog->setWindowTitle(tr("Tracks similar to %1").arg(name));
+  auto* list = new SimilarTracksList(dialog);
+  list->setIndex(similar_index_, table_name_);
+  list->showTrack(tr("%1 (%2)").arg(name, QString::fromStdString(track->label)), std::move(rows), track->track_id);
+  connect(list, &SimilarTracksList::playRequested, this, &MainWindow::playTableTrack);
+  auto* layout = new QVBoxLayout(dialog);
+  layout->addWidget(list);
+  dialog->resize(560, 380);
+  dialog->show();
 }
 
 void MainWindow::extractFeatures() {

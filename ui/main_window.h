@@ -20,6 +20,10 @@ class QMenu;
 class QTabWidget;
 class QComboBox;
 
+namespace genrelab::stats {
+class SimilarTracks;
+}
+
 namespace genrelab::ui {
 
 class Job;
@@ -54,6 +58,8 @@ class MainWindow : public QMainWindow {
   /// The dataset on display, if any.
   const std::optional<dataset::DatasetScan>& dataset() const { return scan_; }
   const std::shared_ptr<const dataset::FeatureTable>& table30() const { return table_30s_; }
+  /// The tracks most similar to a dataset track (File tree: context menu "Similar tracks").
+  void showSimilarTo(const QString& path);
   /// Selects a track in the tree (by path): shows its spectrogram and loads it for playback.
   void selectTrack(const QString& path);
   /// Selects the first track whose file name is `name`.
@@ -73,7 +79,8 @@ class MainWindow : public QMainWindow {
   void extractFeatures();
   /// "Features of N file(s): R reused from the feature store, C computed." after an extraction.
   const QString& lastExtractSummary() const { return last_extract_summary_; }
-  /// True while a background job runs (opening, extraction, analysis, training, classification).
+  /// True while a background job runs (opening, extraction, analysis, training, preparing the
+  /// recommended model, classification).
   bool busy() const;
 
  Q_SIGNALS:
@@ -97,6 +104,12 @@ class MainWindow : public QMainWindow {
   void showError(const QString& message);
   void computeEda(int subset);
   void setTable30(std::shared_ptr<const dataset::FeatureTable> table, const QString& name);
+  /// The table used for similar tracks and the recommended model changed (table30(), else the 3-s one).
+  void useTable();
+  /// The dataset's track of a table row (file name and genre), or nullptr.
+  const dataset::Track* trackOf(const QString& filename, const QString& genre) const;
+  /// Plays the dataset's audio of a table row (file name and genre); false (and an error) when none.
+  bool playTableTrack(const QString& filename, const QString& genre);
   void rememberRecent(const QString& folder);
   void refreshRecentMenu();
 
@@ -118,6 +131,7 @@ class MainWindow : public QMainWindow {
   QString table_name_;
   QString last_extract_summary_;
   std::shared_ptr<const EdaData> eda_;
+  std::shared_ptr<const stats::SimilarTracks> similar_index_;
   QPointer<Job> job_;
   QTreeWidget* tree_ = nullptr;
   QTextBrowser* overview_ = nullptr;

@@ -133,6 +133,12 @@ std::size_t SplitAssignment::entries_without_rows_total() const noexcept {
   return entries_without_rows[0] + entries_without_rows[1] + entries_without_rows[2];
 }
 
+double coverage(const SplitLists& lists, const SplitAssignment& assignment) noexcept {
+  const std::size_t total = lists.parts[0].size() + lists.parts[1].size() + lists.parts[2].size();
+  if (total == 0) return 0.0;
+  return static_cast<double>(total - std::min(total, assignment.entries_without_rows_total())) / static_cast<double>(total);
+}
+
 SplitAssignment assign_split(const SplitLists& lists, std::span<const std::string> names, std::span<const std::string> labels) {
   if (names.size() != labels.size()) throw std::invalid_argument("assign_split: one label per name");
   // track id -> (part, entry index) for every entry; label-prefixed entries need the label too.

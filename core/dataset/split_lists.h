@@ -83,4 +83,10 @@ SplitAssignment assign_split(const SplitLists& lists, std::span<const std::strin
 /// (fault-filtered/train.txt:123 jazz/jazz.00054.wav)".
 std::string describe(const SplitAssignment& assignment);
 
+/// A table is taken to be the split's dataset when at least this share of the lists' entries have
+/// rows (GTZAN's Kaggle tables have all 930 fault-filtered clips; a table of three genres under a third).
+inline constexpr double kMinSplitCoverage = 0.9;
+/// The share of `lists`' entries that have rows in `assignment` (0 for empty lists).
+double coverage(const SplitLists& lists, const SplitAssignment& assignment) noexcept;
+
 }  // namespace genrelab::dataset

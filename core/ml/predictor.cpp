@@ -151,18 +151,30 @@ struct Predictor::Impl {
     return out;
   }
 
-  /// Probabilities (windows x labels) of the windows' samples.
+  /// Probabilities (windows x labels) of the windows' samples; with options.keep_features, the
+  /// windows' feature rows in `features`.
   std::vector<float> probabilities_of(const std::vector<std::span<const float>>& spans, unsigned threads,
-                                      const CancelToken* cancel) const {
-    if (log_mel) return classify_log_mel(spans, threads, cancel);
-    return classify(features_of(spans, threads, cancel));
+                                      const CancelToken* cancel, std::vector<std::vector<double>>& features) const {
+    features.clear();
+    if (log_mel) {
+      if (options.keep_features) features = features_of(spans, threads, cancel);
+      return classify_log_mel(spans, threads, cancel);
+    }
+    auto rows = features_of(spans, threads, cancel);
+    auto probs = classify(rows);
+    if (options.keep_features) features = std::move(rows);
+    return probs;
   }
 
+  /// Classifies the windows at `starts` (of `lengths` samples, in `spans`) and appends them to the song.
   void add_windows(SongPrediction& song, const std::vector<std::int64_t>& starts, const std::vector<std::int64_t>& lengths,
-                   const std::vector<float>& probs) const {
+                   const std::vector<std::span<const float>>& spans, unsigned threads, const CancelToken* cancel) const {
+    std::vector<std::vector<double>> features;
+    const auto probs = probabilities_of(spans, threads, cancel, features);
     const std::size_t k = labels.size();
     for (std::size_t i = 0; i < starts.size(); ++i) {
       WindowPrediction w;
+      if (!features.empty()) w.features = std::move(features[i]);
       w.start_s = static_cast<double>(starts[i]) / audio::kDefaultSampleRate;
       w.end_s = static_cast<double>(starts[i] + lengths[i]) / audio::kDefaultSampleRate;
       w.probabilities.assign(probs.begin() + static_cast<std::ptrdiff_t>(i * k),
@@ -209,7 +221,7 @@ struct Predictor::Impl {
                               std::to_string(min_samples));
       y.resize(static_cast<std::size_t>(min_samples), 0.0f);
     }
-    add_windows(song, {0}, {n}, probabilities_of({std::span<const float>(y)}, 1, nullptr));
+    add_windows(song, {0}, {n}, {std::span<const float>(y)}, 1, nullptr);
   }
 
   SongPrediction predict_stream(audio::MonoReader& reader, unsigned threads, const CancelToken* cancel,
@@ -260,7 +272,7 @@ struct Predictor::Impl {
         lengths.push_back(window);
         spans.emplace_back(buf.data() + (s - buf_start), static_cast<std::size_t>(window));
       }
-      add_windows(song, starts, lengths, probabilities_of(spans, threads, cancel));
+      add_windows(song, starts, lengths, spans, threads, cancel);
       last_start = starts.back();
       next = last_start + hop;
       // Keep from the last window's start on: the end-aligned tail window may need it.
@@ -277,7 +289,7 @@ struct Predictor::Impl {
       const std::int64_t s = std::max(last_start + 1, n - window);
       const auto len = std::min(window, n - s);
       std::vector<std::span<const float>> spans{{buf.data() + (s - buf_start), static_cast<std::size_t>(len)}};
-      add_windows(song, {s}, {len}, probabilities_of(spans, threads, cancel));
+      add_windows(song, {s}, {len}, spans, threads, cancel);
     }
     aggregate(song);
     envelope.finish(song);
@@ -342,6 +354,7 @@ std::int64_t Predictor::window_samples() const noexcept { return impl_->window; 
 std::int64_t Predictor::hop_samples() const noexcept { return impl_->hop; }
 int Predictor::sample_rate() const noexcept { return audio::kDefaultSampleRate; }
 const std::string& Predictor::unit_source() const noexcept { return impl_->unit_source; }
+const std::vector<std::string>& Predictor::feature_names() const noexcept { return impl_->extractor.feature_names(); }
 
 namespace {
 
@@ -390,7 +403,7 @@ SongPrediction Predictor::predict_samples(std::span<const float> mono, const Can
       lengths.push_back(std::min(w, n - s));
       spans.push_back(mono.subspan(static_cast<std::size_t>(s), static_cast<std::size_t>(lengths.back())));
     }
-    impl_->add_windows(song, starts, lengths, impl_->probabilities_of(spans, impl_->jobs(), cancel));
+    impl_->add_windows(song, starts, lengths, spans, impl_->jobs(), cancel);
   }
   impl_->aggregate(song);
   envelope.finish(song);

@@ -46,6 +46,9 @@ struct PredictOptions {
   /// Peak envelope of the song for display (SongPrediction::envelope): about this many points;
   /// 0 = none. At most 1,000,000.
   int envelope_points = 0;
+  /// Keep every window's feature row (WindowPrediction::features, all of feature_names()), e.g. to
+  /// find similar tracks. Costs one feature extraction per window extra for cnn2d models.
+  bool keep_features = false;
 
   /// Throws std::invalid_argument for negative or non-finite values, or a hop longer than the window.
   void validate() const;
@@ -55,6 +58,8 @@ struct WindowPrediction {
   double start_s = 0.0, end_s = 0.0;
   int genre = 0;                     ///< index into label_names()
   std::vector<float> probabilities;  ///< per label
+  /// With PredictOptions::keep_features: the window's features, one per Predictor::feature_names().
+  std::vector<double> features;
 };
 
 struct SongPrediction {
@@ -90,6 +95,8 @@ class Predictor {
   std::int64_t window_samples() const noexcept;  ///< at 22050 Hz
   std::int64_t hop_samples() const noexcept;
   int sample_rate() const noexcept;  ///< 22050
+  /// Every feature GenreLab extracts from a window (WindowPrediction::features), in order.
+  const std::vector<std::string>& feature_names() const noexcept;
   /// How the training unit was found ("bundle" when recorded, else a guess from the report).
   const std::string& unit_source() const noexcept;
 

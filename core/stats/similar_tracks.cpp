@@ -63,6 +63,20 @@ SimilarTracks SimilarTracks::create(const dataset::FeatureTable& table) {
   return s;
 }
 
+std::vector<double> SimilarTracks::query_from(const std::vector<std::string>& names, std::span<const double> values) const {
+  if (names.size() != values.size())
+    throw std::invalid_argument("similar tracks: " + std::to_string(names.size()) + " names for " +
+                                std::to_string(values.size()) + " values");
+  std::vector<double> query;
+  query.reserve(columns_.size());
+  for (const auto& c : columns_) {
+    const auto it = std::find(names.begin(), names.end(), c);
+    if (it == names.end()) throw std::invalid_argument("column '" + c + "' is not a feature GenreLab extracts from audio");
+    query.push_back(values[static_cast<std::size_t>(it - names.begin())]);
+  }
+  return query;
+}
+
 Eigen::VectorXd SimilarTracks::standardise(std::span<const double> query) const {
   if (query.size() != columns_.size())
     throw std::invalid_argument("similar tracks: the query has " + std::to_string(query.size()) + " values, the table " +

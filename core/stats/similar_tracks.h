@@ -47,6 +47,10 @@ class SimilarTracks {
   const std::vector<std::string>& used_columns() const noexcept { return used_names_; }
   const std::vector<LeftOutColumn>& left_out() const noexcept { return left_out_; }
 
+  /// A query row in columns() order taken by name from a row of another producer (`names`, e.g. a
+  /// feature extractor's, in the order of `values`). Throws std::invalid_argument naming the first
+  /// table column that `names` lacks, or for sizes that differ.
+  std::vector<double> query_from(const std::vector<std::string>& names, std::span<const double> values) const;
   /// A query row (columns() values) standardised on the used columns. Throws std::invalid_argument
   /// for the wrong size or a NaN/inf value in a used column.
   Eigen::VectorXd standardise(std::span<const double> query) const;

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "dataset/demo_dataset.h"
@@ -66,6 +67,56 @@ TEST(CliPredict, ExtractTrainPredictRoundTrip) {
   EXPECT_TRUE(bad[0].contains("error"));
   const auto no_model = run_json({"predict", "-m", missing.string(), first, "--json"}, 1);
   EXPECT_TRUE(no_model.contains("error"));
+}
+
+TEST(CliPredict, WithoutModelTrainsTheRecommendedModelOnceThenLoadsItFromTheCache) {
+  const auto dir = genrelab::test::temp_dir("cli-predict-recommended");
+  genrelab::dataset::DemoSpec spec;
+  spec.clips_per_genre = 6;
+  spec.clip_seconds = 6.0;
+  const auto data = genrelab::dataset::ensure_demo_dataset(dir / "demo", spec);  // audio only: no table
+  const RunOptions options{{"GENRELAB_DATA=" + data.string(), "XDG_CACHE_HOME=" + (dir / "cache").string()}, true};
+  const auto song = (data / "genres_original" / "pulse" / "pulse.00000.wav").string();
+  const auto first = run({"predict", song}, options);
+  ASSERT_EQ(first.exit_code, 0) << first.out;
+  EXPECT_NE(first.out.find("has no feature table: extracting one from"), std::string::npos) << first.out;
+  EXPECT_NE(first.out.find("model: krr_lda, trained on"), std::string::npos) << first.out;
+  EXPECT_NE(first.out.find("track-grouped folds: same artists in training and test (optimistic)"), std::string::npos)
+      << first.out;
+  EXPECT_NE(first.out.find("cached: " + (dir / "cache" / "genrelab" / "models").string()), std::string::npos) << first.out;
+  EXPECT_NE(first.out.find("top-3"), std::string::npos) << first.out;
+
+  const auto second = run({"predict", song, "--json"}, options);
+  ASSERT_EQ(second.exit_code, 0) << second.out;
+  EXPECT_NE(second.out.find("loaded from the cache"), std::string::npos) << second.out;
+  EXPECT_NE(second.out.find("reused 30 file(s) from the store"), std::string::npos) << second.out;  // no audio decoded
+
+  // --table: that table; one that cannot train the recipe fails with its name.
+  const auto tiny = dir / "tiny.csv";
+  {
+    std::ofstream out(tiny);
+    out << "filename,length,tempo,label\na.00000.wav,661794,120.0,a\nb.00000.wav,661794,90.0,b\n";
+  }
+  const auto bad = run({"predict", song, "--table", tiny.string()}, options);
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.out.find("tiny.csv: the recommended model cannot be trained on it"), std::string::npos) << bad.out;
+}
+
+TEST(CliPredict, WithoutModelOnTheSharedGtzanSaysItsUnseenArtistAccuracy) {
+  GENRELAB_REQUIRE_GTZAN(gtzan);
+  fs::path song;
+  for (const auto& e : fs::recursive_directory_iterator(gtzan / "genres_original"))
+    if (e.path().extension() == ".wav" && e.path().filename() != "jazz.00054.wav") {
+      song = e.path();
+      break;
+    }
+  if (song.empty()) GTEST_SKIP() << "no audio in " << gtzan;
+  const auto cache = genrelab::test::temp_dir("cli-predict-gtzan-cache");
+  const auto r = run({"predict", song.string()}, {{"GENRELAB_DATA=" + gtzan.string(), "XDG_CACHE_HOME=" + cache.string()}, true});
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("of features_30_sec.csv; accuracy"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("on unseen artists (fault-filtered split, test part)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("top-3"), std::string::npos) << r.out;  // a genre was printed
 }
 
 }  // namespace

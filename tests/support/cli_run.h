@@ -15,7 +15,14 @@ namespace genrelab::test::cli {
 
 struct Run {
   int exit_code = -1;
-  std::string out;  ///< standard output (standard error is discarded)
+  std::string out;  ///< standard output (standard error is discarded unless asked for)
+};
+
+/// How to run: extra environment ("NAME=value", set for this run only) and whether standard error
+/// is appended to `out`.
+struct RunOptions {
+  std::vector<std::string> env;
+  bool with_stderr = false;
 };
 
 /// Single-quotes an argument for the shell.
@@ -25,10 +32,16 @@ inline std::string shell_quote(const std::string& s) {
   return q + "'";
 }
 
-inline Run run(const std::vector<std::string>& args) {
-  std::string cmd = shell_quote(GENRELAB_CLI);
+inline Run run(const std::vector<std::string>& args, const RunOptions& options = {}) {
+  std::string cmd;
+  if (!options.env.empty()) {
+    cmd = "env";
+    for (const auto& e : options.env) cmd += " " + shell_quote(e);
+    cmd += " ";
+  }
+  cmd += shell_quote(GENRELAB_CLI);
   for (const auto& a : args) cmd += " " + shell_quote(a);
-  cmd += " 2>/dev/null";
+  cmd += options.with_stderr ? " 2>&1" : " 2>/dev/null";
   Run r;
   FILE* pipe = popen(cmd.c_str(), "r");
   if (!pipe) return r;

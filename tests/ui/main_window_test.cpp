@@ -1,5 +1,5 @@
 // The main window, offscreen: opening datasets on a worker thread, errors, the demo dataset, the
-// application icon, one player bar.
+// application icon, one player bar, the first launch's recommended model and similar tracks.
 #include <QAction>
 #include <QApplication>
 #include <QComboBox>
@@ -8,6 +8,7 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTest>
+#include <QTableWidget>
 #include <QTimer>
 #include <QTreeWidget>
 
@@ -17,6 +18,7 @@
 #include "ui/main_window.h"
 #include "ui/views/player_bar.h"
 #include "ui/views/prediction_view.h"
+#include "ui/views/similar_tracks_list.h"
 #include "ui/views/training_view.h"
 
 using genrelab::ui::MainWindow;
@@ -33,7 +35,7 @@ class MainWindowTest : public QObject {
     w.openDataset(QString::fromStdString(gtzan->string()));
     QVERIFY(w.busy());  // the scan runs on a worker; the call returned at once
     QVERIFY(opened.wait(30000));
-    QTRY_VERIFY_WITH_TIMEOUT(!w.busy(), 30000);  // the analysis of the tables follows the scan
+    QTRY_VERIFY_WITH_TIMEOUT(!w.busy(), 120000);  // the analysis of the tables and the recommended model follow the scan
     QCOMPARE(w.dataset()->tracks.size(), std::size_t(30));
     auto* tree = w.findChild<QTreeWidget*>();
     QVERIFY(tree);
@@ -95,6 +97,40 @@ class MainWindowTest : public QObject {
     QCOMPARE(bars.size(), 1);
     QCOMPARE(w.predictionView()->player(), bars.front());
     QVERIFY(w.predictionView()->findChildren<genrelab::ui::PlayerBar*>().isEmpty());
+  }
+
+  void firstLaunchClassifiesADroppedSongAndListsSimilarTracks() {
+    // Zero clicks to a prediction: a dataset without a table is opened, a song is dropped at once;
+    // the table is extracted, the recommended model trained (or loaded from the cache), the song
+    // classified. The Dataset list's context menu then lists a track's nearest neighbours.
+    MainWindow w;
+    w.resize(1280, 820);
+    w.show();
+    const auto dir = genrelab::test::temp_dir("ui-first-launch");
+    genrelab::dataset::ensure_demo_dataset(dir, {.clips_per_genre = 6, .clip_seconds = 6.0});
+    QSignalSpy opened(&w, &MainWindow::datasetOpened);
+    w.openDataset(QString::fromStdString(dir.string()));
+    QVERIFY(opened.wait(60000));
+    const auto song = w.dataset()->tracks.front().path;
+    w.predictionView()->addPaths({QString::fromStdString(song.string())});
+    QTRY_VERIFY_WITH_TIMEOUT(!w.busy(), 120000);
+    const auto& entry = w.predictionView()->entries().front();
+    QCOMPARE(entry.status, genrelab::ui::PredictionView::Status::done);
+    QVERIFY2(w.predictionView()->modelDescription().startsWith(QStringLiteral("krr_lda")),
+             qPrintable(w.predictionView()->modelDescription()));
+    QVERIFY(w.predictionView()->similarTracks()->table()->rowCount() > 0);
+
+    const auto before = QApplication::topLevelWidgets().size();
+    w.showSimilarTo(QString::fromStdString(song.string()));
+    genrelab::ui::SimilarTracksList* list = nullptr;
+    for (QWidget* top : QApplication::topLevelWidgets())
+      if (auto* l = top->findChild<genrelab::ui::SimilarTracksList*>(); l && top != &w) list = l;
+    QVERIFY(list);
+    QCOMPARE(QApplication::topLevelWidgets().size(), before + 1);
+    QTableWidget* rows = list->table();
+    QCOMPARE(rows->rowCount(), genrelab::ui::SimilarTracksList::kTop);
+    for (int r = 0; r < rows->rowCount(); ++r)
+      QVERIFY(rows->item(r, 3)->text() != QString::fromStdString(song.filename().string()));  // not the track itself
   }
 
   void demoDatasetIsGeneratedAndOpened() {

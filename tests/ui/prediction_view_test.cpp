@@ -29,7 +29,9 @@
 #include "ui/main_window.h"
 #include "ui/plot/figure_canvas.h"
 #include "ui/plot/figure_export.h"
+#include "stats/similar_tracks.h"
 #include "ui/views/prediction_view.h"
+#include "ui/views/similar_tracks_list.h"
 #include "ui/views/training_view.h"
 #include "util/error.h"
 
@@ -233,6 +235,59 @@ class PredictionViewTest : public QObject {
     view.reset();  // cancels the song in progress and waits for the worker
     QVERIFY(clock.elapsed() < 3000);
     QTest::qWait(50);  // the job's queued result must not touch the destroyed view
+  }
+
+  void recommendedModelClassifiesSongsQueuedWhileItTrainsThenComesFromTheCache() {
+    const QString cache = q(test::temp_dir("ui-predict-recommended"));
+    const auto index = std::make_shared<const stats::SimilarTracks>(stats::SimilarTracks::create(*demo().table));
+    const fs::path song = demo().files[3];
+    ui::PredictionView view;
+    view.resize(1300, 800);
+    view.show();
+    view.setSimilarityIndex(index, QStringLiteral("demo features"));
+    QSignalSpy finished(&view, &ui::PredictionView::entryFinished);
+    view.addPaths({q(song)});  // no model yet: the song waits
+    QCOMPARE(view.entries().front().status, ui::PredictionView::Status::queued);
+    view.useRecommendedModel(demo().table, QStringLiteral("demo features"), cache);
+    QVERIFY(view.preparingModel());
+    QVERIFY(finished.wait(120000));
+    QCOMPARE(view.entries().front().status, ui::PredictionView::Status::done);
+    QVERIFY2(view.modelDescription().startsWith(QStringLiteral("krr_lda, trained on")), qPrintable(view.modelDescription()));
+    QVERIFY2(view.modelDescription().contains(QStringLiteral("track-grouped folds")), qPrintable(view.modelDescription()));
+    QVERIFY2(view.modelDescription().contains(QStringLiteral("trained just now")), qPrintable(view.modelDescription()));
+    QCOMPARE(QString::fromStdString(view.entries().front().result->song.genre), q(song.parent_path().filename()));
+
+    // Similar tracks of the song: its own clip (the same features) first, then 9 others; a click plays one.
+    ui::SimilarTracksList* similar = view.similarTracks();
+    QTableWidget* list = similar->table();
+    QCOMPARE(list->rowCount(), ui::SimilarTracksList::kTop);
+    QCOMPARE(list->item(0, 3)->text(), q(song.filename()));
+    QVERIFY(list->item(0, 1)->text().toDouble() > 0.999);
+    QVERIFY(list->item(1, 1)->text().toDouble() <= list->item(0, 1)->text().toDouble());
+    QSignalSpy play(&view, &ui::PredictionView::trackPlayRequested);
+    QTest::mouseClick(list->viewport(), Qt::LeftButton, {}, list->visualItemRect(list->item(1, 3)).center());
+    QCOMPARE(play.size(), 1);
+    QCOMPARE(play.first().at(0).toString(), list->item(1, 3)->text());
+    QCOMPARE(play.first().at(1).toString(), list->item(1, 2)->text());
+    test::save_screenshot(view, QStringLiteral("predict-recommended-similar"));
+
+    // The next launch: the same table loads the cached model at once.
+    ui::PredictionView again;
+    again.useRecommendedModel(demo().table, QStringLiteral("demo features"), cache);
+    QTRY_VERIFY_WITH_TIMEOUT(again.hasModel(), 20000);
+    QVERIFY2(again.modelDescription().contains(QStringLiteral("from the cache")), qPrintable(again.modelDescription()));
+
+    // A model of the user's wins over the recommended one, even one still being prepared.
+    auto training = trainDemo();
+    QVERIFY(training);
+    ui::PredictionView mine;
+    mine.useRecommendedModel(demo().table, QStringLiteral("demo features"), q(test::temp_dir("ui-predict-recommended-2")));
+    mine.setModel(std::make_shared<const ml::ModelBundle>(*training->lastBundle()), QStringLiteral("my mlp"));
+    QTRY_VERIFY_WITH_TIMEOUT(!mine.preparingModel(), 60000);
+    QTest::qWait(50);
+    QCOMPARE(mine.modelDescription(), QStringLiteral("my mlp"));
+    mine.useRecommendedModel(demo().table, QStringLiteral("demo features"), cache);
+    QVERIFY(!mine.preparingModel());
   }
 
   void mainWindowRoutesDroppedSongsToPredict() {

@@ -17,6 +17,7 @@ namespace genrelab::ui {
 struct PredictionData {
   ml::SongPrediction song;
   QVector<QString> labels;
+  std::vector<std::string> feature_names;  ///< of song.windows[].features
 };
 
 class PredictionFigure : public DataFigure {

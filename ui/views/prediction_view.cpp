@@ -9,6 +9,7 @@
 #include <QLabel>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QSettings>
 #include <QSplitter>
@@ -18,13 +19,16 @@
 #include <cmath>
 #include <filesystem>
 
+#include "dataset/feature_table.h"
 #include "ml/model_bundle.h"
 #include "ml/predictor.h"
+#include "ml/recommended_model.h"
 #include "ui/jobs/job_runner.h"
 #include "ui/plot/csv.h"
 #include "ui/plot/export_menu.h"
 #include "ui/plot/figure_canvas.h"
 #include "ui/views/player_bar.h"
+#include "ui/views/similar_tracks_list.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
 
@@ -65,10 +69,16 @@ PredictionView::PredictionView(QWidget* parent)
       probability_canvas_(new FigureCanvas(probabilities_, this)),
       timeline_canvas_(new FigureCanvas(timeline_, this)),
       player_(new PlayerBar(this)),
-      hint_(new QLabel(this)) {
+      hint_(new QLabel(this)),
+      similar_(new SimilarTracksList(this)),
+      model_progress_(new QProgressBar(this)) {
   setAcceptDrops(true);
   model_label_->setWordWrap(true);
   model_label_->setText(tr("<b>No model.</b> Train one in the Training tab, or open a saved one (File → Open model…)."));
+  model_progress_->setRange(0, 1000);
+  model_progress_->setMaximumWidth(160);
+  model_progress_->setVisible(false);
+  connect(similar_, &SimilarTracksList::playRequested, this, &PredictionView::trackPlayRequested);
   hint_->setText(tr("Drop songs or folders here. Click the timeline to play from a window."));
   hint_->setStyleSheet(QStringLiteral("color: gray"));
   hint_->setWordWrap(true);
@@ -91,12 +101,18 @@ PredictionView::PredictionView(QWidget* parent)
 
   auto* top = new QHBoxLayout;
   top->addWidget(model_label_, 1);
+  top->addWidget(model_progress_);
   for (QPushButton* b : {open_model_, add_files_, add_folder_, cancel_, clear_, export_}) top->addWidget(b);
-  auto* left = new QWidget(this);
-  auto* left_layout = new QVBoxLayout(left);
+  auto* queue_box = new QWidget(this);
+  auto* left_layout = new QVBoxLayout(queue_box);
   left_layout->setContentsMargins(0, 0, 0, 0);
   left_layout->addWidget(queue_, 1);
   left_layout->addWidget(hint_);
+  auto* left = new QSplitter(Qt::Vertical, this);
+  left->addWidget(queue_box);
+  left->addWidget(similar_);
+  left->setStretchFactor(0, 1);
+  left->setStretchFactor(1, 1);
 
   auto* figures = new QSplitter(Qt::Vertical, this);
   figures->addWidget(probability_canvas_);
@@ -159,16 +175,23 @@ PredictionView::PredictionView(QWidget* parent)
 }
 
 bool PredictionView::busy() const { return job_ != nullptr; }
+bool PredictionView::preparingModel() const { return model_job_ != nullptr; }
 
 PredictionView::~PredictionView() {
-  if (job_) job_->abandon();
+  for (Job* job : {job_.data(), model_job_.data()})
+    if (job) job->abandon();
 }
 
-void PredictionView::setModel(std::shared_ptr<const ml::ModelBundle> bundle, const QString& description) {
+void PredictionView::setModel(std::shared_ptr<const ml::ModelBundle> bundle, const QString& description, bool recommended) {
   if (!bundle) return;
   ml::PredictOptions options;
   options.envelope_points = kEnvelopePoints;
+  options.keep_features = true;  // for the similar tracks
   auto predictor = std::make_shared<const ml::Predictor>(ml::Predictor::from_bundle(*bundle, options));
+  if (!recommended) {
+    user_model_ = true;
+    if (model_job_) model_job_->cancel();
+  }
   predictor_ = std::move(predictor);
   labels_.clear();
   for (const auto& l : predictor_->label_names()) labels_ << QString::fromStdString(l);
@@ -185,26 +208,7 @@ void PredictionView::setModel(std::shared_ptr<const ml::ModelBundle> bundle, con
 
 void PredictionView::openModel(const QString& path) {
   ml::ModelBundle bundle = ml::load_bundle(to_path(path));
-  const std::string_view kind = ml::to_string(bundle.model.kind);
-  QString description = tr("%1 (%2, %3 features)")
-                            .arg(QFileInfo(path).fileName(), QString::fromUtf8(kind.data(), static_cast<qsizetype>(kind.size())),
-                                 QString::fromStdString(bundle.feature_set));
-  const auto& report = bundle.report;
-  if (report.contains("mean_accuracy") && report["mean_accuracy"].is_number()) {
-    // Say how the accuracy was measured: bundles since the split protocols carry it in words;
-    // older ones only know grouped or leaky folds.
-    QString protocol = report.value("protocol", "") == "leaky" ? tr("LEAKY folds (optimistic)")
-                                                               : tr("track-grouped folds: same artists in training and test (optimistic)");
-    if (report.contains("protocol_label") && report["protocol_label"].is_string())
-      protocol = QString::fromStdString(report["protocol_label"].get<std::string>());
-    const auto& final_model = report.value("final_model", nlohmann::json());
-    const auto rows = final_model.is_object() && final_model.contains("train_rows") ? final_model["train_rows"]
-                                                                                    : report.value("rows", nlohmann::json(0));
-    description += tr(", trained on %1 rows; accuracy %2 on %3")
-                       .arg(QString::fromStdString(rows.dump()))
-                       .arg(report["mean_accuracy"].get<double>(), 0, 'f', 3)
-                       .arg(protocol);
-  }
+  const QString description = QString::fromStdString(ml::describe_bundle(bundle, QFileInfo(path).fileName().toStdString()));
   try {
     setModel(std::make_shared<const ml::ModelBundle>(std::move(bundle)), description);
   } catch (const std::invalid_argument& e) {
@@ -223,6 +227,54 @@ void PredictionView::openModelInteractively() {
   } catch (const std::exception& e) {
     QMessageBox::warning(this, tr("Open model"), QString::fromUtf8(e.what()));
   }
+}
+
+void PredictionView::useRecommendedModel(std::shared_ptr<const dataset::FeatureTable> table, const QString& table_name,
+                                         const QString& cache_dir) {
+  if (user_model_ || !table) return;
+  if (model_job_) model_job_->cancel();
+  const QString what = tr("%1 on %2").arg(QString::fromLatin1(ml::kRecommendedPreset), table_name);
+  model_label_->setText(tr("<b>Preparing the recommended model</b> (%1)… Songs dropped now wait in the queue.").arg(what.toHtmlEscaped()));
+  model_progress_->setValue(0);
+  model_progress_->setVisible(true);
+  QPointer<PredictionView> self(this);
+  model_job_ = Job::start(tr("Preparing the recommended model"),
+                          [self, table, name = table_name.toStdString(), dir = to_path(cache_dir)](
+                              ProgressSink& progress, const CancelToken& cancel) -> std::function<void()> {
+                            auto model = ml::recommended_model(*table, name, dir, 0, &progress, &cancel);
+                            auto bundle = std::make_shared<const ml::ModelBundle>(std::move(model.bundle));
+                            QString description = QString::fromStdString(ml::describe_bundle(*bundle, name));
+                            description += model.from_cache ? tr(" (from the cache)") : tr(" (trained just now, cached)");
+                            if (!model.save_problem.empty())
+                              description += tr("; not cached: %1").arg(QString::fromStdString(model.save_problem));
+                            return [self, bundle, description] {
+                              if (self && !self->user_model_) self->setModel(bundle, description, true);
+                            };
+                          });
+  Job* job = model_job_;
+  connect(job, &Job::progressed, this, [this, what](double fraction, const QString&) {
+    model_progress_->setValue(static_cast<int>(fraction * 1000));
+    model_label_->setText(tr("<b>Preparing the recommended model</b> (%1): %2 %. Songs dropped now wait in the queue.")
+                              .arg(what.toHtmlEscaped())
+                              .arg(std::lround(fraction * 100)));
+  });
+  connect(job, &Job::failed, this, [this, job, what](const QString& message) {
+    if (job->cancelled() || user_model_) return;
+    model_label_->setText(tr("<b>No model.</b> The recommended model (%1) could not be trained: %2. Train one in the Training "
+                             "tab, or open a saved one (File → Open model…).")
+                              .arg(what.toHtmlEscaped(), message.toHtmlEscaped()));
+  });
+  connect(job, &Job::ended, this, [this, job] {
+    if (model_job_ != job) return;
+    model_job_ = nullptr;
+    model_progress_->setVisible(false);
+  });
+}
+
+void PredictionView::setSimilarityIndex(std::shared_ptr<const stats::SimilarTracks> index, const QString& table_name,
+                                        const QString& reason) {
+  similar_->setIndex(std::move(index), table_name, reason);
+  if (selected_ >= 0) selectEntry(selected_);  // the shown song against the new table
 }
 
 void PredictionView::addPaths(const QStringList& paths) {
@@ -291,6 +343,7 @@ void PredictionView::startNext() {
                       auto prediction = std::make_shared<PredictionData>();
                       prediction->song = predictor->predict_file(to_path(path), &token, &progress);
                       prediction->labels = labels;
+                      prediction->feature_names = predictor->feature_names();
                       std::shared_ptr<const PredictionData> result = std::move(prediction);
                       return [self, row, result] {
                         if (!self) return;
@@ -352,6 +405,7 @@ void PredictionView::clear() {
   timeline_.selected_window = -1;
   probability_canvas_->update();
   timeline_canvas_->update();
+  similar_->clear();
   updateButtons();
 }
 
@@ -369,6 +423,11 @@ void PredictionView::selectEntry(int row) {
   if (result) {
     player_source_ = entries_[row].path;
     if (player_->source() != player_source_) player_->setSource(player_source_);
+    std::vector<SimilarTracksList::Window> windows;
+    for (const auto& w : result->song.windows) windows.push_back({w.start_s, w.end_s, w.features});
+    similar_->showSong(QFileInfo(entries_[row].path).fileName(), result->feature_names, std::move(windows));
+  } else {
+    similar_->clear();
   }
   hint_->setText(entries_[row].status == Status::failed ? entries_[row].error
                                                        : tr("Drop songs or folders here. Click the timeline to play from a window."));
@@ -393,6 +452,7 @@ int PredictionView::playWindowAt(double seconds) {
   const int w = timeline_.windowAt(seconds);
   if (w < 0 || selected_ < 0) return -1;
   timeline_.selected_window = w;
+  similar_->selectWindow(w);
   const double start = timeline_.data()->song.windows[static_cast<std::size_t>(w)].start_s;
   if (player_->source() != player_source_) player_->setSource(player_source_);  // the shared bar played another file
   player_->seek(start);

@@ -3,7 +3,11 @@
 // one just trained, or a saved bundle opened with File → Open model…), showing per-file progress
 // and errors (an unreadable file fails alone, the rest go on). A finished song shows its genre
 // probabilities and, on one time axis, its waveform, the genre of every window and the
-// per-genre probabilities; clicking the timeline plays the song from that window.
+// per-genre probabilities; clicking the timeline plays the song from that window. Beside the
+// queue, the open dataset's tracks most similar to the song (or to the window clicked).
+// With no model of the user's, the recommended model of the open dataset is used
+// (ml/recommended_model.h: loaded from the cache, or trained in the background while dropped songs
+// wait in the queue).
 // Thread-safety: GUI thread only (the worker posts results back by value).
 #pragma once
 
@@ -18,19 +22,27 @@
 #include "ui/figures/prediction_figures.h"
 
 class QLabel;
+class QProgressBar;
 class QPushButton;
 class QTableWidget;
 
+namespace genrelab::dataset {
+struct FeatureTable;
+}
 namespace genrelab::ml {
 struct ModelBundle;
 class Predictor;
 }  // namespace genrelab::ml
+namespace genrelab::stats {
+class SimilarTracks;
+}
 
 namespace genrelab::ui {
 
 class FigureCanvas;
 class Job;
 class PlayerBar;
+class SimilarTracksList;
 
 class PredictionView : public QWidget {
   Q_OBJECT
@@ -49,8 +61,19 @@ class PredictionView : public QWidget {
   ~PredictionView() override;
 
   /// Makes `bundle` the active model (queued songs then start). Throws std::invalid_argument when
-  /// the model cannot classify audio (columns GenreLab does not extract).
-  void setModel(std::shared_ptr<const ml::ModelBundle> bundle, const QString& description);
+  /// the model cannot classify audio (columns GenreLab does not extract). A model of the user's
+  /// (`recommended` false: trained or opened) replaces the recommended one for good.
+  void setModel(std::shared_ptr<const ml::ModelBundle> bundle, const QString& description, bool recommended = false);
+  /// Unless the user has set a model: loads the recommended model of `table` from the cache under
+  /// `cache_dir`, or trains it in the background (progress in the model line; songs wait in the
+  /// queue), then makes it active. Cancels a preparation under way for another table.
+  void useRecommendedModel(std::shared_ptr<const dataset::FeatureTable> table, const QString& table_name,
+                           const QString& cache_dir);
+  /// True while the recommended model is being prepared.
+  bool preparingModel() const;
+  /// The dataset that "similar tracks" searches (nullptr: none; `reason` says why).
+  void setSimilarityIndex(std::shared_ptr<const stats::SimilarTracks> index, const QString& table_name,
+                          const QString& reason = {});
   /// Loads a model bundle and makes it active; throws FileError naming the file and the reason.
   void openModel(const QString& path);
   void openModelInteractively();
@@ -80,6 +103,7 @@ class PredictionView : public QWidget {
   TimelineFigure& timelineFigure() { return timeline_; }
   FigureCanvas* timelineCanvas() const { return timeline_canvas_; }
   PlayerBar* player() const { return player_; }
+  SimilarTracksList* similarTracks() const { return similar_; }
   /// Plays through `player` (the window's one bar) instead of the view's own, which is removed.
   void usePlayer(PlayerBar* player);
 
@@ -89,6 +113,8 @@ class PredictionView : public QWidget {
   void entryFinished(int row);
   /// Nothing is left to classify.
   void queueIdle();
+  /// A similar track was clicked: its table file name and genre (the window finds and plays it).
+  void trackPlayRequested(const QString& filename, const QString& genre);
 
  protected:
   void dragEnterEvent(QDragEnterEvent* event) override;
@@ -116,12 +142,16 @@ class PredictionView : public QWidget {
   FigureCanvas* timeline_canvas_;
   PlayerBar* player_;
   QLabel* hint_;
+  SimilarTracksList* similar_;
+  QProgressBar* model_progress_;
 
   std::shared_ptr<const ml::Predictor> predictor_;
   QVector<QString> labels_;
   QString model_description_;
   QVector<Entry> entries_;
   QPointer<Job> job_;
+  QPointer<Job> model_job_;  ///< preparing the recommended model
+  bool user_model_ = false;  ///< the active model is the user's (trained or opened)
   int running_ = -1;  ///< row being classified
   int selected_ = -1;
   QString player_source_;

@@ -16,9 +16,6 @@ namespace genrelab::ui {
 
 namespace {
 
-/// The fault-filtered item is offered when at least this share of its list entries have rows
-/// (GTZAN's Kaggle tables have all 930; a table of three genres has under a third).
-constexpr double kFaultFilteredMinMatch = 0.9;
 constexpr auto kFaultFiltered = "fault-filtered";
 
 QString qs(const std::string& s) { return QString::fromStdString(s); }
@@ -220,7 +217,7 @@ void ProtocolPicker::update() {
       const auto a = dataset::assign_split(*fault_lists_, names_, labels_);
       const std::size_t total = entry_count(*fault_lists_);
       const std::size_t found = total - a.entries_without_rows_total();
-      if (static_cast<double>(found) < kFaultFilteredMinMatch * static_cast<double>(total))
+      if (dataset::coverage(*fault_lists_, a) < dataset::kMinSplitCoverage)
         fault_reason_ = tr("%1 is not GTZAN's full set: only %2 of the %3 clips of the fault-filtered lists have rows in it "
                            "(at least 90 % are needed).")
                             .arg(what_)
