@@ -13,6 +13,7 @@
 #include <QTreeWidget>
 
 #include "dataset/demo_dataset.h"
+#include "support/screenshot.h"
 #include "support/test_data.h"
 #include "ui/app_icon.h"
 #include "ui/main_window.h"
@@ -131,6 +132,7 @@ class MainWindowTest : public QObject {
     QCOMPARE(rows->rowCount(), genrelab::ui::SimilarTracksList::kTop);
     for (int r = 0; r < rows->rowCount(); ++r)
       QVERIFY(rows->item(r, 3)->text() != QString::fromStdString(song.filename().string()));  // not the track itself
+    genrelab::test::save_screenshot(*list->window(), QStringLiteral("similar-tracks-dialog"));
   }
 
   void demoDatasetIsGeneratedAndOpened() {

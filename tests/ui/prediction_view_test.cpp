@@ -17,6 +17,7 @@
 #include <QCheckBox>
 #include <QTest>
 #include <QUrl>
+#include <cmath>
 #include <fstream>
 #include <memory>
 
@@ -257,13 +258,19 @@ class PredictionViewTest : public QObject {
     QVERIFY2(view.modelDescription().contains(QStringLiteral("trained just now")), qPrintable(view.modelDescription()));
     QCOMPARE(QString::fromStdString(view.entries().front().result->song.genre), q(song.parent_path().filename()));
 
-    // Similar tracks of the song: its own clip (the same features) first, then 9 others; a click plays one.
+    // Similar tracks of the song: 10 other clips of the table (its own row, the same features, is
+    // left out), most similar first, the same ranking as the core's; a click plays one.
     ui::SimilarTracksList* similar = view.similarTracks();
     QTableWidget* list = similar->table();
     QCOMPARE(list->rowCount(), ui::SimilarTracksList::kTop);
-    QCOMPARE(list->item(0, 3)->text(), q(song.filename()));
-    QVERIFY(list->item(0, 1)->text().toDouble() > 0.999);
-    QVERIFY(list->item(1, 1)->text().toDouble() <= list->item(0, 1)->text().toDouble());
+    const auto& window = view.entries().front().result->song.windows.front();
+    const auto expected = index->nearest(index->query_from(view.entries().front().result->feature_names, window.features),
+                                         ui::SimilarTracksList::kTop, song.stem().string());
+    for (int r = 0; r < list->rowCount(); ++r) {
+      QVERIFY(list->item(r, 3)->text() != q(song.filename()));
+      QCOMPARE(list->item(r, 3)->text(), QString::fromStdString(expected[static_cast<std::size_t>(r)].filename));
+      QCOMPARE(list->item(r, 1)->text().toDouble(), std::round(expected[static_cast<std::size_t>(r)].similarity * 1000) / 1000);
+    }
     QSignalSpy play(&view, &ui::PredictionView::trackPlayRequested);
     QTest::mouseClick(list->viewport(), Qt::LeftButton, {}, list->visualItemRect(list->item(1, 3)).center());
     QCOMPARE(play.size(), 1);

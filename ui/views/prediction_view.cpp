@@ -425,7 +425,9 @@ void PredictionView::selectEntry(int row) {
     if (player_->source() != player_source_) player_->setSource(player_source_);
     std::vector<SimilarTracksList::Window> windows;
     for (const auto& w : result->song.windows) windows.push_back({w.start_s, w.end_s, w.features});
-    similar_->showSong(QFileInfo(entries_[row].path).fileName(), result->feature_names, std::move(windows));
+    // A dataset file dropped on the window: its own table row (similarity 1) is not a neighbour.
+    const QString name = QFileInfo(entries_[row].path).fileName();
+    similar_->showSong(name, result->feature_names, std::move(windows), dataset::parse_track_key(name.toStdString()).track_id);
   } else {
     similar_->clear();
   }

@@ -59,9 +59,11 @@ void SimilarTracksList::clear() {
   refresh();
 }
 
-void SimilarTracksList::showSong(const QString& title, const std::vector<std::string>& names, std::vector<Window> windows) {
+void SimilarTracksList::showSong(const QString& title, const std::vector<std::string>& names, std::vector<Window> windows,
+                                 const std::string& exclude_track) {
   clear();
   subject_ = title;
+  exclude_track_ = exclude_track;
   const QSignalBlocker block(windows_);
   try {
     for (const auto& w : windows) {
@@ -109,7 +111,10 @@ void SimilarTracksList::refresh() {
     title_->setText(tr("<b>Similar tracks</b> to %1: %2").arg(subject_.toHtmlEscaped(), error_.toHtmlEscaped()));
     return;
   }
-  title_->setText(tr("<b>Similar tracks</b> to %1 in %2").arg(subject_.toHtmlEscaped(), where.toHtmlEscaped()));
+  title_->setText(tr("<b>Similar tracks</b> to %1 in %2%3")
+                      .arg(subject_.toHtmlEscaped(), where.toHtmlEscaped(),
+                           exclude_track_.empty() ? QString()
+                                                  : tr(" (rows of %1 left out)").arg(QString::fromStdString(exclude_track_).toHtmlEscaped())));
   std::vector<stats::SimilarTrack> top;
   try {
     const int w = windows_->currentIndex() - 1;

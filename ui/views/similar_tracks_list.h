@@ -41,8 +41,10 @@ class SimilarTracksList : public QWidget {
     std::vector<double> features;
   };
   /// The tracks nearest to a song: the whole song (mean of its windows) first; with several
-  /// windows the combo offers each. `names` are the features' names (the extractor's).
-  void showSong(const QString& title, const std::vector<std::string>& names, std::vector<Window> windows);
+  /// windows the combo offers each. `names` are the features' names (the extractor's). Rows of
+  /// the track `exclude_track` (the song's own clip when it is a dataset file) are left out.
+  void showSong(const QString& title, const std::vector<std::string>& names, std::vector<Window> windows,
+                const std::string& exclude_track = {});
   /// The tracks nearest to a dataset track: its table rows (one clip, or its 3-s segments; the
   /// table's column order), ranked by their mean, leaving out the track (`track_id`) itself.
   void showTrack(const QString& title, std::vector<std::vector<double>> rows, const std::string& track_id);
