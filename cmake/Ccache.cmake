@@ -5,6 +5,8 @@ find_program(GENRELAB_CCACHE ccache)
 if(GENRELAB_CCACHE AND NOT CMAKE_CXX_COMPILER_LAUNCHER)
   set(CMAKE_CXX_COMPILER_LAUNCHER
       "${CMAKE_COMMAND}" -E env "CCACHE_BASEDIR=${PROJECT_SOURCE_DIR}" CCACHE_NOHASHDIR=1
+      # Precompiled headers (cmake/Precompiled.cmake) are cacheable with these.
+      CCACHE_SLOPPINESS=pch_defines,time_macros,include_file_mtime,include_file_ctime
       "${GENRELAB_CCACHE}")
   message(STATUS "GenreLab: using ccache (${GENRELAB_CCACHE})")
 endif()

@@ -20,8 +20,10 @@ export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 export TSAN_OPTIONS="${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1:suppressions=$root/tests/tsan.supp}"
 
 configure() {  # build-dir, sanitizers
-  cmake -S "$root" -B "$1" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGENRELAB_BUILD_GUI=OFF \
-    -DGENRELAB_SANITIZE="$2" >/dev/null
+  # -O1 (with line tables): the sanitizers' usual level; it compiles in about half the time of -O2
+  # under instrumentation, and the tests still run at a useful speed.
+  cmake -S "$root" -B "$1" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -DNDEBUG" \
+    -DGENRELAB_BUILD_GUI=OFF -DGENRELAB_SANITIZE="$2" >/dev/null
 }
 
 asan() {  # labels, targets...

@@ -44,15 +44,15 @@ std::uint64_t get_le(const unsigned char* p, int bytes) {
   return v;
 }
 
-void require(bool ok, const std::string& reason) {
+void require_valid(bool ok, const std::string& reason) {
   if (!ok) throw std::invalid_argument(reason);
 }
 
 void require_unique(const std::vector<std::string>& names, const char* what) {
   std::set<std::string> seen;
   for (const auto& n : names) {
-    require(!n.empty(), std::string(what) + " holds an empty name");
-    require(seen.insert(n).second, std::string(what) + " names '" + n + "' twice");
+    require_valid(!n.empty(), std::string(what) + " holds an empty name");
+    require_valid(seen.insert(n).second, std::string(what) + " names '" + n + "' twice");
   }
 }
 /// Trainable scalars of the network a bundle describes (its biases included), counted without
@@ -116,50 +116,50 @@ void ModelBundle::validate() const {
   model.validate();
   training.validate();
   if (model.kind == ModelKind::cnn2d) {
-    require(feature_set == "log_mel", "a cnn2d model reads log-mel patches (feature set 'log_mel', not '" + feature_set + "')");
-    require(log_mel.has_value(), "a cnn2d model needs its log-mel parameters");
+    require_valid(feature_set == "log_mel", "a cnn2d model reads log-mel patches (feature set 'log_mel', not '" + feature_set + "')");
+    require_valid(log_mel.has_value(), "a cnn2d model needs its log-mel parameters");
     try {
       log_mel->validate();
     } catch (const std::invalid_argument& e) {
       throw std::invalid_argument(std::string("log-mel parameters: ") + e.what());
     }
-    require(log_mel->n_mels == model.mel_bands, "log-mel n_mels (" + std::to_string(log_mel->n_mels) +
+    require_valid(log_mel->n_mels == model.mel_bands, "log-mel n_mels (" + std::to_string(log_mel->n_mels) +
                                                     ") differs from the model's mel_bands (" +
                                                     std::to_string(model.mel_bands) + ")");
-    require(input_features.empty(), "a cnn2d model takes no feature columns");
+    require_valid(input_features.empty(), "a cnn2d model takes no feature columns");
   } else {
-    require(feature_set == "all" || feature_set == "filtered" || feature_set == "mfcc",
+    require_valid(feature_set == "all" || feature_set == "filtered" || feature_set == "mfcc",
             "unknown feature set '" + feature_set + "'");
-    require(!input_features.empty(), "the model has no input features");
+    require_valid(!input_features.empty(), "the model has no input features");
   }
   require_unique(input_features, "input_features");
   require_unique(dropped_features, "dropped_features");
   for (const auto& d : dropped_features)
-    require(std::find(input_features.begin(), input_features.end(), d) == input_features.end(),
+    require_valid(std::find(input_features.begin(), input_features.end(), d) == input_features.end(),
             "feature '" + d + "' is both an input and dropped");
-  require(scaler_mean.size() == input_features.size() && scaler_scale.size() == input_features.size(),
+  require_valid(scaler_mean.size() == input_features.size() && scaler_scale.size() == input_features.size(),
           "scaler statistics for " + std::to_string(scaler_mean.size()) + "/" + std::to_string(scaler_scale.size()) +
               " features, but " + std::to_string(input_features.size()) + " input features");
   for (std::size_t i = 0; i < scaler_mean.size(); ++i) {
-    require(std::isfinite(scaler_mean[i]), "scaler mean of '" + input_features[i] + "' is not finite");
-    require(std::isfinite(scaler_scale[i]) && scaler_scale[i] > 0,
+    require_valid(std::isfinite(scaler_mean[i]), "scaler mean of '" + input_features[i] + "' is not finite");
+    require_valid(std::isfinite(scaler_scale[i]) && scaler_scale[i] > 0,
             "scaler scale of '" + input_features[i] + "' is not a finite positive number");
   }
-  require(label_names.size() >= 2, "the model needs at least 2 labels (has " + std::to_string(label_names.size()) + ")");
+  require_valid(label_names.size() >= 2, "the model needs at least 2 labels (has " + std::to_string(label_names.size()) + ")");
   require_unique(label_names, "label_names");
   model.validate_inputs(n_inputs(), label_names.size());
-  require(!weights.empty(), "the bundle holds no weights");
+  require_valid(!weights.empty(), "the bundle holds no weights");
   std::uint64_t total = 0;
   for (const auto& w : weights) {
     std::uint64_t count = 1;
     for (auto d : w.shape) {
-      require(d > 0, "weight '" + w.name + "' has a non-positive dimension");
+      require_valid(d > 0, "weight '" + w.name + "' has a non-positive dimension");
       const auto u = static_cast<std::uint64_t>(d);
-      require(count <= w.values.size() / u,  // count * u would exceed the values (and may overflow)
+      require_valid(count <= w.values.size() / u,  // count * u would exceed the values (and may overflow)
               "weight '" + w.name + "' has " + std::to_string(w.values.size()) + " values for its shape");
       count *= u;
     }
-    require(count == w.values.size(), "weight '" + w.name + "' has " + std::to_string(w.values.size()) +
+    require_valid(count == w.values.size(), "weight '" + w.name + "' has " + std::to_string(w.values.size()) +
                                           " values for its shape");
     total += count;
   }
@@ -167,7 +167,7 @@ void ModelBundle::validate() const {
   // A krr's size comes from its training rows: the leading dimension of its first weight.
   const std::uint64_t kernel_rows = weights.front().shape.empty() ? 0 : static_cast<std::uint64_t>(weights.front().shape[0]);
   if (const auto expected = architecture_parameters(model, n_inputs(), label_names.size(), kernel_rows); expected)
-    require(*expected == total, "the weights do not fit: they hold " + std::to_string(total) + " values, but the " +
+    require_valid(*expected == total, "the weights do not fit: they hold " + std::to_string(total) + " values, but the " +
                                     std::string(to_string(model.kind)) + " described has " + std::to_string(*expected) +
                                     " parameters");
 }
@@ -255,8 +255,8 @@ ModelBundle load_bundle(const std::filesystem::path& path) {
   ModelBundle b;
   try {
     const json meta = json::parse(bytes.begin() + kHeaderBytes, bytes.begin() + static_cast<std::ptrdiff_t>(weights_at));
-    require(meta.is_object(), "metadata is not a JSON object");
-    require(json_field<std::uint32_t>(meta, "format_version") == version, "metadata format version differs from the header");
+    require_valid(meta.is_object(), "metadata is not a JSON object");
+    require_valid(json_field<std::uint32_t>(meta, "format_version") == version, "metadata format version differs from the header");
     b.model = json_field<ModelParams>(meta, "model");
     b.training = json_field<TrainParams>(meta, "training");
     b.feature_set = json_field<std::string>(meta, "feature_set");
@@ -264,13 +264,13 @@ ModelBundle load_bundle(const std::filesystem::path& path) {
     b.input_features = json_field<std::vector<std::string>>(meta, "input_features");
     b.dropped_features = json_field<std::vector<std::string>>(meta, "dropped_features");
     const auto scaler = json_field<json>(meta, "scaler");
-    require(scaler.is_object(), "field 'scaler' is not an object");
+    require_valid(scaler.is_object(), "field 'scaler' is not an object");
     b.scaler_mean = json_field<std::vector<double>>(scaler, "mean");
     b.scaler_scale = json_field<std::vector<double>>(scaler, "scale");
     b.label_names = json_field<std::vector<std::string>>(meta, "label_names");
     b.report = meta.value("report", json::object());
     b.row_length = meta.value("row_length", std::int64_t{0});
-    require(b.row_length >= 0, "field 'row_length' is negative");
+    require_valid(b.row_length >= 0, "field 'row_length' is negative");
     if (meta.contains("log_mel")) b.log_mel = json_field<features::ExtractionParams>(meta, "log_mel");
     const std::uint64_t n_floats = weight_bytes / 4;
     const unsigned char* blob = p + weights_at + 8;
@@ -280,7 +280,7 @@ ModelBundle load_bundle(const std::filesystem::path& path) {
       t.shape = json_field<std::vector<std::int64_t>>(w, "shape");
       const auto offset = json_field<std::uint64_t>(w, "offset");
       const auto count = json_field<std::uint64_t>(w, "count");
-      require(offset <= n_floats && count <= n_floats - offset, "weight '" + t.name + "' lies outside the weight data");
+      require_valid(offset <= n_floats && count <= n_floats - offset, "weight '" + t.name + "' lies outside the weight data");
       t.values.resize(static_cast<std::size_t>(count));
       for (std::size_t i = 0; i < t.values.size(); ++i)
         t.values[i] = std::bit_cast<float>(static_cast<std::uint32_t>(get_le(blob + 4 * (offset + i), 4)));

@@ -18,7 +18,7 @@ constexpr std::size_t kMaxGridPoints = 100000;
 // Steps between exact recomputations of the walked kernel value (rounding grows ~3 eps per step).
 constexpr long kReanchor = 32;
 
-struct MeanStd {
+struct SampleMoments {
   double mean = 0.0;
   double std = 0.0;  // ddof = 1
   double min = 0.0;
@@ -26,8 +26,8 @@ struct MeanStd {
 };
 
 // Two passes, as numpy.cov: the mean, then the sum of squared deviations.
-MeanStd mean_std(std::span<const double> v) {
-  MeanStd m;
+SampleMoments sample_moments(std::span<const double> v) {
+  SampleMoments m;
   m.min = m.max = v.front();
   double sum = 0.0;
   for (const double x : v) {
@@ -108,7 +108,7 @@ GaussianKde GaussianKde::fit(std::span<const double> samples, const KdeOptions& 
   for (std::size_t i = 0; i < samples.size(); ++i)
     if (!std::isfinite(samples[i]))
       throw std::invalid_argument("KDE: sample " + std::to_string(i) + " is not a finite number");
-  const auto m = mean_std(samples);
+  const auto m = sample_moments(samples);
   if (m.min == m.max) throw std::invalid_argument("KDE: all samples are equal (zero variance, no bandwidth)");
   const double factor = bandwidth_factor(options.rule, samples.size(), options.manual_factor) * options.adjust;
   return GaussianKde({samples.begin(), samples.end()}, factor, factor * m.std);
@@ -224,7 +224,7 @@ FeatureKde GenreKde::compute_grouped(std::span<const double> column,
   if (lo > hi) return result;  // no genre has a curve: no grid either
   if (options_.span == GridSpan::pooled) {
     // seaborn's common_grid: the support of a KDE of all rows with the same rule.
-    const auto m = mean_std(column);
+    const auto m = sample_moments(column);
     const double bw = bandwidth_factor(options_.rule, column.size(), options_.manual_factor) * options_.adjust * m.std;
     lo = m.min - options_.cut * bw;
     hi = m.max + options_.cut * bw;

@@ -7,20 +7,15 @@
 
 #include "features/kaggle_schema.h"
 #include "support/test_data.h"
+#include "support/hostile_files.h"
 #include "util/error.h"
 #include "util/float_format.h"
 
 using namespace genrelab;
+using genrelab::test::hostile::slurp;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 std::string header_line() {
   std::string h = "filename,length";

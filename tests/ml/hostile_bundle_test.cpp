@@ -16,6 +16,7 @@
 #include "ml/classifier.h"
 #include "ml/model_bundle.h"
 #include "ml/predictor.h"
+#include "bundle_bytes.h"
 #include "support/hostile_files.h"
 #include "support/test_data.h"
 #include "util/error.h"
@@ -25,6 +26,7 @@ namespace fs = std::filesystem;
 using genrelab::FileError;
 using nlohmann::json;
 using namespace genrelab::test::hostile;
+using namespace genrelab::test::bundle_bytes;
 
 namespace {
 
@@ -41,34 +43,6 @@ ml::ModelBundle logreg_bundle() {
   for (std::size_t i = 0; i < w.values.size(); ++i) w.values[i] = static_cast<float>(static_cast<int>(i % 7) - 3) * 0.1f;
   b.weights = {w, {"out.bias", {3}, {0.0f, 0.1f, -0.1f}}};
   return b;
-}
-
-std::uint64_t le(const std::string& b, std::size_t at) {
-  std::uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v |= static_cast<std::uint64_t>(static_cast<unsigned char>(b[at + static_cast<std::size_t>(i)])) << (8 * i);
-  return v;
-}
-void set_le(std::string& b, std::size_t at, std::uint64_t v, int bytes) {
-  for (int i = 0; i < bytes; ++i) b[at + static_cast<std::size_t>(i)] = static_cast<char>((v >> (8 * i)) & 0xff);
-}
-void fix_checksum(std::string& b) {
-  std::uint64_t h = 0xcbf29ce484222325ULL;
-  for (std::size_t i = 0; i + 8 < b.size(); ++i) h = (h ^ static_cast<unsigned char>(b[i])) * 0x100000001b3ULL;
-  set_le(b, b.size() - 8, h, 8);
-}
-/// Replaces the metadata text (any bytes) and keeps sizes and checksum consistent.
-std::string with_metadata_text(const std::string& bytes, const std::string& text) {
-  const std::size_t meta_len = le(bytes, 16);
-  std::string out = bytes.substr(0, 24);
-  set_le(out, 16, text.size(), 8);
-  out += text + bytes.substr(24 + meta_len);
-  fix_checksum(out);
-  return out;
-}
-std::string edit_metadata(const std::string& bytes, const std::function<void(json&)>& edit) {
-  json meta = json::parse(bytes.substr(24, le(bytes, 16)));
-  edit(meta);
-  return with_metadata_text(bytes, meta.dump());
 }
 
 /// Loads as the predictor would; the error must name the file. Returns the reason ("" = loaded).

@@ -8,7 +8,9 @@
 #include <functional>
 #include <iterator>
 
+#include "bundle_bytes.h"
 #include "ml/classifier.h"
+#include "support/hostile_files.h"
 #include "ml/trainer.h"
 #include "ml_test_util.h"
 #include "support/test_data.h"
@@ -19,45 +21,9 @@ namespace {
 namespace ml = genrelab::ml;
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-std::string read_bytes(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-void write_bytes(const fs::path& p, const std::string& bytes) {
-  std::ofstream out(p, std::ios::binary | std::ios::trunc);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-}
-std::uint64_t le(const std::string& b, std::size_t at) {
-  std::uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v |= static_cast<std::uint64_t>(static_cast<unsigned char>(b[at + static_cast<std::size_t>(i)])) << (8 * i);
-  return v;
-}
-void put_le(std::string& b, std::size_t at, std::uint64_t v, int bytes) {
-  for (int i = 0; i < bytes; ++i) b[at + static_cast<std::size_t>(i)] = static_cast<char>((v >> (8 * i)) & 0xff);
-}
-/// Recomputes the trailing FNV-1a checksum, as a deliberate editor of the file would.
-void fix_checksum(std::string& b) {
-  std::uint64_t h = 0xcbf29ce484222325ULL;
-  for (std::size_t i = 0; i < b.size() - 8; ++i) {
-    h ^= static_cast<unsigned char>(b[i]);
-    h *= 0x100000001b3ULL;
-  }
-  put_le(b, b.size() - 8, h, 8);
-}
-/// Edits the metadata JSON of a bundle file and keeps it otherwise valid.
-std::string edit_metadata(const std::string& bytes, const std::function<void(json&)>& edit) {
-  const std::size_t meta_len = le(bytes, 16);
-  json meta = json::parse(bytes.substr(24, meta_len));
-  edit(meta);
-  const std::string text = meta.dump();
-  std::string out = bytes.substr(0, 16);
-  out.resize(24);
-  put_le(out, 16, text.size(), 8);
-  out += text + bytes.substr(24 + meta_len);
-  fix_checksum(out);
-  return out;
-}
+using namespace genrelab::test::bundle_bytes;
+using genrelab::test::hostile::slurp;
+using genrelab::test::hostile::write_bytes;
 
 /// A small trained model (3 folds x 2 epochs on synthetic blobs), trained once.
 struct Trained {
@@ -151,7 +117,7 @@ TEST(ModelBundle, RefusesDamagedOrMismatchedFiles) {
   auto& t = trained();
   const auto path = genrelab::test::temp_dir("bundle-good") / "good.glmodel";
   ml::save_bundle(path, t.result.bundle());
-  const std::string good = read_bytes(path);
+  const std::string good = slurp(path);
   ASSERT_NO_THROW(ml::Classifier::load(path));
 
   std::string flipped = good;
@@ -161,7 +127,7 @@ TEST(ModelBundle, RefusesDamagedOrMismatchedFiles) {
   expect_refused(good.substr(0, 10), "truncated", "header");
   expect_refused("hello, world", "not a GenreLab model bundle", "text");
   std::string newer = good;
-  put_le(newer, 8, 2, 4);
+  set_le(newer, 8, 2, 4);
   fix_checksum(newer);
   expect_refused(newer, "format version 2 is not supported", "version");
   expect_refused(edit_metadata(good, [](json& m) { m["input_features"].erase(0); }), "scaler statistics", "inputs");

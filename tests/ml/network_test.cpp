@@ -528,12 +528,13 @@ TEST(Network, KrrWithLdaAveragesAShrinkageLda) {
       if (train.y[r] == static_cast<int>(c)) rows.push_back(r);
     prior[c] = static_cast<double>(rows.size()) / static_cast<double>(train.rows);
     for (auto r : rows)
-      for (std::size_t f = 0; f < F; ++f) means[c][f] += train.x[r * F + f] / static_cast<double>(rows.size());
+      for (std::size_t f = 0; f < F; ++f) means[c][f] += static_cast<double>(train.x[r * F + f]) / static_cast<double>(rows.size());
     std::vector<double> cov(F * F, 0.0);
     for (auto r : rows)
       for (std::size_t i = 0; i < F; ++i)
         for (std::size_t j = 0; j < F; ++j)
-          cov[i * F + j] += (train.x[r * F + i] - means[c][i]) * (train.x[r * F + j] - means[c][j]) / static_cast<double>(rows.size());
+          cov[i * F + j] += (static_cast<double>(train.x[r * F + i]) - means[c][i]) *
+                            (static_cast<double>(train.x[r * F + j]) - means[c][j]) / static_cast<double>(rows.size());
     double trace = 0.0;
     for (std::size_t i = 0; i < F; ++i) trace += cov[i * F + i];
     for (std::size_t i = 0; i < F; ++i)
@@ -561,11 +562,11 @@ TEST(Network, KrrWithLdaAveragesAShrinkageLda) {
     double logits[3], max = -1e300, sum = 0.0;
     for (std::size_t c = 0; c < C; ++c) {
       logits[c] = w[4].values[c];
-      for (std::size_t f = 0; f < F; ++f) logits[c] += w[3].values[c * F + f] * test.x[r * F + f];
+      for (std::size_t f = 0; f < F; ++f) logits[c] += static_cast<double>(w[3].values[c * F + f] * test.x[r * F + f]);
       max = std::max(max, logits[c]);
     }
     for (double& l : logits) sum += (l = std::exp(l - max));
-    for (std::size_t c = 0; c < C; ++c) EXPECT_NEAR(pm[r * C + c], 0.5 * (pk[r * C + c] + logits[c] / sum), 1e-5);
+    for (std::size_t c = 0; c < C; ++c) EXPECT_NEAR(pm[r * C + c], 0.5 * (static_cast<double>(pk[r * C + c]) + logits[c] / sum), 1e-5);
   }
   EXPECT_GT(net.evaluate(test).accuracy, 0.6);
 

@@ -11,23 +11,26 @@
 namespace genrelab::ui {
 
 namespace {
-enum Column { kRank, kSimilarity, kGenre, kFile, kColumns };
+/// Columns of the list (scoped: other views have columns of their own in the same unity batch).
+struct Col {
+  enum { rank, similarity, genre, file, count };
+};
 }
 
 SimilarTracksList::SimilarTracksList(QWidget* parent)
-    : QWidget(parent), title_(new QLabel(this)), windows_(new QComboBox(this)), table_(new QTableWidget(0, kColumns, this)) {
+    : QWidget(parent), title_(new QLabel(this)), windows_(new QComboBox(this)), table_(new QTableWidget(0, Col::count, this)) {
   title_->setWordWrap(true);
   table_->setHorizontalHeaderLabels({tr("#"), tr("Similarity"), tr("Genre"), tr("Track (click to play)")});
   table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
   table_->setSelectionBehavior(QAbstractItemView::SelectRows);
   table_->setSelectionMode(QAbstractItemView::SingleSelection);
   table_->verticalHeader()->setVisible(false);
-  for (int c = kRank; c < kFile; ++c) table_->horizontalHeader()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
-  table_->horizontalHeader()->setSectionResizeMode(kFile, QHeaderView::Stretch);
+  for (int c = Col::rank; c < Col::file; ++c) table_->horizontalHeader()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
+  table_->horizontalHeader()->setSectionResizeMode(Col::file, QHeaderView::Stretch);
   table_->setToolTip(tr("Cosine similarity of the features standardised on the open table (the study's measure)"));
   connect(table_, &QTableWidget::cellClicked, this, [this](int row, int) {
-    const auto* file = table_->item(row, kFile);
-    const auto* genre = table_->item(row, kGenre);
+    const auto* file = table_->item(row, Col::file);
+    const auto* genre = table_->item(row, Col::genre);
     if (file && genre) Q_EMIT playRequested(file->text(), genre->text());
   });
   connect(windows_, &QComboBox::currentIndexChanged, this, &SimilarTracksList::refresh);
@@ -128,11 +131,11 @@ void SimilarTracksList::refresh() {
   table_->setRowCount(static_cast<int>(top.size()));
   for (std::size_t i = 0; i < top.size(); ++i) {
     const auto row = static_cast<int>(i);
-    const QString texts[kColumns] = {QString::number(i + 1), QString::number(top[i].similarity, 'f', 3),
+    const QString texts[Col::count] = {QString::number(i + 1), QString::number(top[i].similarity, 'f', 3),
                                      QString::fromStdString(top[i].label), QString::fromStdString(top[i].filename)};
-    for (int c = 0; c < kColumns; ++c) {
+    for (int c = 0; c < Col::count; ++c) {
       auto* item = new QTableWidgetItem(texts[c]);
-      item->setTextAlignment(c == kRank || c == kSimilarity ? (Qt::AlignRight | Qt::AlignVCenter) : (Qt::AlignLeft | Qt::AlignVCenter));
+      item->setTextAlignment(c == Col::rank || c == Col::similarity ? (Qt::AlignRight | Qt::AlignVCenter) : (Qt::AlignLeft | Qt::AlignVCenter));
       table_->setItem(row, c, item);
     }
   }

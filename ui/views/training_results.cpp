@@ -17,7 +17,6 @@ namespace genrelab::ui {
 namespace {
 
 QString tr(const char* text, int n = -1) { return QCoreApplication::translate("TrainingView", text, nullptr, n); }
-QString qs(const std::string& s) { return QString::fromStdString(s); }
 
 /// "0.725 ± 0.012".
 QString plus_minus(double mean, double sd) { return QStringLiteral("%1 ± %2").arg(fixed(mean), fixed(sd)); }
@@ -76,13 +75,13 @@ QString run_summary(const TrainingRun& run) {
     head = single ? tr("test accuracy %1").arg(percent(r.mean_accuracy))
                   : tr("mean accuracy %1 %2").arg(percent_pm(r.mean_accuracy, r.std_accuracy), over);
   }
-  const QString protocol = r.protocol.empty() ? qs(ml::protocol_label(o)) : qs(r.protocol);
+  const QString protocol = r.protocol.empty() ? QString::fromStdString(ml::protocol_label(o)) : QString::fromStdString(r.protocol);
   QString text = QStringLiteral("%1: %2 — %3").arg(run.name(), head, protocol);
-  if (r.split) text += QStringLiteral("; ") + qs(dataset::describe(*r.split));
+  if (r.split) text += QStringLiteral("; ") + QString::fromStdString(dataset::describe(*r.split));
   if (r.file_groups && o.groups)
     text += tr("; %1 %2 groups, %3 rows without a group (their track is their group)")
                 .arg(r.file_groups->groups)
-                .arg(qs(o.groups->column))
+                .arg(QString::fromStdString(o.groups->column))
                 .arg(r.file_groups->rows_without_group);
   if (split && run.audio)
     text += single ? tr("; fixed settings, trained on train+valid, test scored once")
@@ -140,10 +139,10 @@ void fill_fold_table(QTableWidget& table, const TrainingRun& run) {
     QString accuracy_tip;
     if (split) {
       accuracy = tr("Test\nacc.");
-      accuracy_tip = tr("Accuracy on the held-out part, scored once: %1").arg(qs(r.protocol));
+      accuracy_tip = tr("Accuracy on the held-out part, scored once: %1").arg(QString::fromStdString(r.protocol));
     } else if (o.protocol == ml::SplitProtocol::leaky) {
       accuracy = tr("Accuracy (LEAKY)");
-      accuracy_tip = qs(r.protocol);
+      accuracy_tip = QString::fromStdString(r.protocol);
     } else if (!o.groups) {
       accuracy = tr("Accuracy\n(optimistic)");
       accuracy_tip = tr("Track-grouped folds: a test track's artist can have other tracks in training (GTZAN repeats "
@@ -161,7 +160,7 @@ void fill_fold_table(QTableWidget& table, const TrainingRun& run) {
     }
   }
   if (!r.folds.empty() && !r.folds.front().chosen.empty())
-    columns.push_back({split ? tr("Chosen on valid") : tr("Chosen by the search"), [](const ml::FoldReport& f) { return qs(f.chosen); }});
+    columns.push_back({split ? tr("Chosen on valid") : tr("Chosen by the search"), [](const ml::FoldReport& f) { return QString::fromStdString(f.chosen); }});
 
   const bool summary_row = r.folds.size() > 1;
   table.clear();
@@ -177,7 +176,7 @@ void fill_fold_table(QTableWidget& table, const TrainingRun& run) {
   }
   int row = 0;
   for (const ml::FoldReport& f : r.folds) {
-    auto* name = result_cell(split ? qs(f.held_out) : QString::number(f.fold + 1));
+    auto* name = result_cell(split ? QString::fromStdString(f.held_out) : QString::number(f.fold + 1));
     name->setForeground(TrainingCharts::foldColor(f.fold));
     table.setItem(row, 0, name);
     for (std::size_t c = 0; c < columns.size(); ++c) table.setItem(row, static_cast<int>(c) + 1, result_cell(columns[c].value(f)));
@@ -230,15 +229,15 @@ void fill_leaderboard_table(QTableWidget& table, const ml::Leaderboard& board, c
       ->setToolTip(tr("Table models: over the test rows of each fold or part (segments for a 3-s table); cnn2d: over "
                       "the held-out tracks"));
   if (repeated) table.horizontalHeaderItem(repeat_column)->setToolTip(tr("Mean accuracy of each repeat: seed, seed + 1, …"));
-  table.horizontalHeaderItem(protocol_column)->setToolTip(qs(board.protocol_label));
+  table.horizontalHeaderItem(protocol_column)->setToolTip(QString::fromStdString(board.protocol_label));
   table.setRowCount(static_cast<int>(board.rows.size()));
   for (std::size_t i = 0; i < board.rows.size(); ++i) {
     const ml::LeaderboardRow& row = board.rows[i];
     const TrainingRun& run = runs[first + i];
     const int r = static_cast<int>(i);
     table.setItem(r, 0, result_cell(QString::number(r + 1)));
-    auto* model = result_cell(qs(row.model));
-    model->setToolTip(qs(row.description));
+    auto* model = result_cell(QString::fromStdString(row.model));
+    model->setToolTip(QString::fromStdString(row.description));
     model->setTextAlignment(Qt::AlignLeft | Qt::AlignVCenter);
     table.setItem(r, 1, model);
     if (split) table.setItem(r, 2, result_cell(fixed(row.validation_accuracy)));
@@ -266,7 +265,7 @@ void fill_leaderboard_table(QTableWidget& table, const ml::Leaderboard& board, c
     }
     auto* protocol = result_cell(protocol_words(run.report->options));
     protocol->setTextAlignment(Qt::AlignLeft | Qt::AlignVCenter);
-    protocol->setToolTip(qs(row.protocol_label.empty() ? board.protocol_label : row.protocol_label));
+    protocol->setToolTip(QString::fromStdString(row.protocol_label.empty() ? board.protocol_label : row.protocol_label));
     if (const QColor colour = protocol_colour(row.protocol); colour.isValid()) {
       protocol->setForeground(colour);
       if (row.protocol == "leaky") acc->setForeground(colour);
@@ -279,11 +278,11 @@ void fill_leaderboard_table(QTableWidget& table, const ml::Leaderboard& board, c
 }
 
 QString leaderboard_note(const ml::Leaderboard& board) {
-  QString label = qs(board.protocol_label).toHtmlEscaped();
+  QString label = QString::fromStdString(board.protocol_label).toHtmlEscaped();
   if (const QColor colour = protocol_colour(board.protocol); colour.isValid())
     label = QStringLiteral("<span style='color:%1'>%2</span>").arg(colour.name(), label);
   QString text = tr("How accuracy was measured: <b>%1</b>").arg(label);
-  if (!board.data_note.empty()) text += QStringLiteral(" — ") + qs(board.data_note).toHtmlEscaped();
+  if (!board.data_note.empty()) text += QStringLiteral(" — ") + QString::fromStdString(board.data_note).toHtmlEscaped();
   QString why;
   if (board.protocol == "split")
     why = tr("Settings chosen on valid only; each model refitted on train+valid and scored once on test. Ranked by "
