@@ -8,7 +8,8 @@ bash "$root/scripts/build.sh"
 build="${GENRELAB_BUILD_DIR:-$root/build}"
 export QT_QPA_PLATFORM=offscreen      # Qt tests need no display
 export OMP_WAIT_POLICY=passive        # idle OpenMP threads in libtorch must not spin (TOOLCHAIN.md)
-# AddressSanitizer + UBSan over the core tests (build-asan; no libtorch code is compiled for it).
+# AddressSanitizer + UBSan over the core tests of input parsing, buffers and threads (build-asan;
+# no libtorch code is compiled for it).
 # It runs first so that the main ctest summary stays the last line. GENRELAB_SKIP_ASAN=1 skips it.
 if [ "${GENRELAB_SKIP_ASAN:-0}" != 1 ]; then
   bash "$root/scripts/sanitize.sh" asan-core

@@ -2,7 +2,8 @@
 # Sanitizer runs (issue 10). GUI off; each in its own build folder.
 #   scripts/sanitize.sh asan [--ml]  AddressSanitizer + UBSan: core tests, CLI tests (and ml tests with --ml)
 #                                    in ${GENRELAB_ASAN_BUILD_DIR:-build-asan}
-#   scripts/sanitize.sh asan-core    only the core tests (no libtorch code is compiled: what CI runs)
+#   scripts/sanitize.sh asan-core    the core tests of input parsing, buffers and threads
+#                                    (tests/CMakeLists.txt; no libtorch code is compiled: what CI runs)
 #   scripts/sanitize.sh tsan         ThreadSanitizer: the worker/cancel/progress tests (scan, extract and
 #                                    train with many jobs, cancelled from another thread and restarted)
 #                                    in ${GENRELAB_TSAN_BUILD_DIR:-build-tsan}
@@ -49,7 +50,7 @@ tsan() {
 }
 
 case "$mode" in
-  asan-core) asan core genrelab_core_tests genrelab_atomic_writer ;;
+  asan-core) asan asan genrelab_core_asan_tests genrelab_atomic_writer ;;
   asan)
     if [ $with_ml -eq 1 ]; then asan 'core|cli|ml' genrelab_core_tests genrelab_atomic_writer genrelab_cli_tests genrelab-cli genrelab_ml_tests
     else asan 'core|cli' genrelab_core_tests genrelab_atomic_writer genrelab_cli_tests genrelab-cli; fi ;;

@@ -508,7 +508,7 @@ void MainWindow::useTable() {
     reason = scan_ && !scan_->tracks.empty() ? tr("waiting for the dataset's feature table") : tr("the dataset has no feature table");
   }
   prediction_->setSimilarityIndex(similar_index_, table_name_, reason);
-  if (table) prediction_->useRecommendedModel(table, table_name_, fromPath(dataset::cache_dir()));
+  if (table && recommended_model_) prediction_->useRecommendedModel(table, table_name_, fromPath(dataset::cache_dir()));
 }
 
 const dataset::Track* MainWindow::trackOf(const QString& filename, const QString& genre) const {

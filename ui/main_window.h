@@ -60,6 +60,9 @@ class MainWindow : public QMainWindow {
   const std::shared_ptr<const dataset::FeatureTable>& table30() const { return table_30s_; }
   /// The tracks most similar to a dataset track (File tree: context menu "Similar tracks").
   void showSimilarTo(const QString& path);
+  /// Whether an opened dataset's table trains (or loads) the recommended model for the Predict
+  /// tab when no model of the user's is set (default on; views that test other things turn it off).
+  void setRecommendedModelEnabled(bool enabled) { recommended_model_ = enabled; }
   /// Selects a track in the tree (by path): shows its spectrogram and loads it for playback.
   void selectTrack(const QString& path);
   /// Selects the first track whose file name is `name`.
@@ -132,6 +135,7 @@ class MainWindow : public QMainWindow {
   QString last_extract_summary_;
   std::shared_ptr<const EdaData> eda_;
   std::shared_ptr<const stats::SimilarTracks> similar_index_;
+  bool recommended_model_ = true;
   QPointer<Job> job_;
   QTreeWidget* tree_ = nullptr;
   QTextBrowser* overview_ = nullptr;

@@ -14,14 +14,14 @@ namespace {
 namespace ds = genrelab::dataset;
 namespace fs = std::filesystem;
 
-fs::path write(const std::string& name, const std::string& text) {
+fs::path write_group_file(const std::string& name, const std::string& text) {
   const auto p = genrelab::test::temp_dir("groups") / name;
   std::ofstream(p, std::ios::binary) << text;
   return p;
 }
 
 TEST(GroupFile, ReadsArtistsWithQuotesAndCrlf) {
-  const auto g = ds::read_group_file(write("artists.csv", "file,artist\r\nblues/blues.00000.wav,\"Earth, Wind & Fire\"\r\n"
+  const auto g = ds::read_group_file(write_group_file("artists.csv", "file,artist\r\nblues/blues.00000.wav,\"Earth, Wind & Fire\"\r\n"
                                                           "blues.00001.wav,Muddy Waters\r\nblues.00002.wav,Muddy Waters\r\n"));
   EXPECT_EQ(g.column, "artist");
   EXPECT_EQ(g.group_of_track.size(), 3u);
@@ -31,7 +31,7 @@ TEST(GroupFile, ReadsArtistsWithQuotesAndCrlf) {
 TEST(GroupFile, ErrorsNameTheLine) {
   const auto line_of = [](const std::string& text) -> long {
     try {
-      ds::read_group_file(write("bad.csv", text));
+      ds::read_group_file(write_group_file("bad.csv", text));
     } catch (const genrelab::TableError& e) {
       return e.line();
     } catch (const genrelab::FileError&) {
@@ -49,7 +49,7 @@ TEST(GroupFile, ErrorsNameTheLine) {
 }
 
 TEST(GroupFile, GroupsRowsAndCountsWhatIsMissing) {
-  const auto g = ds::read_group_file(write("g.csv", "file,album\ng0.00000.wav,A\ng0.00001.wav,A\ng1.00000.wav,B\ng9.00000.wav,C\n"));
+  const auto g = ds::read_group_file(write_group_file("g.csv", "file,album\ng0.00000.wav,A\ng0.00001.wav,A\ng1.00000.wav,B\ng9.00000.wav,C\n"));
   const std::vector<std::string> rows = {"g0.00000.0.wav", "g0.00000.1.wav", "g0.00001.wav", "g1.00000.wav", "g1.00001.wav"};
   const auto a = ds::assign_groups(g, rows);
   EXPECT_EQ(a.group_of_row, (std::vector<int>{0, 0, 0, 1, 2}));

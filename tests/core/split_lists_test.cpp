@@ -16,15 +16,15 @@ namespace {
 namespace ds = genrelab::dataset;
 namespace fs = std::filesystem;
 
-void write(const fs::path& p, const std::string& text) {
+void write_list(const fs::path& p, const std::string& text) {
   std::ofstream(p, std::ios::binary) << text;
 }
 
 fs::path split_dir(const std::string& name, const std::string& train, const std::string& valid, const std::string& test) {
   const auto dir = genrelab::test::temp_dir(name);
-  write(dir / "train.txt", train);
-  write(dir / "valid.txt", valid);
-  write(dir / "test.txt", test);
+  write_list(dir / "train.txt", train);
+  write_list(dir / "valid.txt", valid);
+  write_list(dir / "test.txt", test);
   return dir;
 }
 
@@ -77,7 +77,7 @@ TEST(SplitLists, ReadsAFolderAndRefusesATrackInTwoParts) {
     EXPECT_NE(std::string(e.what()).find("valid.txt: line 2: 'g0/g0.00000.wav' is also listed in"), std::string::npos) << e.what();
   }
   const auto missing = genrelab::test::temp_dir("split-missing");
-  write(missing / "train.txt", "a.wav\n");
+  write_list(missing / "train.txt", "a.wav\n");
   EXPECT_THROW(ds::read_split_lists(missing), genrelab::FileError);
   EXPECT_THROW(ds::read_split_lists(missing / "nope"), genrelab::FileError);
 }

@@ -139,6 +139,7 @@ class ViewsTest : public QObject {
     const auto gtzan = test::gtzan_dir();
     if (!gtzan) QSKIP("shared GTZAN data not found (set GENRELAB_DATA)");
     ui::MainWindow w;
+    w.setRecommendedModelEnabled(false);
     w.resize(1400, 900);
     w.show();
     QSignalSpy ready(&w, &ui::MainWindow::analysisReady);
@@ -245,6 +246,7 @@ class ViewsTest : public QObject {
     const auto gtzan = test::gtzan_dir();
     if (!gtzan) QSKIP("shared GTZAN data not found (set GENRELAB_DATA)");
     ui::MainWindow w;
+    w.setRecommendedModelEnabled(false);
     w.resize(1600, 1000);
     w.show();
     QSignalSpy ready(&w, &ui::MainWindow::analysisReady);
@@ -307,6 +309,7 @@ class ViewsTest : public QObject {
   void edaViewsOnDemoDatasetExtractFirst() {
     // The demo dataset has no table: the window extracts one from the audio, then analyses it.
     ui::MainWindow w;
+    w.setRecommendedModelEnabled(false);
     QSignalSpy ready(&w, &ui::MainWindow::analysisReady);
     const auto dir = test::temp_dir("ui-demo-eda");
     dataset::ensure_demo_dataset(dir, {.clips_per_genre = 4, .clip_seconds = 6.0});
@@ -357,6 +360,7 @@ class ViewsTest : public QObject {
     const auto gtzan = test::gtzan_dir();
     if (!gtzan) QSKIP("shared GTZAN data not found (set GENRELAB_DATA)");
     ui::MainWindow w;
+    w.setRecommendedModelEnabled(false);
     w.show();
     test::EventLoopProbe probe;
     probe.start();
