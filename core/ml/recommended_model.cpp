@@ -1,8 +1,6 @@
 #include "ml/recommended_model.h"
 
-#include <cmath>
 #include <cstdio>
-#include <cstring>
 #include <system_error>
 
 #include "dataset/feature_table.h"

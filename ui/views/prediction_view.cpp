@@ -238,8 +238,9 @@ void PredictionView::useRecommendedModel(std::shared_ptr<const dataset::FeatureT
   model_progress_->setValue(0);
   model_progress_->setVisible(true);
   QPointer<PredictionView> self(this);
+  const int request = ++model_request_;
   model_job_ = Job::start(tr("Preparing the recommended model"),
-                          [self, table, name = table_name.toStdString(), dir = to_path(cache_dir)](
+                          [self, request, table, name = table_name.toStdString(), dir = to_path(cache_dir)](
                               ProgressSink& progress, const CancelToken& cancel) -> std::function<void()> {
                             auto model = ml::recommended_model(*table, name, dir, 0, &progress, &cancel);
                             auto bundle = std::make_shared<const ml::ModelBundle>(std::move(model.bundle));
@@ -247,8 +248,10 @@ void PredictionView::useRecommendedModel(std::shared_ptr<const dataset::FeatureT
                             description += model.from_cache ? tr(" (from the cache)") : tr(" (trained just now, cached)");
                             if (!model.save_problem.empty())
                               description += tr("; not cached: %1").arg(QString::fromStdString(model.save_problem));
-                            return [self, bundle, description] {
-                              if (self && !self->user_model_) self->setModel(bundle, description, true);
+                            // A preparation for an earlier table, finished just as it was replaced, is dropped.
+                            return [self, request, bundle, description] {
+                              if (self && !self->user_model_ && request == self->model_request_)
+                                self->setModel(bundle, description, true);
                             };
                           });
   Job* job = model_job_;
