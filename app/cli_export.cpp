@@ -1,5 +1,6 @@
-// genrelab-cli export: the GUI's figures, headless (Qt offscreen), to PNG/SVG/PDF.
-#include <QApplication>
+// genrelab-cli export: the GUI's figures, headless (Qt offscreen), to PNG/SVG/PDF. QtGui only
+// (genrelab_figures): the command-line tool links no Qt Widgets.
+#include <QGuiApplication>
 #include <QFileInfo>
 #include <cstdio>
 #include <iostream>
@@ -10,8 +11,8 @@
 #include "stats/feature_matrix.h"
 #include "ui/figures/eda_data.h"
 #include "ui/figures/eda_figures.h"
+#include "ui/figures/spectrogram_figure.h"
 #include "ui/plot/figure_export.h"
-#include "ui/views/spectrogram_view.h"
 #include "util/error.h"
 
 namespace genrelab::cli {
@@ -26,25 +27,25 @@ int fail(const std::string& message, bool as_json) {
 }  // namespace
 
 int cmd_export(const ExportArgs& args) {
-  // Widgets need a QApplication; without a display use the offscreen platform.
+  // Fonts need a QGuiApplication; without a display use the offscreen platform.
   if (qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY") &&
       qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
     qputenv("QT_QPA_PLATFORM", "offscreen");
   int argc = 1;
   char name[] = "genrelab-cli";
   char* argv[] = {name, nullptr};
-  QApplication app(argc, argv);
+  QGuiApplication app(argc, argv);
 
   const QString out = QString::fromStdString(args.output.string());
   ui::ExportOptions options;
   options.dpi = args.dpi;
   try {
     std::unique_ptr<ui::Figure> figure;
-    std::unique_ptr<ui::SpectrogramView> mel_view;
     if (args.figure == "mel") {
       if (args.audio.empty()) return fail("--figure mel needs --audio FILE", args.json);
-      mel_view = std::make_unique<ui::SpectrogramView>();
-      mel_view->setPicture(ui::compute_track_picture(QString::fromStdString(args.audio.string())));
+      auto mel = std::make_unique<ui::SpectrogramFigure>();
+      mel->setPicture(ui::compute_track_picture(QString::fromStdString(args.audio.string())));
+      figure = std::move(mel);
     } else {
       if (args.table.empty()) return fail("--figure " + args.figure + " needs a feature table", args.json);
       const auto table = dataset::read_feature_table(args.table, {.require_kaggle_schema = false});
@@ -80,7 +81,7 @@ int cmd_export(const ExportArgs& args) {
         return fail("unknown figure '" + args.figure + "' (kde, correlation, pca, similarity, mel)", args.json);
       }
     }
-    const ui::Figure& f = mel_view ? static_cast<const ui::Figure&>(*mel_view) : *figure;
+    const ui::Figure& f = *figure;
     ui::export_figure(f, out, options);
     const auto bytes = QFileInfo(out).size();
     if (args.json)

@@ -261,24 +261,31 @@ int main(int argc, char** argv) {
   genrelab::tune_allocator_for_batch_work();
   std::signal(SIGINT, on_interrupt);
 
-  if (*info) return cli::cmd_info(info_path, info_json);
-  if (*extract) return cli::cmd_extract(extract_args);
-  if (*merge) return cli::cmd_merge(merge_args);
-  if (*tempo) return cli::cmd_tempo(tempo_files, tempo_json);
-  if (*compare) return cli::cmd_compare_table(cmp_a, cmp_b, cmp_json);
-  if (*bench_extract) return cli::cmd_bench_extract(bench_args);
-  if (*bench_store) return cli::cmd_bench_store(bench_store_args);
+  // Commands report the errors they expect per file; anything else (e.g. libtorch that cannot be
+  // loaded) ends the run with its message instead of std::terminate.
+  try {
+    if (*info) return cli::cmd_info(info_path, info_json);
+    if (*extract) return cli::cmd_extract(extract_args);
+    if (*merge) return cli::cmd_merge(merge_args);
+    if (*tempo) return cli::cmd_tempo(tempo_files, tempo_json);
+    if (*compare) return cli::cmd_compare_table(cmp_a, cmp_b, cmp_json);
+    if (*bench_extract) return cli::cmd_bench_extract(bench_args);
+    if (*bench_store) return cli::cmd_bench_store(bench_store_args);
 #ifdef GENRELAB_WITH_EXPORT
-  if (*exporter) return cli::cmd_export(export_args);
+    if (*exporter) return cli::cmd_export(export_args);
 #endif
-  if (*analyze) return cli::cmd_analyze(analyze_args);
-  if (*bench_analyze) return cli::cmd_bench_analyze(bench_analyze_args);
-  if (*train) return cli::cmd_train(train_args);
-  if (*compare_models) return cli::cmd_compare_models(compare_args);
-  if (*evaluate) return cli::cmd_evaluate(eval_model, eval_table, eval_json);
-  if (*predict) return cli::cmd_predict(predict_args);
-  if (*similar) return cli::cmd_similar(similar_args);
-  if (*train_audio) return cli::cmd_train_audio(train_audio_args);
-  if (*bench_train) return cli::cmd_bench_train(bench_train_args);
+    if (*analyze) return cli::cmd_analyze(analyze_args);
+    if (*bench_analyze) return cli::cmd_bench_analyze(bench_analyze_args);
+    if (*train) return cli::cmd_train(train_args);
+    if (*compare_models) return cli::cmd_compare_models(compare_args);
+    if (*evaluate) return cli::cmd_evaluate(eval_model, eval_table, eval_json);
+    if (*predict) return cli::cmd_predict(predict_args);
+    if (*similar) return cli::cmd_similar(similar_args);
+    if (*train_audio) return cli::cmd_train_audio(train_audio_args);
+    if (*bench_train) return cli::cmd_bench_train(bench_train_args);
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 1;
+  }
   return 0;
 }

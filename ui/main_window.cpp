@@ -29,7 +29,7 @@
 
 #include "dataset/default_location.h"
 #include "ui/app_icon.h"
-#include "ui/plot/export_menu.h"
+#include "ui/views/export_menu.h"
 #include "ui/plot/figure.h"
 #include "features/table_extraction.h"
 #include "ui/figures/eda_data.h"

@@ -6,7 +6,7 @@
 #include <cstdio>
 
 #include "dataset/csv_reader.h"
-#include "features/kaggle_schema.h"
+#include "dataset/kaggle_schema.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
 #include "util/float_format.h"
@@ -81,20 +81,20 @@ std::vector<std::string> kaggle_schema_problems(const std::vector<std::string>& 
   if (header.empty() || header.front() != "filename") problems.push_back("first column must be 'filename'");
   if (header.size() < 2 || header[1] != "length") problems.push_back("second column must be 'length'");
   if (header.empty() || header.back() != "label") problems.push_back("last column must be 'label'");
-  for (const auto name : features::kFeatureNames)
+  for (const auto name : kFeatureNames)
     if (std::find(header.begin(), header.end(), name) == header.end())
       problems.push_back("missing column '" + std::string(name) + "'");
   for (std::size_t i = 0; i < header.size(); ++i) {
     const auto& h = header[i];
     if (h == "filename" || h == "length" || h == "label") continue;
-    if (std::find(features::kFeatureNames.begin(), features::kFeatureNames.end(), h) == features::kFeatureNames.end())
+    if (std::find(kFeatureNames.begin(), kFeatureNames.end(), h) == kFeatureNames.end())
       problems.push_back("unexpected column '" + h + "'");
   }
   if (problems.empty()) {
-    for (std::size_t i = 0; i < features::kFeatureCount; ++i)
-      if (header[i + 2] != features::kFeatureNames[i]) {
+    for (std::size_t i = 0; i < kFeatureCount; ++i)
+      if (header[i + 2] != kFeatureNames[i]) {
         problems.push_back("column '" + header[i + 2] + "' is out of Kaggle order (expected '" +
-                           std::string(features::kFeatureNames[i]) + "')");
+                           std::string(kFeatureNames[i]) + "')");
         break;
       }
   }

@@ -3,7 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
-#include "features/kaggle_schema.h"
+#include "dataset/kaggle_schema.h"
 
 namespace genrelab::features {
 namespace {
@@ -31,7 +31,7 @@ void ExtractionParams::validate() const {
 }
 
 std::vector<std::string> ExtractionParams::feature_names() const {
-  std::vector<std::string> names(kFeatureNames.begin(), kFeatureNames.begin() + kFirstMfccColumn);
+  std::vector<std::string> names(dataset::kFeatureNames.begin(), dataset::kFeatureNames.begin() + dataset::kFirstMfccColumn);
   for (int i = 1; i <= n_mfcc; ++i) {
     names.push_back("mfcc" + std::to_string(i) + "_mean");
     names.push_back("mfcc" + std::to_string(i) + "_var");

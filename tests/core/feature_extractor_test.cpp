@@ -7,7 +7,7 @@
 
 #include "audio/decode.h"
 #include "dataset/feature_table.h"
-#include "features/kaggle_schema.h"
+#include "dataset/kaggle_schema.h"
 #include "support/test_data.h"
 
 using namespace genrelab;
@@ -16,8 +16,8 @@ TEST(ExtractionParams, DefaultsAreTheKaggleRecipe) {
   const features::ExtractionParams p;
   EXPECT_NO_THROW(p.validate());
   const auto names = p.feature_names();
-  ASSERT_EQ(names.size(), features::kFeatureCount);
-  for (std::size_t i = 0; i < names.size(); ++i) EXPECT_EQ(names[i], features::kFeatureNames[i]);
+  ASSERT_EQ(names.size(), dataset::kFeatureCount);
+  for (std::size_t i = 0; i < names.size(); ++i) EXPECT_EQ(names[i], dataset::kFeatureNames[i]);
 }
 
 TEST(ExtractionParams, JsonRoundTripAndValidation) {
@@ -59,7 +59,7 @@ TEST(FeatureExtractor, ShortAndSilentSignals) {
   // Digital silence: librosa gives finite zeros for most columns and tempo 0; so must we.
   const auto row = fx.compute(std::vector<float>(22050 * 3, 0.0f));
   ASSERT_EQ(row.size(), 57u);
-  for (std::size_t i = 0; i < row.size(); ++i) EXPECT_TRUE(std::isfinite(row[i])) << features::kFeatureNames[i];
+  for (std::size_t i = 0; i < row.size(); ++i) EXPECT_TRUE(std::isfinite(row[i])) << dataset::kFeatureNames[i];
   EXPECT_EQ(row[16], 0.0);  // tempo of an all-zero onset envelope
   EXPECT_EQ(row[2], 0.0);   // rms_mean
 }
@@ -73,7 +73,7 @@ TEST(FeatureExtractor, BluesRowMatchesLibrosaReference) {
   const auto& expected = lr["features"];
   ASSERT_EQ(row.size(), 57u);
   for (std::size_t i = 0; i < 57; ++i) {
-    const std::string name(features::kFeatureNames[i]);
+    const std::string name(dataset::kFeatureNames[i]);
     const double want = expected.at(name).get<double>();
     // Same bar as the Kaggle table (issue 3): rel 1e-5, MFCC means abs 1e-4, hpss means abs 1e-8.
     if (name == "harmony_mean" || name == "perceptr_mean") EXPECT_NEAR(row[i], want, 1e-8) << name;

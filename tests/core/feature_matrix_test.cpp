@@ -6,7 +6,7 @@
 #include <limits>
 
 #include "dataset/feature_table.h"
-#include "features/kaggle_schema.h"
+#include "dataset/kaggle_schema.h"
 #include "stats_test_util.h"
 
 using namespace genrelab;
@@ -36,15 +36,15 @@ TEST(FeatureMatrix, CopiesTableWithGenreCodesInFirstAppearanceOrder) {
 }
 
 TEST(FeatureMatrix, SubsetsOfTheKaggleSchema) {
-  const std::vector<std::string> names(features::kFeatureNames.begin(), features::kFeatureNames.end());
+  const std::vector<std::string> names(dataset::kFeatureNames.begin(), dataset::kFeatureNames.end());
   const auto all = stats::subset_columns(names, stats::FeatureSubset::all);
   const auto mfcc = stats::subset_columns(names, stats::FeatureSubset::mfcc);
   const auto non = stats::subset_columns(names, stats::FeatureSubset::non_mfcc);
   EXPECT_EQ(all.size(), 57u);
   ASSERT_EQ(mfcc.size(), 40u);
   ASSERT_EQ(non.size(), 17u);
-  EXPECT_EQ(mfcc.front(), features::kFirstMfccColumn);
-  EXPECT_EQ(non.back(), features::kFirstMfccColumn - 1);
+  EXPECT_EQ(mfcc.front(), dataset::kFirstMfccColumn);
+  EXPECT_EQ(non.back(), dataset::kFirstMfccColumn - 1);
   for (const auto s : {stats::FeatureSubset::all, stats::FeatureSubset::mfcc, stats::FeatureSubset::non_mfcc})
     EXPECT_EQ(stats::parse_feature_subset(stats::to_string(s)), s);
   EXPECT_FALSE(stats::parse_feature_subset("chroma"));

@@ -5,7 +5,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "features/kaggle_schema.h"
+#include "dataset/kaggle_schema.h"
 #include "support/test_data.h"
 #include "support/hostile_files.h"
 #include "util/error.h"
@@ -19,14 +19,14 @@ namespace {
 
 std::string header_line() {
   std::string h = "filename,length";
-  for (const auto n : features::kFeatureNames) h += "," + std::string(n);
+  for (const auto n : dataset::kFeatureNames) h += "," + std::string(n);
   return h + ",label";
 }
 
 std::string numbers_row(const std::string& filename, const std::string& label, const std::string& override_cell = "",
                         std::size_t override_index = 999) {
   std::string row = filename + ",661794";
-  for (std::size_t i = 0; i < features::kFeatureCount; ++i) row += "," + (i == override_index ? override_cell : std::to_string(i) + ".5");
+  for (std::size_t i = 0; i < dataset::kFeatureCount; ++i) row += "," + (i == override_index ? override_cell : std::to_string(i) + ".5");
   return row + "," + label;
 }
 

@@ -22,7 +22,7 @@
 #include "dataset/dataset_scan.h"
 #include "dataset/feature_table.h"
 #include "features/feature_extractor.h"
-#include "features/kaggle_schema.h"
+#include "dataset/kaggle_schema.h"
 #include "features/table_extraction.h"
 #include "support/hostile_files.h"
 #include "support/test_data.h"
@@ -417,13 +417,13 @@ namespace {
 
 std::string kaggle_header() {
   std::string h = "filename,length";
-  for (const auto name : features::kFeatureNames) h += "," + std::string(name);
+  for (const auto name : dataset::kFeatureNames) h += "," + std::string(name);
   return h + ",label";
 }
 
 std::string kaggle_row(const std::string& file, const std::string& label, const std::string& cell0 = "0.5") {
   std::string r = file + ",661794," + cell0;
-  for (std::size_t i = 1; i < features::kFeatureCount; ++i) r += "," + std::to_string(i) + ".25";
+  for (std::size_t i = 1; i < dataset::kFeatureCount; ++i) r += "," + std::to_string(i) + ".25";
   return r + "," + label;
 }
 

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "features/kaggle_schema.h"
+#include "dataset/kaggle_schema.h"
 #include "ml/model_bundle.h"
 
 namespace fs = std::filesystem;
@@ -45,10 +45,10 @@ int main(int argc, char** argv) {
 
   // CSV: the first byte picks the schema mode (odd = Kaggle).
   std::string kaggle = "filename,length";
-  for (const auto n : features::kFeatureNames) kaggle += "," + std::string(n);
+  for (const auto n : dataset::kFeatureNames) kaggle += "," + std::string(n);
   kaggle += ",label\n";
   std::string row = "blues.00000.wav,661794";
-  for (std::size_t i = 0; i < features::kFeatureCount; ++i) row += "," + std::to_string(i) + ".5e-3";
+  for (std::size_t i = 0; i < dataset::kFeatureCount; ++i) row += "," + std::to_string(i) + ".5e-3";
   write_text(out / "fuzz_csv/kaggle.csv", "\x01" + kaggle + row + ",blues\n" + row + ",\"jazz\"\r\n");
   write_text(out / "fuzz_csv/generic.csv",
              std::string("\x00", 1) + "\xEF\xBB\xBF" + "filename,length,a,b,label\r\n\"x, y.wav\",10,1.5,-2e-9,pop\r\n\r\nz.wav,3.0,nan,inf,rock\r");

@@ -120,3 +120,28 @@ TEST(CliPredict, WithoutModelOnTheSharedGtzanSaysItsUnseenArtistAccuracy) {
 }
 
 }  // namespace
+
+// libtorch is a module loaded on first use (ml/network_model.h): what needs no model runs
+// without it, and what does says which file it could not load.
+TEST(CliPredict, LibtorchIsLoadedOnlyToTrainAndPredict) {
+  const auto dir = genrelab::test::temp_dir("cli-torch-module");
+  genrelab::dataset::DemoSpec spec;
+  spec.clips_per_genre = 2;
+  spec.clip_seconds = 3.0;
+  const auto data = genrelab::dataset::ensure_demo_dataset(dir / "demo", spec);
+  const auto missing = (dir / "no-such-module.so").string();
+  const RunOptions without_torch{{"GENRELAB_TORCH_MODULE=" + missing}, true};
+  const auto table = (dir / "features.csv").string();
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"--version"}, {"info", data.string()}, {"extract", data.string(), "-o", table}}) {
+    const auto r = run(args, without_torch);
+    EXPECT_EQ(r.exit_code, 0) << args[0] << ": " << r.out;
+  }
+  const std::vector<std::string> train{"train", table, "--model", "logreg", "--folds", "2", "--epochs", "2",
+                                       "-o", (dir / "model.glmodel").string()};
+  const auto r = run(train, without_torch);
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.out.find("cannot load GenreLab's libtorch module"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(missing), std::string::npos) << r.out;
+  EXPECT_EQ(run(train).exit_code, 0);
+}

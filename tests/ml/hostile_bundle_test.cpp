@@ -12,7 +12,7 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 
-#include "features/kaggle_schema.h"
+#include "dataset/kaggle_schema.h"
 #include "ml/classifier.h"
 #include "ml/model_bundle.h"
 #include "ml/predictor.h"
@@ -34,7 +34,7 @@ namespace {
 ml::ModelBundle logreg_bundle() {
   ml::ModelBundle b;
   b.model.kind = ml::ModelKind::logreg;
-  for (const auto name : genrelab::features::kFeatureNames) b.input_features.emplace_back(name);
+  for (const auto name : genrelab::dataset::kFeatureNames) b.input_features.emplace_back(name);
   b.scaler_mean.assign(b.input_features.size(), 0.0);
   b.scaler_scale.assign(b.input_features.size(), 100.0);
   b.label_names = {"blues", "jazz", "rock"};

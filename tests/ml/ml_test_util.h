@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "dataset/feature_table.h"
-#include "features/kaggle_schema.h"
+#include "dataset/kaggle_schema.h"
 
 namespace genrelab::test {
 
@@ -19,7 +19,7 @@ inline dataset::FeatureTable blob_table(int classes, int per_class, int features
                                         unsigned seed = 7, bool kaggle_names = false) {
   dataset::FeatureTable t;
   for (int f = 0; f < features; ++f)
-    t.feature_names.push_back(kaggle_names ? std::string(features::kFeatureNames[static_cast<std::size_t>(f)])
+    t.feature_names.push_back(kaggle_names ? std::string(dataset::kFeatureNames[static_cast<std::size_t>(f)])
                                            : "f" + std::to_string(f));
   std::mt19937 rng(seed);
   std::normal_distribution<double> noise(0.0, 1.0);

@@ -34,6 +34,13 @@ run_programs() {
     # No folder and no GENRELAB_DATA: with the source tree out of sight the window falls back to
     # the generated demo dataset (made in the cache folder, its features extracted).
     gui_screenshot "$scratch/window-demo.png"
+    # Prediction loads libtorch through the module installed beside the programs
+    # (ml/network_model.h); the window has trained and cached the demo's recommended model.
+    step "genrelab-cli predict on a demo song (the libtorch module, installed)"
+    local song
+    song=$(find "$scratch/cache/genrelab/demo" -name '*.wav' | head -n 1)
+    run GENRELAB_DATA="$scratch/cache/genrelab/demo" "$root/usr/bin/genrelab-cli" predict "$song" >"$scratch/predict.log" 2>&1 ||
+      { cat "$scratch/predict.log" >&2; fail "genrelab-cli predict failed"; }
   fi
 }
 
@@ -92,6 +99,7 @@ for f in usr/bin/genrelab usr/bin/genrelab-cli \
          usr/share/man/man1/genrelab-cli.1.gz usr/share/man/man1/genrelab.1.gz; do
   [ -e "$root/$f" ] || fail "the package has no /$f"
 done
+find "$root/usr/lib" -path '*/genrelab/libgenrelab_torch.so' | grep -q . || fail "the package has no /usr/lib/.../genrelab/libgenrelab_torch.so"
 # Everything under /usr, nothing elsewhere (e.g. a stray build path).
 extra=$(cd "$root" && find . -mindepth 1 -maxdepth 1 ! -name usr)
 [ -z "$extra" ] || fail "files outside /usr: $extra"

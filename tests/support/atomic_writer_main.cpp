@@ -9,7 +9,7 @@
 #include <string>
 
 #include "dataset/feature_table.h"
-#include "features/kaggle_schema.h"
+#include "dataset/kaggle_schema.h"
 #include "ml/model_bundle.h"
 
 using namespace genrelab;
@@ -19,7 +19,7 @@ namespace {
 /// 6000 Kaggle rows (about 6 MB): a write takes long enough for a kill to land inside it.
 dataset::FeatureTable table(int version) {
   dataset::FeatureTable t;
-  for (const auto name : features::kFeatureNames) t.feature_names.emplace_back(name);
+  for (const auto name : dataset::kFeatureNames) t.feature_names.emplace_back(name);
   std::vector<double> row(t.cols());
   for (int r = 0; r < 6000; ++r) {
     for (std::size_t c = 0; c < row.size(); ++c) row[c] = (r * 57.0 + static_cast<double>(c)) / 7.0 + version * 1e-3;
@@ -33,7 +33,7 @@ ml::ModelBundle bundle(int version) {
   ml::ModelBundle b;
   b.model.kind = ml::ModelKind::mlp;
   b.model.hidden_units = {1024, 512};
-  for (const auto name : features::kFeatureNames) b.input_features.emplace_back(name);
+  for (const auto name : dataset::kFeatureNames) b.input_features.emplace_back(name);
   b.scaler_mean.assign(b.input_features.size(), 0.5);
   b.scaler_scale.assign(b.input_features.size(), 2.0);
   for (int g = 0; g < 10; ++g) b.label_names.push_back("genre" + std::to_string(g));

@@ -28,7 +28,7 @@
 #include "support/screenshot.h"
 #include "support/test_data.h"
 #include "ui/main_window.h"
-#include "ui/plot/figure_canvas.h"
+#include "ui/views/figure_canvas.h"
 #include "ui/plot/figure_export.h"
 #include "stats/similar_tracks.h"
 #include "ui/views/prediction_view.h"

@@ -42,7 +42,7 @@
 #include "support/test_data.h"
 #include "ui/charts/training_charts.h"
 #include "ui/plot/figure_export.h"
-#include "ui/plot/figure_canvas.h"
+#include "ui/views/figure_canvas.h"
 #include "ui/views/training_view.h"
 #include "util/parallel.h"
 

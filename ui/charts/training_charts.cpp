@@ -15,7 +15,7 @@
 #include <cmath>
 
 #include "ui/plot/csv.h"
-#include "ui/plot/export_menu.h"
+#include "ui/views/export_menu.h"
 
 namespace genrelab::ui {
 

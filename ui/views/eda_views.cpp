@@ -18,8 +18,8 @@
 #include <algorithm>
 
 #include "ui/plot/axes.h"
-#include "ui/plot/figure_canvas.h"
-#include "ui/plot/export_menu.h"
+#include "ui/views/figure_canvas.h"
+#include "ui/views/export_menu.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
 

@@ -8,7 +8,7 @@
 #include <memory>
 
 #include "ui/figures/eda_figures.h"
-#include "ui/plot/figure_canvas.h"
+#include "ui/views/figure_canvas.h"
 
 class QCheckBox;
 class QComboBox;

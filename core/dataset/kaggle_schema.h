@@ -4,7 +4,7 @@
 #include <array>
 #include <string_view>
 
-namespace genrelab::features {
+namespace genrelab::dataset {
 
 inline constexpr std::size_t kFeatureCount = 57;
 
@@ -23,4 +23,4 @@ inline constexpr std::array<std::string_view, kFeatureCount> kFeatureNames = {
 /// Index of the first MFCC column (mfcc1_mean); the 17 before it are the "non-MFCC" features.
 inline constexpr std::size_t kFirstMfccColumn = 17;
 
-}  // namespace genrelab::features
+}  // namespace genrelab::dataset

@@ -1,4 +1,4 @@
-#include "ui/plot/export_menu.h"
+#include "ui/views/export_menu.h"
 
 #include <QFileDialog>
 #include <QFileInfo>

@@ -1,4 +1,4 @@
-#include "ui/plot/figure_canvas.h"
+#include "ui/views/figure_canvas.h"
 
 #include <QContextMenuEvent>
 #include <QMenu>
@@ -6,7 +6,7 @@
 #include <QPainter>
 
 #include "ui/plot/axes.h"
-#include "ui/plot/export_menu.h"
+#include "ui/views/export_menu.h"
 
 namespace genrelab::ui {
 

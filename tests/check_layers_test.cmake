@@ -1,0 +1,37 @@
+# cmake/CheckLayers.cmake must fail, naming each file, on includes that point up a layer, and pass
+# on a tree whose includes point down. Run with -DCHECK=<CheckLayers.cmake> -DSCRATCH=<empty folder>.
+file(REMOVE_RECURSE "${SCRATCH}")
+function(put path text)
+  file(WRITE "${SCRATCH}/${path}" "${text}\n")
+endfunction()
+put(core/util/a.h "#include <vector>")
+put(core/dsp/b.cpp "#include \"util/a.h\"")
+put(core/ml/c.cpp "#include \"dsp/b.h\"\n#include \"features/x.h\"")
+put(ui/figures/d.cpp "#include \"ui/plot/axes.h\"\n#include <QPainter>")
+put(ui/views/e.cpp "#include \"ui/figures/d.h\"\n#include \"ml/c.h\"")
+execute_process(COMMAND ${CMAKE_COMMAND} -DROOT=${SCRATCH} -P ${CHECK} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "a tree whose includes point down was refused:\n${out}")
+endif()
+
+put(core/dsp/up.cpp "#include \"ml/c.h\"")
+put(core/dataset/qt.cpp "#include <QString>")
+put(core/stats/ui.cpp "#include \"ui/figures/d.h\"")
+put(ui/figures/widget.cpp "#include \"ui/views/e.h\"")
+put(ui/views/app.cpp "#include \"app/cli/common.h\"")
+put(core/misc/stray.cpp "")
+execute_process(COMMAND ${CMAKE_COMMAND} -DROOT=${SCRATCH} -P ${CHECK} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
+if(rc EQUAL 0)
+  message(FATAL_ERROR "upward includes were not refused")
+endif()
+foreach(expected "core/dsp/up.cpp: includes ml/c.h: layer 'ml' is above 'dsp'" "core/dataset/qt.cpp: includes Qt"
+                 "core/stats/ui.cpp: includes ui/figures/d.h: core must not depend on ui/"
+                 "ui/figures/widget.cpp: includes ui/views/e.h" "ui/views/app.cpp: includes app/cli/common.h"
+                 "core/misc/stray.cpp: not in a core layer")
+  string(FIND "${out}" "${expected}" at)
+  if(at EQUAL -1)
+    message(FATAL_ERROR "the check did not report '${expected}':\n${out}")
+  endif()
+endforeach()
+file(REMOVE_RECURSE "${SCRATCH}")
+message(STATUS "upward includes refused, downward ones accepted")
