@@ -4,16 +4,14 @@
 #include <cmath>
 #include <cstdio>
 #include <iostream>
-#include <mutex>
 
 #include <nlohmann/json.hpp>
 
 #include "cli_commands.h"
 #include "cli_output.h"
 #include "cli_protocol.h"
-#include "dataset/dataset_scan.h"
+#include "experiment/audio_experiment.h"
 #include "features/log_mel_cache.h"
-#include "ml/audio_cnn.h"
 #include "stats/scores.h"
 #include "terminal_progress.h"
 #include "util/error.h"
@@ -55,87 +53,33 @@ int cmd_train_audio(const TrainAudioArgs& args) {
   if (!args.output.empty() && !args.output.parent_path().empty() && !fs::is_directory(args.output.parent_path()))
     return error_exit(args.output.string() + ": folder does not exist", args.json);
 
-  std::vector<dataset::Track> tracks;
-  std::vector<dataset::SkippedFile> skipped;
+  experiment::AudioFolder folder;
   try {
-    auto folder = fs::absolute(args.folder).lexically_normal();
-    if (!folder.has_filename()) folder = folder.parent_path();
-    auto scan = dataset::scan_dataset(args.folder, {.probe_audio = false, .jobs = 0, .loose_files_label = folder.filename().string()},
-                                      nullptr, &interrupt_token());
-    tracks = std::move(scan.tracks);
-    skipped = std::move(scan.skipped);
+    folder = experiment::scan_audio_folder(args.folder, &interrupt_token());
   } catch (const FileError& e) {
     return error_exit(e.what(), args.json);
   } catch (const Cancelled&) {
     std::cerr << "cancelled\n";
     return 130;
   }
-  if (tracks.empty()) return error_exit(args.folder.string() + ": no audio files", args.json);
+  const auto& files = folder.files;
+  auto& skipped = folder.skipped;
+  if (files.empty()) return error_exit(args.folder.string() + ": no audio files", args.json);
 
-  // Log-mels first (once per file; the folds reuse them): a file that cannot be decoded is
-  // reported and left out, the others go on.
   std::unique_ptr<features::LogMelCache> cache;
   try {
     cache = std::make_unique<features::LogMelCache>(features::ExtractionParams{}, args.cache_dir);
   } catch (const std::exception& e) {
     return error_exit(args.cache_dir.string() + ": " + e.what(), args.json);
   }
-  std::vector<char> readable(tracks.size(), 0);
-  {
-    TerminalProgress progress("log-mel", args.json);
-    ProgressCounter counter(progress, tracks.size());
-    std::mutex mutex;
-    try {
-      parallel_for(tracks.size(), static_cast<unsigned>(options.training.threads), [&](std::size_t i) {
-        try {
-          cache->get(tracks[i].path);
-          readable[i] = 1;
-        } catch (const FileError& e) {
-          std::lock_guard lock(mutex);
-          skipped.push_back({tracks[i].path, e.what()});
-        }
-        counter.step(tracks[i].path.filename().string());
-      }, &interrupt_token());
-      interrupt_token().check();
-    } catch (const Cancelled&) {
-      progress.finish();
-      std::cerr << "cancelled\n";
-      return 130;
-    }
-    progress.finish();
-  }
-  std::vector<ml::AudioFile> files;
-  for (std::size_t i = 0; i < tracks.size(); ++i)
-    if (readable[i]) files.push_back({tracks[i].path.string(), tracks[i].label});
-  for (const auto& s : skipped) std::fprintf(stderr, "skipped %s: %s\n", s.path.c_str(), s.reason.c_str());
-
-  // A predefined split: its held-out part(s) as the folds; the final model learns from train+valid.
-  std::vector<ml::AudioFile> final_files = files;
-  std::string split_note;
-  std::string held_out = std::to_string(options.folds) + " track-grouped folds";
-  if (protocol.split || protocol.groups) {
-    protocol.folds = options.folds;
-    options.protocol = ml::protocol_key(protocol);
-    options.protocol_label = ml::protocol_label(protocol);
-    held_out = ml::protocol_heading(protocol);
-    try {
-      if (protocol.split) {
-        dataset::SplitAssignment assignment;
-        auto folds = ml::split_fold_of(*protocol.split, protocol.rotate, files, &assignment);
-        options.fold_of = std::move(folds.fold_of);
-        options.folds = folds.folds;
-        split_note = dataset::describe(assignment);
-        final_files.clear();
-        for (std::size_t i = 0; i < files.size(); ++i)
-          if (assignment.part_of_row[i] == 0 || assignment.part_of_row[i] == 1) final_files.push_back(files[i]);
-      } else {
-        options.fold_of = ml::grouped_fold_of(*protocol.groups, files, options.folds, options.training.seed);
-      }
-    } catch (const std::invalid_argument& e) {
-      return error_exit(e.what(), args.json);
-    }
-  }
-
+  experiment::AudioExperiment spec;
+  spec.cnn = options;
+  spec.protocol = protocol;
+  spec.final_model = !args.output.empty();
+  spec.input = fs::absolute(args.folder).string();
+  protocol.folds = options.folds;
+  const std::string held_out = protocol.split || protocol.groups ? ml::protocol_heading(protocol)
+                                                                 : std::to_string(options.folds) + " track-grouped folds";
   std::FILE* lines = args.json ? stderr : stdout;
   std::fprintf(lines,
                "train-audio cnn2d on %s: %zu tracks, log-mel patches of %d mel x %d frames, %d channels; %s, "
@@ -147,14 +91,15 @@ int cmd_train_audio(const TrainAudioArgs& args) {
                                         : "",
                options.training.batch_size, static_cast<unsigned long long>(options.training.seed),
                options.training.threads);
-  if (!split_note.empty()) std::fprintf(lines, "split: %s\n", split_note.c_str());
   std::fflush(lines);
 
-  ml::AudioCnnReport rep;
+  // Log-mels first (once per file; the folds and the final model reuse them); a file that cannot
+  // be decoded is reported and left out, the others go on.
+  experiment::AudioOutcome run;
   {
     TerminalProgress progress("train-audio", args.json);
     try {
-      rep = ml::cross_validate_audio_cnn(files, *cache, options, &progress, &interrupt_token());
+      run = experiment::run_audio_experiment(files, *cache, spec, &progress, &interrupt_token());
     } catch (const Cancelled&) {
       progress.finish();
       std::cerr << "cancelled: nothing was written\n";
@@ -168,26 +113,18 @@ int cmd_train_audio(const TrainAudioArgs& args) {
     }
     progress.finish();
   }
-  json report = ml::summary_json(rep);
-  report["input"] = fs::absolute(args.folder).string();
-  if (!args.output.empty()) {
-    // The final model: the same recipe on every track.
-    TerminalProgress progress("final model", args.json);
+  skipped.insert(skipped.end(), run.skipped.begin(), run.skipped.end());
+  for (const auto& s : skipped) std::fprintf(stderr, "skipped %s: %s\n", s.path.c_str(), s.reason.c_str());
+  const std::string split_note = run.assignment ? dataset::describe(*run.assignment) : std::string();
+  if (!split_note.empty()) std::fprintf(lines, "split: %s\n", split_note.c_str());
+  if (run.bundle) {
     try {
-      auto bundle = ml::train_audio_cnn(final_files, *cache, options, &progress, &interrupt_token());
-      progress.finish();
-      report["final"] = bundle.report;
-      bundle.report = report;
-      ml::save_bundle(args.output, bundle);
-    } catch (const Cancelled&) {
-      progress.finish();
-      std::cerr << "cancelled: nothing was written\n";
-      return 130;
+      ml::save_bundle(args.output, *run.bundle);
     } catch (const std::exception& e) {
-      progress.finish();
       return error_exit(e.what(), args.json);
     }
   }
+  const ml::AudioCnnReport& rep = run.report;
   const double sd_patch = stats::mean_std(rep.patch_accuracy).std;
   const double sd_mean = stats::mean_std(rep.track_accuracy_mean).std;
   const double sd_vote = stats::mean_std(rep.track_accuracy_vote).std;
@@ -204,11 +141,11 @@ int cmd_train_audio(const TrainAudioArgs& args) {
                 {"protocol", rep.protocol},
                 {"protocol_label", rep.protocol_label},
                 {"split", split_note.empty() ? json(nullptr) : json(split_note)},
-                {"model", options.model},
-                {"training", options.training},
+                {"model", run.options.model},
+                {"training", run.options.training},
                 {"folds", std::move(folds)},
-                {"crops_per_track", options.crops_per_track},
-                {"audio_copies", options.audio_copies},
+                {"crops_per_track", run.options.crops_per_track},
+                {"audio_copies", run.options.audio_copies},
                 {"labels", rep.label_names},
                 {"tracks", rep.tracks},
                 {"mean_patch_accuracy", rep.mean_patch_accuracy},
@@ -249,7 +186,7 @@ int cmd_train_audio(const TrainAudioArgs& args) {
               cache->computed(), rep.augmented_copies, rep.augmented_copies == 1 ? "y" : "ies", rep.seconds);
   if (!args.output.empty())
     std::printf("model (cnn2d trained on %s%zu tracks, %zu genres) saved to %s\n", protocol.split ? "the train+valid " : "all ",
-                final_files.size(), rep.label_names.size(), args.output.c_str());
+                run.final_tracks, rep.label_names.size(), args.output.c_str());
   return 0;
 }
 

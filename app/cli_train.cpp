@@ -18,9 +18,8 @@
 #include "cli_protocol.h"
 #include "dataset/default_location.h"
 #include "dataset/feature_table.h"
-#include "dataset/dataset_scan.h"
 #include "features/table_extraction.h"
-#include "features/log_mel_cache.h"
+#include "experiment/comparison.h"
 #include "ml/audio_cnn.h"
 #include "ml/classifier.h"
 #include "ml/compare.h"
@@ -296,37 +295,6 @@ int cmd_train(const TrainArgs& args) {
   return 0;
 }
 
-/// compare's cnn2d row: the 2-D log-mel CNN cross-validated from the audio files (fold_of: the
-/// table models' folds or a split's parts per file, or empty for its own seeded track folds;
-/// `protocol`: the comparison's, for its seed, threads and words). Its accuracy and macro-F1 are
-/// the held-out tracks' (mean patch probability of each clip): ml::audio_cnn_row().
-ml::LeaderboardRow audio_cnn_row(const std::vector<ml::AudioFile>& files, std::vector<int> fold_of, int folds, int epochs,
-                                 const ml::TrainerOptions& protocol, bool quiet) {
-  const auto seed = protocol.training.seed;
-  const auto threads = protocol.training.threads;
-  ml::AudioCnnOptions o;
-  o.model.kind = ml::ModelKind::cnn2d;
-  o.training = ml::default_training(ml::ModelKind::cnn2d);
-  o.training.epochs = epochs;
-  o.training.seed = seed;
-  o.training.threads = threads;
-  o.folds = folds;
-  o.fold_of = std::move(fold_of);
-  o.protocol = ml::protocol_key(protocol);
-  o.protocol_label = ml::protocol_label(protocol);
-  features::LogMelCache cache;
-  TerminalProgress progress("cnn2d", quiet);
-  ml::AudioCnnReport rep;
-  try {
-    rep = ml::cross_validate_audio_cnn(files, cache, o, &progress, &interrupt_token());
-  } catch (...) {
-    progress.finish();
-    throw;
-  }
-  progress.finish();
-  return ml::audio_cnn_row(rep, o);
-}
-
 int cmd_compare_models(const CompareArgs& args) {
   ml::CompareOptions options;
   options.models = args.models;
@@ -362,21 +330,17 @@ int cmd_compare_models(const CompareArgs& args) {
   std::vector<features::ExtractFailure> failures;
   if (fs::is_directory(args.input, ec)) {
     // An audio folder: the GTZAN features of every clip (or 3-s segment) first.
-    std::vector<dataset::SkippedFile> skipped;
+    experiment::AudioFolder folder;
     try {
-      auto folder = fs::absolute(args.input).lexically_normal();
-      if (!folder.has_filename()) folder = folder.parent_path();
-      auto scan = dataset::scan_dataset(args.input, {.probe_audio = false, .jobs = 0, .loose_files_label = folder.filename().string()},
-                                        nullptr, &interrupt_token());
-      for (auto& t : scan.tracks) files.push_back({t.path, t.label});
-      skipped = std::move(scan.skipped);
+      folder = experiment::scan_audio_folder(args.input, &interrupt_token());
     } catch (const FileError& e) {
       return error_exit(e.what(), args.json);
     } catch (const Cancelled&) {
       return 130;
     }
+    for (const auto& f : folder.files) files.push_back({f.path, f.label});
     if (files.empty()) return error_exit(args.input.string() + ": no audio files", args.json);
-    for (const auto& s : skipped) std::fprintf(stderr, "skipped %s: %s\n", s.path.c_str(), s.reason.c_str());
+    for (const auto& s : folder.skipped) std::fprintf(stderr, "skipped %s: %s\n", s.path.c_str(), s.reason.c_str());
     source = "audio folder " + args.input.string();
   } else {
     try {
@@ -416,11 +380,30 @@ int cmd_compare_models(const CompareArgs& args) {
                source.c_str(), table.rows(), table.cols(), args.features.c_str(), held_out.c_str(), seeds.c_str(),
                options.threads, ml::blas_library().c_str());
   std::fflush(lines);
-  ml::Leaderboard board;
-  if (table_models) {
+  experiment::ComparisonSpec spec;
+  spec.table = options;
+  spec.table_models = table_models;
+  if (with_cnn2d) {
+    // On the files whose features could be computed; held out as the table models' folds (a
+    // track's rows all sit in one fold), or without table models in the CNN's own seeded track folds.
+    auto& cnn2d = spec.cnn2d.emplace();
+    for (const auto& f : files)
+      if (std::none_of(failures.begin(), failures.end(), [&](const auto& x) { return x.path == f.path; }))
+        cnn2d.files.push_back({f.path.string(), f.label});
+    auto& o = cnn2d.experiment.cnn;
+    o.model.kind = ml::ModelKind::cnn2d;
+    o.training = ml::default_training(ml::ModelKind::cnn2d);
+    o.training.epochs = args.cnn2d_epochs;
+    o.training.seed = args.seed;
+    o.training.threads = options.threads;
+    o.folds = options.folds;
+    cnn2d.experiment.input = fs::absolute(args.input).string();
+  }
+  experiment::Comparison comparison;
+  {
     TerminalProgress progress("compare", false);
     try {
-      board = ml::compare_models(table, options, &progress, &interrupt_token());
+      comparison = experiment::run_comparison(table, spec, &progress, &interrupt_token());
     } catch (const Cancelled&) {
       progress.finish();
       std::cerr << "cancelled\n";
@@ -431,41 +414,9 @@ int cmd_compare_models(const CompareArgs& args) {
     }
     progress.finish();
   }
-  if (with_cnn2d) {
-    // The same folds as the table models, per file (a track's rows all sit in one fold); files
-    // whose features failed are left out. Without table models: the CNN's own seeded track folds.
-    std::vector<ml::AudioFile> audio;
-    for (const auto& f : files) {
-      if (std::any_of(failures.begin(), failures.end(), [&](const auto& x) { return x.path == f.path; })) continue;
-      audio.push_back({f.path.string(), f.label});
-    }
-    std::vector<int> fold_of;
-    int folds = options.folds;
-    try {
-      if (options.split) {
-        auto split = ml::split_fold_of(*options.split, options.rotate, audio);
-        fold_of = std::move(split.fold_of);
-        folds = split.folds;
-      } else if (table_models) {
-        fold_of = ml::audio_folds(table, board.fold_of_row, audio);  // grouped as the table's rows were
-      } else if (options.groups) {
-        fold_of = ml::grouped_fold_of(*options.groups, audio, folds, args.seed);
-      }
-    } catch (const std::invalid_argument& e) {
-      return error_exit(e.what(), args.json);
-    }
-    try {
-      ml::insert_row(board, audio_cnn_row(audio, std::move(fold_of), folds, args.cnn2d_epochs, described, false));
-    } catch (const Cancelled&) {
-      std::cerr << "cancelled\n";
-      return 130;
-    } catch (const FileError& e) {
-      return error_exit(e.what(), args.json);
-    } catch (const std::invalid_argument& e) {
-      return error_exit(args.input.string() + ": cnn2d: " + e.what(), args.json);
-    }
-    if (!table_models) board.tracks = board.groups = audio.size();
-  }
+  if (!comparison.cnn2d_error.empty())
+    return error_exit(args.input.string() + ": cnn2d: " + comparison.cnn2d_error, args.json);
+  ml::Leaderboard board = std::move(comparison.board);
   if (args.json) {
     auto j = ml::to_json(board);
     j["input"] = fs::absolute(args.input).string();

@@ -15,25 +15,6 @@
 #include "util/progress.h"
 
 namespace genrelab::ml {
-namespace {
-
-/// Maps one model's progress [0, 1] into its share of the whole comparison.
-class ShareSink final : public ProgressSink {
- public:
-  ShareSink(ProgressSink& out, std::size_t index, std::size_t count, std::string name)
-      : out_(out), index_(index), count_(count), name_(std::move(name)) {}
-  void report(double fraction, std::string_view message) override {
-    out_.report((static_cast<double>(index_) + std::clamp(fraction, 0.0, 1.0)) / static_cast<double>(count_),
-                name_ + " (" + std::to_string(index_ + 1) + "/" + std::to_string(count_) + "): " + std::string(message));
-  }
-
- private:
-  ProgressSink& out_;
-  std::size_t index_, count_;
-  std::string name_;
-};
-
-}  // namespace
 
 bool ranks_before(const LeaderboardRow& a, const LeaderboardRow& b) {
   const bool av = !std::isnan(a.validation_accuracy), bv = !std::isnan(b.validation_accuracy);
@@ -95,8 +76,13 @@ Leaderboard compare_models(const dataset::FeatureTable& table, const CompareOpti
     for (std::size_t r = 0; r < repeats; ++r) {
       base.training.seed = options.seed + r;
       const auto trainer_options = apply_preset(preset, base);
-      std::optional<ShareSink> share;
-      if (progress) share.emplace(*progress, i * repeats + r, names.size() * repeats, preset.name);
+      // Each model and repeat an equal share of the bar.
+      const std::size_t index = i * repeats + r, count = names.size() * repeats;
+      std::optional<StageProgress> share;
+      if (progress)
+        share.emplace(*progress, static_cast<double>(index) / static_cast<double>(count),
+                      static_cast<double>(index + 1) / static_cast<double>(count),
+                      preset.name + " (" + std::to_string(index + 1) + "/" + std::to_string(count) + "): ");
       auto result = train_and_evaluate(table, trainer_options, share ? &*share : nullptr, observer, cancel);
       auto& rep = result.report;
       if (i == 0) folds_of_repeat[r] = rep.fold_of_row;

@@ -1,11 +1,17 @@
 #include "util/progress.h"
 
+#include <algorithm>
+
 #include "util/error.h"
 
 namespace genrelab {
 
 void CancelToken::check() const {
   if (cancelled()) throw Cancelled();
+}
+
+void StageProgress::report(double fraction, std::string_view message) {
+  out_.report(begin_ + (end_ - begin_) * std::clamp(fraction, 0.0, 1.0), prefix_ + std::string(message));
 }
 
 RateLimitedProgress::RateLimitedProgress(Callback callback, std::chrono::milliseconds interval)

@@ -57,6 +57,20 @@ class RateLimitedProgress final : public ProgressSink {
   bool first_ = true;
 };
 
+/// One stage of a longer job: maps the stage's progress [0, 1] into [begin, end] of the whole job
+/// and puts `prefix` before its messages. Thread-safe when `out` is.
+class StageProgress final : public ProgressSink {
+ public:
+  StageProgress(ProgressSink& out, double begin, double end, std::string prefix = {})
+      : out_(out), begin_(begin), end_(end), prefix_(std::move(prefix)) {}
+  void report(double fraction, std::string_view message) override;
+
+ private:
+  ProgressSink& out_;
+  double begin_, end_;
+  std::string prefix_;
+};
+
 /// Counts finished units of a job of known size and reports done/total to a sink. Thread-safe.
 class ProgressCounter {
  public:

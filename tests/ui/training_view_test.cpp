@@ -694,7 +694,8 @@ class TrainingViewTest : public QObject {
 
     // The skipped file is named with its reason; the run joined the history.
     QVERIFY(finished.front().front().toString().isEmpty());
-    QVERIFY(view.history().back().skipped.size() == 1 && view.history().back().skipped.front().contains(QStringLiteral("broken.wav")));
+    QVERIFY(view.history().back().audio->skipped.size() == 1 &&
+            view.history().back().audio->skipped.front().path.filename() == "broken.wav");
     QVERIFY(view.history().back().name().contains(QStringLiteral("cnn2d/log-mel, 3 track-grouped folds (optimistic), 12 epochs")));
     QCOMPARE(view.historyTable()->rowCount(), 1);
 
@@ -915,19 +916,19 @@ class TrainingViewTest : public QObject {
     // Every row joined the history in rank order; cnn2d's is an audio run with its own report.
     QCOMPARE(view.history().size(), std::size_t{2});
     const ui::TrainingRun& run = view.history()[static_cast<std::size_t>(cnn_rank)];
-    QVERIFY(run.audio && run.audio_options);
+    QVERIFY(run.audio);
     QVERIFY(run.name().contains(QStringLiteral("cnn2d/log-mel, 3 track-grouped folds (optimistic), %1 epochs").arg(kEpochs)));
-    QCOMPARE(run.audio_options->training.epochs, kEpochs);
-    QCOMPARE(run.audio_options->model.patch_frames, 64);  // the form's cnn2d settings
-    QCOMPARE(run.audio->tracks, std::size_t{30});
+    QCOMPARE(run.audio->options.training.epochs, kEpochs);
+    QCOMPARE(run.audio->options.model.patch_frames, 64);  // the form's cnn2d settings
+    QCOMPARE(run.audio->report.tracks, std::size_t{30});
     // Its accuracy is the held-out tracks' (as genrelab-cli compare ranks it), its macro-F1 theirs.
-    QCOMPARE(row.mean_accuracy, run.audio->mean_track_accuracy_mean);
-    QCOMPARE(row.fold_accuracies, run.audio->track_accuracy_mean);
-    QCOMPARE(row.macro_f1, run.audio->track_macro_f1);
-    QVERIFY(row.seconds >= run.audio->seconds);
+    QCOMPARE(row.mean_accuracy, run.audio->report.mean_track_accuracy_mean);
+    QCOMPARE(row.fold_accuracies, run.audio->report.track_accuracy_mean);
+    QCOMPARE(row.macro_f1, run.audio->report.track_macro_f1);
+    QVERIFY(row.seconds >= run.audio->report.seconds);
 
     // The same folds: each file's fold is its table row's fold under the table models.
-    const auto& fold_of = run.audio_options->fold_of;
+    const auto& fold_of = run.audio->options.fold_of;
     QCOMPARE(fold_of.size(), demoAudio().size());
     QCOMPARE(board->fold_of_row.size(), table->rows());
     std::vector<std::size_t> held_out(3, 0);
@@ -991,9 +992,9 @@ class TrainingViewTest : public QObject {
     QCOMPARE(view.leaderboard()->rows.size(), std::size_t{2});
     const auto cnn = std::find_if(view.history().begin(), view.history().end(), [](const auto& r) { return r.audio != nullptr; });
     QVERIFY(cnn != view.history().end());
-    QCOMPARE(cnn->audio->tracks, std::size_t{29});
-    QCOMPARE(cnn->audio_options->fold_of.size(), std::size_t{29});
-    QVERIFY(cnn->skipped.size() == 1 && cnn->skipped.front().contains(QString::fromStdString(name)));
+    QCOMPARE(cnn->audio->report.tracks, std::size_t{29});
+    QCOMPARE(cnn->audio->options.fold_of.size(), std::size_t{29});
+    QVERIFY(cnn->audio->skipped.size() == 1 && cnn->audio->skipped.front().path.filename() == name);
     QVERIFY2(view.statusLabel()->text().contains(QStringLiteral("cnn2d left out 1 track(s)")),
              qPrintable(view.statusLabel()->text()));
 
@@ -1383,11 +1384,11 @@ class TrainingViewTest : public QObject {
     QVERIFY(finished.wait(60000));
     QVERIFY2(view.state() == ui::TrainingView::State::succeeded, qPrintable(finished.front().front().toString()));
     const ui::TrainingRun& run = view.history().back();
-    QVERIFY(run.audio && run.audio_options);
-    QCOMPARE(run.audio_options->folds, 1);
-    QCOMPARE(run.audio->fold_reports.size(), std::size_t{1});
-    QCOMPARE(run.audio->fold_reports[0].test_tracks, std::size_t{5});
-    QCOMPARE(run.audio->protocol, std::string("split"));
+    QVERIFY(run.audio);
+    QCOMPARE(run.audio->options.folds, 1);
+    QCOMPARE(run.audio->report.fold_reports.size(), std::size_t{1});
+    QCOMPARE(run.audio->report.fold_reports[0].test_tracks, std::size_t{5});
+    QCOMPARE(run.audio->report.protocol, std::string("split"));
     QCOMPARE(view.foldTable()->rowCount(), 1);
     QCOMPARE(view.foldTable()->item(0, 0)->text(), QStringLiteral("test"));
     QVERIFY2(view.statusLabel()->text().contains(QStringLiteral("train 15, valid 10, test 5 rows")), qPrintable(view.statusLabel()->text()));
@@ -1408,7 +1409,7 @@ class TrainingViewTest : public QObject {
     const auto cnn = std::find_if(view.history().begin(), view.history().end(),
                                   [](const auto& r) { return r.audio != nullptr && r.bundle == nullptr; });
     QVERIFY(cnn != view.history().end());
-    QCOMPARE(cnn->audio->fold_reports[0].test_tracks, std::size_t{5});
+    QCOMPARE(cnn->audio->report.fold_reports[0].test_tracks, std::size_t{5});
     const QString split_name = QString::fromStdString(folder.filename().string());
     QCOMPARE(view.leaderboardTable()->item(0, columnOf(*view.leaderboardTable(), QStringLiteral("Protocol")))->text(),
              QStringLiteral("split %1, test part").arg(split_name));

@@ -37,6 +37,8 @@
 #include <tuple>
 
 #include "dataset/feature_table.h"
+#include "experiment/audio_experiment.h"
+#include "experiment/comparison.h"
 #include "features/log_mel_cache.h"
 #include "ml/model_presets.h"
 #include "stats/scores.h"
@@ -132,125 +134,17 @@ std::vector<ml::ModelPreset> table_presets() {
   return out;
 }
 
+/// "file: reason; file: reason" of the audio files a cnn2d run left out.
+QString skipped_text(const std::vector<dataset::SkippedFile>& skipped) {
+  QStringList out;
+  for (const auto& s : skipped) out << QString::fromStdString(s.path.string() + ": " + s.reason);
+  return out.join(QStringLiteral("; "));
+}
+
 /// The kind combo's entry for the audio CNN (not a table preset).
 const QString kAudioKind = QStringLiteral("cnn2d");
 /// genrelab-cli train-audio's default epochs (app/cli_commands.h, TrainAudioArgs).
 constexpr int kAudioEpochs = 20;
-
-/// Maps a stage's progress [0, 1] into [begin, end] of the whole job, with a prefix.
-class StageSink final : public ProgressSink {
- public:
-  StageSink(ProgressSink& out, double begin, double end, std::string prefix)
-      : out_(out), begin_(begin), end_(end), prefix_(std::move(prefix)) {}
-  void report(double fraction, std::string_view message) override {
-    out_.report(begin_ + (end_ - begin_) * std::clamp(fraction, 0.0, 1.0), prefix_ + std::string(message));
-  }
-
- private:
-  ProgressSink& out_;
-  double begin_, end_;
-  std::string prefix_;
-};
-
-/// The audio CNN's cross-validation as the view's report: rows are log-mel patches (each held
-/// out once), accuracy per fold is the patch accuracy with the track accuracies beside it (as
-/// for a 3-s segment table), and the confusion matrix and per-genre scores count held-out tracks
-/// classified by the mean probability of their patches (what genrelab-cli compare ranks cnn2d by).
-/// `described`: the protocol (split and rotation, or track folds); `split`: how the files fell into
-/// its parts.
-ml::TrainingReport audio_training_report(const ml::AudioCnnReport& rep, const ml::AudioCnnOptions& options, bool final_model,
-                                         const ml::TrainerOptions& described = {},
-                                         std::optional<dataset::SplitAssignment> split = std::nullopt) {
-  ml::TrainingReport r;
-  r.options.model = options.model;
-  r.options.training = options.training;
-  r.options.folds = options.folds;
-  r.options.protocol = ml::SplitProtocol::grouped;
-  r.options.split = described.split;
-  r.options.rotate = described.rotate;
-  r.options.final_model = final_model;
-  r.protocol = rep.protocol_label;
-  r.split = std::move(split);
-  r.label_names = rep.label_names;
-  r.folds = rep.fold_reports;
-  if (described.split)
-    for (auto& f : r.folds)  // split_fold_of(): the test part is fold 0 of 1, or part p is fold p of 3
-      f.held_out = described.rotate ? std::string(dataset::to_string(static_cast<dataset::SplitPart>(f.fold))) : "test";
-  for (const auto& f : r.folds) r.rows += f.test_rows;
-  r.groups = r.tracks = rep.tracks;
-  const auto patch = stats::mean_std(rep.patch_accuracy);
-  r.mean_accuracy = patch.mean;
-  r.std_accuracy = patch.std;
-  const auto by_mean = stats::mean_std(rep.track_accuracy_mean);
-  const auto by_vote = stats::mean_std(rep.track_accuracy_vote);
-  r.mean_track_accuracy_mean = by_mean.mean;
-  r.std_track_accuracy_mean = by_mean.std;
-  r.mean_track_accuracy_vote = by_vote.mean;
-  r.std_track_accuracy_vote = by_vote.std;
-  r.confusion = rep.track_confusion;
-  const std::size_t n = rep.label_names.size();
-  if (n > 0 && rep.track_confusion.size() == n * n) {
-    const auto scores = stats::compute_scores(stats::ConfusionMatrix::from_counts(rep.track_confusion, n));
-    stats::score_columns(scores, r.precision, r.recall, r.f1, r.support);
-    r.macro_f1 = scores.macro_f1;
-  }
-  r.seconds = rep.seconds;
-  r.threads = r.threads_per_stage = options.training.threads;
-  return r;
-}
-
-/// What the report JSON adds for a cnn2d run: the audio CNN's options and track-level results.
-nlohmann::json audio_json(const ml::AudioCnnReport& rep, const ml::AudioCnnOptions& o, const QStringList& skipped) {
-  nlohmann::json skipped_json = nlohmann::json::array();
-  for (const auto& s : skipped) skipped_json.push_back(s.toStdString());
-  return {{"input", "audio"},
-          {"crops_per_track", o.crops_per_track},
-          {"noise_db", o.noise_db},
-          {"max_band_shift", o.max_band_shift},
-          {"max_level_db", o.max_level_db},
-          {"audio_copies", o.audio_copies},
-          {"patch_accuracy", rep.patch_accuracy},
-          {"track_accuracy_mean", rep.track_accuracy_mean},
-          {"track_accuracy_vote", rep.track_accuracy_vote},
-          {"track_confusion", rep.track_confusion},
-          {"track_macro_f1", rep.track_macro_f1},
-          {"tracks", rep.tracks},
-          {"patches_per_epoch", rep.patches_per_epoch},
-          {"seconds_per_epoch", rep.train_seconds_per_epoch},
-          {"augmented_copies", rep.augmented_copies},
-          {"skipped", std::move(skipped_json)}};
-}
-
-/// The audio files whose log-mel spectrogram could be computed (into `cache`, in parallel, once
-/// for every fold), in input order; the others are left out with their reason ("file: reason").
-struct DecodedAudio {
-  std::vector<ml::AudioFile> usable;
-  QStringList skipped;
-};
-DecodedAudio decode_log_mels(const std::vector<ml::AudioFile>& files, features::LogMelCache& cache, int threads,
-                             ProgressSink& sink, const CancelToken& token) {
-  std::vector<char> readable(files.size(), 0);
-  DecodedAudio out;
-  {
-    std::mutex mutex;
-    ProgressCounter counter(sink, files.size());
-    parallel_for(files.size(), static_cast<unsigned>(threads), [&](std::size_t i) {
-      try {
-        cache.get(files[i].path);
-        readable[i] = 1;
-      } catch (const FileError& e) {
-        const std::lock_guard lock(mutex);
-        out.skipped << QString::fromStdString(e.what());
-      }
-      counter.step(std::filesystem::path(files[i].path).filename().string());
-    }, &token);
-    token.check();
-  }
-  for (std::size_t i = 0; i < files.size(); ++i)
-    if (readable[i]) out.usable.push_back(files[i]);
-  out.skipped.sort();
-  return out;
-}
 
 }  // namespace
 
@@ -884,86 +778,29 @@ void TrainingView::startAudio() {
   ml::TrainerOptions described;
   protocol_->applyTo(described);
   described.folds = opts.folds;
-  const bool final_model = final_model_->isChecked();
-  const auto files = audio_files_;
+  experiment::AudioExperiment spec;
+  spec.cnn = opts;
+  spec.protocol = described;
+  spec.final_model = final_model_->isChecked();
   const QString input = tr("audio of %1").arg(audio_name_);
+  spec.input = input.toStdString();
+  const auto files = audio_files_;
   auto deliver_record = [this](const EpochRecord& r) { receiveRecord(r); };
   QPointer<TrainingView> self(this);
   launch(tr("Training cnn2d on the %1 (%n track(s), %2): log-mel spectrograms first…", nullptr, static_cast<int>(files.size()))
              .arg(input, protocol_words(described)),
-         [files, opts, described, final_model, input, deliver_record, self, view = static_cast<QObject*>(this)](
+         [files, spec, input, deliver_record, self, view = static_cast<QObject*>(this)](
              ProgressSink& progress, const CancelToken& token) -> std::function<void()> {
-           constexpr double kMelShare = 0.1;
-           // Each log-mel once (in parallel), shared by every fold and the final model; a file
-           // that cannot be decoded is left out with its reason, the others go on.
            features::LogMelCache cache;
-           StageSink mel_sink(progress, 0.0, kMelShare, "log-mel spectrograms: ");
-           auto [usable, skipped] = decode_log_mels(files, cache, opts.training.threads, mel_sink, token);
-           if (usable.empty()) throw std::invalid_argument("none of the audio files could be decoded");
-           ml::AudioCnnOptions o = opts;
-           o.protocol = ml::protocol_key(described);
-           o.protocol_label = ml::protocol_label(described);
-           std::vector<ml::AudioFile> final_files = usable;
-           std::optional<dataset::SplitAssignment> assignment;
-           if (described.split) {
-             // The decoded files' parts; the final model learns from train+valid (the test part's model).
-             assignment.emplace();
-             auto folds = ml::split_fold_of(*described.split, described.rotate, usable, &*assignment);
-             o.fold_of = std::move(folds.fold_of);
-             o.folds = folds.folds;
-             final_files.clear();
-             for (std::size_t i = 0; i < usable.size(); ++i)
-               if (assignment->part_of_row[i] == 0 || assignment->part_of_row[i] == 1) final_files.push_back(usable[i]);
-           } else if (described.groups) {
-             o.fold_of = ml::grouped_fold_of(*described.groups, usable, o.folds, o.training.seed);
+           EpochForwarder observer(view, deliver_record);
+           auto outcome = std::make_shared<experiment::AudioOutcome>(
+               experiment::run_audio_experiment(files, cache, spec, &progress, &token, &observer));
+           FinishedRun run{kAudioKind, std::make_shared<const ml::TrainingReport>(outcome->training), nullptr};
+           if (outcome->bundle) {
+             run.bundle = std::make_shared<const ml::ModelBundle>(std::move(*outcome->bundle));
+             outcome->bundle.reset();
            }
-           // Shares of the progress bar: the log-mels, then the folds and the final model by epochs.
-           const double stages = o.folds + (final_model ? 1.0 : 0.0);
-           const double folds_end = kMelShare + (1.0 - kMelShare) * o.folds / stages;
-
-           // Live curves: every epoch goes to the charts; the final model's are also kept for the history.
-           struct Observer final : ml::TrainingObserver {
-             EpochForwarder forward;
-             std::vector<ml::EpochStats> final_history;
-             Observer(QObject* v, std::function<void(const EpochRecord&)> d) : forward(v, std::move(d)) {}
-             void on_epoch(int fold, const ml::EpochStats& s) override {
-               forward.on_epoch(fold, s);
-               if (fold == ml::kFinalFold) final_history.push_back(s);
-             }
-           } observer(view, deliver_record);
-           ml::AudioCnnReport rep;
-           {
-             StageSink sink(progress, kMelShare, folds_end, "");
-             rep = ml::cross_validate_audio_cnn(usable, cache, o, &sink, &token, &observer);
-           }
-           auto report = std::make_shared<ml::TrainingReport>(audio_training_report(rep, o, final_model, described, assignment));
-           FinishedRun run{kAudioKind, nullptr, nullptr};
-           if (final_model) {
-             StageSink sink(progress, folds_end, 1.0, "");
-             const auto start = std::chrono::steady_clock::now();
-             ml::ModelBundle bundle = ml::train_audio_cnn(final_files, cache, o, &sink, &token, &observer);
-             ml::FoldReport f;
-             f.fold = ml::kFinalFold;
-             f.train_rows = bundle.report.value("training_patches", std::size_t{0});
-             f.accuracy = f.loss = f.track_accuracy_mean = f.track_accuracy_vote = std::nan("");
-             f.history = std::move(observer.final_history);
-             f.epochs_run = f.best_epoch = static_cast<int>(f.history.size());
-             f.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-             report->seconds += f.seconds;
-             report->final_model = std::move(f);
-             report->row_length = bundle.row_length;
-             // The bundle's report says how it was cross-validated (as genrelab-cli train-audio -o writes it).
-             nlohmann::json cv = ml::summary_json(rep);
-             cv["input"] = input.toStdString();
-             if (assignment) cv["split"] = dataset::describe(*assignment);
-             cv["final"] = bundle.report;
-             bundle.report = std::move(cv);
-             run.bundle = std::make_shared<const ml::ModelBundle>(std::move(bundle));
-           }
-           run.report = std::move(report);
-           run.audio = std::make_shared<const ml::AudioCnnReport>(std::move(rep));
-           run.audio_options = std::make_shared<const ml::AudioCnnOptions>(std::move(o));
-           run.skipped = skipped;
+           run.audio = std::move(outcome);
            run.input = input;
            return [self, run] {
              if (self) self->finished_ = {run};
@@ -1021,89 +858,57 @@ void TrainingView::compareModels() {
       if (match.row_of_file[i] >= 0) files.push_back(audio_files_[i]);
       else outside << QString::fromStdString(std::filesystem::path(audio_files_[i].path).filename().string());
   }
-  auto table = table_;
+  experiment::ComparisonSpec spec;
+  spec.table = opts;
   const QString input = tr("audio of %1").arg(audio_name_);
+  if (with_cnn2d) {
+    spec.cnn2d.emplace();
+    spec.cnn2d->files = std::move(files);
+    spec.cnn2d->experiment.cnn = audio;
+    spec.cnn2d->experiment.input = input.toStdString();
+  }
+  auto table = table_;
   const int count = static_cast<int>(opts.models.size()) + (with_cnn2d ? 1 : 0);
   auto deliver_record = [this](const EpochRecord& r) { receiveRecord(r); };
   QPointer<TrainingView> self(this);
   const ml::TrainerOptions described = opts.protocol_options();
   launch(tr("Comparing %n model(s) on %1, the same held-out rows for each (%2)…", nullptr, count)
              .arg(table_name_, protocol_words(described)),
-         [table, opts, described, with_cnn2d, audio, files, outside, input, count, deliver_record, self,
-          view = static_cast<QObject*>(this)](ProgressSink& progress, const CancelToken& token) -> std::function<void()> {
-           // Each model an equal share of the bar, as in ml::compare_models.
-           const double table_end = static_cast<double>(opts.models.size()) / count;
-           ml::Leaderboard board;
-           {
-             StageSink sink(progress, 0.0, table_end, "");
-             board = ml::compare_models(*table, opts, &sink, &token);
-           }
-           std::optional<FinishedRun> cnn2d;
+         [table, spec, outside, input, deliver_record, self, view = static_cast<QObject*>(this)](
+             ProgressSink& progress, const CancelToken& token) -> std::function<void()> {
+           EpochForwarder observer(view, deliver_record);
+           experiment::Comparison comparison = experiment::run_comparison(*table, spec, &progress, &token, &observer);
            QString note;
-           if (with_cnn2d) {
-             const std::string stage = "cnn2d (" + std::to_string(count) + "/" + std::to_string(count) + "): ";
-             const double mel_end = table_end + 0.1 * (1.0 - table_end);
-             try {
-               const auto start = std::chrono::steady_clock::now();
-               features::LogMelCache cache;
-               StageSink mel_sink(progress, table_end, mel_end, stage + "log-mel spectrograms: ");
-               auto [usable, skipped] = decode_log_mels(files, cache, audio.training.threads, mel_sink, token);
-               if (usable.empty()) throw std::invalid_argument("none of the audio files could be decoded");
-               ml::AudioCnnOptions o = audio;
-               o.protocol = ml::protocol_key(described);
-               o.protocol_label = ml::protocol_label(described);
-               std::optional<dataset::SplitAssignment> assignment;
-               if (opts.split) {
-                 // The split's parts of the decoded files (as genrelab-cli compare --split): the
-                 // same test clips as the table models.
-                 assignment.emplace();
-                 auto folds = ml::split_fold_of(*opts.split, opts.rotate, usable, &*assignment);
-                 o.fold_of = std::move(folds.fold_of);
-                 o.folds = folds.folds;
-               } else {  // the table models' folds (grouped by a groups file when there is one)
-                 o.fold_of = ml::audio_folds(*table, board.fold_of_row, usable);
-               }
-               const double mel_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-               EpochForwarder observer(view, deliver_record);
-               StageSink sink(progress, mel_end, 1.0, stage);
-               ml::AudioCnnReport rep = ml::cross_validate_audio_cnn(usable, cache, o, &sink, &token, &observer);
-               ml::LeaderboardRow row = ml::audio_cnn_row(rep, o);
-               row.seconds += mel_seconds;  // the log-mels were computed before the folds
-               ml::insert_row(board, std::move(row));
-               FinishedRun run{kAudioKind,
-                               std::make_shared<const ml::TrainingReport>(audio_training_report(rep, o, false, described, assignment)),
-                               nullptr};
-               run.audio = std::make_shared<const ml::AudioCnnReport>(std::move(rep));
-               run.audio_options = std::make_shared<const ml::AudioCnnOptions>(std::move(o));
-               run.skipped = skipped;
-               run.input = input;
-               cnn2d = std::move(run);
-               if (!skipped.isEmpty())
-                 note = QObject::tr("cnn2d left out %n track(s) whose audio could not be decoded: %1", nullptr,
-                                    static_cast<int>(skipped.size()))
-                            .arg(skipped.join(QStringLiteral("; ")));
-             } catch (const Cancelled&) {
-               throw;
-             } catch (const std::exception& e) {
-               // The table models' rows stand; the status says why cnn2d has none.
-               note = QObject::tr("cnn2d failed: %1").arg(QString::fromUtf8(e.what()));
-             }
-             if (!outside.isEmpty())
-               note += (note.isEmpty() ? QString() : QStringLiteral(" ")) +
-                       QObject::tr("%n audio file(s) without rows in the table stayed out of the comparison (first: %1).",
-                                   nullptr, static_cast<int>(outside.size()))
-                           .arg(outside.front());
+           std::optional<FinishedRun> cnn2d;
+           if (comparison.cnn2d) {
+             FinishedRun run{kAudioKind, std::make_shared<const ml::TrainingReport>(comparison.cnn2d->training), nullptr};
+             const auto skipped = comparison.cnn2d->skipped.size();
+             if (skipped > 0)
+               note = QObject::tr("cnn2d left out %n track(s) whose audio could not be decoded: %1", nullptr,
+                                  static_cast<int>(skipped))
+                          .arg(skipped_text(comparison.cnn2d->skipped));
+             run.audio = std::make_shared<const experiment::AudioOutcome>(std::move(*comparison.cnn2d));
+             run.input = input;
+             cnn2d = std::move(run);
+           } else if (!comparison.cnn2d_error.empty()) {
+             // The table models' rows stand; the status says why cnn2d has none.
+             note = QObject::tr("cnn2d failed: %1").arg(QString::fromStdString(comparison.cnn2d_error));
            }
+           if (!outside.isEmpty())
+             note += (note.isEmpty() ? QString() : QStringLiteral(" ")) +
+                     QObject::tr("%n audio file(s) without rows in the table stayed out of the comparison (first: %1).",
+                                 nullptr, static_cast<int>(outside.size()))
+                         .arg(outside.front());
            // One run per row, in rank order (fillLeaderboard() pairs them up).
            std::vector<FinishedRun> runs;
-           for (const ml::LeaderboardRow& row : board.rows) {
+           for (const ml::LeaderboardRow& row : comparison.board.rows) {
              if (cnn2d && row.model == kAudioKind.toStdString() && row.report.folds.empty()) runs.push_back(*cnn2d);
              else {
                runs.push_back({QString::fromStdString(row.model), std::make_shared<const ml::TrainingReport>(row.report), nullptr});
                runs.back().table = table;
              }
            }
-           auto shared = std::make_shared<const ml::Leaderboard>(std::move(board));
+           auto shared = std::make_shared<const ml::Leaderboard>(std::move(comparison.board));
            return [self, runs, shared, note] {
              if (!self) return;
              self->finished_ = runs;
@@ -1184,8 +989,6 @@ void TrainingView::onEnded(const QString& message) {
       run.report = std::move(f.report);
       run.bundle = std::move(f.bundle);
       run.audio = std::move(f.audio);
-      run.audio_options = std::move(f.audio_options);
-      run.skipped = f.skipped;
       run.rows = std::move(f.table);
       runs_.push_back(std::move(run));
       addHistoryRow(runs_.back());
@@ -1213,10 +1016,10 @@ void TrainingView::onEnded(const QString& message) {
       status_->setText(text);
     } else {
       QString text = tr("Done (%1 s): %2").arg(shown.report->seconds, 0, 'f', 1).arg(run_summary(shown));
-      if (!shown.skipped.isEmpty())
+      if (shown.audio && !shown.audio->skipped.empty())
         text += QLatin1Char(' ') + tr("%n audio file(s) could not be decoded and were left out: %1", nullptr,
-                                      static_cast<int>(shown.skipped.size()))
-                                       .arg(shown.skipped.join(QStringLiteral("; ")));
+                                      static_cast<int>(shown.audio->skipped.size()))
+                                       .arg(skipped_text(shown.audio->skipped));
       status_->setText(text);
     }
     // What the Predict tab shows of the model: what it learnt from and how it scored, in words.
@@ -1230,7 +1033,7 @@ void TrainingView::onEnded(const QString& message) {
     if (shown.bundle && shown.audio)
       Q_EMIT modelTrained(shown.bundle, tr("%1 trained on %2 (%3 tracks); held-out tracks: %4 (%5)")
                                             .arg(shown.model, trained_on)
-                                            .arg(shown.audio->tracks)
+                                            .arg(shown.audio->final_tracks)
                                             .arg(scored, protocol_words(r.options)));
     else if (shown.bundle)
       Q_EMIT modelTrained(shown.bundle, tr("%1 trained on %2 (%3 rows); %4 (%5)")
@@ -1360,7 +1163,7 @@ void TrainingView::exportTable(const QString& which, const QString& path) const 
   } else if (which == QLatin1String("report")) {
     if (!run) throw std::logic_error("no training run to export");
     nlohmann::json report = ml::to_json(*run->report);
-    if (run->audio && run->audio_options) report["audio_cnn"] = audio_json(*run->audio, *run->audio_options, run->skipped);
+    if (run->audio) report["audio_cnn"] = experiment::audio_report_json(*run->audio);
     write_text_atomically(target, report.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
   } else {
     throw std::invalid_argument("unknown table: " + which.toStdString());

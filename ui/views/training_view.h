@@ -27,6 +27,7 @@
 #include <memory>
 #include <vector>
 
+#include "experiment/audio_experiment.h"
 #include "ml/audio_cnn.h"
 #include "ml/compare.h"
 #include "ml/model_bundle.h"
@@ -66,11 +67,9 @@ struct TrainingRun {
   std::shared_ptr<const ml::TrainingReport> report;
   std::shared_ptr<const ml::ModelBundle> bundle;  ///< null without a final model
   std::vector<EpochRecord> records;
-  /// cnn2d runs: the audio CNN's own report and options (null for table models).
-  std::shared_ptr<const ml::AudioCnnReport> audio;
-  std::shared_ptr<const ml::AudioCnnOptions> audio_options;
-  /// Audio files left out of a cnn2d run because they could not be decoded: "file: reason".
-  QStringList skipped;
+  /// cnn2d runs: the audio experiment's outcome (its options, report and the files it left out;
+  /// its bundle moved to `bundle`); null for table models.
+  std::shared_ptr<const experiment::AudioOutcome> audio;
   /// The table a table model ran on (report rows index it); null for cnn2d.
   std::shared_ptr<const dataset::FeatureTable> rows;
   /// "#2 mlp/all, 5 track-grouped folds (optimistic), 50 epochs", "#3 krr/all, unseen artists,
@@ -218,9 +217,7 @@ class TrainingView : public QWidget {
     QString model;
     std::shared_ptr<const ml::TrainingReport> report;
     std::shared_ptr<const ml::ModelBundle> bundle;
-    std::shared_ptr<const ml::AudioCnnReport> audio = nullptr;
-    std::shared_ptr<const ml::AudioCnnOptions> audio_options = nullptr;
-    QStringList skipped = {};
+    std::shared_ptr<const experiment::AudioOutcome> audio = nullptr;
     QString input = {};  ///< what it was trained on (the table's name, else the audio's)
     std::shared_ptr<const dataset::FeatureTable> table = nullptr;  ///< a table model's rows
   };
