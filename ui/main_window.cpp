@@ -62,16 +62,18 @@ QString formatDuration(double seconds) {
 LoadedDataset load_dataset(const std::filesystem::path& path, ProgressSink* progress, const CancelToken* cancel) {
   LoadedDataset data;
   data.scan = dataset::scan_dataset(path, {}, progress, cancel);
-  auto load = [&](const std::optional<dataset::TableFile>& file, std::shared_ptr<const dataset::FeatureTable>& out) {
+  auto load = [&](const std::optional<dataset::TableFile>& file, std::shared_ptr<const dataset::FeatureTable>& out,
+                  std::optional<features::ExtractionParams>& params) {
     if (!file || !file->error.empty()) return;
     try {
       out = std::make_shared<const dataset::FeatureTable>(dataset::read_feature_table(file->path));
+      params = features::read_sidecar_params(file->path);
     } catch (const FileError& e) {
       data.problems << QString::fromStdString(e.what());
     }
   };
-  load(data.scan.table_30s, data.table_30s);
-  load(data.scan.table_3s, data.table_3s);
+  load(data.scan.table_30s, data.table_30s, data.params_30s);
+  load(data.scan.table_3s, data.table_3s, data.params_3s);
   return data;
 }
 
@@ -357,6 +359,10 @@ void MainWindow::showDataset(LoadedDataset loaded) {
   scan_ = std::move(loaded.scan);
   table_30s_ = std::move(loaded.table_30s);
   table_3s_ = std::move(loaded.table_3s);
+  params_30s_ = loaded.params_30s;
+  params_3s_ = loaded.params_3s;
+  // The spectrograms as the tables were made (hop, mels, dynamic range).
+  spectrogram_->setExtractionParams(params_30s_.value_or(params_3s_.value_or(features::ExtractionParams{})));
   const auto& s = *scan_;
   {
     const QSignalBlocker block(table_choice_);
@@ -463,7 +469,9 @@ void MainWindow::computeEda(int subset) {
   QVector<QPair<QString, std::shared_ptr<const dataset::FeatureTable>>> tables;
   for (int i = 0; i < table_choice_->count(); ++i) {
     const int which = table_choice_->itemData(i).toInt();
-    if (which == 0 || which == 1) tables.append({table_choice_->itemText(i), which == 0 ? table_30s_ : table_3s_});
+    if (which != 0 && which != 1) continue;
+    tables.append({table_choice_->itemText(i), which == 0 ? table_30s_ : table_3s_});
+    training_->setExtraction(table_choice_->itemText(i), which == 0 ? params_30s_ : params_3s_);
   }
   training_->setTables(tables);
   if (eda_job_) eda_job_->cancel();
@@ -480,8 +488,10 @@ void MainWindow::computeEda(int subset) {
   eda_job_ = job;
 }
 
-void MainWindow::setTable30(std::shared_ptr<const dataset::FeatureTable> table, const QString& name) {
+void MainWindow::setTable30(std::shared_ptr<const dataset::FeatureTable> table, const QString& name,
+                            const features::ExtractionParams& params) {
   table_30s_ = std::move(table);
+  params_30s_ = params;
   table_name_ = name;
   {
     const QSignalBlocker block(table_choice_);
@@ -593,8 +603,8 @@ void MainWindow::extractFeatures() {
                                                   .arg(result.files)
                                                   .arg(result.reused)
                                                   .arg(result.computed);
-                      return std::function<void()>([this, table, failures, summary, note] {
-                        setTable30(table, tr("features extracted by GenreLab"));
+                      return std::function<void()>([this, table, failures, summary, note, params = options.params] {
+                        setTable30(table, tr("features extracted by GenreLab"), params);
                         status_->setText(note.isEmpty() ? summary : note);
                         last_extract_summary_ = summary;
                         if (!failures.isEmpty()) showError(tr("%n file(s) failed: ", nullptr, static_cast<int>(failures.size())) + failures.join(QStringLiteral("; ")));

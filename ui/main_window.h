@@ -10,6 +10,7 @@
 
 #include "dataset/dataset_scan.h"
 #include "dataset/feature_table.h"
+#include "features/extraction_params.h"
 
 class QLabel;
 class QProgressBar;
@@ -42,6 +43,8 @@ struct EdaData;
 struct LoadedDataset {
   dataset::DatasetScan scan;
   std::shared_ptr<const dataset::FeatureTable> table_30s, table_3s;
+  /// How the tables were extracted (their sidecars; unset without one: librosa's defaults).
+  std::optional<features::ExtractionParams> params_30s, params_3s;
   QStringList problems;  ///< tables that could not be read, with the reason
 };
 
@@ -106,7 +109,8 @@ class MainWindow : public QMainWindow {
   void showTable(int which);
   void showError(const QString& message);
   void computeEda(int subset);
-  void setTable30(std::shared_ptr<const dataset::FeatureTable> table, const QString& name);
+  void setTable30(std::shared_ptr<const dataset::FeatureTable> table, const QString& name,
+                  const features::ExtractionParams& params);
   /// The table used for similar tracks and the recommended model changed (table30(), else the 3-s one).
   void useTable();
   /// The dataset's track of a table row (file name and genre), or nullptr.
@@ -118,6 +122,7 @@ class MainWindow : public QMainWindow {
 
   std::optional<dataset::DatasetScan> scan_;
   std::shared_ptr<const dataset::FeatureTable> table_30s_, table_3s_;
+  std::optional<features::ExtractionParams> params_30s_, params_3s_;
   QTabWidget* tabs_ = nullptr;
   SpectrogramView* spectrogram_ = nullptr;
   QLabel* kaggle_image_ = nullptr;

@@ -8,6 +8,8 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "util/param_spec.h"
+
 namespace genrelab::features {
 
 struct ExtractionParams {
@@ -39,8 +41,13 @@ struct ExtractionParams {
   friend bool operator==(const ExtractionParams&, const ExtractionParams&) = default;
 };
 
+/// Every field of ExtractionParams declared once (key, range, help, where the default comes from):
+/// validate(), the JSON of sidecars, stores and bundles come from this table (util/param_spec.h).
+const std::vector<Param<ExtractionParams>>& extraction_param_specs();
+
 void to_json(nlohmann::json& j, const ExtractionParams& p);
-/// Reads parameters; missing keys keep their defaults. Throws nlohmann::json exceptions on wrong types.
+/// Reads parameters; missing keys keep their defaults. Throws std::invalid_argument naming a
+/// field of the wrong type.
 void from_json(const nlohmann::json& j, ExtractionParams& p);
 
 }  // namespace genrelab::features

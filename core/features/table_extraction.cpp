@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <fstream>
 #include <map>
 #include <numeric>
 #include <optional>
@@ -338,6 +339,25 @@ fs::path sidecar_path(const fs::path& table) {
   auto p = table;
   p += ".json";
   return p;
+}
+
+std::optional<ExtractionParams> read_sidecar_params(const fs::path& table) {
+  const auto path = sidecar_path(table);
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec)) return std::nullopt;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw FileError(path, "cannot be read");
+  try {
+    const auto j = nlohmann::json::parse(in);
+    if (!j.is_object() || !j.contains("parameters")) return std::nullopt;
+    auto params = j.at("parameters").get<ExtractionParams>();
+    params.validate();
+    return params;
+  } catch (const nlohmann::json::exception& e) {
+    throw FileError(path, std::string("not a table sidecar (") + e.what() + ")");
+  } catch (const std::invalid_argument& e) {
+    throw FileError(path, e.what());
+  }
 }
 
 void write_sidecar(const fs::path& table, const ExtractOptions& options, const ExtractResult& result) {

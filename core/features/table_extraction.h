@@ -77,6 +77,10 @@ std::string params_hash(const ExtractionParams& params);
 /// The JSON sidecar written next to a table (`<table>.json`): how it was made.
 std::filesystem::path sidecar_path(const std::filesystem::path& table);
 void write_sidecar(const std::filesystem::path& table, const ExtractOptions& options, const ExtractResult& result);
+/// The extraction parameters a table's sidecar records, or nullopt without a sidecar (tables
+/// GenreLab did not write, e.g. Kaggle's: made with librosa's defaults). Throws FileError naming
+/// the sidecar when it cannot be read or holds parameters out of range.
+std::optional<ExtractionParams> read_sidecar_params(const std::filesystem::path& table);
 
 /// "clips" or "segments": the kind under which the store files rows.
 const char* kind_name(TableKind kind) noexcept;

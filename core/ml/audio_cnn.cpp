@@ -109,21 +109,35 @@ Samples log_mel_patches(const dsp::Spectrogram& mel, int frames) {
   return out;
 }
 
+const std::vector<Param<AudioCnnOptions>>& audio_cnn_param_specs() {
+  using A = AudioCnnOptions;
+  constexpr std::string_view tried = "tried on the 30 shared clips and the demo dataset";
+  static const std::vector<Param<A>> specs = {
+      {.key = "crops_per_track", .field = &A::crops_per_track, .range = {1, 1000}, .flag = "--crops",
+       .label = "Crops / track", .help = "Random training patches per training track (and per audio copy)",
+       .chosen_on = tried},
+      {.key = "noise_db", .field = &A::noise_db, .range = {0, 20}, .help = "Std of Gaussian noise on training patches, dB",
+       .chosen_on = tried},
+      {.key = "max_band_shift", .field = &A::max_band_shift, .range = {0, 16},
+       .help = "Training patches move up or down by up to this many mel bands", .chosen_on = tried},
+      {.key = "max_level_db", .field = &A::max_level_db, .range = {0, 40},
+       .help = "Uniform level offset of training patches, +- dB", .chosen_on = tried},
+      {.key = "audio_copies", .field = &A::audio_copies, .range = {0, 16}, .flag = "--copies", .label = "Audio copies",
+       .help = "Pitch-shifted (+-2 semitones) and time-stretched (x1.1) audio copies per training track"},
+      {.key = "max_semitones", .field = &A::max_semitones, .range = {0, 12}, .help = "Audio copies: pitch shift up to +- this"},
+      {.key = "max_stretch", .field = &A::max_stretch, .range = {1, 2},
+       .help = "Audio copies: time-stretch rate in [1 / this, this]"},
+  };
+  return specs;
+}
+
 void AudioCnnOptions::validate() const {
   if (model.kind != ModelKind::cnn2d) throw std::invalid_argument("the audio CNN needs model kind cnn2d");
   model.validate();
   training.validate();
-  const auto check = [](bool ok, const std::string& what) {
-    if (!ok) throw std::invalid_argument(what);
-  };
-  check(folds >= (fold_of.empty() ? 2 : 1) && folds <= 100, fold_of.empty() ? "folds must be in 2..100" : "folds must be in 1..100");
-  check(crops_per_track >= 1 && crops_per_track <= 1000, "crops_per_track must be in 1..1000");
-  check(std::isfinite(noise_db) && noise_db >= 0 && noise_db <= 20, "noise_db must be in [0, 20]");
-  check(max_band_shift >= 0 && max_band_shift <= 16, "max_band_shift must be in 0..16");
-  check(std::isfinite(max_level_db) && max_level_db >= 0 && max_level_db <= 40, "max_level_db must be in [0, 40]");
-  check(audio_copies >= 0 && audio_copies <= 16, "audio_copies must be in 0..16");
-  check(std::isfinite(max_semitones) && max_semitones >= 0 && max_semitones <= 12, "max_semitones must be in [0, 12]");
-  check(std::isfinite(max_stretch) && max_stretch >= 1 && max_stretch <= 2, "max_stretch must be in [1, 2]");
+  if (folds < (fold_of.empty() ? 2 : 1) || folds > 100)
+    throw std::invalid_argument(fold_of.empty() ? "folds must be in 2..100" : "folds must be in 1..100");
+  check_params(audio_cnn_param_specs(), *this);
 }
 
 AudioCnnReport cross_validate_audio_cnn(const std::vector<AudioFile>& files, features::LogMelCache& cache,

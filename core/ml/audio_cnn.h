@@ -71,6 +71,10 @@ struct AudioCnnOptions {
   void validate() const;
 };
 
+/// The augmentation and sampling fields of AudioCnnOptions declared once (util/param_spec.h): its
+/// validate(), genrelab-cli train-audio's options and the Training view's cnn2d controls.
+const std::vector<Param<AudioCnnOptions>>& audio_cnn_param_specs();
+
 struct AudioCnnReport {
   std::string protocol, protocol_label;  ///< AudioCnnOptions::protocol, protocol_label
   std::vector<std::string> label_names;

@@ -131,6 +131,13 @@ void ModelBundle::validate() const {
     require_valid(feature_set == "all" || feature_set == "filtered" || feature_set == "mfcc",
             "unknown feature set '" + feature_set + "'");
     require_valid(!input_features.empty(), "the model has no input features");
+    if (extraction) {
+      try {
+        extraction->validate();
+      } catch (const std::invalid_argument& e) {
+        throw std::invalid_argument(std::string("extraction parameters: ") + e.what());
+      }
+    }
   }
   require_unique(input_features, "input_features");
   require_unique(dropped_features, "dropped_features");
@@ -198,6 +205,7 @@ void save_bundle(const std::filesystem::path& path, const ModelBundle& bundle) {
           {"weights", weights}};
   if (bundle.row_length > 0) meta["row_length"] = bundle.row_length;
   if (bundle.log_mel) meta["log_mel"] = *bundle.log_mel;
+  if (bundle.extraction) meta["extraction"] = *bundle.extraction;
   const std::string text = meta.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);  // names may hold invalid UTF-8
   std::string bytes(kMagic, sizeof kMagic);
   put_u32(bytes, kBundleFormatVersion);
@@ -272,6 +280,7 @@ ModelBundle load_bundle(const std::filesystem::path& path) {
     b.row_length = meta.value("row_length", std::int64_t{0});
     require_valid(b.row_length >= 0, "field 'row_length' is negative");
     if (meta.contains("log_mel")) b.log_mel = json_field<features::ExtractionParams>(meta, "log_mel");
+    if (meta.contains("extraction")) b.extraction = json_field<features::ExtractionParams>(meta, "extraction");
     const std::uint64_t n_floats = weight_bytes / 4;
     const unsigned char* blob = p + weights_at + 8;
     for (const auto& w : json_field<json>(meta, "weights")) {

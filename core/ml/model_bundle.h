@@ -55,6 +55,10 @@ struct ModelBundle {
   /// cut from (optional metadata key "log_mel"). A cnn2d bundle has no input_features, no scaler
   /// and feature_set "log_mel"; its input is a patch of model.mel_bands x model.patch_frames.
   std::optional<features::ExtractionParams> log_mel;
+  /// Table models: how the table they learnt from was extracted (its sidecar; optional metadata
+  /// key "extraction"). Prediction extracts the same way. Absent in bundles written before this
+  /// field and for tables without a sidecar (e.g. Kaggle's CSVs): librosa's defaults are assumed.
+  std::optional<features::ExtractionParams> extraction;
   std::vector<NamedTensor> weights;
 
   /// Inputs of the network: input_features.size(), or the patch size for cnn2d.

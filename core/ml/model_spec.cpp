@@ -15,17 +15,131 @@ void require_range(bool ok, const char* name, const std::string& range, const st
   if (!ok) throw std::invalid_argument(std::string(name) + " must be " + range + " (got " + value + ")");
 }
 
-void check_int(int v, int lo, int hi, const char* name) {
-  require_range(v >= lo && v <= hi, name, "in " + std::to_string(lo) + ".." + std::to_string(hi), std::to_string(v));
+bool is_cnn1d(const ModelParams& p) { return p.kind == ModelKind::cnn1d; }
+bool has_dense_layer(const ModelParams& p) { return p.kind == ModelKind::cnn1d || p.kind == ModelKind::cnn2d; }
+bool has_hidden_layers(const ModelParams& p) { return p.kind == ModelKind::mlp || p.kind == ModelKind::ensemble; }
+bool has_dropout(const ModelParams& p) { return p.kind != ModelKind::logreg && p.kind != ModelKind::rbf && p.kind != ModelKind::krr; }
+bool is_ensemble(const ModelParams& p) { return p.kind == ModelKind::ensemble; }
+bool has_random_features(const ModelParams& p) {
+  return p.kind == ModelKind::rbf || (p.kind == ModelKind::ensemble && p.ensemble_rbf_members > 0);
 }
+bool has_rbf_kernel(const ModelParams& p) { return has_random_features(p) || p.kind == ModelKind::krr; }
+bool is_krr(const ModelParams& p) { return p.kind == ModelKind::krr; }
+bool is_table_model(const ModelParams& p) { return p.kind != ModelKind::cnn2d; }
+bool is_cnn2d(const ModelParams& p) { return p.kind == ModelKind::cnn2d; }
 
-std::string num(double v) {
-  std::string s = std::to_string(v);
-  return s;
-}
-
+constexpr std::string_view kCnn1dWidths =
+    "5-fold track-grouped CV of features_30_sec.csv, mean over seeds 1-10 (the study does not give it)";
+constexpr std::string_view kTableCv = "5-fold track-grouped CV of features_30_sec.csv";
+constexpr std::string_view kTheStudy = "the study (Keras defaults)";
+constexpr std::string_view kSharedClips = "tried on the 30 shared clips and the demo dataset";
 
 }  // namespace
+
+const std::vector<Param<ModelParams>>& model_param_specs() {
+  using M = ModelParams;
+  static const std::vector<Param<M>> specs = {
+      {.key = "conv1_filters", .field = &M::conv1_filters, .range = {1, 4096}, .flag = "--conv-filters",
+       .label = "Conv 1 filters", .help = "cnn1d: filters of the first convolution", .chosen_on = kCnn1dWidths,
+       .applies = is_cnn1d, .required_in_json = true},
+      {.key = "conv2_filters", .field = &M::conv2_filters, .range = {1, 4096}, .flag = "--conv2-filters",
+       .label = "Conv 2 filters", .help = "cnn1d: filters of the second convolution", .chosen_on = kTheStudy,
+       .applies = is_cnn1d, .required_in_json = true},
+      {.key = "kernel_size", .field = &M::kernel_size, .range = {1, 64}, .flag = "--kernel", .label = "Kernel",
+       .help = "cnn1d: convolution kernel size", .chosen_on = kTheStudy, .applies = is_cnn1d, .required_in_json = true},
+      {.key = "pool_size", .field = &M::pool_size, .range = {1, 16}, .flag = "--pool", .label = "Pool",
+       .help = "cnn1d: max-pooling size", .chosen_on = kTheStudy, .applies = is_cnn1d, .required_in_json = true},
+      {.key = "dense_units", .field = &M::dense_units, .range = {1, 65536}, .flag = "--dense-units",
+       .label = "Dense units", .help = "cnn1d, cnn2d: units of the hidden Dense layer", .chosen_on = kCnn1dWidths,
+       .applies = has_dense_layer, .required_in_json = true},
+      {.key = "hidden_units", .field = &M::hidden_units, .range = {1, 65536}, .flag = "--hidden",
+       .label = "Hidden units", .help = "mlp, ensemble: units of each hidden layer (1 to 8 layers)",
+       .applies = has_hidden_layers, .required_in_json = true},
+      {.key = "dropout", .field = &M::dropout, .range = {0, 1, false, true}, .flag = "--dropout", .label = "Dropout",
+       .help = "Dropout after hidden Dense layers", .chosen_on = kCnn1dWidths, .applies = has_dropout,
+       .required_in_json = true},
+      {.key = "ensemble_members", .field = &M::ensemble_members, .range = {1, 64}, .flag = "--members",
+       .label = "Members", .help = "ensemble: number of MLP members",
+       .chosen_on = "5-fold track-grouped CV of features_30_sec.csv (seeds 7 and 1)", .applies = is_ensemble},
+      {.key = "ensemble_rbf_members", .field = &M::ensemble_rbf_members, .range = {0, 64}, .flag = "--rbf-members",
+       .label = "rbf members", .help = "ensemble: number of rbf members besides the MLPs", .applies = is_ensemble},
+      {.key = "rbf_features", .field = &M::rbf_features, .range = {16, 65536}, .flag = "--rbf-features",
+       .label = "Random features", .help = "rbf: random Fourier features", .chosen_on = kTableCv,
+       .applies = has_random_features},
+      {.key = "rbf_gamma", .field = &M::rbf_gamma, .range = {0, 100}, .flag = "--rbf-gamma", .label = "Kernel gamma",
+       .help = "rbf, krr: the kernel's gamma on standardised inputs (0: 1 / features)", .applies = has_rbf_kernel},
+      {.key = "rbf_weight_decay", .field = &M::rbf_weight_decay, .range = {0, 1}, .flag = "--rbf-weight-decay",
+       .label = "rbf weight decay", .help = "rbf: L2 penalty of the layer over the random features",
+       .chosen_on = kTableCv, .applies = has_random_features},
+      {.key = "rbf_rate_factor", .field = &M::rbf_rate_factor, .range = {0, 1000, true, false},
+       .flag = "--rbf-rate-factor", .label = "rbf rate factor",
+       .help = "rbf: learning rate of the layer over the random features, as a multiple of --learning-rate",
+       .chosen_on = kTableCv, .applies = has_random_features},
+      {.key = "krr_lambda", .field = &M::krr_lambda, .range = {0, 1e6, true, false}, .flag = "--krr-lambda",
+       .label = "Ridge lambda", .help = "krr: ridge added to the kernel matrix's diagonal",
+       .chosen_on = "5-fold track-grouped CV of features_30_sec.csv (scikit-learn, seeds 42-46)", .applies = is_krr},
+      {.key = "krr_trees", .field = &M::krr_trees, .range = {0, 5000}, .flag = "--krr-trees", .label = "Forest trees",
+       .help = "krr: average with an extra-trees forest of this many trees (0: none)", .applies = is_krr},
+      {.key = "krr_gamma_factor", .field = &M::krr_gamma_factor, .range = {0, 100, true, false},
+       .flag = "--krr-gamma-factor", .label = "Gamma factor", .help = "krr with --rbf-gamma 0: gamma = this / features",
+       .applies = is_krr},
+      {.key = "krr_lda", .field = &M::krr_lda, .flag = "--krr-lda", .label = "With LDA",
+       .help = "krr: average with a shrinkage linear discriminant analysis", .applies = is_krr},
+      {.key = "lda_shrinkage", .field = &M::lda_shrinkage, .range = {0, 1}, .flag = "--lda-shrinkage",
+       .label = "LDA shrinkage", .help = "krr --krr-lda: the LDA's covariance shrinkage", .applies = is_krr},
+      {.key = "log_variances", .field = &M::log_variances, .flag = "--log-variances", .label = "Log variances",
+       .help = "Feed the log of the *_var columns (before standardisation)", .applies = is_table_model},
+      {.key = "mel_bands", .field = &M::mel_bands, .range = {8, 512},
+       .help = "cnn2d: mel bands of a patch (those of the log-mel spectrograms)", .applies = is_cnn2d},
+      {.key = "patch_frames", .field = &M::patch_frames, .range = {8, 4096}, .flag = "--patch-frames",
+       .label = "Patch", .help = "Frames per patch (hop 512 at 22050 Hz; 130 = 3 s)", .chosen_on = kSharedClips,
+       .applies = is_cnn2d},
+      {.key = "cnn2d_channels", .field = &M::cnn2d_channels, .range = {1, 256}, .flag = "--channels",
+       .label = "Channels", .help = "Filters of the first convolution (then 2x and 4x)", .chosen_on = kSharedClips,
+       .applies = is_cnn2d},
+  };
+  return specs;
+}
+
+const std::vector<Param<TrainParams>>& train_param_specs() {
+  using T = TrainParams;
+  static const std::vector<Param<T>> specs = {
+      {.key = "epochs", .field = &T::epochs, .range = {1, 100000}, .flag = "--epochs", .label = "Epochs",
+       .help = "Epochs per fold", .chosen_on = "the study", .required_in_json = true},
+      {.key = "batch_size", .field = &T::batch_size, .range = {1, 1000000}, .flag = "--batch-size", .label = "Batch",
+       .help = "Mini-batch size", .chosen_on = "the study", .required_in_json = true},
+      {.key = "learning_rate", .field = &T::learning_rate, .range = {0, 10, true, false}, .flag = "--learning-rate",
+       .label = "Learning rate", .help = "Adam's initial rate, halved every 10 epochs (default 1e-3; logreg 1e-2)",
+       .chosen_on = "the study (Keras' Adam); logreg: 5-fold track-grouped CV of features_30_sec.csv",
+       .required_in_json = true},
+      {.key = "lr_step_epochs", .field = &T::lr_step_epochs, .range = {1, 100000}, .flag = "--lr-step",
+       .label = "Rate step", .help = "Epochs between learning-rate changes", .required_in_json = true},
+      {.key = "lr_gamma", .field = &T::lr_gamma, .range = {0, 1, true, false}, .flag = "--lr-gamma", .label = "Rate factor",
+       .help = "Learning-rate factor per change (0.5: halve)", .required_in_json = true},
+      {.key = "adam_epsilon", .field = &T::adam_epsilon, .range = {0, 1, true, false},
+       .help = "Adam's epsilon (Keras' default; PyTorch's is 1e-8)", .chosen_on = kTheStudy, .required_in_json = true},
+      {.key = "weight_decay", .field = &T::weight_decay, .range = {0, 1}, .flag = "--weight-decay",
+       .label = "Weight decay", .help = "L2 penalty (Adam's weight_decay)", .required_in_json = true},
+      {.key = "input_noise", .field = &T::input_noise, .range = {0, 10}, .flag = "--input-noise", .label = "Input noise",
+       .help = "Std of Gaussian noise added to the standardised training inputs"},
+      {.key = "validation_fraction", .field = &T::validation_fraction, .range = {0, 0.5}, .flag = "--validation",
+       .label = "Validation", .help = "Fraction of each training fold held out for early stopping (0 = none)",
+       .required_in_json = true},
+      {.key = "early_stopping", .field = &T::early_stopping,
+       .help = "With a validation split: stop after `patience` epochs without a lower validation loss",
+       .required_in_json = true},
+      {.key = "patience", .field = &T::patience, .range = {1, 100000}, .flag = "--patience", .label = "Patience",
+       .help = "Epochs without a better validation loss before stopping", .required_in_json = true},
+      {.key = "restore_best", .field = &T::restore_best,
+       .help = "With a validation split: end with the weights of the best epoch", .required_in_json = true},
+      {.key = "seed", .field = &T::seed, .flag = "--seed", .label = "Seed",
+       .help = "Seed of folds, shuffles, weights and dropout", .required_in_json = true},
+      {.key = "threads", .field = &T::threads, .range = {1, 256}, .help = "Compute threads of torch",
+       .required_in_json = true},
+  };
+  return specs;
+}
+
 
 std::string_view to_string(ModelKind kind) noexcept {
   switch (kind) {
@@ -52,50 +166,12 @@ std::optional<ModelKind> parse_model_kind(std::string_view text) noexcept {
 }
 
 void ModelParams::validate() const {
-  if (kind == ModelKind::cnn1d) {
-    check_int(conv1_filters, 1, 4096, "conv1_filters");
-    check_int(conv2_filters, 1, 4096, "conv2_filters");
-    check_int(kernel_size, 1, 64, "kernel_size");
-    check_int(pool_size, 1, 16, "pool_size");
-    check_int(dense_units, 1, 65536, "dense_units");
-  }
-  if (kind == ModelKind::ensemble) {
-    check_int(ensemble_members, 1, 64, "ensemble_members");
-    check_int(ensemble_rbf_members, 0, 64, "ensemble_rbf_members");
-  }
-  if (kind == ModelKind::rbf || kind == ModelKind::krr || (kind == ModelKind::ensemble && ensemble_rbf_members > 0))
-    require_range(std::isfinite(rbf_gamma) && rbf_gamma >= 0 && rbf_gamma <= 100, "rbf_gamma", "in [0, 100]",
-                  num(rbf_gamma));
-  if (kind == ModelKind::krr) {
-    require_range(std::isfinite(krr_lambda) && krr_lambda > 0 && krr_lambda <= 1e6, "krr_lambda", "in (0, 1e6]",
-                  num(krr_lambda));
-    check_int(krr_trees, 0, 5000, "krr_trees");
-    require_range(std::isfinite(krr_gamma_factor) && krr_gamma_factor > 0 && krr_gamma_factor <= 100, "krr_gamma_factor",
-                  "in (0, 100]", num(krr_gamma_factor));
-    require_range(std::isfinite(lda_shrinkage) && lda_shrinkage >= 0 && lda_shrinkage <= 1, "lda_shrinkage", "in [0, 1]",
-                  num(lda_shrinkage));
-  }
+  check_params(model_param_specs(), *this);
   if (kind == ModelKind::cnn2d && log_variances)
     throw std::invalid_argument("log_variances applies to feature-table models, not to cnn2d");
-  if (kind == ModelKind::rbf || (kind == ModelKind::ensemble && ensemble_rbf_members > 0)) {
-    check_int(rbf_features, 16, 65536, "rbf_features");
-    require_range(std::isfinite(rbf_weight_decay) && rbf_weight_decay >= 0 && rbf_weight_decay <= 1,
-                  "rbf_weight_decay", "in [0, 1]", num(rbf_weight_decay));
-    require_range(std::isfinite(rbf_rate_factor) && rbf_rate_factor > 0 && rbf_rate_factor <= 1000, "rbf_rate_factor",
-                  "in (0, 1000]", num(rbf_rate_factor));
-  }
-  if (kind == ModelKind::cnn2d) {
-    check_int(mel_bands, 8, 512, "mel_bands");
-    check_int(patch_frames, 8, 4096, "patch_frames");
-    check_int(cnn2d_channels, 1, 256, "cnn2d_channels");
-    check_int(dense_units, 1, 65536, "dense_units");
-  }
-  if (kind == ModelKind::mlp || kind == ModelKind::ensemble) {
+  if (kind == ModelKind::mlp || kind == ModelKind::ensemble)
     require_range(!hidden_units.empty() && hidden_units.size() <= 8, "hidden_units", "1..8 layers",
                   std::to_string(hidden_units.size()) + " layers");
-    for (int u : hidden_units) check_int(u, 1, 65536, "hidden_units[i]");
-  }
-  require_range(std::isfinite(dropout) && dropout >= 0.0 && dropout < 1.0, "dropout", "in [0, 1)", num(dropout));
 }
 
 std::size_t ModelParams::cnn_output_length(std::size_t n_features) const noexcept {
@@ -129,24 +205,7 @@ void ModelParams::validate_inputs(std::size_t n_features, std::size_t n_classes)
                                 " input features (got " + std::to_string(n_features) + ")");
 }
 
-void TrainParams::validate() const {
-  check_int(epochs, 1, 100000, "epochs");
-  check_int(batch_size, 1, 1000000, "batch_size");
-  require_range(std::isfinite(learning_rate) && learning_rate > 0 && learning_rate <= 10, "learning_rate", "in (0, 10]",
-                num(learning_rate));
-  check_int(lr_step_epochs, 1, 100000, "lr_step_epochs");
-  require_range(std::isfinite(lr_gamma) && lr_gamma > 0 && lr_gamma <= 1, "lr_gamma", "in (0, 1]", num(lr_gamma));
-  require_range(std::isfinite(adam_epsilon) && adam_epsilon > 0 && adam_epsilon <= 1, "adam_epsilon", "in (0, 1]",
-                num(adam_epsilon));
-  require_range(std::isfinite(weight_decay) && weight_decay >= 0 && weight_decay <= 1, "weight_decay", "in [0, 1]",
-                num(weight_decay));
-  require_range(std::isfinite(input_noise) && input_noise >= 0 && input_noise <= 10, "input_noise", "in [0, 10]",
-                num(input_noise));
-  require_range(std::isfinite(validation_fraction) && validation_fraction >= 0 && validation_fraction <= 0.5,
-                "validation_fraction", "in [0, 0.5]", num(validation_fraction));
-  check_int(patience, 1, 100000, "patience");
-  check_int(threads, 1, 256, "threads");
-}
+void TrainParams::validate() const { check_params(train_param_specs(), *this); }
 
 TrainParams default_training(ModelKind kind) noexcept {
   TrainParams p;
@@ -159,29 +218,8 @@ double learning_rate_at(const TrainParams& params, int epoch) noexcept {
 }
 
 void to_json(json& j, const ModelParams& p) {
-  j = json{{"kind", to_string(p.kind)},
-           {"conv1_filters", p.conv1_filters},
-           {"conv2_filters", p.conv2_filters},
-           {"kernel_size", p.kernel_size},
-           {"pool_size", p.pool_size},
-           {"dense_units", p.dense_units},
-           {"hidden_units", p.hidden_units},
-           {"dropout", p.dropout},
-           {"ensemble_members", p.ensemble_members},
-           {"ensemble_rbf_members", p.ensemble_rbf_members},
-           {"rbf_features", p.rbf_features},
-           {"rbf_gamma", p.rbf_gamma},
-           {"rbf_weight_decay", p.rbf_weight_decay},
-           {"rbf_rate_factor", p.rbf_rate_factor},
-           {"krr_lambda", p.krr_lambda},
-           {"krr_trees", p.krr_trees},
-           {"krr_gamma_factor", p.krr_gamma_factor},
-           {"krr_lda", p.krr_lda},
-           {"lda_shrinkage", p.lda_shrinkage},
-           {"log_variances", p.log_variances},
-           {"mel_bands", p.mel_bands},
-           {"patch_frames", p.patch_frames},
-           {"cnn2d_channels", p.cnn2d_channels}};
+  j = json{{"kind", to_string(p.kind)}};
+  params_to_json(model_param_specs(), p, j);
 }
 
 void from_json(const json& j, ModelParams& p) {
@@ -191,66 +229,20 @@ void from_json(const json& j, ModelParams& p) {
   if (!k) throw std::invalid_argument("unknown model kind '" + kind + "'");
   ModelParams r;
   r.kind = *k;
-  r.conv1_filters = json_field<int>(j, "conv1_filters");
-  r.conv2_filters = json_field<int>(j, "conv2_filters");
-  r.kernel_size = json_field<int>(j, "kernel_size");
-  r.pool_size = json_field<int>(j, "pool_size");
-  r.dense_units = json_field<int>(j, "dense_units");
-  r.hidden_units = json_field<std::vector<int>>(j, "hidden_units");
-  r.dropout = json_field<double>(j, "dropout");
-  if (j.contains("ensemble_members")) r.ensemble_members = json_field<int>(j, "ensemble_members");
-  if (j.contains("ensemble_rbf_members")) r.ensemble_rbf_members = json_field<int>(j, "ensemble_rbf_members");
-  if (j.contains("rbf_features")) r.rbf_features = json_field<int>(j, "rbf_features");
-  if (j.contains("rbf_gamma")) r.rbf_gamma = json_field<double>(j, "rbf_gamma");
-  if (j.contains("rbf_weight_decay")) r.rbf_weight_decay = json_field<double>(j, "rbf_weight_decay");
-  if (j.contains("rbf_rate_factor")) r.rbf_rate_factor = json_field<double>(j, "rbf_rate_factor");
-  if (j.contains("krr_lambda")) r.krr_lambda = json_field<double>(j, "krr_lambda");
-  if (j.contains("krr_trees")) r.krr_trees = json_field<int>(j, "krr_trees");
-  if (j.contains("krr_gamma_factor")) r.krr_gamma_factor = json_field<double>(j, "krr_gamma_factor");
-  if (j.contains("krr_lda")) r.krr_lda = json_field<bool>(j, "krr_lda");
-  if (j.contains("lda_shrinkage")) r.lda_shrinkage = json_field<double>(j, "lda_shrinkage");
-  if (j.contains("log_variances")) r.log_variances = json_field<bool>(j, "log_variances");
-  if (j.contains("mel_bands")) r.mel_bands = json_field<int>(j, "mel_bands");
-  if (j.contains("patch_frames")) r.patch_frames = json_field<int>(j, "patch_frames");
-  if (j.contains("cnn2d_channels")) r.cnn2d_channels = json_field<int>(j, "cnn2d_channels");
+  params_from_json(model_param_specs(), j, r);
   r.validate();
   p = std::move(r);
 }
 
 void to_json(json& j, const TrainParams& p) {
-  j = json{{"epochs", p.epochs},
-           {"batch_size", p.batch_size},
-           {"learning_rate", p.learning_rate},
-           {"lr_step_epochs", p.lr_step_epochs},
-           {"lr_gamma", p.lr_gamma},
-           {"adam_epsilon", p.adam_epsilon},
-           {"weight_decay", p.weight_decay},
-           {"input_noise", p.input_noise},
-           {"validation_fraction", p.validation_fraction},
-           {"early_stopping", p.early_stopping},
-           {"patience", p.patience},
-           {"restore_best", p.restore_best},
-           {"seed", p.seed},
-           {"threads", p.threads}};
+  j = json::object();
+  params_to_json(train_param_specs(), p, j);
 }
 
 void from_json(const json& j, TrainParams& p) {
   if (!j.is_object()) throw std::invalid_argument("training parameters are not a JSON object");
   TrainParams r;
-  r.epochs = json_field<int>(j, "epochs");
-  r.batch_size = json_field<int>(j, "batch_size");
-  r.learning_rate = json_field<double>(j, "learning_rate");
-  r.lr_step_epochs = json_field<int>(j, "lr_step_epochs");
-  r.lr_gamma = json_field<double>(j, "lr_gamma");
-  r.adam_epsilon = json_field<double>(j, "adam_epsilon");
-  r.weight_decay = json_field<double>(j, "weight_decay");
-  if (j.contains("input_noise")) r.input_noise = json_field<double>(j, "input_noise");
-  r.validation_fraction = json_field<double>(j, "validation_fraction");
-  r.early_stopping = json_field<bool>(j, "early_stopping");
-  r.patience = json_field<int>(j, "patience");
-  r.restore_best = json_field<bool>(j, "restore_best");
-  r.seed = json_field<std::uint64_t>(j, "seed");
-  r.threads = json_field<int>(j, "threads");
+  params_from_json(train_param_specs(), j, r);
   r.validate();
   p = r;
 }

@@ -15,6 +15,8 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "util/param_spec.h"
+
 namespace genrelab::ml {
 
 enum class ModelKind {
@@ -160,6 +162,13 @@ struct TrainParams {
 
   void validate() const;
 };
+
+/// Every parameter of ModelParams but the kind, and of TrainParams, declared once (key, range,
+/// CLI flag, GUI label, help, which data chose the default, which kinds use it): validate(), the
+/// JSON of bundles and reports, genrelab-cli's options and the Training view's controls come from
+/// these tables (util/param_spec.h).
+const std::vector<Param<ModelParams>>& model_param_specs();
+const std::vector<Param<TrainParams>>& train_param_specs();
 
 /// Training defaults for a model kind: TrainParams{} (the study's settings) except for logreg,
 /// which starts at learning rate 1e-2. At 1e-3 the linear model has not converged after 50

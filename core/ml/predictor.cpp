@@ -84,6 +84,7 @@ std::string seconds_text(double s) {
 struct Predictor::Impl {
   PredictOptions options;
   features::FeatureExtractor extractor = features::FeatureExtractor::create();
+  std::string extraction_source = "the log-mel parameters recorded in the bundle";
   std::vector<std::string> labels;
   std::int64_t window = 0, hop = 0, min_samples = 0;
   std::string unit_source;
@@ -314,6 +315,19 @@ Predictor Predictor::from_bundle(const ModelBundle& bundle, const PredictOptions
     if (!impl->log_mel || impl->log_mel->sample_rate != audio::kDefaultSampleRate)
       throw std::invalid_argument("the cnn2d model's log-mels are not at " + std::to_string(audio::kDefaultSampleRate) + " Hz");
   }
+  if (bundle.model.kind != ModelKind::cnn2d) {
+    // Extract as the table was (the bundle records it since the parameters travel with tables).
+    if (bundle.extraction) {
+      if (bundle.extraction->sample_rate != audio::kDefaultSampleRate)
+        throw std::invalid_argument("the model's table was extracted at " + std::to_string(bundle.extraction->sample_rate) +
+                                    " Hz; songs are classified at " + std::to_string(audio::kDefaultSampleRate) +
+                                    " Hz: extract the table at that rate and train again");
+      impl->extractor = features::FeatureExtractor::create(*bundle.extraction);
+      impl->extraction_source = "the table's, recorded in the bundle";
+    } else {
+      impl->extraction_source = "not recorded in the bundle: librosa's defaults assumed";
+    }
+  }
   const auto& names = impl->extractor.feature_names();
   std::string missing;
   for (const auto& f : bundle.input_features)
@@ -355,6 +369,7 @@ std::int64_t Predictor::hop_samples() const noexcept { return impl_->hop; }
 int Predictor::sample_rate() const noexcept { return audio::kDefaultSampleRate; }
 const std::string& Predictor::unit_source() const noexcept { return impl_->unit_source; }
 const std::vector<std::string>& Predictor::feature_names() const noexcept { return impl_->extractor.feature_names(); }
+const std::string& Predictor::extraction_source() const noexcept { return impl_->extraction_source; }
 
 namespace {
 

@@ -99,6 +99,9 @@ class Predictor {
   const std::vector<std::string>& feature_names() const noexcept;
   /// How the training unit was found ("bundle" when recorded, else a guess from the report).
   const std::string& unit_source() const noexcept;
+  /// Where the extraction parameters come from: the table's, recorded in the bundle, or librosa's
+  /// defaults when the bundle does not record them (bundles of older versions, Kaggle's tables).
+  const std::string& extraction_source() const noexcept;
 
   /// Classifies one file, streaming it. Never throws for a bad file: the result carries `error`.
   /// Throws Cancelled when `cancel` is set. `progress` gets the fraction of the file decoded so far.

@@ -806,6 +806,7 @@ ModelBundle TrainingResult::bundle() {
   b.label_names = model->label_names();
   b.report = to_json(report);
   b.row_length = report.row_length;
+  b.extraction = o.extraction;
   b.weights = model->network().weights();
   return b;
 }

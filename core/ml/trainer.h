@@ -96,6 +96,9 @@ struct TrainerOptions {
   int search_folds = 3;  ///< 2..20
   /// After the folds, train the model to keep on all rows.
   bool final_model = true;
+  /// How the table was extracted (features::read_sidecar_params): goes into the bundle so that
+  /// prediction extracts the same way. Unset: not recorded (librosa's defaults are assumed).
+  std::optional<features::ExtractionParams> extraction;
   /// Minimum time between per-batch reports.
   std::chrono::milliseconds batch_interval{200};
 

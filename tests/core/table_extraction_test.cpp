@@ -67,6 +67,19 @@ TEST(TableExtraction, SegmentsAndFailuresGoOn) {
   EXPECT_EQ(meta["parameters"]["n_fft"], 2048);
   EXPECT_EQ(meta["rows"], 20);
   EXPECT_EQ(meta["failures"].size(), 2u);
+
+  // The parameters travel with the table: its sidecar gives them back; no sidecar, none; a broken
+  // one is an error naming it.
+  EXPECT_EQ(features::read_sidecar_params(csv), features::ExtractionParams{});
+  EXPECT_EQ(features::read_sidecar_params(dir / "no-such-table.csv"), std::nullopt);
+  std::ofstream(features::sidecar_path(csv)) << R"({"parameters": {"n_fft": 2047}})";
+  try {
+    features::read_sidecar_params(csv);
+    ADD_FAILURE() << "an odd n_fft was accepted";
+  } catch (const FileError& e) {
+    EXPECT_EQ(e.file(), features::sidecar_path(csv));
+    EXPECT_NE(e.reason().find("n_fft must be even"), std::string::npos) << e.what();
+  }
 }
 
 TEST(TableExtraction, TooShortFilesAreReported) {

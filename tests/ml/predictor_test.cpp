@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "audio/decode.h"
+#include "features/feature_extractor.h"
 #include "ml/model_bundle.h"
 #include "ml/predictor.h"
 #include "ml/trainer.h"
@@ -129,6 +130,47 @@ TEST(Predictor, RowLengthSurvivesTheBundleFile) {
   save_bundle(dir / "m.glmodel", clip_bundle());
   EXPECT_EQ(load_bundle(dir / "m.glmodel").row_length, 661794);
   EXPECT_EQ(Predictor::load(dir / "m.glmodel").window_samples(), 661794);
+}
+
+// Extraction parameters travel: a bundle records how its table was extracted, survives the file,
+// and the predictor extracts songs the same way (or refuses a sample rate it does not classify at).
+TEST(Predictor, ExtractsAsTheBundlesTableWas) {
+  auto bundle = clip_bundle();
+  EXPECT_FALSE(bundle.extraction.has_value());
+  EXPECT_NE(Predictor::from_bundle(bundle).extraction_source().find("defaults assumed"), std::string::npos);
+
+  features::ExtractionParams params;
+  params.top_db = 60.0;  // a table made with a narrower dynamic range
+  params.hop_length = 256;
+  bundle.extraction = params;
+  const auto dir = test::temp_dir("predictor_extraction");
+  save_bundle(dir / "m.glmodel", bundle);
+  ASSERT_EQ(load_bundle(dir / "m.glmodel").extraction, params);
+  const auto predictor = Predictor::load(dir / "m.glmodel", {.keep_features = true});
+  EXPECT_NE(predictor.extraction_source().find("recorded in the bundle"), std::string::npos);
+
+  std::vector<float> song(static_cast<std::size_t>(predictor.window_samples()));  // one window
+  std::uint32_t rng = 7;
+  for (std::size_t i = 0; i < song.size(); ++i) {
+    rng = rng * 1664525u + 1013904223u;
+    song[i] = 0.3f * std::sin(0.05f * static_cast<float>(i)) + 0.1f * (static_cast<float>(rng >> 8) / 16777216.0f - 0.5f);
+  }
+  const auto result = predictor.predict_samples(song);
+  ASSERT_FALSE(result.windows.empty());
+  const auto& window = result.windows.front();
+  const auto expected = features::FeatureExtractor::create(params).compute(song);
+  const auto defaults = features::FeatureExtractor::create().compute(song);
+  ASSERT_EQ(window.features.size(), expected.size());
+  EXPECT_EQ(window.features, expected);   // the bundle's parameters...
+  EXPECT_NE(window.features, defaults);   // ...which make other numbers than the defaults
+
+  bundle.extraction->sample_rate = 16000;
+  try {
+    Predictor::from_bundle(bundle);
+    ADD_FAILURE() << "a table extracted at 16 kHz was accepted";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("extracted at 16000 Hz"), std::string::npos) << e.what();
+  }
 }
 
 TEST(Predictor, GeneratedSignalsInEveryFormat) {

@@ -20,6 +20,8 @@
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QCheckBox>
+#include <QDoubleSpinBox>
+#include <QLineEdit>
 #include <QTest>
 #include <QTimer>
 #include <algorithm>
@@ -467,6 +469,54 @@ class TrainingViewTest : public QObject {
     QCOMPARE(o.features, ml::FeatureSet::mfcc);
     QCOMPARE(o.training.learning_rate, ml::default_training(ml::ModelKind::logreg).learning_rate);
     o.validate();
+  }
+
+  // The preset's parameters, generated from the parameter tables: the rows of its kind, its values,
+  // the declared ranges; checked, the run trains with them (and without the preset's search).
+  void adjustedPresetTrainsWithTheFormsParameters() {
+    ui::TrainingView view;
+    view.resize(1200, 900);
+    view.show();
+    view.setTable(blobTable(), QStringLiteral("blobs"));
+    view.kindCombo()->setCurrentText(QStringLiteral("mlp"));
+    ui::ParamForm* form = view.modelParams();
+    auto* hidden = form->findChild<QLineEdit*>(QStringLiteral("hidden_units"));
+    auto* dropout = form->findChild<QDoubleSpinBox*>(QStringLiteral("dropout"));
+    QVERIFY(hidden && dropout);
+    QCOMPARE(hidden->text(), QStringLiteral("256,128"));
+    QCOMPARE(dropout->maximum(), 0.9999);  // [0, 1): the open end, at 4 decimals
+    QVERIFY(dropout->toolTip().contains(QStringLiteral("Range: [0, 1)")));
+    QVERIFY(!form->editor(QStringLiteral("conv1_filters"))->isVisibleTo(&view));  // cnn1d's, not mlp's
+    QCOMPARE(view.options().model.hidden_units, (std::vector<int>{256, 128}));
+    view.adjustBox()->setChecked(true);
+    QVERIFY(form->isVisibleTo(&view));
+    hidden->setText(QStringLiteral("16"));
+    QMetaObject::invokeMethod(hidden, "editingFinished");
+    dropout->setValue(0.1);
+    auto* weight_decay = form->findChild<QDoubleSpinBox*>(QStringLiteral("weight_decay"));
+    QVERIFY(weight_decay);
+    weight_decay->setValue(0.01);
+    const ml::TrainerOptions o = view.options();
+    QCOMPARE(o.model.hidden_units, std::vector<int>{16});
+    QCOMPARE(o.model.dropout, 0.1);
+    QCOMPARE(o.training.weight_decay, 0.01);
+    test::save_screenshot(view, QStringLiteral("training-adjusted-mlp"));
+    // A preset with a search trains with the form's values instead of searching.
+    view.kindCombo()->setCurrentText(QStringLiteral("search"));
+    QVERIFY(view.options().search.empty());
+    view.adjustBox()->setChecked(false);
+    QVERIFY(!view.options().search.empty());
+    view.kindCombo()->setCurrentText(QStringLiteral("mlp"));
+    view.adjustBox()->setChecked(true);
+    hidden->setText(QStringLiteral("16"));
+    QMetaObject::invokeMethod(hidden, "editingFinished");
+    configure(view, 2, false);
+    QSignalSpy finished(&view, &ui::TrainingView::trainingFinished);
+    QTest::mouseClick(view.startButton(), Qt::LeftButton);
+    QVERIFY(finished.wait(60000));
+    QCOMPARE(view.state(), ui::TrainingView::State::succeeded);
+    QCOMPARE(view.lastReport()->options.model.hidden_units, std::vector<int>{16});
+    QVERIFY2(view.history().back().name().contains(QStringLiteral("mlp (adjusted)")), qPrintable(view.history().back().name()));
   }
 
   void closedFormKernelModelTrainsWithoutEpochs() {

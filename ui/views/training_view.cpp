@@ -176,13 +176,10 @@ TrainingView::TrainingView(QWidget* parent)
       threads_(new QSpinBox(this)),
       final_model_(new QCheckBox(tr("Train a final model on all rows (needed to save)"), this)),
       audio_box_(new QGroupBox(tr("cnn2d: log-mel patches of the audio"), this)),
-      patch_frames_(new QSpinBox(this)),
-      channels_(new QSpinBox(this)),
-      dense_units_(new QSpinBox(this)),
-      batch_(new QSpinBox(this)),
-      crops_(new QSpinBox(this)),
-      copies_(new QSpinBox(this)),
       augment_(new QCheckBox(tr("Spectrogram augmentation"), this)),
+      audio_params_(new ParamForm(this)),
+      adjust_box_(new QGroupBox(tr("Adjust the parameters"), this)),
+      model_params_(new ParamForm(this)),
       start_(new QPushButton(tr("Start"), this)),
       cancel_(new QPushButton(tr("Cancel"), this)),
       save_(new QPushButton(tr("Save model…"), this)),
@@ -225,32 +222,16 @@ TrainingView::TrainingView(QWidget* parent)
   threads_->setValue(static_cast<int>(std::min(hardware_jobs(), 256u)));
   final_model_->setChecked(defaults.final_model);
   {
-    // The audio CNN's own controls, with genrelab-cli train-audio's defaults.
+    // The audio CNN's own controls, with genrelab-cli train-audio's defaults, generated from the
+    // parameter tables: its architecture, batch, crops and audio copies (epochs and seed: the form's).
     const ml::AudioCnnOptions audio;
-    const ml::ModelParams model;
-    patch_frames_->setRange(8, 4096);
-    patch_frames_->setValue(model.patch_frames);
-    patch_frames_->setSuffix(tr(" frames"));
-    patch_frames_->setToolTip(tr("Patch length in log-mel frames (hop 512 at 22050 Hz: 130 frames = 3 s); %1 mel bands")
-                                  .arg(model.mel_bands));
-    channels_->setRange(1, 256);
-    channels_->setValue(model.cnn2d_channels);
-    channels_->setToolTip(tr("Filters of the first convolution (then 2x and 4x)"));
-    dense_units_->setRange(1, 65536);
-    dense_units_->setValue(model.dense_units);
-    dense_units_->setToolTip(tr("Units of the hidden Dense layer"));
-    batch_->setRange(1, 1000000);
-    batch_->setValue(ml::TrainParams{}.batch_size);
-    batch_->setToolTip(tr("Mini-batch size (patches)"));
-    crops_->setRange(1, 1000);
-    crops_->setValue(audio.crops_per_track);
-    crops_->setToolTip(tr("Random training patches per training track (and per audio copy), drawn once per fold"));
-    copies_->setRange(0, 16);
-    copies_->setValue(audio.audio_copies);
-    copies_->setToolTip(tr("Audio copies per training track, pitch-shifted (up to ±%1 semitones) and time-stretched "
-                           "(up to ×%2), decoded again each fold: slower, more varied patches")
-                            .arg(audio.max_semitones)
-                            .arg(audio.max_stretch));
+    audio_model_.kind = ml::ModelKind::cnn2d;
+    audio_training_ = ml::default_training(ml::ModelKind::cnn2d);
+    audio_params_->addParams(ml::model_param_specs(), audio_model_);
+    audio_params_->addParams<ml::TrainParams>(ml::train_param_specs(), audio_training_,
+                                              [](const auto& p) { return p.key == "batch_size"; });
+    audio_params_->addParams(ml::audio_cnn_param_specs(), audio_sampling_);
+    audio_params_->load();
     augment_->setChecked(true);
     augment_->setToolTip(tr("Training patches get Gaussian noise (%1 dB), a shift of up to ±%2 mel bands and a level "
                             "offset of up to ±%3 dB; off: the crops as they are")
@@ -258,18 +239,25 @@ TrainingView::TrainingView(QWidget* parent)
                              .arg(audio.max_band_shift)
                              .arg(audio.max_level_db));
     auto* audio_form = new QFormLayout(audio_box_);
-    audio_form->addRow(tr("Patch"), patch_frames_);
-    audio_form->addRow(tr("Channels"), channels_);
-    audio_form->addRow(tr("Dense units"), dense_units_);
-    audio_form->addRow(tr("Batch"), batch_);
-    audio_form->addRow(tr("Crops / track"), crops_);
-    audio_form->addRow(tr("Audio copies"), copies_);
+    audio_form->addRow(audio_params_);
     audio_form->addRow(augment_);
     audio_box_->setToolTip(tr("cnn2d trains from the dataset's audio files: each file's log-mel spectrogram is computed "
                               "once; folds hold out whole tracks; a held-out track is classified by the mean "
                               "probability of its patches"));
     audio_box_->setVisible(false);
   }
+  // A table preset's own parameters, generated from the parameter tables (the rows of its kind);
+  // off by default: the preset trains as the leaderboards describe it.
+  model_params_->addParams(ml::model_param_specs(), preset_model_);
+  model_params_->addParams<ml::TrainParams>(ml::train_param_specs(), preset_training_,
+                                            [](const auto& p) { return p.key != "epochs" && p.key != "seed"; });
+  adjust_box_->setCheckable(true);
+  adjust_box_->setChecked(false);
+  adjust_box_->setToolTip(tr("Train the chosen preset with these values of its model and training loop instead of its "
+                             "own (a preset's search, which would choose other values, is then skipped)"));
+  (new QVBoxLayout(adjust_box_))->addWidget(model_params_);
+  model_params_->setVisible(false);
+  connect(adjust_box_, &QGroupBox::toggled, model_params_, &QWidget::setVisible);
   // No dataset yet: cnn2d is listed but off, with the reason (setAudioFiles() turns it on).
   audio_reason_ = tr("cnn2d is unavailable: open a dataset folder with audio files (genres_original/<genre>/*.wav or "
                      "<genre>/<file>); it learns from the audio, not from a feature table.");
@@ -317,6 +305,7 @@ TrainingView::TrainingView(QWidget* parent)
   left->addWidget(table_label_);
   left->addLayout(form);
   left->addWidget(audio_box_);
+  left->addWidget(adjust_box_);
   left->addLayout(buttons);
   left->addWidget(progress_);
   left->addWidget(status_);
@@ -477,6 +466,12 @@ void TrainingView::applyKindDefaults() {
   const ml::TrainParams t = preset ? preset->training : ml::default_training(audio ? ml::ModelKind::cnn2d : ml::ModelKind::cnn1d);
   epochs_->setValue(audio ? kAudioEpochs : t.epochs);
   seed_->setValue(static_cast<int>(t.seed));
+  if (preset) {
+    preset_model_ = preset->model;
+    preset_training_ = preset->training;
+    model_params_->load();
+  }
+  adjust_box_->setVisible(!audio);
   kind_->setToolTip(kind_->currentData(Qt::ToolTipRole).toString());
   // Table-only controls say why they are off; the audio CNN's own controls appear.
   const QString table_only = audio ? tr("cnn2d learns from the audio files, not from a feature table") : QString();
@@ -612,19 +607,13 @@ void TrainingView::updateBoardAudio() {
 }
 
 ml::AudioCnnOptions TrainingView::audioOptions() const {
-  ml::AudioCnnOptions o;
-  o.model.kind = ml::ModelKind::cnn2d;
-  o.model.patch_frames = patch_frames_->value();
-  o.model.cnn2d_channels = channels_->value();
-  o.model.dense_units = dense_units_->value();
-  o.training = ml::default_training(ml::ModelKind::cnn2d);
+  ml::AudioCnnOptions o = audio_sampling_;
+  o.model = audio_model_;
+  o.training = audio_training_;
   o.training.epochs = epochs_->value();
-  o.training.batch_size = batch_->value();
   o.training.seed = static_cast<std::uint64_t>(seed_->value());
   o.training.threads = threads_->value();
   o.folds = folds_->value();
-  o.crops_per_track = crops_->value();
-  o.audio_copies = copies_->value();
   if (!augment_->isChecked()) {
     o.noise_db = 0.0;
     o.max_band_shift = 0;
@@ -632,6 +621,10 @@ ml::AudioCnnOptions TrainingView::audioOptions() const {
   }
   o.monitor_heldout = true;  // the held-out curves of the charts
   return o;
+}
+
+QSpinBox* TrainingView::spinOf(const ParamForm* form, const char* key) {
+  return qobject_cast<QSpinBox*>(form->editor(QString::fromLatin1(key)));
 }
 
 ml::TrainerOptions TrainingView::options() const {
@@ -642,8 +635,17 @@ ml::TrainerOptions TrainingView::options() const {
   base.features = static_cast<ml::FeatureSet>(features_->currentData().toInt());
   protocol_->applyTo(base);
   base.final_model = final_model_->isChecked();
+  if (const auto it = extraction_.find(table_name_); it != extraction_.end()) base.extraction = it->second;
   const auto preset = ml::find_model_preset(kind_->currentData().toString().toStdString());
   ml::TrainerOptions o = preset ? ml::apply_preset(*preset, base) : base;
+  if (preset && adjust_box_->isChecked()) {
+    // The form's values instead of the preset's (and no search, which would choose others).
+    o.model = preset_model_;
+    o.training = preset_training_;
+    o.training.seed = base.training.seed;
+    o.training.threads = base.training.threads;
+    o.search.clear();
+  }
   if (audioModelSelected()) {
     const ml::AudioCnnOptions audio = audioOptions();
     o.model = audio.model;
@@ -652,6 +654,11 @@ ml::TrainerOptions TrainingView::options() const {
   }
   o.training.epochs = epochs_->value();
   return o;
+}
+
+void TrainingView::setExtraction(const QString& name, const std::optional<features::ExtractionParams>& params) {
+  if (params) extraction_[name] = *params;
+  else extraction_.erase(name);
 }
 
 void TrainingView::setTable(std::shared_ptr<const dataset::FeatureTable> table, const QString& name) {
@@ -738,7 +745,7 @@ void TrainingView::start() {
     status_->setText(tr("Invalid options: %1").arg(QString::fromUtf8(e.what())));
     return;
   }
-  const QString model = kind_->currentText();
+  const QString model = adjust_box_->isChecked() ? tr("%1 (adjusted)").arg(kind_->currentText()) : kind_->currentText();
   auto table = table_;
   auto deliver_record = [this](const EpochRecord& r) { receiveRecord(r); };
   QPointer<TrainingView> self(this);

@@ -24,7 +24,9 @@
 #include <QStringList>
 #include <QVector>
 #include <QWidget>
+#include <map>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "experiment/audio_experiment.h"
@@ -35,6 +37,7 @@
 #include "util/progress.h"
 #include "ui/charts/training_charts.h"
 #include "ui/figures/training_figures.h"
+#include "ui/views/param_form.h"
 #include "ui/views/protocol_picker.h"
 
 class QCheckBox;
@@ -129,12 +132,18 @@ class TrainingView : public QWidget {
   QSpinBox* threadsSpin() const { return threads_; }
   QCheckBox* finalModelCheck() const { return final_model_; }
   QGroupBox* audioBox() const { return audio_box_; }
-  QSpinBox* patchFramesSpin() const { return patch_frames_; }
-  QSpinBox* channelsSpin() const { return channels_; }
-  QSpinBox* denseUnitsSpin() const { return dense_units_; }
-  QSpinBox* batchSpin() const { return batch_; }
-  QSpinBox* cropsSpin() const { return crops_; }
-  QSpinBox* copiesSpin() const { return copies_; }
+  /// cnn2d's controls, generated from the parameter tables (ui/views/param_form.h).
+  ParamForm* audioParams() const { return audio_params_; }
+  QSpinBox* patchFramesSpin() const { return spinOf(audio_params_, "patch_frames"); }
+  QSpinBox* channelsSpin() const { return spinOf(audio_params_, "cnn2d_channels"); }
+  QSpinBox* denseUnitsSpin() const { return spinOf(audio_params_, "dense_units"); }
+  QSpinBox* batchSpin() const { return spinOf(audio_params_, "batch_size"); }
+  QSpinBox* cropsSpin() const { return spinOf(audio_params_, "crops_per_track"); }
+  QSpinBox* copiesSpin() const { return spinOf(audio_params_, "audio_copies"); }
+  /// "Adjust the parameters": when checked, the table preset trains with the values of
+  /// modelParams() (its model and loop, without its search) instead of its own.
+  QGroupBox* adjustBox() const { return adjust_box_; }
+  ParamForm* modelParams() const { return model_params_; }
   QCheckBox* augmentCheck() const { return augment_; }
   QLabel* inputLabel() const { return table_label_; }
   QLabel* statusLabel() const { return status_; }
@@ -170,6 +179,9 @@ class TrainingView : public QWidget {
   /// Offers the dataset's tables (e.g. the 30-s and 3-s ones); the first is selected unless the
   /// one selected before is still there (by name).
   void setTables(const QVector<QPair<QString, std::shared_ptr<const dataset::FeatureTable>>>& tables);
+  /// How the table offered as `name` was extracted (its sidecar), recorded in the bundles trained
+  /// on it so that prediction extracts the same way; nullopt: not known (librosa's defaults).
+  void setExtraction(const QString& name, const std::optional<features::ExtractionParams>& params);
   /// Offers the open dataset's audio files to cnn2d (`name`: the dataset, for labels). Without
   /// files (or with one genre) cnn2d is disabled with the reason in its tooltip.
   void setAudioFiles(const std::vector<ml::AudioFile>& files, const QString& name);
@@ -248,13 +260,19 @@ class TrainingView : public QWidget {
   QSpinBox* threads_;
   QCheckBox* final_model_;
   QGroupBox* audio_box_;
-  QSpinBox* patch_frames_;
-  QSpinBox* channels_;
-  QSpinBox* dense_units_;
-  QSpinBox* batch_;
-  QSpinBox* crops_;
-  QSpinBox* copies_;
   QCheckBox* augment_;
+  // What the generated forms edit: cnn2d's model, loop and sampling; the chosen table preset's
+  // model and loop (loaded from the preset when it is chosen).
+  ml::ModelParams audio_model_;
+  ml::TrainParams audio_training_;
+  ml::AudioCnnOptions audio_sampling_;
+  ParamForm* audio_params_;
+  std::map<QString, features::ExtractionParams> extraction_;  ///< by table name
+  ml::ModelParams preset_model_;
+  ml::TrainParams preset_training_;
+  QGroupBox* adjust_box_;
+  ParamForm* model_params_;
+  static QSpinBox* spinOf(const ParamForm* form, const char* key);
   QPushButton* start_;
   QPushButton* cancel_;
   QPushButton* save_;
