@@ -143,7 +143,7 @@ QString skipped_text(const std::vector<dataset::SkippedFile>& skipped) {
 
 /// The kind combo's entry for the audio CNN (not a table preset).
 const QString kAudioKind = QStringLiteral("cnn2d");
-/// genrelab-cli train-audio's default epochs (app/cli_commands.h, TrainAudioArgs).
+/// genrelab-cli train-audio's default epochs (app/cli/train_audio.cpp, TrainAudioArgs).
 constexpr int kAudioEpochs = 20;
 
 }  // namespace

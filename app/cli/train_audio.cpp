@@ -1,21 +1,20 @@
 // genrelab-cli train-audio: cross-validation of the 2-D log-mel CNN (ml/audio_cnn.h) on an audio
 // folder, with track-grouped folds and track voting.
-#include <algorithm>
-#include <cmath>
 #include <cstdio>
-#include <iostream>
+#include <filesystem>
+#include <memory>
+#include <string>
 
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
-#include "cli_commands.h"
-#include "cli_output.h"
-#include "cli_protocol.h"
+#include "commands.h"
+#include "common.h"
 #include "experiment/audio_experiment.h"
 #include "features/log_mel_cache.h"
+#include "protocol.h"
 #include "stats/scores.h"
-#include "terminal_progress.h"
-#include "util/error.h"
-#include "util/parallel.h"
+#include "training.h"
 #include "util/progress.h"
 
 namespace genrelab::cli {
@@ -24,9 +23,25 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-}  // namespace
+struct TrainAudioArgs {
+  std::filesystem::path folder;     // audio folder (<label>/<file> or Kaggle layout)
+  std::filesystem::path cache_dir;  // log-mel cache folder; empty = memory only
+  std::filesystem::path output;     // model bundle of a final cnn2d trained on every track; empty = none
+  int folds = 5;
+  int epochs = 20;
+  int crops = 8;                    // training patches per training track (and per audio copy)
+  int copies = 0;                   // pitch-shifted/time-stretched audio copies per training track
+  int patch_frames = 130;           // frames per patch (130 x hop 512 at 22050 Hz: about 3 s)
+  int channels = 16;                // filters of the first convolution (then 2x, 4x)
+  int dense_units = 128;
+  int batch_size = 32;
+  unsigned long long seed = 42;
+  int threads = 0;                  // 0 = min(cores, 2)
+  ProtocolArgs protocol;
+  bool json = false;
+};
 
-int cmd_train_audio(const TrainAudioArgs& args) {
+int run_train_audio(const TrainAudioArgs& args) {
   ml::AudioCnnOptions options;
   options.model.kind = ml::ModelKind::cnn2d;
   options.model.patch_frames = args.patch_frames;
@@ -36,32 +51,23 @@ int cmd_train_audio(const TrainAudioArgs& args) {
   options.training.epochs = args.epochs;
   options.training.batch_size = args.batch_size;
   options.training.seed = args.seed;
-  options.training.threads = args.threads > 0 ? args.threads : static_cast<int>(std::min(hardware_jobs(), 2u));
+  options.training.threads = threads_or_default(args.threads);
   options.folds = args.folds;
   options.crops_per_track = args.crops;
   options.audio_copies = args.copies;
   ml::TrainerOptions protocol;  // its split, groups and rotation only
-  try {
-    load_protocol(args.protocol, protocol);
-    options.validate();
-  } catch (const FileError& e) {
-    return error_exit(e.what(), args.json);
-  } catch (const std::invalid_argument& e) {
-    return error_exit(e.what(), args.json);
-  }
+  if (auto code = run_guarded(args.json, [&] {
+        load_protocol(args.protocol, protocol);
+        options.validate();
+      }))
+    return *code;
 
   if (!args.output.empty() && !args.output.parent_path().empty() && !fs::is_directory(args.output.parent_path()))
     return error_exit(args.output.string() + ": folder does not exist", args.json);
 
   experiment::AudioFolder folder;
-  try {
-    folder = experiment::scan_audio_folder(args.folder, &interrupt_token());
-  } catch (const FileError& e) {
-    return error_exit(e.what(), args.json);
-  } catch (const Cancelled&) {
-    std::cerr << "cancelled\n";
-    return 130;
-  }
+  if (auto code = run_guarded(args.json, [&] { folder = experiment::scan_audio_folder(args.folder, &interrupt_token()); }))
+    return *code;
   const auto& files = folder.files;
   auto& skipped = folder.skipped;
   if (files.empty()) return error_exit(args.folder.string() + ": no audio files", args.json);
@@ -96,23 +102,10 @@ int cmd_train_audio(const TrainAudioArgs& args) {
   // Log-mels first (once per file; the folds and the final model reuse them); a file that cannot
   // be decoded is reported and left out, the others go on.
   experiment::AudioOutcome run;
-  {
-    TerminalProgress progress("train-audio", args.json);
-    try {
-      run = experiment::run_audio_experiment(files, *cache, spec, &progress, &interrupt_token());
-    } catch (const Cancelled&) {
-      progress.finish();
-      std::cerr << "cancelled: nothing was written\n";
-      return 130;
-    } catch (const std::invalid_argument& e) {
-      progress.finish();
-      return error_exit(args.folder.string() + ": " + e.what(), args.json);
-    } catch (const FileError& e) {
-      progress.finish();
-      return error_exit(e.what(), args.json);
-    }
-    progress.finish();
-  }
+  if (auto code = run_with_progress("train-audio", args.json, [&](ProgressSink& progress) {
+        run = experiment::run_audio_experiment(files, *cache, spec, &progress, &interrupt_token());
+      }, StepReports().cancelled("cancelled: nothing was written").error_prefix(args.folder.string() + ": ")))
+    return *code;
   skipped.insert(skipped.end(), run.skipped.begin(), run.skipped.end());
   for (const auto& s : skipped) std::fprintf(stderr, "skipped %s: %s\n", s.path.c_str(), s.reason.c_str());
   const std::string split_note = run.assignment ? dataset::describe(*run.assignment) : std::string();
@@ -188,6 +181,29 @@ int cmd_train_audio(const TrainAudioArgs& args) {
     std::printf("model (cnn2d trained on %s%zu tracks, %zu genres) saved to %s\n", protocol.split ? "the train+valid " : "all ",
                 run.final_tracks, rep.label_names.size(), args.output.c_str());
   return 0;
+}
+
+}  // namespace
+
+void add_train_audio(CLI::App& app, Runner& runner) {
+  auto args = std::make_shared<TrainAudioArgs>();
+  auto* train_audio = app.add_subcommand("train-audio", "Cross-validate the 2-D log-mel CNN (cnn2d) on an audio folder with track-grouped folds and track voting");
+  train_audio->add_option("folder", args->folder, "Audio folder (<label>/<file> or Kaggle layout)")->required();
+  train_audio->add_option("-o,--output", args->output, "Also train on every track and save the model bundle (.glmodel, written atomically)");
+  train_audio->add_option("--folds", args->folds, "Stratified folds, grouped by track")->check(CLI::Range(2, 100));
+  train_audio->add_option("--epochs", args->epochs, "Epochs per fold")->check(CLI::Range(1, 100000));
+  train_audio->add_option("--crops", args->crops, "Random training patches per training track (and per audio copy)")->check(CLI::Range(1, 1000));
+  train_audio->add_option("--copies", args->copies, "Pitch-shifted (+-2 semitones) and time-stretched (x1.1) audio copies per training track")->check(CLI::Range(0, 16));
+  train_audio->add_option("--patch-frames", args->patch_frames, "Frames per patch (hop 512 at 22050 Hz; 130 = 3 s)")->check(CLI::Range(8, 4096));
+  train_audio->add_option("--channels", args->channels, "Filters of the first convolution (then 2x and 4x)")->check(CLI::Range(1, 256));
+  train_audio->add_option("--dense-units", args->dense_units, "Units of the hidden Dense layer")->check(CLI::Range(1, 65536));
+  train_audio->add_option("--batch-size", args->batch_size, "Mini-batch size")->check(CLI::Range(1, 1000000));
+  train_audio->add_option("--cache", args->cache_dir, "Folder keeping the log-mel spectrograms between runs");
+  train_audio->add_option("--seed", args->seed, "Seed of folds, crops, augmentation and weights");
+  train_audio->add_option("--threads", args->threads, "Compute threads (default: up to 2)")->check(CLI::Range(1, 256));
+  add_protocol_options(*train_audio, args->protocol);
+  train_audio->add_flag("--json", args->json, "Print the report as JSON (progress goes to stderr)");
+  run_when_chosen(*train_audio, runner, [args] { return run_train_audio(*args); });
 }
 
 }  // namespace genrelab::cli

@@ -1,4 +1,4 @@
-#include "cli_protocol.h"
+#include "protocol.h"
 
 #include <stdexcept>
 

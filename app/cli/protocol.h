@@ -2,9 +2,9 @@
 // --groups): declared once for CLI11, loaded once, described the same way in every report.
 #pragma once
 
+#include <filesystem>
 #include <string>
 
-#include "cli_commands.h"
 #include "dataset/group_file.h"
 #include "dataset/split_lists.h"
 
@@ -13,6 +13,13 @@ class App;
 }
 
 namespace genrelab::cli {
+
+/// The evaluation protocol beyond plain track-grouped folds (train, compare, train-audio).
+struct ProtocolArgs {
+  std::string split;            // built-in split name ("fault-filtered") or a folder of train/valid/test.txt
+  bool rotate = false;          // each part of the split held out in turn
+  std::filesystem::path groups; // CSV file,<group>: folds keep each group on one side
+};
 
 /// Adds --split, --rotate and --groups to a subcommand.
 void add_protocol_options(CLI::App& command, ProtocolArgs& args);

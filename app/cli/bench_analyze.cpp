@@ -1,25 +1,24 @@
-// genrelab-cli analyze and bench analyze: the feature-table statistics of core/stats in batch.
+// genrelab-cli bench analyze: the time of the whole table analysis (KDE of every feature,
+// correlation, filter, scaler, PCA, similarity) on one core, against a direct implementation.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <iostream>
+#include <filesystem>
 #include <limits>
 #include <numbers>
-#include <optional>
 #include <random>
 #include <string>
 #include <vector>
 
+#include <CLI/CLI.hpp>
 #include <Eigen/SVD>
 #include <nlohmann/json.hpp>
 
-#include "cli_commands.h"
-#include "cli_output.h"
-#include "dataset/default_location.h"
+#include "commands.h"
+#include "common.h"
 #include "dataset/feature_table.h"
 #include "stats/table_analysis.h"
-#include "util/error.h"
 
 namespace genrelab::cli {
 namespace {
@@ -28,9 +27,13 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
-json pair_json(const stats::TableAnalysis& a, const stats::GenrePair& p) {
-  return {{"a", a.genres[p.a]}, {"b", a.genres[p.b]}, {"cosine", p.similarity}};
-}
+struct BenchAnalyzeArgs {
+  std::filesystem::path table;  // 30-s table (default: features_30_sec.csv of the default dataset)
+  int rows = 10000;             // rows of the synthetic table derived from it
+  int repeats = 5;
+  bool baseline = true;  // also time the direct (naive) implementation once per table
+  bool json = false;
+};
 
 // ---------------------------------------------------------------------------------------------
 // The baseline of `bench analyze`: the same results computed the direct way, as a first port of
@@ -184,156 +187,32 @@ stats::LabeledMatrix synthetic_segments(const stats::LabeledMatrix& clips, std::
   return m;
 }
 
-double median(std::vector<double> v) {
+double median_of(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   return v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
 }
 
-}  // namespace
-
-int cmd_analyze(const AnalyzeArgs& args) {
-  const auto scope = stats::parse_filter_scope(args.filter_scope);
-  const auto subset = stats::parse_feature_subset(args.features);
-  if (!scope) return error_exit("--filter-scope must be non-mfcc or all, got '" + args.filter_scope + "'", args.json);
-  if (!subset) return error_exit("--features must be all, mfcc or non-mfcc, got '" + args.features + "'", args.json);
-  if (args.components < 1) return error_exit("--components must be >= 1", args.json);
-  stats::AnalysisOptions options;
-  options.filter = {.threshold = args.threshold, .scope = *scope};
-  options.features = *subset;
-  options.compute_kde = false;  // curves are for the GUI; this command prints summaries
-  std::optional<stats::TableAnalysis> result;
-  try {
-    result = stats::analyze(dataset::read_feature_table(args.table, {.require_kaggle_schema = false}), options);
-  } catch (const FileError& e) {
-    return error_exit(e.what(), args.json);
-  } catch (const std::invalid_argument& e) {
-    return error_exit(args.table.string() + ": " + e.what(), args.json);
-  }
-  const stats::TableAnalysis& a = *result;
-  const auto rows = static_cast<std::size_t>(a.pca.scores().rows());
-  const auto k = std::min(static_cast<std::size_t>(args.components), a.pca.n_components());
-  const auto& ratio = a.pca.explained_variance_ratio();
-  std::vector<std::string> constant;
-  for (std::size_t c = 0; c < a.feature_names.size(); ++c)
-    if (a.correlation.constant[c]) constant.push_back(a.feature_names[c]);
-  const std::size_t n_pairs = a.ranked_pairs.size();
-  const std::size_t shown = std::min<std::size_t>(3, n_pairs);
-
-  if (args.json) {
-    json dropped = json::array();
-    for (const auto& d : a.redundancy.dropped)
-      dropped.push_back({{"column", d.name}, {"partner", d.partner_name}, {"r", d.r}});
-    json evr = json::array(), cum = json::array();
-    double total = 0;
-    for (std::size_t i = 0; i < k; ++i) {
-      total += ratio(static_cast<Eigen::Index>(i));
-      evr.push_back(ratio(static_cast<Eigen::Index>(i)));
-      cum.push_back(total);
-    }
-    json most = json::array(), least = json::array(), matrix = json::array();
-    for (std::size_t i = 0; i < shown; ++i) {
-      most.push_back(pair_json(a, a.ranked_pairs[i]));
-      least.push_back(pair_json(a, a.ranked_pairs[n_pairs - 1 - i]));
-    }
-    for (Eigen::Index i = 0; i < a.similarity.mean.rows(); ++i) {
-      json row = json::array();
-      for (Eigen::Index j = 0; j < a.similarity.mean.cols(); ++j) row.push_back(a.similarity.mean(i, j));
-      matrix.push_back(row);
-    }
-    print_json({{"table", args.table.string()},
-                {"rows", rows},
-                {"features", a.feature_names.size()},
-                {"genres", a.genres},
-                {"threshold", args.threshold},
-                {"filter_scope", std::string(stats::to_string(*scope))},
-                {"dropped", dropped},
-                {"kept", a.redundancy.kept_names},
-                {"constant_columns", constant},
-                {"pca",
-                 {{"features", std::string(stats::to_string(*subset))},
-                  {"columns", a.subset.size()},
-                  {"standardised", true},
-                  {"explained_variance_ratio", evr},
-                  {"cumulative", cum}}},
-                {"similarity",
-                 {{"features", std::string(stats::to_string(*subset))},
-                  {"measure", "mean cosine of standardised features over all track pairs"},
-                  {"most_similar", most},
-                  {"least_similar", least},
-                  {"genre_means", matrix}}}});
-    return 0;
-  }
-  std::printf("%s: %zu rows, %zu features, %zu genres\n", args.table.c_str(), rows, a.feature_names.size(),
-              a.genres.size());
-  std::printf("\nredundancy filter (|r| >= %.2f, %s columns): %zu dropped, %zu kept\n", args.threshold,
-              *scope == stats::FilterScope::all ? "all" : "non-MFCC", a.redundancy.dropped.size(),
-              a.redundancy.kept.size());
-  for (const auto& d : a.redundancy.dropped)
-    std::printf("  drop %-26s r = %+.3f with %s\n", d.name.c_str(), d.r, d.partner_name.c_str());
-  std::string line = "  kept:";
-  for (const auto& name : a.redundancy.kept_names) {
-    if (line.size() + name.size() + 1 > 100) {
-      std::printf("%s\n", line.c_str());
-      line = "       ";
-    }
-    line += " " + name;
-  }
-  std::printf("%s\n", line.c_str());
-  if (!constant.empty()) {
-    std::printf("  constant columns (no correlation defined, never dropped):");
-    for (const auto& c : constant) std::printf(" %s", c.c_str());
-    std::printf("\n");
-  }
-  std::printf("\nPCA of standardised features (%s, %zu columns): explained variance ratio\n",
-              std::string(stats::to_string(*subset)).c_str(), a.subset.size());
-  double cumulative = 0;
-  for (std::size_t i = 0; i < k; ++i) {
-    cumulative += ratio(static_cast<Eigen::Index>(i));
-    std::printf("  PC%-3zu %6.2f %%   cumulative %6.2f %%\n", i + 1, 100 * ratio(static_cast<Eigen::Index>(i)),
-                100 * cumulative);
-  }
-  std::printf("\ngenre similarity (mean cosine of standardised %s features over all track pairs)\n",
-              std::string(stats::to_string(*subset)).c_str());
-  if (n_pairs == 0) std::printf("  only one genre: no pairs\n");
-  for (std::size_t i = 0; i < shown; ++i) {
-    const auto& p = a.ranked_pairs[i];
-    std::printf("  most similar   %-10s %-10s %+.3f\n", a.genres[p.a].c_str(), a.genres[p.b].c_str(), p.similarity);
-  }
-  for (std::size_t i = 0; i < shown; ++i) {
-    const auto& p = a.ranked_pairs[n_pairs - 1 - i];
-    std::printf("  least similar  %-10s %-10s %+.3f\n", a.genres[p.a].c_str(), a.genres[p.b].c_str(), p.similarity);
-  }
-  return 0;
-}
-
-int cmd_bench_analyze(const BenchAnalyzeArgs& args) {
-  fs::path table = args.table;
-  if (table.empty()) {
-    const auto dir = dataset::default_dataset_dir();
-    if (!dir) return error_exit("no table: pass --table or set GENRELAB_DATA", args.json);
-    table = *dir / "features_30_sec.csv";
-  }
+int run_bench_analyze(const BenchAnalyzeArgs& args) {
+  const fs::path table = args.table.empty() ? default_table() : args.table;
+  if (table.empty()) return error_exit("no table: pass --table or set GENRELAB_DATA", args.json);
   struct Case {
     std::string name;
     stats::LabeledMatrix data;
     double budget = 0;  // seconds, from issue 4; 0 = none
   };
   std::vector<Case> cases;
-  try {
-    auto clips = stats::to_labeled_matrix(dataset::read_feature_table(table, {.require_kaggle_schema = false}));
-    const auto three = table.parent_path() / "features_3_sec_subset_classical_jazz_rock.csv";
-    cases.push_back({table.filename().string(), clips, clips.rows() <= 1000 ? 0.050 : 0.0});
-    if (args.table.empty() && fs::exists(three))
-      cases.push_back({three.filename().string(),
-                       stats::to_labeled_matrix(dataset::read_feature_table(three, {.require_kaggle_schema = false})),
-                       0.0});
-    cases.push_back({"synthetic 3-s-like, from " + table.filename().string(),
-                     synthetic_segments(clips, static_cast<std::size_t>(args.rows)), args.rows == 10000 ? 0.5 : 0.0});
-  } catch (const FileError& e) {
-    return error_exit(e.what(), args.json);
-  } catch (const std::invalid_argument& e) {
-    return error_exit(table.string() + ": " + e.what(), args.json);
-  }
+  if (auto code = run_guarded(args.json, [&] {
+        auto clips = stats::to_labeled_matrix(dataset::read_feature_table(table, {.require_kaggle_schema = false}));
+        const auto three = table.parent_path() / "features_3_sec_subset_classical_jazz_rock.csv";
+        cases.push_back({table.filename().string(), clips, clips.rows() <= 1000 ? 0.050 : 0.0});
+        if (args.table.empty() && fs::exists(three))
+          cases.push_back({three.filename().string(),
+                           stats::to_labeled_matrix(dataset::read_feature_table(three, {.require_kaggle_schema = false})),
+                           0.0});
+        cases.push_back({"synthetic 3-s-like, from " + table.filename().string(),
+                         synthetic_segments(clips, static_cast<std::size_t>(args.rows)), args.rows == 10000 ? 0.5 : 0.0});
+      }, StepReports().error_prefix(table.string() + ": ")))
+    return *code;
 
   const stats::AnalysisOptions options;  // the GUI's defaults: KDE of all features, study filter, all columns
   json out_cases = json::array();
@@ -366,7 +245,7 @@ int cmd_bench_analyze(const BenchAnalyzeArgs& args) {
         total.push_back(t.total);
         other.push_back(t.scaler);
       }
-      const double med_total = median(total);
+      const double med_total = median_of(total);
       double baseline = 0;
       json agreement = nullptr;
       std::string agree_text;
@@ -407,11 +286,11 @@ int cmd_bench_analyze(const BenchAnalyzeArgs& args) {
                              {"features", c.data.cols()},
                              {"genres", c.data.label_names.size()},
                              {"median_seconds",
-                              {{"kde", median(kde)},
-                               {"correlation_and_filter", median(corr)},
-                               {"scaler", median(other)},
-                               {"pca", median(pca)},
-                               {"similarity", median(sim)},
+                              {{"kde", median_of(kde)},
+                               {"correlation_and_filter", median_of(corr)},
+                               {"scaler", median_of(other)},
+                               {"pca", median_of(pca)},
+                               {"similarity", median_of(sim)},
                                {"total", med_total}}},
                              {"budget_seconds", c.budget > 0 ? json(c.budget) : json(nullptr)},
                              {"baseline_seconds", args.baseline ? json(baseline) : json(nullptr)},
@@ -423,8 +302,8 @@ int cmd_bench_analyze(const BenchAnalyzeArgs& args) {
       const std::string share =
           c.budget > 0 ? std::to_string(static_cast<int>(std::lround(100 * med_total / c.budget))) + " %" : "-";
       std::printf("%-44s %6zu %6zu %8.2f %8.2f %8.2f %8.2f %8.2f %9s %8s", c.name.c_str(), c.data.rows(),
-                  c.data.label_names.size(), 1e3 * median(kde), 1e3 * median(corr), 1e3 * median(pca),
-                  1e3 * median(sim), 1e3 * med_total, budget.c_str(), share.c_str());
+                  c.data.label_names.size(), 1e3 * median_of(kde), 1e3 * median_of(corr), 1e3 * median_of(pca),
+                  1e3 * median_of(sim), 1e3 * med_total, budget.c_str(), share.c_str());
       if (args.baseline)
         std::printf(" %11.1f %7.1fx\n", 1e3 * baseline, baseline / med_total);
       else
@@ -441,6 +320,19 @@ int cmd_bench_analyze(const BenchAnalyzeArgs& args) {
                 {"kde_grid_points", options.kde.grid_points},
                 {"cases", out_cases}});
   return 0;
+}
+
+}  // namespace
+
+void add_bench_analyze(CLI::App& bench, Runner& runner) {
+  auto args = std::make_shared<BenchAnalyzeArgs>();
+  auto* bench_analyze = bench.add_subcommand("analyze", "Time the whole table analysis (KDE, correlation, filter, PCA, similarity) on one core");
+  bench_analyze->add_option("--table", args->table, "30-s feature table (default: features_30_sec.csv of the shared data)");
+  bench_analyze->add_option("--rows", args->rows, "Rows of the synthetic 3-s-like table")->check(CLI::Range(10, 1000000));
+  bench_analyze->add_option("--repeats", args->repeats, "Timed runs per table (median reported)")->check(CLI::Range(1, 1000));
+  bench_analyze->add_flag("!--no-baseline", args->baseline, "Skip the direct (naive) implementation");
+  bench_analyze->add_flag("--json", args->json, "Machine-readable output");
+  run_when_chosen(*bench_analyze, runner, [args] { return run_bench_analyze(*args); });
 }
 
 }  // namespace genrelab::cli

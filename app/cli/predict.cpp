@@ -1,14 +1,21 @@
-// genrelab-cli predict: song-level genre prediction with a model bundle (core/ml/predictor.h).
+// genrelab-cli predict: song-level genre prediction with a model bundle (core/ml/predictor.h), or
+// without one with the dataset's recommended model (ml/recommended_model.h), trained once and cached.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <numeric>
 #include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
 
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
-#include "cli_commands.h"
+#include "commands.h"
+#include "common.h"
 #include "dataset/dataset_scan.h"
 #include "dataset/default_location.h"
 #include "dataset/demo_dataset.h"
@@ -26,6 +33,18 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
+
+struct PredictArgs {
+  std::filesystem::path model;                // model bundle (.glmodel); empty = the recommended model
+  std::filesystem::path table;                // without a model: train the recommended one on this table
+  std::filesystem::path data;                 // without a model or table: this dataset folder
+  std::vector<std::filesystem::path> inputs;  // audio files or folders
+  double window_s = 0.0;                      // 0 = the model's training unit (30-s clip or 3-s segment)
+  double hop_s = 0.0;                         // 0 = half a window
+  std::string aggregate = "mean";             // mean | vote
+  unsigned jobs = 0;
+  bool json = false;
+};
 
 json probabilities_json(const std::vector<std::string>& labels, const std::vector<float>& p) {
   json j = json::object();
@@ -131,33 +150,24 @@ ml::ModelBundle recommended_bundle(const PredictArgs& args) {
   if (model.from_cache)
     std::fprintf(stderr, "       loaded from the cache: %s\n", model.file.c_str());
   else if (model.save_problem.empty())
-    std::fprintf(stderr, "       trained in %.1f s and cached: %s\n",
-                 std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), model.file.c_str());
+    std::fprintf(stderr, "       trained in %.1f s and cached: %s\n", seconds_since(t0), model.file.c_str());
   else
     std::fprintf(stderr, "       trained, not cached: %s\n", model.save_problem.c_str());
   return std::move(model.bundle);
 }
 
-}  // namespace
-
-int cmd_predict(const PredictArgs& args) {
+int run_predict(const PredictArgs& args) {
   ml::PredictOptions options;
   options.window_s = args.window_s;
   options.hop_s = args.hop_s;
   options.aggregate = ml::parse_aggregation(args.aggregate).value_or(ml::Aggregation::mean);
   options.jobs = args.jobs;
   std::optional<ml::Predictor> predictor;
-  try {
-    if (args.model.empty()) predictor.emplace(ml::Predictor::from_bundle(recommended_bundle(args), options));
-    else predictor.emplace(ml::Predictor::load(args.model, options));
-  } catch (const Cancelled&) {
-    std::cerr << "interrupted\n";
-    return 130;
-  } catch (const std::exception& e) {
-    if (args.json) std::cout << json{{"error", e.what()}}.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << std::endl;
-    else std::cerr << "error: " << e.what() << "\n";
-    return 1;
-  }
+  if (auto code = run_guarded(args.json, [&] {
+        if (args.model.empty()) predictor.emplace(ml::Predictor::from_bundle(recommended_bundle(args), options));
+        else predictor.emplace(ml::Predictor::load(args.model, options));
+      }, StepReports().cancelled("interrupted")))
+    return *code;
   const auto files = ml::expand_audio_inputs(args.inputs);
   if (files.empty()) {
     std::cerr << "error: no audio files in the given inputs\n";
@@ -167,18 +177,13 @@ int cmd_predict(const PredictArgs& args) {
                static_cast<double>(predictor->window_samples()) / predictor->sample_rate(),
                static_cast<double>(predictor->hop_samples()) / predictor->sample_rate(), predictor->unit_source().c_str(),
                files.size());
-  TerminalProgress progress("predict", files.size() < 2);
   std::vector<ml::SongPrediction> results;
   const auto t0 = std::chrono::steady_clock::now();
-  try {
-    results = predictor->predict_files(files, &progress, &interrupt_token());
-  } catch (const Cancelled&) {
-    progress.finish();
-    std::cerr << "interrupted\n";
-    return 130;
-  }
-  progress.finish();
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (auto code = run_with_progress("predict", args.json, [&](ProgressSink& progress) {
+        results = predictor->predict_files(files, &progress, &interrupt_token());
+      }, StepReports().cancelled("interrupted").quiet(files.size() < 2)))
+    return *code;
+  const double seconds = seconds_since(t0);
   double audio_s = 0.0;
   for (const auto& r : results) audio_s += r.duration_s;
   std::fprintf(stderr, "classified %zu file(s), %.1f s of audio, in %.3f s (%.0fx real time)\n", results.size(), audio_s,
@@ -188,7 +193,7 @@ int cmd_predict(const PredictArgs& args) {
   if (args.json) {
     json out = json::array();
     for (const auto& r : results) out.push_back(song_json(labels, r));
-    std::cout << out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << std::endl;
+    print_json(out);
   } else {
     std::size_t width = 4;
     for (const auto& r : results) width = std::max(width, r.file.string().size());
@@ -206,6 +211,29 @@ int cmd_predict(const PredictArgs& args) {
   }
   if (failures) std::fprintf(stderr, "%zu of %zu file(s) could not be classified\n", failures, results.size());
   return failures == results.size() ? 1 : 0;
+}
+
+}  // namespace
+
+void add_predict(CLI::App& app, Runner& runner) {
+  auto args = std::make_shared<PredictArgs>();
+  auto* predict = app.add_subcommand("predict", "Classify songs (any length, mp3/flac/ogg/wav) with a model bundle, or without one with the "
+                                                "dataset's recommended model (trained once, then cached)");
+  predict->add_option("-m,--model", args->model,
+                      "Model bundle (.glmodel). Without it: the recommended model (krr_lda) of --table or of the default "
+                      "dataset (GENRELAB_DATA, the shared GTZAN subset, else the demo dataset), loaded from the user's "
+                      "cache or trained and cached there");
+  predict->add_option("--table", args->table, "Without -m: the feature table to train the recommended model on");
+  predict->add_option("--data", args->data, "Without -m: the dataset folder whose table (or audio) trains it");
+  predict->add_option("inputs", args->inputs, "Audio files or folders")->required();
+  predict->add_option("--window", args->window_s, "Window in seconds (default: the model's training unit, 30 or 3)")
+      ->check(CLI::Range(0.1, 3600.0));
+  predict->add_option("--hop", args->hop_s, "Seconds between windows (default: half a window)")->check(CLI::Range(0.01, 3600.0));
+  predict->add_option("--aggregate", args->aggregate, "mean (of probabilities) or vote (majority of windows)")
+      ->check(CLI::IsMember({"mean", "vote"}));
+  predict->add_option("-j,--jobs", args->jobs, "Worker threads (default: all cores)");
+  predict->add_flag("--json", args->json, "JSON array with per-window timelines");
+  run_when_chosen(*predict, runner, [args] { return run_predict(*args); });
 }
 
 }  // namespace genrelab::cli
