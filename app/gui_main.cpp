@@ -2,34 +2,15 @@
 // shared GTZAN subset beside the source tree, else a generated demo dataset. Songs given on the
 // command line (the desktop file's "Open With": Exec=genrelab %F) go to the Predict tab.
 #include <QApplication>
-#include <QComboBox>
 #include <QCommandLineParser>
-#include <QListWidget>
-#include <QPushButton>
-#include <QSaveFile>
-#include <QSpinBox>
-#include <QTabWidget>
-#include <QDir>
-#include <QTimer>
 
 #include "audio/decode.h"
 #include "dataset/default_location.h"
 #include "ui/app_icon.h"
 #include "ui/main_window.h"
 #include "ui/views/prediction_view.h"
-#include "ui/views/training_view.h"
+#include "ui/window_script.h"
 #include "util/allocator.h"
-
-namespace {
-
-/// Saves a PNG of the window atomically (QSaveFile: a temporary file, then a rename).
-void save_screenshot(QWidget& window, const QString& png) {
-  QSaveFile file(png);
-  if (!file.open(QIODevice::WriteOnly) || !window.grab().save(&file, "PNG") || !file.commit())
-    qWarning("cannot write the screenshot %s: %s", qPrintable(png), qPrintable(file.errorString()));
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   genrelab::tune_allocator_for_batch_work();
@@ -92,116 +73,24 @@ int main(int argc, char** argv) {
     }
   }
   if (parser.isSet(classify)) window.predictionView()->addPaths(parser.values(classify));
+  // The flags act once the dataset is open, through the window's scripting interface.
+  auto* script = new genrelab::ui::WindowScript(window);
   bool opened = false;
-  // --train / --compare: the screenshot waits until the run has started (and then ended).
-  bool start_pending = parser.isSet(train) || parser.isSet(compare);
   QObject::connect(&window, &genrelab::ui::MainWindow::datasetOpened, &window, [&] {
     if (opened) return;  // once: a later extraction re-emits it
     opened = true;
     if (parser.isSet(tab)) window.showTab(parser.value(tab));
     if (parser.isSet(select)) window.selectTrackByName(parser.value(select));
-    if (parser.isSet(train_model)) {
-      auto* view = window.trainingView();
-      const int at = view->kindCombo()->findText(parser.value(train_model));
-      if (at < 0) qWarning("--train-model: no model kind '%s'", qPrintable(parser.value(train_model)));
-      else view->kindCombo()->setCurrentIndex(at);
-      if (view->audioModelSelected() && !view->audioUnavailableReason().isEmpty())
-        qWarning("%s", qPrintable(view->audioUnavailableReason()));
-    }
-    if (parser.isSet(train_epochs)) window.trainingView()->epochsSpin()->setValue(parser.value(train_epochs).toInt());
-    if (parser.isSet(train)) {
-      // Once the feature table is there (it may be extracted first).
-      auto* wait = new QTimer(&window);
-      QObject::connect(wait, &QTimer::timeout, &window, [&window, wait, &start_pending, idle = 0]() mutable {
-        if (window.busy()) return;
-        if (!window.trainingView()->startButton()->isEnabled()) {
-          if (++idle < 50) return;  // 5 s idle and still nothing to train on: give up (the screenshot goes on)
-          qWarning("--train: nothing to train on");
-          wait->stop();
-          start_pending = false;
-          return;
-        }
-        wait->stop();
-        window.trainingView()->start();
-        start_pending = false;
-      });
-      wait->start(100);
-    }
-    if (parser.isSet(compare)) {
-      // Once the feature table is there (it may be extracted first): tick the models, run, show the leaderboard.
-      const QStringList models = parser.value(compare).split(QLatin1Char(','), Qt::SkipEmptyParts);
-      auto* wait = new QTimer(&window);
-      QObject::connect(wait, &QTimer::timeout, &window, [&window, wait, models, &start_pending, idle = 0]() mutable {
-        auto* view = window.trainingView();
-        if (window.busy()) return;
-        if (!view->compareButton()->isEnabled()) {
-          if (++idle < 50) return;  // 5 s idle and still no feature table: give up (the screenshot goes on)
-          qWarning("--compare: no feature table to compare on");
-          wait->stop();
-          start_pending = false;
-          return;
-        }
-        wait->stop();
-        for (int i = 0; i < view->compareList()->count(); ++i) {
-          QListWidgetItem* item = view->compareList()->item(i);
-          item->setCheckState(models.contains(item->text()) ? Qt::Checked : Qt::Unchecked);
-          if (models.contains(item->text()) && !(item->flags() & Qt::ItemIsEnabled))
-            qWarning("--compare: %s is unavailable: %s", qPrintable(item->text()), qPrintable(item->toolTip()));
-        }
-        window.showTab(QStringLiteral("Training"));
-        if (auto* results = view->findChild<QTabWidget*>()) results->setCurrentIndex(results->count() - 1);
-        view->compareModels();
-        start_pending = false;
-      });
-      wait->start(100);
-    }
-    if (parser.isSet(tab_shots)) {
-      // One tab a tick once idle: show it, then grab it on the next tick (it has painted by then).
-      const QString dir = parser.value(tab_shots);
-      QDir().mkpath(dir);
-      auto* poll = new QTimer(&window);
-      QObject::connect(poll, &QTimer::timeout, &window, [&window, dir, &start_pending, next = -1, shown = false]() mutable {
-        if (next < 0) {
-          if (window.busy() || start_pending) return;
-          next = 0;
-        }
-        QTabWidget* tabs = window.tabs();
-        if (!shown) {
-          tabs->setCurrentIndex(next);
-          shown = true;
-          return;
-        }
-        save_screenshot(window, QStringLiteral("%1/%2-%3.png").arg(dir).arg(next + 1, 2, 10, QLatin1Char('0')).arg(tabs->tabText(next).toLower()));
-        shown = false;
-        if (++next == tabs->count()) QApplication::quit();
-      });
-      poll->start(1000);
-    }
-    if (parser.isSet(after)) {
-      const QString png = parser.value(screenshot);
-      QTimer::singleShot(static_cast<int>(parser.value(after).toDouble() * 1000), &window, [&window, png] {
-        save_screenshot(window, png);
-        QApplication::quit();
-      });
-    } else if (parser.isSet(screenshot)) {
-      // Grab once background work (extraction, analysis, spectrogram) has finished.
-      const QString png = parser.value(screenshot);
-      auto* poll = new QTimer(&window);
-      QObject::connect(poll, &QTimer::timeout, &window, [&window, png, poll, &start_pending] {
-        if (window.busy() || start_pending) return;
-        poll->stop();
-        QTimer::singleShot(1000, &window, [&window, png] {
-          save_screenshot(window, png);
-          QApplication::quit();
-        });
-      });
-      poll->start(200);
-    }
+    if (parser.isSet(train_model)) script->chooseModel(parser.value(train_model));
+    if (parser.isSet(train_epochs)) script->setEpochs(parser.value(train_epochs).toInt());
+    if (parser.isSet(train)) script->trainWhenReady();
+    if (parser.isSet(compare)) script->compareWhenReady(parser.value(compare).split(QLatin1Char(','), Qt::SkipEmptyParts));
+    if (parser.isSet(tab_shots)) script->screenshotTabsWhenIdle(parser.value(tab_shots));
+    if (parser.isSet(after)) script->screenshotAfter(parser.value(after).toDouble(), parser.value(screenshot));
+    else if (parser.isSet(screenshot)) script->screenshotWhenIdle(parser.value(screenshot));
   });
   QObject::connect(&window, &genrelab::ui::MainWindow::datasetFailed, &window, [&] {
-    if (!parser.isSet(screenshot)) return;
-    save_screenshot(window, parser.value(screenshot));
-    QApplication::quit();
+    if (parser.isSet(screenshot)) script->screenshotAfter(0, parser.value(screenshot));
   });
 
   // Existing audio files are songs to classify; anything else names the dataset folder (a missing

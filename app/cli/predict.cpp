@@ -173,10 +173,10 @@ int run_predict(const PredictArgs& args) {
     std::cerr << "error: no audio files in the given inputs\n";
     return 1;
   }
-  std::fprintf(stderr, "window %.2f s, hop %.2f s (training unit: %s), %zu file(s)\n",
+  std::fprintf(stderr, "window %.2f s, hop %.2f s (training unit: %s), %zu file(s); extraction parameters: %s\n",
                static_cast<double>(predictor->window_samples()) / predictor->sample_rate(),
                static_cast<double>(predictor->hop_samples()) / predictor->sample_rate(), predictor->unit_source().c_str(),
-               files.size());
+               files.size(), predictor->extraction_source().c_str());
   std::vector<ml::SongPrediction> results;
   const auto t0 = std::chrono::steady_clock::now();
   if (auto code = run_with_progress("predict", args.json, [&](ProgressSink& progress) {

@@ -14,10 +14,12 @@
 #include "commands.h"
 #include "common.h"
 #include "dataset/feature_table.h"
+#include "features/table_extraction.h"
 #include "ml/classifier.h"
 #include "ml/model_bundle.h"
 #include "ml/model_presets.h"
 #include "ml/trainer.h"
+#include "param_options.h"
 #include "protocol.h"
 #include "training.h"
 #include "util/atomic_file.h"
@@ -33,40 +35,16 @@ struct TrainArgs {
   std::filesystem::path table;
   std::filesystem::path output;  // model bundle (.glmodel)
   std::filesystem::path report;  // optional JSON report
-  std::string model = "cnn1d";   // cnn1d | mlp | logreg
+  std::string model = "cnn1d";   // a table model kind
   std::string features = "all";  // all | filtered | mfcc
   int folds = 5;
-  int epochs = 50;
-  int batch_size = 32;
-  std::optional<double> learning_rate;  // default: ml::default_training(model)
-  double validation = 0.0;  // fraction of each training fold held out for early stopping
-  int patience = 10;
-  int lr_step = 10;          // epochs between learning-rate changes
-  double lr_gamma = 0.5;     // factor per change
-  double weight_decay = 0.0;
-  double input_noise = 0.0;  // std of Gaussian noise on standardised training inputs
-  // Architecture (defaults: ml::ModelParams).
-  int conv1_filters = 64;
-  int conv2_filters = 64;
-  int kernel_size = 3;
-  int pool_size = 2;
-  int dense_units = 128;
-  std::vector<int> hidden_units = {256, 128};
-  double dropout = 0.3;
-  unsigned long long seed = 42;
+  // The declared parameters (ml::model_param_specs, ml::train_param_specs) as parsed; only the
+  // ones given replace the kind's defaults.
+  ml::ModelParams model_params;
+  ml::TrainParams training;
+  std::optional<ParamOptions<ml::ModelParams>> model_options;
+  std::optional<ParamOptions<ml::TrainParams>> training_options;
   int threads = 0;  // 0 = default_train_threads(folds)
-  int ensemble_members = 5;
-  int ensemble_rbf_members = 0;
-  int rbf_features = 4096;
-  double rbf_gamma = 0.0;  // 0: 1 / features
-  double rbf_weight_decay = 1e-4;
-  double rbf_rate_factor = 1.0;
-  double krr_lambda = 0.1;
-  int krr_trees = 0;
-  double krr_gamma_factor = 1.0;  // with --rbf-gamma 0: gamma = factor / features
-  bool krr_lda = false;
-  double lda_shrinkage = 0.1;
-  bool log_variances = false;
   std::string preset;  // a leaderboard preset (model, training loop, search) instead of --model and its options
   bool leaky = false;  // random split of rows (segments of one track in training and test folds)
   ProtocolArgs protocol;
@@ -137,37 +115,11 @@ int run_train(const TrainArgs& args) {
   const auto features = ml::parse_feature_set(args.features);
   if (!features) return error_exit("unknown feature set '" + args.features + "' (all, filtered or mfcc)", args.json);
   options.model.kind = *kind;
+  args.model_options->copy_given(args.model_params, options.model);
+  options.training = ml::default_training(*kind);
+  args.training_options->copy_given(args.training, options.training);
   options.features = *features;
   options.folds = args.folds;
-  options.training.epochs = args.epochs;
-  options.training.batch_size = args.batch_size;
-  options.training.learning_rate = args.learning_rate.value_or(ml::default_training(*kind).learning_rate);
-  options.training.validation_fraction = args.validation;
-  options.training.patience = args.patience;
-  options.training.lr_step_epochs = args.lr_step;
-  options.training.lr_gamma = args.lr_gamma;
-  options.training.weight_decay = args.weight_decay;
-  options.training.input_noise = args.input_noise;
-  options.model.conv1_filters = args.conv1_filters;
-  options.model.conv2_filters = args.conv2_filters;
-  options.model.kernel_size = args.kernel_size;
-  options.model.pool_size = args.pool_size;
-  options.model.dense_units = args.dense_units;
-  options.model.hidden_units = args.hidden_units;
-  options.model.dropout = args.dropout;
-  options.model.ensemble_members = args.ensemble_members;
-  options.model.ensemble_rbf_members = args.ensemble_rbf_members;
-  options.model.rbf_features = args.rbf_features;
-  options.model.rbf_gamma = args.rbf_gamma;
-  options.model.rbf_weight_decay = args.rbf_weight_decay;
-  options.model.rbf_rate_factor = args.rbf_rate_factor;
-  options.model.krr_lambda = args.krr_lambda;
-  options.model.krr_trees = args.krr_trees;
-  options.model.krr_gamma_factor = args.krr_gamma_factor;
-  options.model.krr_lda = args.krr_lda;
-  options.model.lda_shrinkage = args.lda_shrinkage;
-  options.model.log_variances = args.log_variances;
-  options.training.seed = args.seed;
   options.training.threads = args.threads > 0 ? args.threads : default_train_threads(args.folds);
   options.protocol = args.leaky ? ml::SplitProtocol::leaky : ml::SplitProtocol::grouped;
   std::string model_name = args.model;
@@ -192,6 +144,8 @@ int run_train(const TrainArgs& args) {
   dataset::FeatureTable table;
   try {
     table = dataset::read_feature_table(args.table, {.require_kaggle_schema = false});
+    // How the table was extracted travels into the bundle, so that predict extracts the same way.
+    options.extraction = features::read_sidecar_params(args.table);
   } catch (const FileError& e) {
     return error_exit(e.what(), args.json);
   }
@@ -279,40 +233,19 @@ void add_train(CLI::App& app, Runner& runner) {
   train->add_option("table", args->table, "Feature table (Kaggle CSV layout)")->required();
   train->add_option("-o,--output", args->output, "Model bundle to write (.glmodel, written atomically)")->required();
   train->add_option("--model", args->model, "cnn1d (the study's CNN), mlp, logreg, rbf (RBF-kernel logistic regression), krr (kernel ridge classifier, closed form) or ensemble (of MLPs and rbf)")->check(CLI::IsMember({"cnn1d", "mlp", "logreg", "rbf", "krr", "ensemble"}));
-  train->add_option("--members", args->ensemble_members, "ensemble: number of MLP members")->check(CLI::Range(1, 64));
-  train->add_option("--rbf-members", args->ensemble_rbf_members, "ensemble: number of rbf members besides the MLPs")->check(CLI::Range(0, 64));
-  train->add_option("--rbf-features", args->rbf_features, "rbf: random Fourier features")->check(CLI::Range(16, 65536));
-  train->add_option("--rbf-gamma", args->rbf_gamma, "rbf, krr: the kernel's gamma on standardised inputs (0: 1 / features)")->check(CLI::Range(0.0, 100.0));
-  train->add_option("--rbf-weight-decay", args->rbf_weight_decay, "rbf: L2 penalty of the layer over the random features")->check(CLI::Range(0.0, 1.0));
-  train->add_option("--rbf-rate-factor", args->rbf_rate_factor, "rbf: learning rate of the layer over the random features, as a multiple of --learning-rate")->check(CLI::Range(1e-3, 1000.0));
-  train->add_option("--krr-lambda", args->krr_lambda, "krr: ridge added to the kernel matrix's diagonal")->check(CLI::Range(1e-9, 1e6));
-  train->add_option("--krr-trees", args->krr_trees, "krr: average with an extra-trees forest of this many trees (0: none)")->check(CLI::Range(0, 5000));
-  train->add_option("--krr-gamma-factor", args->krr_gamma_factor, "krr with --rbf-gamma 0: gamma = this / features")->check(CLI::Range(1e-9, 100.0));
-  train->add_flag("--krr-lda", args->krr_lda, "krr: average with a shrinkage linear discriminant analysis");
-  train->add_option("--lda-shrinkage", args->lda_shrinkage, "krr --krr-lda: the LDA's covariance shrinkage")->check(CLI::Range(0.0, 1.0));
-  train->add_flag("--log-variances", args->log_variances, "Feed the log of the *_var columns (before standardisation)");
   train->add_option("--preset", args->preset, "Train a leaderboard preset (its model, training loop and any search) instead of --model and its options:" + preset_help());
   train->add_option("--features", args->features, "all, filtered (the study's redundancy filter) or mfcc")
       ->check(CLI::IsMember({"all", "filtered", "mfcc"}));
   train->add_option("--folds", args->folds, "Stratified, grouped folds")->check(CLI::Range(2, 100));
-  train->add_option("--epochs", args->epochs, "Epochs per fold")->check(CLI::Range(1, 100000));
-  train->add_option("--batch-size", args->batch_size, "Mini-batch size")->check(CLI::Range(1, 1000000));
-  train->add_option("--learning-rate", args->learning_rate, "Adam's initial rate, halved every 10 epochs (default 1e-3; logreg 1e-2)");
-  train->add_option("--validation", args->validation, "Fraction of each training fold held out for early stopping (0 = none)")
-      ->check(CLI::Range(0.0, 0.5));
-  train->add_option("--patience", args->patience, "Epochs without a better validation loss before stopping")->check(CLI::Range(1, 100000));
-  train->add_option("--lr-step", args->lr_step, "Epochs between learning-rate changes")->check(CLI::Range(1, 100000));
-  train->add_option("--lr-gamma", args->lr_gamma, "Learning-rate factor per change (0.5: halve)")->check(CLI::Range(0.0, 1.0));
-  train->add_option("--weight-decay", args->weight_decay, "L2 penalty (Adam's weight_decay)")->check(CLI::Range(0.0, 1.0));
-  train->add_option("--input-noise", args->input_noise, "Std of Gaussian noise added to the standardised training inputs")->check(CLI::Range(0.0, 10.0));
-  train->add_option("--conv-filters", args->conv1_filters, "cnn1d: filters of the first convolution");
-  train->add_option("--conv2-filters", args->conv2_filters, "cnn1d: filters of the second convolution");
-  train->add_option("--kernel", args->kernel_size, "cnn1d: convolution kernel size");
-  train->add_option("--pool", args->pool_size, "cnn1d: max-pooling size");
-  train->add_option("--dense-units", args->dense_units, "cnn1d: units of the hidden Dense layer");
-  train->add_option("--hidden", args->hidden_units, "mlp: units of each hidden layer")->delimiter(',');
-  train->add_option("--dropout", args->dropout, "Dropout after hidden Dense layers");
-  train->add_option("--seed", args->seed, "Seed of folds, shuffles, weights and dropout");
+  // Every declared model and training parameter that table models use (seed included).
+  args->model_options.emplace(*train, ml::model_param_specs(), args->model_params, [](const auto& spec) {
+    return std::ranges::any_of(ml::all_model_kinds(), [&](ml::ModelKind k) {
+      ml::ModelParams m;
+      m.kind = k;
+      return k != ml::ModelKind::cnn2d && spec.applies_to(m);
+    });
+  });
+  args->training_options.emplace(*train, ml::train_param_specs(), args->training);
   train->add_option("--threads", args->threads, "Threads in all: folds train at once (default: one per fold and final model, up to the core count)")->check(CLI::Range(1, 256));
   train->add_option("--report", args->report, "Also write the JSON report to this file");
   train->add_flag("--leaky", args->leaky, "Split rows at random instead of by track (segments of one track in training and test folds: optimistic, labelled \"leaky\")");

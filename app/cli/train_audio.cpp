@@ -12,6 +12,7 @@
 #include "common.h"
 #include "experiment/audio_experiment.h"
 #include "features/log_mel_cache.h"
+#include "param_options.h"
 #include "protocol.h"
 #include "stats/scores.h"
 #include "training.h"
@@ -24,37 +25,27 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 struct TrainAudioArgs {
+  TrainAudioArgs() {
+    options.model.kind = ml::ModelKind::cnn2d;
+    options.training = ml::default_training(ml::ModelKind::cnn2d);
+    options.training.epochs = 20;
+  }
   std::filesystem::path folder;     // audio folder (<label>/<file> or Kaggle layout)
   std::filesystem::path cache_dir;  // log-mel cache folder; empty = memory only
   std::filesystem::path output;     // model bundle of a final cnn2d trained on every track; empty = none
-  int folds = 5;
-  int epochs = 20;
-  int crops = 8;                    // training patches per training track (and per audio copy)
-  int copies = 0;                   // pitch-shifted/time-stretched audio copies per training track
-  int patch_frames = 130;           // frames per patch (130 x hop 512 at 22050 Hz: about 3 s)
-  int channels = 16;                // filters of the first convolution (then 2x, 4x)
-  int dense_units = 128;
-  int batch_size = 32;
-  unsigned long long seed = 42;
+  // cnn2d's declared parameters (model, loop, sampling), their options generated from the tables.
+  ml::AudioCnnOptions options;
+  std::optional<ParamOptions<ml::ModelParams>> model_options;
+  std::optional<ParamOptions<ml::TrainParams>> training_options;
+  std::optional<ParamOptions<ml::AudioCnnOptions>> sampling_options;
   int threads = 0;                  // 0 = min(cores, 2)
   ProtocolArgs protocol;
   bool json = false;
 };
 
 int run_train_audio(const TrainAudioArgs& args) {
-  ml::AudioCnnOptions options;
-  options.model.kind = ml::ModelKind::cnn2d;
-  options.model.patch_frames = args.patch_frames;
-  options.model.cnn2d_channels = args.channels;
-  options.model.dense_units = args.dense_units;
-  options.training = ml::default_training(ml::ModelKind::cnn2d);
-  options.training.epochs = args.epochs;
-  options.training.batch_size = args.batch_size;
-  options.training.seed = args.seed;
+  ml::AudioCnnOptions options = args.options;
   options.training.threads = threads_or_default(args.threads);
-  options.folds = args.folds;
-  options.crops_per_track = args.crops;
-  options.audio_copies = args.copies;
   ml::TrainerOptions protocol;  // its split, groups and rotation only
   if (auto code = run_guarded(args.json, [&] {
         load_protocol(args.protocol, protocol);
@@ -190,16 +181,15 @@ void add_train_audio(CLI::App& app, Runner& runner) {
   auto* train_audio = app.add_subcommand("train-audio", "Cross-validate the 2-D log-mel CNN (cnn2d) on an audio folder with track-grouped folds and track voting");
   train_audio->add_option("folder", args->folder, "Audio folder (<label>/<file> or Kaggle layout)")->required();
   train_audio->add_option("-o,--output", args->output, "Also train on every track and save the model bundle (.glmodel, written atomically)");
-  train_audio->add_option("--folds", args->folds, "Stratified folds, grouped by track")->check(CLI::Range(2, 100));
-  train_audio->add_option("--epochs", args->epochs, "Epochs per fold")->check(CLI::Range(1, 100000));
-  train_audio->add_option("--crops", args->crops, "Random training patches per training track (and per audio copy)")->check(CLI::Range(1, 1000));
-  train_audio->add_option("--copies", args->copies, "Pitch-shifted (+-2 semitones) and time-stretched (x1.1) audio copies per training track")->check(CLI::Range(0, 16));
-  train_audio->add_option("--patch-frames", args->patch_frames, "Frames per patch (hop 512 at 22050 Hz; 130 = 3 s)")->check(CLI::Range(8, 4096));
-  train_audio->add_option("--channels", args->channels, "Filters of the first convolution (then 2x and 4x)")->check(CLI::Range(1, 256));
-  train_audio->add_option("--dense-units", args->dense_units, "Units of the hidden Dense layer")->check(CLI::Range(1, 65536));
-  train_audio->add_option("--batch-size", args->batch_size, "Mini-batch size")->check(CLI::Range(1, 1000000));
+  train_audio->add_option("--folds", args->options.folds, "Stratified folds, grouped by track")->check(CLI::Range(2, 100));
+  // The declared parameters cnn2d uses: its architecture, the loop's epochs, batch and seed, the sampling.
+  args->model_options.emplace(*train_audio, ml::model_param_specs(), args->options.model,
+                              [](const auto& spec) { return spec.applies_to(ml::ModelParams{.kind = ml::ModelKind::cnn2d}); });
+  args->training_options.emplace(*train_audio, ml::train_param_specs(), args->options.training, [](const auto& spec) {
+    return spec.key == "epochs" || spec.key == "batch_size" || spec.key == "seed";
+  });
+  args->sampling_options.emplace(*train_audio, ml::audio_cnn_param_specs(), args->options);
   train_audio->add_option("--cache", args->cache_dir, "Folder keeping the log-mel spectrograms between runs");
-  train_audio->add_option("--seed", args->seed, "Seed of folds, crops, augmentation and weights");
   train_audio->add_option("--threads", args->threads, "Compute threads (default: up to 2)")->check(CLI::Range(1, 256));
   add_protocol_options(*train_audio, args->protocol);
   train_audio->add_flag("--json", args->json, "Print the report as JSON (progress goes to stderr)");

@@ -8,6 +8,7 @@
 #include "dataset/csv_reader.h"
 #include "dataset/kaggle_schema.h"
 #include "util/atomic_file.h"
+#include "util/csv.h"
 #include "util/error.h"
 #include "util/float_format.h"
 
@@ -16,20 +17,6 @@ namespace {
 
 bool is_digits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
-}
-
-/// A cell as the writer must print it: quoted when it holds a comma, a quote, a line break or
-/// spaces at either end (which the reader would trim).
-std::string csv_cell(std::string_view text) {
-  const bool needs = text.find_first_of(",\"\r\n") != std::string_view::npos ||
-                     (!text.empty() && (text.front() == ' ' || text.front() == '\t' || text.back() == ' ' || text.back() == '\t'));
-  if (!needs) return std::string(text);
-  std::string out = "\"";
-  for (const char c : text) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + '"';
 }
 
 }  // namespace

@@ -22,7 +22,7 @@ std::string format_param_number(double v) {
 }
 
 std::string ParamRange::text(bool integer) const {
-  if (integer) return format_param_number(min) + ".." + format_param_number(max);
+  if (integer) return std::to_string(std::llround(min)) + ".." + std::to_string(std::llround(max));
   return std::string(min_open ? "(" : "[") + format_param_number(min) + ", " + format_param_number(max) + (max_open ? ")" : "]");
 }
 

@@ -41,14 +41,14 @@ template <class Owner>
 struct Param {
   using Field = std::variant<int Owner::*, double Owner::*, bool Owner::*, std::int64_t Owner::*,
                              std::uint64_t Owner::*, std::vector<int> Owner::*>;
-  std::string_view key;  ///< JSON key, what errors name, the GUI control's object name
-  Field field;
-  ParamRange range;      ///< unused for bools and unsigned seeds; for lists, each element's
-  std::string_view flag;   ///< CLI long option ("--conv-filters"); empty: not an option
-  std::string_view label;  ///< GUI label ("Conv 1 filters"); empty: no GUI control
-  std::string_view help;   ///< one line: CLI help and GUI tooltip
+  std::string_view key{};  ///< JSON key, what errors name, the GUI control's object name
+  Field field{};
+  ParamRange range{};    ///< unused for bools and unsigned seeds; for lists, each element's
+  std::string_view flag{};   ///< CLI long option ("--conv-filters"); empty: not an option
+  std::string_view label{};  ///< GUI label ("Conv 1 filters"); empty: no GUI control
+  std::string_view help{};   ///< one line: CLI help and GUI tooltip
   /// Which data chose the default (shown in help); empty for a library or literature default.
-  std::string_view chosen_on;
+  std::string_view chosen_on{};
   /// When the parameter is used (e.g. only by one model kind); null: always.
   bool (*applies)(const Owner&) = nullptr;
   /// Files written by every version hold it: reading fails without it (others keep their default).

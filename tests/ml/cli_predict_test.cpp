@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "dataset/demo_dataset.h"
+#include "ml/model_bundle.h"
 #include "support/cli_run.h"
 #include "support/test_data.h"
 
@@ -30,6 +31,10 @@ TEST(CliPredict, ExtractTrainPredictRoundTrip) {
   run_json({"train", table.string(), "--model", "mlp", "--folds", "2", "--epochs", "40", "--seed", "1", "-o",
             model.string(), "--json"});
   ASSERT_TRUE(fs::exists(model));
+  // The table's extraction parameters (its sidecar) travel into the bundle, and predict uses them.
+  EXPECT_EQ(genrelab::ml::load_bundle(model).extraction, genrelab::features::ExtractionParams{});
+  const auto said = run({"predict", "-m", model.string(), (data / "genres_original").string()}, {{}, true});
+  EXPECT_NE(said.out.find("extraction parameters: the table's, recorded in the bundle"), std::string::npos) << said.out;
 
   const auto missing = dir / "nothing.wav";
   const auto j = run_json({"predict", "-m", model.string(), data.string(), missing.string(), "--json"});

@@ -89,6 +89,17 @@ class TrainingView : public QWidget {
   /// Cancels a running training and waits for its worker.
   ~TrainingView() override;
 
+  /// Chooses the model kind `name` (a preset or cnn2d); false when there is none.
+  bool chooseModel(const QString& name);
+  void setEpochs(int epochs);
+  /// Whether Start / Compare would run now (there is something to train on, nothing is running).
+  bool canStart() const;
+  bool canCompare() const;
+  /// Ticks exactly `models` in the leaderboard's checklist; returns why those that cannot run
+  /// (unknown or unavailable) will not.
+  QStringList tickLeaderboardModels(const QStringList& models);
+  /// Shows the leaderboard among the results.
+  void showLeaderboard();
   /// The options the form describes (defaults from ml::default_training() for the chosen kind).
   /// For cnn2d only model, training, folds and final_model mean something: see audioOptions().
   ml::TrainerOptions options() const;
