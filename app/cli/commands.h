@@ -35,6 +35,7 @@ void add_compare(CLI::App& app, Runner& runner);
 void add_train_audio(CLI::App& app, Runner& runner);
 void add_predict(CLI::App& app, Runner& runner);
 void add_similar(CLI::App& app, Runner& runner);
+void add_params(CLI::App& app, Runner& runner);
 /// Only in builds with the GUI's figures (GENRELAB_WITH_EXPORT).
 void add_export(CLI::App& app, Runner& runner);
 

@@ -53,6 +53,7 @@ int main(int argc, char** argv) {
   cli::add_train_audio(app, runner);
   cli::add_predict(app, runner);
   cli::add_similar(app, runner);
+  cli::add_params(app, runner);
 #ifdef GENRELAB_WITH_EXPORT
   cli::add_export(app, runner);
 #endif
