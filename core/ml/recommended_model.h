@@ -3,7 +3,7 @@
 // table's content hash, so a dropped song is classified at first launch and the next launch
 // loads the model at once. Shared by the GUI (Predict tab) and `genrelab-cli predict` without -m.
 //
-// The recipe: preset `krr_lda` (the best preset on artists it has not heard; README), seed 42.
+// The recipe: preset `krr_lda` (the best preset on artists it has not heard; docs/results.md), seed 42.
 // When the table holds GTZAN (at least dataset::kMinSplitCoverage of the fault-filtered clips have
 // rows), its settings are chosen on the split's valid part, the model is refitted on train+valid
 // and scored once on test, so its accuracy is the unseen-artist number. Otherwise 5 track-grouped

@@ -395,7 +395,7 @@ TEST(HostileInput, DegenerateSignalsMatchLibrosa) {
     for (std::size_t c = 0; c < names.size(); ++c) {
       const double want = expected.at(names[c]).get<double>();
       ASSERT_TRUE(std::isfinite(row[c])) << name << " " << names[c];
-      // The project's parity bar (README): 1e-5 relative; values that are zero in exact
+      // The project's parity bar (docs/features.md): 1e-5 relative; values that are zero in exact
       // arithmetic (MFCC 2-20 of silence, HPSS means of DC) come out as float32 rounding noise
       // of ~1e-13 here and ~1e-21 in librosa, hence the absolute 1e-6.
       EXPECT_NEAR(row[c], want, 1e-5 * std::abs(want) + 1e-6) << name << " " << names[c];
