@@ -7,7 +7,7 @@
 # for a copied binary). Uses the shared GTZAN subset ($GENRELAB_DATA); about 5 minutes per build on 2 cores.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-old=$1 new=$2 out=${3:-$(mktemp -d)}
+old=$(realpath "$1") new=$(realpath "$2") out=$(realpath -m "${3:-$(mktemp -d)}")
 data="${GENRELAB_DATA:-$root/../shared/data/gtzan}"
 export OMP_WAIT_POLICY=passive
 run() {  # cli dir
