@@ -50,9 +50,7 @@ int run_extract(const ExtractArgs& args) {
     if (fs::is_directory(input, ec)) {
       try {
         // Files directly inside a named folder (e.g. genres_original/jazz) take that folder's name.
-        auto folder = fs::absolute(input).lexically_normal();
-        if (!folder.has_filename()) folder = folder.parent_path();  // "jazz/" -> "jazz"
-        auto scan = dataset::scan_dataset(input, {.probe_audio = false, .jobs = 0, .loose_files_label = folder.filename().string()},
+        auto scan = dataset::scan_dataset(input, {.probe_audio = false, .jobs = 0, .loose_files_label = dataset::folder_label(input)},
                                           nullptr, &interrupt_token());
         for (auto& t : scan.tracks) files.push_back({t.path, t.label});
         skipped.insert(skipped.end(), scan.skipped.begin(), scan.skipped.end());

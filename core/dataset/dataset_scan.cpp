@@ -54,6 +54,12 @@ std::optional<fs::path> DatasetScan::image_for(const Track& track) const {
   return std::nullopt;
 }
 
+std::string folder_label(const fs::path& folder) {
+  auto path = fs::absolute(folder).lexically_normal();
+  if (!path.has_filename()) path = path.parent_path();
+  return path.filename().string();
+}
+
 DatasetScan scan_dataset(const fs::path& root_in, const ScanOptions& options, ProgressSink* progress,
                          const CancelToken* cancel) {
   std::error_code ec;

@@ -62,6 +62,10 @@ struct ScanOptions {
   std::string loose_files_label;
 };
 
+/// A folder's own name, as the label of the audio files lying directly in it ("genres/jazz/" and
+/// "genres/jazz/." give "jazz"): the ScanOptions::loose_files_label of a folder given by hand.
+std::string folder_label(const std::filesystem::path& folder);
+
 /// Scans `root`. Throws FileError when root does not exist or is not a folder; every problem
 /// with a single file lands in `skipped`. Cancellable (throws Cancelled); reports progress.
 DatasetScan scan_dataset(const std::filesystem::path& root, const ScanOptions& options = {},

@@ -90,9 +90,7 @@ ml::TrainingReport training_report(const ml::AudioCnnReport& rep, const ml::Audi
 }  // namespace
 
 AudioFolder scan_audio_folder(const std::filesystem::path& folder, const CancelToken* cancel) {
-  auto absolute = std::filesystem::absolute(folder).lexically_normal();
-  if (!absolute.has_filename()) absolute = absolute.parent_path();
-  auto scan = dataset::scan_dataset(folder, {.probe_audio = false, .jobs = 0, .loose_files_label = absolute.filename().string()},
+  auto scan = dataset::scan_dataset(folder, {.probe_audio = false, .jobs = 0, .loose_files_label = dataset::folder_label(folder)},
                                     nullptr, cancel);
   AudioFolder out;
   for (const auto& t : scan.tracks) out.files.push_back({t.path.string(), t.label});

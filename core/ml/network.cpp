@@ -9,7 +9,6 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <atomic>
 #include <stdexcept>
 
 #include "ml/network_model.h"
@@ -53,20 +52,12 @@ const TorchBackend* load_backend() {
                            "\nReinstall GenreLab, or set GENRELAB_TORCH_MODULE to the file libgenrelab_torch.so.");
 }
 
-std::atomic<bool> g_loaded{false};
-
 }  // namespace
 
 const TorchBackend& torch_backend() {
-  static const TorchBackend* const backend = [] {
-    const auto* b = load_backend();
-    g_loaded = true;
-    return b;
-  }();
+  static const TorchBackend* const backend = load_backend();
   return *backend;
 }
-
-bool torch_backend_loaded() noexcept { return g_loaded; }
 
 struct Network::Impl {
   ModelParams params;

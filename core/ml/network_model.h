@@ -47,7 +47,5 @@ inline constexpr const char* kTorchBackendSymbol = "genrelab_torch_backend";
 /// set, else next to the program as installed (<bindir>/../<libdir>/genrelab/), else in the
 /// build tree. Throws std::runtime_error naming the files tried and the loader's reason.
 const TorchBackend& torch_backend();
-/// True once the module is loaded (for tests and diagnostics).
-bool torch_backend_loaded() noexcept;
 
 }  // namespace genrelab::ml
