@@ -33,34 +33,44 @@ int main(int argc, char** argv) {
                                 QStringLiteral("Save a PNG of the window once the dataset is shown, then quit"),
                                 QStringLiteral("png"));
   parser.addOption(screenshot);
-  QCommandLineOption tab(QStringLiteral("tab"), QStringLiteral("Tab to show first (its title, e.g. Spectrogram)"), QStringLiteral("title"));
-  QCommandLineOption select(QStringLiteral("select"), QStringLiteral("Track to select once the dataset is open (file name)"),
+  QCommandLineOption tab(QStringLiteral("tab"), QStringLiteral("Tab to show first (its title, e.g. Spectrogram)"),
+                         QStringLiteral("title"));
+  QCommandLineOption select(QStringLiteral("select"),
+                            QStringLiteral("Track to select once the dataset is open (file name)"),
                             QStringLiteral("file"));
   parser.addOption(tab);
-  QCommandLineOption demo(QStringLiteral("demo"), QStringLiteral("Open the generated demo dataset (made on first use)"));
+  QCommandLineOption demo(QStringLiteral("demo"),
+                          QStringLiteral("Open the generated demo dataset (made on first use)"));
   parser.addOption(demo);
   parser.addOption(select);
-  QCommandLineOption train(QStringLiteral("train"), QStringLiteral("Start training (the Training tab's defaults) once the dataset is open"));
-  QCommandLineOption train_model(QStringLiteral("train-model"),
-                                 QStringLiteral("Model kind to choose in the Training tab (e.g. cnn2d, mlp) once the dataset is open"),
-                                 QStringLiteral("name"));
+  QCommandLineOption train(QStringLiteral("train"),
+                           QStringLiteral("Start training (the Training tab's defaults) once the dataset is open"));
+  QCommandLineOption train_model(
+      QStringLiteral("train-model"),
+      QStringLiteral("Model kind to choose in the Training tab (e.g. cnn2d, mlp) once the dataset is open"),
+      QStringLiteral("name"));
   QCommandLineOption train_epochs(QStringLiteral("train-epochs"), QStringLiteral("Epochs to set in the Training tab"),
                                   QStringLiteral("n"));
-  QCommandLineOption model(QStringLiteral("model"), QStringLiteral("Model bundle to make active in the Predict tab"), QStringLiteral("file"));
+  QCommandLineOption model(QStringLiteral("model"), QStringLiteral("Model bundle to make active in the Predict tab"),
+                           QStringLiteral("file"));
   QCommandLineOption classify(QStringLiteral("classify"), QStringLiteral("Song or folder to classify (repeatable)"),
                               QStringLiteral("path"));
-  QCommandLineOption after(QStringLiteral("screenshot-after"),
-                           QStringLiteral("Take the screenshot this many seconds after the dataset is shown, busy or not"),
-                           QStringLiteral("seconds"));
-  QCommandLineOption compare(QStringLiteral("compare"),
-                             QStringLiteral("Models to tick in the Training tab's leaderboard, comma-separated (e.g. "
-                                            "logreg,mlp,cnn2d); compares them once the dataset and its feature table are open"),
-                             QStringLiteral("models"));
-  QCommandLineOption tab_shots(QStringLiteral("screenshot-tabs"),
-                               QStringLiteral("Once the dataset is open and all work is done, save a screenshot of every tab "
-                                              "to this folder (NN-<tab>.png), then quit"),
-                               QStringLiteral("folder"));
-  for (const auto* o : {&train, &train_model, &train_epochs, &model, &classify, &after, &compare, &tab_shots}) parser.addOption(*o);
+  QCommandLineOption after(
+      QStringLiteral("screenshot-after"),
+      QStringLiteral("Take the screenshot this many seconds after the dataset is shown, busy or not"),
+      QStringLiteral("seconds"));
+  QCommandLineOption compare(
+      QStringLiteral("compare"),
+      QStringLiteral("Models to tick in the Training tab's leaderboard, comma-separated (e.g. "
+                     "logreg,mlp,cnn2d); compares them once the dataset and its feature table are open"),
+      QStringLiteral("models"));
+  QCommandLineOption tab_shots(
+      QStringLiteral("screenshot-tabs"),
+      QStringLiteral("Once the dataset is open and all work is done, save a screenshot of every tab "
+                     "to this folder (NN-<tab>.png), then quit"),
+      QStringLiteral("folder"));
+  for (const auto* o : {&train, &train_model, &train_epochs, &model, &classify, &after, &compare, &tab_shots})
+    parser.addOption(*o);
   parser.process(app);
 
   genrelab::ui::MainWindow window;
@@ -84,7 +94,8 @@ int main(int argc, char** argv) {
     if (parser.isSet(train_model)) script->chooseModel(parser.value(train_model));
     if (parser.isSet(train_epochs)) script->setEpochs(parser.value(train_epochs).toInt());
     if (parser.isSet(train)) script->trainWhenReady();
-    if (parser.isSet(compare)) script->compareWhenReady(parser.value(compare).split(QLatin1Char(','), Qt::SkipEmptyParts));
+    if (parser.isSet(compare))
+      script->compareWhenReady(parser.value(compare).split(QLatin1Char(','), Qt::SkipEmptyParts));
     if (parser.isSet(tab_shots)) script->screenshotTabsWhenIdle(parser.value(tab_shots));
     if (parser.isSet(after)) script->screenshotAfter(parser.value(after).toDouble(), parser.value(screenshot));
     else if (parser.isSet(screenshot)) script->screenshotWhenIdle(parser.value(screenshot));

@@ -6,6 +6,8 @@ set -euo pipefail
 PACKAGES=(
   # build
   g++ cmake ninja-build pkg-config ccache
+  # the style check of the tests (tests/check_format.sh)
+  clang-format
   # Qt 6 (Widgets, Charts, Multimedia, Svg); libqt6opengl6-dev is needed by Qt6Charts' CMake config
   qt6-base-dev libqt6opengl6-dev qt6-charts-dev qt6-multimedia-dev qt6-svg-dev
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good

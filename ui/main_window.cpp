@@ -115,7 +115,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
             }
           });
   for (EdaView* view : std::initializer_list<EdaView*>{pca_, similarity_}) {
-    connect(view, &EdaView::subsetRequested, this, [this](stats::FeatureSubset subset) { computeEda(static_cast<int>(subset)); });
+    connect(view, &EdaView::subsetRequested, this,
+            [this](stats::FeatureSubset subset) { computeEda(static_cast<int>(subset)); });
   }
   connect(pca_, &EdaView::trackActivated, this, [this](int row) {
     if (!eda_ || !scan_) return;
@@ -154,7 +155,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     for (const auto& t : scan_->tracks) {
       if (fromPath(t.path) != path) continue;
       if (const auto png = scan_->image_for(t)) {
-        kaggle_image_->setPixmap(QPixmap(fromPath(*png)).scaledToWidth(std::max(200, kaggle_image_->width() - 10), Qt::SmoothTransformation));
+        kaggle_image_->setPixmap(
+            QPixmap(fromPath(*png))
+                .scaledToWidth(std::max(200, kaggle_image_->width() - 10), Qt::SmoothTransformation));
         caption.clear();
       }
       break;
@@ -168,7 +171,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     const QString path = item ? item->data(0, Qt::UserRole).toString() : QString();
     if (path.isEmpty()) return;
     QMenu menu(this);
-    menu.addAction(tr("Similar Tracks…"), this, [this, path] { showSimilarTo(path); })->setEnabled(similar_index_ != nullptr);
+    menu.addAction(tr("Similar Tracks…"), this, [this, path] { showSimilarTo(path); })
+        ->setEnabled(similar_index_ != nullptr);
     menu.addAction(tr("Classify in Predict"), this, [this, path] {
       showTab(tr("Predict"));
       prediction_->addPaths({path});
@@ -223,8 +227,8 @@ MainWindow::~MainWindow() {
 }
 
 bool MainWindow::busy() const {
-  return (job_ && !job_->done()) || (eda_job_ && !eda_job_->done()) || training_->state() == TrainingView::State::running || prediction_->busy() ||
-         prediction_->preparingModel();
+  return (job_ && !job_->done()) || (eda_job_ && !eda_job_->done()) ||
+         training_->state() == TrainingView::State::running || prediction_->busy() || prediction_->preparingModel();
 }
 
 void MainWindow::buildMenus() {
@@ -235,9 +239,7 @@ void MainWindow::buildMenus() {
   });
   open->setShortcut(QKeySequence::Open);
   recent_menu_ = file->addMenu(tr("Open &Recent"));
-  file->addAction(tr("Open &Demo Dataset"), this, [this] {
-    openDemoDataset(fromPath(dataset::cache_dir() / "demo"));
-  });
+  file->addAction(tr("Open &Demo Dataset"), this, [this] { openDemoDataset(fromPath(dataset::cache_dir() / "demo")); });
   file->addAction(tr("E&xtract Features from Audio"), this, &MainWindow::extractFeatures);
   file->addSeparator();
   QAction* open_model = file->addAction(tr("Open &Model…"), this, [this] {

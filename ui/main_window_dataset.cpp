@@ -61,7 +61,8 @@ void MainWindow::openDataset(const QString& folder) {
   if (job_) job_->cancel();
   const auto path = toPath(folder);
   runJob(Job::start(tr("Scanning %1").arg(folder), [this, path](ProgressSink& progress, const CancelToken& cancel) {
-    return std::function<void()>([this, loaded = load_dataset(path, &progress, &cancel)]() mutable { showDataset(std::move(loaded)); });
+    return std::function<void()>(
+        [this, loaded = load_dataset(path, &progress, &cancel)]() mutable { showDataset(std::move(loaded)); });
   }));
 }
 
@@ -70,7 +71,8 @@ void MainWindow::openDemoDataset(const QString& folder) {
   const auto path = toPath(folder);
   runJob(Job::start(tr("Preparing the demo dataset"), [this, path](ProgressSink& progress, const CancelToken& cancel) {
     dataset::ensure_demo_dataset(path, {}, &progress, &cancel);
-    return std::function<void()>([this, loaded = load_dataset(path, nullptr, &cancel)]() mutable { showDataset(std::move(loaded)); });
+    return std::function<void()>(
+        [this, loaded = load_dataset(path, nullptr, &cancel)]() mutable { showDataset(std::move(loaded)); });
   }));
 }
 
@@ -86,9 +88,14 @@ void MainWindow::showDataset(LoadedDataset loaded) {
   {
     const QSignalBlocker block(table_choice_);
     table_choice_->clear();
-    if (table_30s_) table_choice_->addItem(tr("30-second table: %1 (%2 rows)").arg(fromPath(s.table_30s->path.filename())).arg(table_30s_->rows()), 0);
-    if (table_3s_) table_choice_->addItem(tr("3-second table: %1 (%2 rows)").arg(fromPath(s.table_3s->path.filename())).arg(table_3s_->rows()), 1);
-    if (table_choice_->count() == 0) table_choice_->addItem(tr("No feature table in this dataset (extract one with genrelab-cli extract)"), -1);
+    if (table_30s_)
+      table_choice_->addItem(
+          tr("30-second table: %1 (%2 rows)").arg(fromPath(s.table_30s->path.filename())).arg(table_30s_->rows()), 0);
+    if (table_3s_)
+      table_choice_->addItem(
+          tr("3-second table: %1 (%2 rows)").arg(fromPath(s.table_3s->path.filename())).arg(table_3s_->rows()), 1);
+    if (table_choice_->count() == 0)
+      table_choice_->addItem(tr("No feature table in this dataset (extract one with genrelab-cli extract)"), -1);
   }
   showTable(0);
   table_name_ = table_30s_ ? fromPath(s.table_30s->path.filename()) : QString();
@@ -105,8 +112,8 @@ void MainWindow::showDataset(LoadedDataset loaded) {
     int count = 0;
     for (const auto& t : s.tracks) {
       if (t.label != label) continue;
-      auto* item = new QTreeWidgetItem(genre, {QString::fromStdString(t.path.filename().string()),
-                                               formatDuration(t.info.duration_s), tr("ok")});
+      auto* item = new QTreeWidgetItem(
+          genre, {QString::fromStdString(t.path.filename().string()), formatDuration(t.info.duration_s), tr("ok")});
       item->setToolTip(0, fromPath(t.path));
       item->setData(0, Qt::UserRole, fromPath(t.path));
       seconds += t.info.duration_s;
@@ -116,11 +123,12 @@ void MainWindow::showDataset(LoadedDataset loaded) {
     genre->setText(2, tr("%n track(s)", nullptr, count));
   }
   if (!s.skipped.empty()) {
-    auto* bad = new QTreeWidgetItem(tree_, {tr("Unreadable files"), QString(), tr("%n skipped", nullptr, static_cast<int>(s.skipped.size()))});
+    auto* bad = new QTreeWidgetItem(
+        tree_, {tr("Unreadable files"), QString(), tr("%n skipped", nullptr, static_cast<int>(s.skipped.size()))});
     bad->setForeground(0, QColor(0xb0, 0x20, 0x20));
     for (const auto& f : s.skipped) {
-      auto* item = new QTreeWidgetItem(bad, {QString::fromStdString(f.path.filename().string()), QString(),
-                                             QString::fromStdString(f.reason)});
+      auto* item = new QTreeWidgetItem(
+          bad, {QString::fromStdString(f.path.filename().string()), QString(), QString::fromStdString(f.reason)});
       item->setForeground(2, QColor(0xb0, 0x20, 0x20));
       item->setToolTip(0, fromPath(f.path));
       item->setToolTip(2, QString::fromStdString(f.reason));
@@ -141,13 +149,17 @@ void MainWindow::showDataset(LoadedDataset loaded) {
   for (const auto& [label, n] : s.tracks_per_label())
     html += QStringLiteral("<tr><td>%1</td><td align='right'>%2</td></tr>").arg(QString::fromStdString(label)).arg(n);
   html += QStringLiteral("</table><h3>%1</h3><ul>").arg(tr("Feature tables"));
-  for (const auto& [name, table] : {std::pair{tr("30-second table"), &s.table_30s}, std::pair{tr("3-second table"), &s.table_3s}}) {
+  for (const auto& [name, table] :
+       {std::pair{tr("30-second table"), &s.table_30s}, std::pair{tr("3-second table"), &s.table_3s}}) {
     if (!*table) html += QStringLiteral("<li>%1: %2</li>").arg(name, tr("none"));
     else if (!(*table)->error.empty())
-      html += QStringLiteral("<li>%1: %2 — <span style='color:#b02020'>%3</span></li>")
-                  .arg(name, fromPath((*table)->path.filename()), QString::fromStdString((*table)->error).toHtmlEscaped());
+      html +=
+          QStringLiteral("<li>%1: %2 — <span style='color:#b02020'>%3</span></li>")
+              .arg(name, fromPath((*table)->path.filename()), QString::fromStdString((*table)->error).toHtmlEscaped());
     else
-      html += QStringLiteral("<li>%1: %2 (%3 rows)</li>").arg(name, fromPath((*table)->path.filename())).arg((*table)->rows);
+      html += QStringLiteral("<li>%1: %2 (%3 rows)</li>")
+                  .arg(name, fromPath((*table)->path.filename()))
+                  .arg((*table)->rows);
   }
   html += QStringLiteral("</ul>");
   if (!s.skipped.empty()) {
@@ -162,7 +174,8 @@ void MainWindow::showDataset(LoadedDataset loaded) {
   overview_->setHtml(html);
   for (const auto& problem : loaded.problems) showError(problem);
   status_->setText(tr("%1: %2 tracks in %3 genres").arg(fromPath(s.root)).arg(s.tracks.size()).arg(s.labels.size()));
-  setWindowTitle(tr("GenreLab — %1").arg(fromPath(s.root.filename().empty() ? s.root.parent_path().filename() : s.root.filename())));
+  setWindowTitle(tr("GenreLab — %1")
+                     .arg(fromPath(s.root.filename().empty() ? s.root.parent_path().filename() : s.root.filename())));
   rememberRecent(fromPath(s.root));
   {
     // The Training tab's fault-filtered lists: the dataset's own splits/fault-filtered when it has one.
@@ -170,7 +183,8 @@ void MainWindow::showDataset(LoadedDataset loaded) {
     // cnn2d in the Training tab learns from the audio itself.
     std::vector<ml::AudioFile> audio;
     for (const auto& t : s.tracks) audio.push_back({t.path.string(), t.label});
-    training_->setAudioFiles(audio, fromPath(s.root.filename().empty() ? s.root.parent_path().filename() : s.root.filename()));
+    training_->setAudioFiles(audio,
+                             fromPath(s.root.filename().empty() ? s.root.parent_path().filename() : s.root.filename()));
   }
   Q_EMIT datasetOpened();
   // No table to explore: compute one from the audio (about 20 ms per 30-s clip and core).
@@ -234,7 +248,8 @@ void MainWindow::useTable() {
       reason = tr("%1: %2").arg(table_name_, QString::fromUtf8(e.what()));
     }
   } else {
-    reason = scan_ && !scan_->tracks.empty() ? tr("waiting for the dataset's feature table") : tr("the dataset has no feature table");
+    reason = scan_ && !scan_->tracks.empty() ? tr("waiting for the dataset's feature table")
+                                             : tr("the dataset has no feature table");
   }
   prediction_->setSimilarityIndex(similar_index_, table_name_, reason);
   if (table && recommended_model_) prediction_->useRecommendedModel(table, table_name_, fromPath(dataset::cache_dir()));
@@ -294,41 +309,44 @@ void MainWindow::extractFeatures() {
   std::vector<features::LabeledFile> files;
   for (const auto& t : scan_->tracks) files.push_back({t.path, t.label});
   const auto root = scan_->root;
-  runJob(Job::start(tr("Extracting features from %n clip(s)", nullptr, static_cast<int>(files.size())),
-                    [this, files, root](ProgressSink& progress, const CancelToken& cancel) {
-                      // Through the dataset's feature store: reopening reuses every unchanged file,
-                      // an interrupted run resumes. Without a writable cache folder, no store.
-                      features::ExtractOptions options;
-                      QString note;
-                      try {
-                        options.store = dataset::default_store_path(root);
-                      } catch (const FileError& e) {
-                        note = tr("Feature store unavailable (%1): extracting without it.").arg(QString::fromStdString(e.what()));
-                      }
-                      features::ExtractResult result;
-                      try {
-                        result = features::extract_table(files, options, &progress, &cancel);
-                      } catch (const FileError& e) {
-                        if (options.store.empty()) throw;
-                        note = tr("Feature store unusable (%1): extracting without it.").arg(QString::fromStdString(e.what()));
-                        options.store.clear();
-                        result = features::extract_table(files, options, &progress, &cancel);
-                      }
-                      auto table = std::make_shared<const dataset::FeatureTable>(std::move(result.table));
-                      QStringList failures;
-                      for (const auto& f : result.failures)
-                        failures << QString::fromStdString(f.path.filename().string() + ": " + f.reason);
-                      const QString summary = tr("Features of %1 file(s): %2 reused from the feature store, %3 computed.")
-                                                  .arg(result.files)
-                                                  .arg(result.reused)
-                                                  .arg(result.computed);
-                      return std::function<void()>([this, table, failures, summary, note, params = options.params] {
-                        setTable30(table, tr("features extracted by GenreLab"), params);
-                        status_->setText(note.isEmpty() ? summary : note);
-                        last_extract_summary_ = summary;
-                        if (!failures.isEmpty()) showError(tr("%n file(s) failed: ", nullptr, static_cast<int>(failures.size())) + failures.join(QStringLiteral("; ")));
-                      });
-                    }));
+  runJob(Job::start(
+      tr("Extracting features from %n clip(s)", nullptr, static_cast<int>(files.size())),
+      [this, files, root](ProgressSink& progress, const CancelToken& cancel) {
+        // Through the dataset's feature store: reopening reuses every unchanged file,
+        // an interrupted run resumes. Without a writable cache folder, no store.
+        features::ExtractOptions options;
+        QString note;
+        try {
+          options.store = dataset::default_store_path(root);
+        } catch (const FileError& e) {
+          note = tr("Feature store unavailable (%1): extracting without it.").arg(QString::fromStdString(e.what()));
+        }
+        features::ExtractResult result;
+        try {
+          result = features::extract_table(files, options, &progress, &cancel);
+        } catch (const FileError& e) {
+          if (options.store.empty()) throw;
+          note = tr("Feature store unusable (%1): extracting without it.").arg(QString::fromStdString(e.what()));
+          options.store.clear();
+          result = features::extract_table(files, options, &progress, &cancel);
+        }
+        auto table = std::make_shared<const dataset::FeatureTable>(std::move(result.table));
+        QStringList failures;
+        for (const auto& f : result.failures)
+          failures << QString::fromStdString(f.path.filename().string() + ": " + f.reason);
+        const QString summary = tr("Features of %1 file(s): %2 reused from the feature store, %3 computed.")
+                                    .arg(result.files)
+                                    .arg(result.reused)
+                                    .arg(result.computed);
+        return std::function<void()>([this, table, failures, summary, note, params = options.params] {
+          setTable30(table, tr("features extracted by GenreLab"), params);
+          status_->setText(note.isEmpty() ? summary : note);
+          last_extract_summary_ = summary;
+          if (!failures.isEmpty())
+            showError(tr("%n file(s) failed: ", nullptr, static_cast<int>(failures.size())) +
+                      failures.join(QStringLiteral("; ")));
+        });
+      }));
 }
 
 void MainWindow::selectTrack(const QString& path) {

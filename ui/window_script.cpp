@@ -33,31 +33,34 @@ bool WindowScript::idle() const { return !window_.busy() && pending_starts_ == 0
 void WindowScript::whenReady(std::function<bool()> ready, std::function<void()> run, const QString& warning) {
   ++pending_starts_;
   auto* poll = new QTimer(this);
-  connect(poll, &QTimer::timeout, this, [this, poll, ready = std::move(ready), run = std::move(run), warning, idle_ticks = 0]() mutable {
-    if (window_.busy()) return;
-    if (!ready()) {
-      if (++idle_ticks < 50) return;  // 5 s idle and still nothing to run on: give up (screenshots go on)
-      qWarning("%s", qPrintable(warning));
-    } else {
-      run();
-    }
-    poll->deleteLater();
-    poll->stop();
-    --pending_starts_;
-  });
+  connect(poll, &QTimer::timeout, this,
+          [this, poll, ready = std::move(ready), run = std::move(run), warning, idle_ticks = 0]() mutable {
+            if (window_.busy()) return;
+            if (!ready()) {
+              if (++idle_ticks < 50) return;  // 5 s idle and still nothing to run on: give up (screenshots go on)
+              qWarning("%s", qPrintable(warning));
+            } else {
+              run();
+            }
+            poll->deleteLater();
+            poll->stop();
+            --pending_starts_;
+          });
   poll->start(100);
 }
 
 void WindowScript::trainWhenReady() {
   TrainingView* view = window_.trainingView();
-  whenReady([view] { return view->canStart(); }, [view] { view->start(); }, QStringLiteral("--train: nothing to train on"));
+  whenReady([view] { return view->canStart(); }, [view] { view->start(); },
+            QStringLiteral("--train: nothing to train on"));
 }
 
 void WindowScript::compareWhenReady(const QStringList& models) {
   TrainingView* view = window_.trainingView();
   whenReady([view] { return view->canCompare(); },
             [this, view, models] {
-              for (const QString& problem : view->tickLeaderboardModels(models)) qWarning("--compare: %s", qPrintable(problem));
+              for (const QString& problem : view->tickLeaderboardModels(models))
+                qWarning("--compare: %s", qPrintable(problem));
               window_.showTab(QStringLiteral("Training"));
               view->showLeaderboard();
               view->compareModels();
@@ -106,7 +109,10 @@ void WindowScript::screenshotTabsWhenIdle(const QString& folder) {
       shown = true;
       return;
     }
-    saveScreenshot(QStringLiteral("%1/%2-%3.png").arg(folder).arg(next + 1, 2, 10, QLatin1Char('0')).arg(tabs->tabText(next).toLower()));
+    saveScreenshot(QStringLiteral("%1/%2-%3.png")
+                       .arg(folder)
+                       .arg(next + 1, 2, 10, QLatin1Char('0'))
+                       .arg(tabs->tabText(next).toLower()));
     shown = false;
     if (++next == tabs->count()) QApplication::quit();
   });

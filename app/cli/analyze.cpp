@@ -44,9 +44,12 @@ int run_analyze(const AnalyzeArgs& args) {
   options.features = *subset;
   options.compute_kde = false;  // curves are for the GUI; this command prints summaries
   std::optional<stats::TableAnalysis> result;
-  if (auto code = run_guarded(args.json, [&] {
-        result = stats::analyze(dataset::read_feature_table(args.table, {.require_kaggle_schema = false}), options);
-      }, StepReports().error_prefix(args.table.string() + ": ")))
+  if (auto code = run_guarded(
+          args.json,
+          [&] {
+            result = stats::analyze(dataset::read_feature_table(args.table, {.require_kaggle_schema = false}), options);
+          },
+          StepReports().error_prefix(args.table.string() + ": ")))
     return *code;
   const stats::TableAnalysis& a = *result;
   const auto rows = static_cast<std::size_t>(a.pca.scores().rows());
@@ -149,7 +152,8 @@ int run_analyze(const AnalyzeArgs& args) {
 
 void add_analyze(CLI::App& app, Runner& runner) {
   auto args = std::make_shared<AnalyzeArgs>();
-  auto* analyze = app.add_subcommand("analyze", "Redundancy filter, PCA explained variance and genre similarity of a feature table");
+  auto* analyze = app.add_subcommand(
+      "analyze", "Redundancy filter, PCA explained variance and genre similarity of a feature table");
   analyze->add_option("table", args->table, "Feature table (Kaggle CSV layout)")->required();
   analyze->add_option("--threshold", args->threshold, "Drop a column when |r| with an earlier one is >= this (0, 1]");
   analyze->add_option("--filter-scope", args->filter_scope, "Columns the filter looks at (the study: non-mfcc)")

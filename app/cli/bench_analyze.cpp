@@ -201,17 +201,22 @@ int run_bench_analyze(const BenchAnalyzeArgs& args) {
     double budget = 0;  // seconds, from issue 4; 0 = none
   };
   std::vector<Case> cases;
-  if (auto code = run_guarded(args.json, [&] {
-        auto clips = stats::to_labeled_matrix(dataset::read_feature_table(table, {.require_kaggle_schema = false}));
-        const auto three = table.parent_path() / "features_3_sec_subset_classical_jazz_rock.csv";
-        cases.push_back({table.filename().string(), clips, clips.rows() <= 1000 ? 0.050 : 0.0});
-        if (args.table.empty() && fs::exists(three))
-          cases.push_back({three.filename().string(),
-                           stats::to_labeled_matrix(dataset::read_feature_table(three, {.require_kaggle_schema = false})),
-                           0.0});
-        cases.push_back({"synthetic 3-s-like, from " + table.filename().string(),
-                         synthetic_segments(clips, static_cast<std::size_t>(args.rows)), args.rows == 10000 ? 0.5 : 0.0});
-      }, StepReports().error_prefix(table.string() + ": ")))
+  if (auto code = run_guarded(
+          args.json,
+          [&] {
+            auto clips = stats::to_labeled_matrix(dataset::read_feature_table(table, {.require_kaggle_schema = false}));
+            const auto three = table.parent_path() / "features_3_sec_subset_classical_jazz_rock.csv";
+            cases.push_back({table.filename().string(), clips, clips.rows() <= 1000 ? 0.050 : 0.0});
+            if (args.table.empty() && fs::exists(three))
+              cases.push_back(
+                  {three.filename().string(),
+                   stats::to_labeled_matrix(dataset::read_feature_table(three, {.require_kaggle_schema = false})),
+                   0.0});
+            cases.push_back({"synthetic 3-s-like, from " + table.filename().string(),
+                             synthetic_segments(clips, static_cast<std::size_t>(args.rows)),
+                             args.rows == 10000 ? 0.5 : 0.0});
+          },
+          StepReports().error_prefix(table.string() + ": ")))
     return *code;
 
   const stats::AnalysisOptions options;  // the GUI's defaults: KDE of all features, study filter, all columns
@@ -304,10 +309,8 @@ int run_bench_analyze(const BenchAnalyzeArgs& args) {
       std::printf("%-44s %6zu %6zu %8.2f %8.2f %8.2f %8.2f %8.2f %9s %8s", c.name.c_str(), c.data.rows(),
                   c.data.label_names.size(), 1e3 * median_of(kde), 1e3 * median_of(corr), 1e3 * median_of(pca),
                   1e3 * median_of(sim), 1e3 * med_total, budget.c_str(), share.c_str());
-      if (args.baseline)
-        std::printf(" %11.1f %7.1fx\n", 1e3 * baseline, baseline / med_total);
-      else
-        std::printf(" %11s %8s\n", "-", "-");
+      if (args.baseline) std::printf(" %11.1f %7.1fx\n", 1e3 * baseline, baseline / med_total);
+      else std::printf(" %11s %8s\n", "-", "-");
       if (args.baseline) std::printf("    agreement with baseline: %s\n", agree_text.c_str());
       std::fflush(stdout);
     }
@@ -326,10 +329,14 @@ int run_bench_analyze(const BenchAnalyzeArgs& args) {
 
 void add_bench_analyze(CLI::App& bench, Runner& runner) {
   auto args = std::make_shared<BenchAnalyzeArgs>();
-  auto* bench_analyze = bench.add_subcommand("analyze", "Time the whole table analysis (KDE, correlation, filter, PCA, similarity) on one core");
-  bench_analyze->add_option("--table", args->table, "30-s feature table (default: features_30_sec.csv of the shared data)");
-  bench_analyze->add_option("--rows", args->rows, "Rows of the synthetic 3-s-like table")->check(CLI::Range(10, 1000000));
-  bench_analyze->add_option("--repeats", args->repeats, "Timed runs per table (median reported)")->check(CLI::Range(1, 1000));
+  auto* bench_analyze = bench.add_subcommand(
+      "analyze", "Time the whole table analysis (KDE, correlation, filter, PCA, similarity) on one core");
+  bench_analyze->add_option("--table", args->table,
+                            "30-s feature table (default: features_30_sec.csv of the shared data)");
+  bench_analyze->add_option("--rows", args->rows, "Rows of the synthetic 3-s-like table")
+      ->check(CLI::Range(10, 1000000));
+  bench_analyze->add_option("--repeats", args->repeats, "Timed runs per table (median reported)")
+      ->check(CLI::Range(1, 1000));
   bench_analyze->add_flag("!--no-baseline", args->baseline, "Skip the direct (naive) implementation");
   bench_analyze->add_flag("--json", args->json, "Machine-readable output");
   run_when_chosen(*bench_analyze, runner, [args] { return run_bench_analyze(*args); });

@@ -116,11 +116,17 @@ int run_bench_extract(const BenchExtractArgs& args) {
     json blocks = json::object();
     for (std::size_t i = 0; i < features::BlockTimes::kBlocks; ++i)
       blocks[features::BlockTimes::kNames[i]] = times.seconds[i] / runs;
-    print_json({{"clips", clips.size()}, {"repeats", args.repeats}, {"threads", 1}, {"seconds_per_clip", per_clip},
-                {"clip_audio_seconds", per_clip_audio}, {"realtime_factor", per_clip_audio / per_clip},
-                {"speedup_vs_librosa_0_7_2", kLibrosaSecondsPerClip / per_clip}, {"block_seconds_per_clip", blocks},
+    print_json({{"clips", clips.size()},
+                {"repeats", args.repeats},
+                {"threads", 1},
+                {"seconds_per_clip", per_clip},
+                {"clip_audio_seconds", per_clip_audio},
+                {"realtime_factor", per_clip_audio / per_clip},
+                {"speedup_vs_librosa_0_7_2", kLibrosaSecondsPerClip / per_clip},
+                {"block_seconds_per_clip", blocks},
                 {"worker_peak_memory_mib", worker_mib},
-                {"median_filters", {{"sliding_s", sliding}, {"per_output_selection_s", naive}, {"speedup", naive / sliding}}}});
+                {"median_filters",
+                 {{"sliding_s", sliding}, {"per_output_selection_s", naive}, {"speedup", naive / sliding}}}});
     return 0;
   }
   std::printf("feature extraction, one thread, %zu clips x %d repeats (%.1f s of audio per clip)\n", clips.size(),
@@ -130,13 +136,16 @@ int run_bench_extract(const BenchExtractArgs& args) {
     std::printf("  %-28s %10.2f %7.1f%%\n", features::BlockTimes::kNames[i], 1e3 * times.seconds[i] / runs,
                 100.0 * times.seconds[i] / total);
   std::printf("  %-28s %10.2f\n", "total", 1e3 * per_clip);
-  std::printf("real-time factor: %.0fx (seconds of audio per second of compute, one core)\n", per_clip_audio / per_clip);
+  std::printf("real-time factor: %.0fx (seconds of audio per second of compute, one core)\n",
+              per_clip_audio / per_clip);
   std::printf("vs librosa 0.7.2 (%.2f s/clip, FEATURES.md): %.1fx faster; hpss %.1fx faster\n", kLibrosaSecondsPerClip,
               kLibrosaSecondsPerClip / per_clip, kLibrosaHpssSeconds / (times.seconds[4] / runs));
-  std::printf("memory: one worker's peak grew the process by %.1f MiB (RSS) while extracting %.1f-s clips\n", worker_mib,
-              per_clip_audio);
-  std::printf("HPSS median filters of one clip, same process: sliding window %.1f ms vs per-output selection "
-              "(scipy's method) %.1f ms: %.0fx\n", 1e3 * sliding, 1e3 * naive, naive / sliding);
+  std::printf("memory: one worker's peak grew the process by %.1f MiB (RSS) while extracting %.1f-s clips\n",
+              worker_mib, per_clip_audio);
+  std::printf(
+      "HPSS median filters of one clip, same process: sliding window %.1f ms vs per-output selection "
+      "(scipy's method) %.1f ms: %.0fx\n",
+      1e3 * sliding, 1e3 * naive, naive / sliding);
   return 0;
 }
 
@@ -144,7 +153,8 @@ int run_bench_extract(const BenchExtractArgs& args) {
 
 void add_bench_extract(CLI::App& bench, Runner& runner) {
   auto args = std::make_shared<BenchExtractArgs>();
-  auto* bench_extract = bench.add_subcommand("extract", "Real-time factor and per-block time of the feature extraction (one core)");
+  auto* bench_extract =
+      bench.add_subcommand("extract", "Real-time factor and per-block time of the feature extraction (one core)");
   bench_extract->add_option("--data", args->data, "Dataset folder (default: GENRELAB_DATA or the shared GTZAN subset)");
   bench_extract->add_option("--clips", args->clips, "Clips to time")->check(CLI::Range(1, 100000));
   bench_extract->add_option("--repeats", args->repeats, "Passes over the clips")->check(CLI::Range(1, 1000));

@@ -36,7 +36,7 @@ struct BenchTrainArgs {
   int folds = 5;
   int epochs = 50;
   unsigned long long seed = 42;
-  int repeats = 1;       // timed runs of each side (the fastest counts)
+  int repeats = 1;         // timed runs of each side (the fastest counts)
   bool python_run = true;  // false: time GenreLab only
   bool json = false;
 };
@@ -50,8 +50,10 @@ std::string shell_quote(const std::string& s) {
 int run_bench_train(const BenchTrainArgs& args) {
   const fs::path table_path = args.table.empty() ? default_table() : args.table;
   if (table_path.empty()) return error_exit("no table: pass --table or set GENRELAB_DATA", args.json);
-  const fs::path script = args.script.empty() ? fs::path(GENRELAB_SOURCE_DIR) / "tests/bench/train_cnn1d.py" : args.script;
-  if (args.python_run && !fs::exists(script)) return error_exit(script.string() + ": the Python baseline script does not exist", args.json);
+  const fs::path script =
+      args.script.empty() ? fs::path(GENRELAB_SOURCE_DIR) / "tests/bench/train_cnn1d.py" : args.script;
+  if (args.python_run && !fs::exists(script))
+    return error_exit(script.string() + ": the Python baseline script does not exist", args.json);
   ml::TrainerOptions options;
   options.folds = args.folds;
   options.training.epochs = args.epochs;
@@ -70,8 +72,10 @@ int run_bench_train(const BenchTrainArgs& args) {
   std::fprintf(lines, "bench train: cnn1d, %s (%zu rows x %zu features), %d folds x %d epochs, batch %d\n",
                table_path.filename().c_str(), table.rows(), table.cols(), options.folds, options.training.epochs,
                options.training.batch_size);
-  std::fprintf(lines, "threads: %d for each side (GenreLab: %d folds at once, %d compute thread(s) each; Python: "
-               "torch.set_num_threads(%d))\n", args.threads, split.stage_jobs, split.threads_per_stage, args.threads);
+  std::fprintf(lines,
+               "threads: %d for each side (GenreLab: %d folds at once, %d compute thread(s) each; Python: "
+               "torch.set_num_threads(%d))\n",
+               args.threads, split.stage_jobs, split.threads_per_stage, args.threads);
   std::fprintf(lines, "BLAS: %s; OMP_WAIT_POLICY %s\n", ml::blas_library().c_str(), omp_wait_policy());
   std::fflush(lines);
 
@@ -110,10 +114,14 @@ int run_bench_train(const BenchTrainArgs& args) {
   fs::create_directories(dir);
   const auto spec_path = dir / "spec.json";
   json model_j = options.model, training_j = options.training;
-  const json spec{{"table", fs::absolute(table_path).string()}, {"feature_names", table.feature_names},
-                  {"fold_of_row", folds},   {"folds", options.folds},
-                  {"model", model_j},       {"training", training_j},
-                  {"threads", args.threads}, {"seed", args.seed}};
+  const json spec{{"table", fs::absolute(table_path).string()},
+                  {"feature_names", table.feature_names},
+                  {"fold_of_row", folds},
+                  {"folds", options.folds},
+                  {"model", model_j},
+                  {"training", training_j},
+                  {"threads", args.threads},
+                  {"seed", args.seed}};
   write_text_atomically(spec_path, spec.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   std::vector<double> theirs, their_walls;
   json python_result;
@@ -160,13 +168,15 @@ int run_bench_train(const BenchTrainArgs& args) {
 
 void add_bench_train(CLI::App& bench, Runner& runner) {
   auto args = std::make_shared<BenchTrainArgs>();
-  auto* bench_train = bench.add_subcommand("train", "Time the 5-fold x 50-epoch cnn1d against the same model and folds in PyTorch for Python");
+  auto* bench_train = bench.add_subcommand(
+      "train", "Time the 5-fold x 50-epoch cnn1d against the same model and folds in PyTorch for Python");
   bench_train->add_option("--table", args->table, "Feature table (default: features_30_sec.csv of the shared data)");
   bench_train->add_option("--threads", args->threads, "Compute threads of both sides")->check(CLI::Range(1, 256));
   bench_train->add_option("--folds", args->folds, "Folds")->check(CLI::Range(2, 100));
   bench_train->add_option("--epochs", args->epochs, "Epochs per fold")->check(CLI::Range(1, 100000));
   bench_train->add_option("--seed", args->seed, "Seed");
-  bench_train->add_option("--repeats", args->repeats, "Timed runs of each side (the fastest counts)")->check(CLI::Range(1, 100));
+  bench_train->add_option("--repeats", args->repeats, "Timed runs of each side (the fastest counts)")
+      ->check(CLI::Range(1, 100));
   bench_train->add_option("--python", args->python, "Python interpreter with torch (Debian: /usr/bin/python3)");
   bench_train->add_option("--script", args->script, "Baseline script (default: tests/bench/train_cnn1d.py)");
   bench_train->add_flag("!--no-python", args->python_run, "Time GenreLab only");

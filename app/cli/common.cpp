@@ -2,10 +2,12 @@
 
 #include <sys/resource.h>
 
+#include <cstdio>
 #include <iostream>
 #include <stdexcept>
 
 #include "dataset/default_location.h"
+#include "features/table_extraction.h"
 #include "terminal_progress.h"
 #include "util/error.h"
 #include "util/progress.h"
@@ -25,6 +27,17 @@ int error_exit(const std::string& message, bool as_json) {
   if (as_json) print_json({{"error", message}});
   else std::cerr << "error: " << message << "\n";
   return 1;
+}
+
+nlohmann::json failures_json(const std::vector<features::ExtractFailure>& failures) {
+  auto list = nlohmann::json::array();
+  for (const auto& f : failures) list.push_back({{"file", f.path.string()}, {"reason", f.reason}});
+  return list;
+}
+
+void print_failures(const std::vector<features::ExtractFailure>& failures) {
+  if (!failures.empty()) std::printf("%zu file(s) failed:\n", failures.size());
+  for (const auto& f : failures) std::printf("  %s: %s\n", f.path.c_str(), f.reason.c_str());
 }
 
 StepReports& StepReports::cancelled(std::string line) {
@@ -69,7 +82,8 @@ std::optional<int> run_with_progress(const std::string& label, bool as_json,
 }
 
 std::optional<int> run_guarded(bool as_json, const std::function<void()>& work, const StepReports& reports) {
-  return run_with_progress("", as_json, [&](ProgressSink&) { work(); }, StepReports(reports).quiet(true));
+  return run_with_progress(
+      "", as_json, [&](ProgressSink&) { work(); }, StepReports(reports).quiet(true));
 }
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {

@@ -8,13 +8,15 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
-namespace genrelab {
-class CancelToken;
-class ProgressSink;
-}  // namespace genrelab
+#include "util/progress_fwd.h"
+
+namespace genrelab::features {
+struct ExtractFailure;
+}
 
 namespace genrelab::cli {
 
@@ -27,6 +29,11 @@ void print_json(const nlohmann::json& j);
 /// Reports an error, as {"error": message} on stdout with --json, else "error: message" on
 /// stderr, and returns the exit code 1.
 int error_exit(const std::string& message, bool as_json);
+
+/// Files that could not be read, as JSON ([{"file", "reason"}]) and as the lines printed under a
+/// command's summary ("N file(s) failed:" and one indented line each; nothing when none failed).
+nlohmann::json failures_json(const std::vector<features::ExtractFailure>& failures);
+void print_failures(const std::vector<features::ExtractFailure>& failures);
 
 /// How run_with_progress() and run_guarded() report a step that stops early: the defaults, changed
 /// by chained setters, e.g. StepReports().cancelled("cancelled: nothing was written").error_prefix(folder + ": ").

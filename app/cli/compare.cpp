@@ -34,11 +34,11 @@ struct CompareArgs {
   std::vector<std::string> models;  // preset names; empty = all (ml::model_preset_names())
   std::string features = "all";
   int folds = 5;
-  int segment_seconds = 30;         // audio folder: 30 (one row per clip) or 3 (3-s rows)
+  int segment_seconds = 30;  // audio folder: 30 (one row per clip) or 3 (3-s rows)
   unsigned long long seed = 42;
-  int repeats = 1;                  // repeated cross-validation: seeds seed .. seed + repeats - 1
-  int cnn2d_epochs = 20;            // cnn2d's epochs (audio folders)
-  int threads = 0;                  // 0 = min(cores, 2)
+  int repeats = 1;        // repeated cross-validation: seeds seed .. seed + repeats - 1
+  int cnn2d_epochs = 20;  // cnn2d's epochs (audio folders)
+  int threads = 0;        // 0 = min(cores, 2)
   bool leaky = false;
   ProtocolArgs protocol;
   bool json = false;
@@ -69,7 +69,8 @@ int run_compare(const CompareArgs& args) {
   if (with_cnn2d && args.leaky)
     return error_exit("cnn2d is cross-validated with track-grouped folds only: drop --leaky or cnn2d", args.json);
   if (with_cnn2d && args.repeats > 1)
-    return error_exit("cnn2d runs one repeat (its training takes minutes per fold): drop --repeats or cnn2d", args.json);
+    return error_exit("cnn2d runs one repeat (its training takes minutes per fold): drop --repeats or cnn2d",
+                      args.json);
   dataset::FeatureTable table;
   std::string source;
   std::vector<features::LabeledFile> files;
@@ -77,8 +78,9 @@ int run_compare(const CompareArgs& args) {
   if (fs::is_directory(args.input, ec)) {
     // An audio folder: the GTZAN features of every clip (or 3-s segment) first.
     experiment::AudioFolder folder;
-    if (auto code = run_guarded(args.json, [&] { folder = experiment::scan_audio_folder(args.input, &interrupt_token()); },
-                                StepReports().cancelled("")))
+    if (auto code = run_guarded(
+            args.json, [&] { folder = experiment::scan_audio_folder(args.input, &interrupt_token()); },
+            StepReports().cancelled("")))
       return *code;
     for (const auto& f : folder.files) files.push_back({f.path, f.label});
     if (files.empty()) return error_exit(args.input.string() + ": no audio files", args.json);
@@ -104,13 +106,15 @@ int run_compare(const CompareArgs& args) {
     for (const auto& f : extracted.failures) std::fprintf(stderr, "failed %s: %s\n", f.path.c_str(), f.reason.c_str());
     failures = std::move(extracted.failures);
     table = std::move(extracted.table);
-    source = "features extracted from " + args.input.string() + " (" + std::to_string(args.segment_seconds) + "-s rows)";
+    source =
+        "features extracted from " + args.input.string() + " (" + std::to_string(args.segment_seconds) + "-s rows)";
   }
   const auto names = options.models.empty() ? ml::model_preset_names() : options.models;
   std::FILE* lines = args.json ? stderr : stdout;
-  const std::string seeds = args.repeats == 1 ? "seed " + std::to_string(args.seed)
-                                               : std::to_string(args.repeats) + " repeats (seeds " + std::to_string(args.seed) +
-                                                     ".." + std::to_string(args.seed + static_cast<unsigned>(args.repeats) - 1) + ")";
+  const std::string seeds = args.repeats == 1
+                                ? "seed " + std::to_string(args.seed)
+                                : std::to_string(args.repeats) + " repeats (seeds " + std::to_string(args.seed) + ".." +
+                                      std::to_string(args.seed + static_cast<unsigned>(args.repeats) - 1) + ")";
   const auto described = options.protocol_options();
   const std::string held_out = ml::protocol_heading(described);
   std::fprintf(lines, "compare on %s: %zu rows, %zu features (%s), %s, %s, %d thread(s) per model; BLAS: %s\n",
@@ -137,9 +141,12 @@ int run_compare(const CompareArgs& args) {
     cnn2d.experiment.input = fs::absolute(args.input).string();
   }
   experiment::Comparison comparison;
-  if (auto code = run_with_progress("compare", args.json, [&](ProgressSink& progress) {
-        comparison = experiment::run_comparison(table, spec, &progress, &interrupt_token());
-      }, StepReports().error_prefix(args.input.string() + ": ").quiet(false)))
+  if (auto code = run_with_progress(
+          "compare", args.json,
+          [&](ProgressSink& progress) {
+            comparison = experiment::run_comparison(table, spec, &progress, &interrupt_token());
+          },
+          StepReports().error_prefix(args.input.string() + ": ").quiet(false)))
     return *code;
   if (!comparison.cnn2d_error.empty())
     return error_exit(args.input.string() + ": cnn2d: " + comparison.cnn2d_error, args.json);
@@ -183,30 +190,39 @@ int run_compare(const CompareArgs& args) {
     std::printf(" %9.1f", r.seconds);
     if (repeated) {
       std::printf(" %12.2f  ", 100 * r.std_over_repeats);
-      for (std::size_t k = 0; k < r.repeat_accuracies.size(); ++k) std::printf("%s%.1f", k ? "/" : "", 100 * r.repeat_accuracies[k]);
+      for (std::size_t k = 0; k < r.repeat_accuracies.size(); ++k)
+        std::printf("%s%.1f", k ? "/" : "", 100 * r.repeat_accuracies[k]);
     }
     std::printf("\n");
   }
   if (split && options.rotate)
-    std::printf("%zu rows; the same 3 parts for every model; ranked by valid = the chosen settings' inner-fold accuracy; "
-                "test = mean and std over the %d held-out parts%s (ddof 0); accuracies in %%\n",
-                board.table_rows, 3 * args.repeats, repeated ? " of every repeat" : "");
+    std::printf(
+        "%zu rows; the same 3 parts for every model; ranked by valid = the chosen settings' inner-fold accuracy; "
+        "test = mean and std over the %d held-out parts%s (ddof 0); accuracies in %%\n",
+        board.table_rows, 3 * args.repeats, repeated ? " of every repeat" : "");
   else if (split)
-    std::printf("%zu rows; the same parts for every model; ranked by valid accuracy (test scored once per %s); "
-                "accuracies in %%\n", board.table_rows, repeated ? "repeat, mean and std over the repeats' seeds" : "model");
+    std::printf(
+        "%zu rows; the same parts for every model; ranked by valid accuracy (test scored once per %s); "
+        "accuracies in %%\n",
+        board.table_rows, repeated ? "repeat, mean and std over the repeats' seeds" : "model");
   else if (repeated)
-    std::printf("%zu rows, %zu tracks, %zu groups; %d repeats of the same %d folds for every model; accuracies in %%, "
-                "mean and std over all %d test folds (ddof 0), sd(repeats) over the repeats' means\n",
-                board.table_rows, board.tracks, board.groups, args.repeats, options.folds, args.repeats * options.folds);
+    std::printf(
+        "%zu rows, %zu tracks, %zu groups; %d repeats of the same %d folds for every model; accuracies in %%, "
+        "mean and std over all %d test folds (ddof 0), sd(repeats) over the repeats' means\n",
+        board.table_rows, board.tracks, board.groups, args.repeats, options.folds, args.repeats * options.folds);
   else
-    std::printf("%zu rows, %zu tracks, %zu groups; the same %d folds for every model; accuracies in %%, std over folds (ddof 0)\n",
-                board.table_rows, board.tracks, board.groups, options.folds);
+    std::printf(
+        "%zu rows, %zu tracks, %zu groups; the same %d folds for every model; accuracies in %%, std over folds (ddof "
+        "0)\n",
+        board.table_rows, board.tracks, board.groups, options.folds);
   if (leaky) std::printf("LEAKY: segments of one track sit in training and test folds; these numbers are optimistic\n");
   for (const auto& r : board.rows)
-    std::printf("  %-10s %s\n  %-10s defaults: %s\n", r.model.c_str(), r.description.c_str(), "", r.defaults_from.c_str());
+    std::printf("  %-10s %s\n  %-10s defaults: %s\n", r.model.c_str(), r.description.c_str(), "",
+                r.defaults_from.c_str());
   if (split && options.split->artist_disjoint())
-    std::printf("note: defaults chosen by cross-validation of the whole table (see 'defaults:') have seen this split's "
-                "test clips, so those rows are somewhat optimistic\n");
+    std::printf(
+        "note: defaults chosen by cross-validation of the whole table (see 'defaults:') have seen this split's "
+        "test clips, so those rows are somewhat optimistic\n");
   std::printf("total %.1f s\n", board.seconds);
   return 0;
 }
@@ -215,19 +231,38 @@ int run_compare(const CompareArgs& args) {
 
 void add_compare(CLI::App& app, Runner& runner) {
   auto args = std::make_shared<CompareArgs>();
-  auto* compare_models = app.add_subcommand("compare", "Cross-validate several models under the same folds and print a leaderboard");
-  compare_models->add_option("input", args->input, "Feature table (Kaggle CSV layout) or audio folder (<label>/<file>; features are extracted first)")->required();
-  compare_models->add_option("--models", args->models, "Comma-separated presets (default: all table presets; cnn2d for audio folders):" + preset_help())->delimiter(',');
-  compare_models->add_option("--features", args->features, "all, filtered or mfcc")->check(CLI::IsMember({"all", "filtered", "mfcc"}));
-  compare_models->add_option("--folds", args->folds, "Stratified, grouped folds (the same for every model)")->check(CLI::Range(2, 100));
-  compare_models->add_option("--segment", args->segment_seconds, "Audio folder: rows of 30 s (one per clip) or 3 s")->check(CLI::IsMember({30, 3}));
+  auto* compare_models =
+      app.add_subcommand("compare", "Cross-validate several models under the same folds and print a leaderboard");
+  compare_models
+      ->add_option("input", args->input,
+                   "Feature table (Kaggle CSV layout) or audio folder (<label>/<file>; features are extracted first)")
+      ->required();
+  compare_models
+      ->add_option("--models", args->models,
+                   "Comma-separated presets (default: all table presets; cnn2d for audio folders):" + preset_help())
+      ->delimiter(',');
+  compare_models->add_option("--features", args->features, "all, filtered or mfcc")
+      ->check(CLI::IsMember({"all", "filtered", "mfcc"}));
+  compare_models->add_option("--folds", args->folds, "Stratified, grouped folds (the same for every model)")
+      ->check(CLI::Range(2, 100));
+  compare_models->add_option("--segment", args->segment_seconds, "Audio folder: rows of 30 s (one per clip) or 3 s")
+      ->check(CLI::IsMember({30, 3}));
   compare_models->add_option("--seed", args->seed, "Seed of folds and weights");
-  compare_models->add_option("--repeats", args->repeats, "Repeated cross-validation: repeat r uses seed + r (other folds, other weights); means over every fold of every repeat")->check(CLI::Range(1, 100));
-  compare_models->add_option("--threads", args->threads, "Threads of each model's training (default: up to 2)")->check(CLI::Range(1, 256));
-  compare_models->add_flag("--leaky", args->leaky, "Split rows at random instead of by track (optimistic; labelled \"leaky\")");
-  compare_models->add_option("--cnn2d-epochs", args->cnn2d_epochs, "Epochs of cnn2d's training")->check(CLI::Range(1, 100000));
+  compare_models
+      ->add_option("--repeats", args->repeats,
+                   "Repeated cross-validation: repeat r uses seed + r (other folds, other weights); means over every "
+                   "fold of every repeat")
+      ->check(CLI::Range(1, 100));
+  compare_models->add_option("--threads", args->threads, "Threads of each model's training (default: up to 2)")
+      ->check(CLI::Range(1, 256));
+  compare_models->add_flag("--leaky", args->leaky,
+                           "Split rows at random instead of by track (optimistic; labelled \"leaky\")");
+  compare_models->add_option("--cnn2d-epochs", args->cnn2d_epochs, "Epochs of cnn2d's training")
+      ->check(CLI::Range(1, 100000));
   add_protocol_options(*compare_models, args->protocol);
-  compare_models->footer("Audio folders also take --models ...,cnn2d: the 2-D log-mel CNN trained from the audio under the same track folds (its accuracy counts held-out tracks).");
+  compare_models->footer(
+      "Audio folders also take --models ...,cnn2d: the 2-D log-mel CNN trained from the audio under the same track "
+      "folds (its accuracy counts held-out tracks).");
   compare_models->add_flag("--json", args->json, "Print the leaderboard as JSON (progress goes to stderr)");
   run_when_chosen(*compare_models, runner, [args] { return run_compare(*args); });
 }

@@ -58,7 +58,8 @@ int run_compare_table(const CompareTableArgs& args) {
       const double va = a.at(r, static_cast<std::size_t>(a.column(columns[c])));
       const double vb = b.at(it->second, static_cast<std::size_t>(b.column(columns[c])));
       const double abs_err = std::abs(va - vb);
-      const double rel_err = vb == 0 ? (va == 0 ? 0.0 : std::numeric_limits<double>::infinity()) : abs_err / std::abs(vb);
+      const double rel_err =
+          vb == 0 ? (va == 0 ? 0.0 : std::numeric_limits<double>::infinity()) : abs_err / std::abs(vb);
       auto& w = worst[c];
       ++w.compared;
       if (va == vb) ++w.exact;
@@ -72,14 +73,22 @@ int run_compare_table(const CompareTableArgs& args) {
   if (as_json) {
     json cols = json::array();
     for (std::size_t c = 0; c < columns.size(); ++c)
-      cols.push_back({{"feature", columns[c]}, {"max_rel_error", worst[c].rel}, {"max_abs_error", worst[c].abs},
-                      {"worst_file", worst[c].rel_file}, {"exact", worst[c].exact}, {"compared", worst[c].compared}});
-    print_json({{"a", a_path.string()}, {"b", b_path.string()}, {"rows_a", a.rows()}, {"rows_b", b.rows()},
-                {"matched_rows", matched}, {"columns", cols}});
+      cols.push_back({{"feature", columns[c]},
+                      {"max_rel_error", worst[c].rel},
+                      {"max_abs_error", worst[c].abs},
+                      {"worst_file", worst[c].rel_file},
+                      {"exact", worst[c].exact},
+                      {"compared", worst[c].compared}});
+    print_json({{"a", a_path.string()},
+                {"b", b_path.string()},
+                {"rows_a", a.rows()},
+                {"rows_b", b.rows()},
+                {"matched_rows", matched},
+                {"columns", cols}});
     return 0;
   }
-  std::printf("%s (%zu rows) vs %s (%zu rows): %zu rows matched by filename\n", a_path.c_str(), a.rows(), b_path.c_str(),
-              b.rows(), matched);
+  std::printf("%s (%zu rows) vs %s (%zu rows): %zu rows matched by filename\n", a_path.c_str(), a.rows(),
+              b_path.c_str(), b.rows(), matched);
   std::printf("%-26s %12s %12s %9s  %s\n", "feature", "max rel err", "max abs err", "exact", "worst file");
   for (std::size_t c = 0; c < columns.size(); ++c)
     std::printf("%-26s %12.3e %12.3e %4zu/%-4zu  %s\n", columns[c].c_str(), worst[c].rel, worst[c].abs, worst[c].exact,
@@ -91,7 +100,8 @@ int run_compare_table(const CompareTableArgs& args) {
 
 void add_compare_table(CLI::App& app, Runner& runner) {
   auto args = std::make_shared<CompareTableArgs>();
-  auto* compare = app.add_subcommand("compare-table", "Per-feature worst error between two feature tables (rows matched by filename)");
+  auto* compare = app.add_subcommand("compare-table",
+                                     "Per-feature worst error between two feature tables (rows matched by filename)");
   compare->add_option("a", args->a, "Table to check")->required();
   compare->add_option("b", args->b, "Reference table")->required();
   compare->add_flag("--json", args->json, "Machine-readable output");

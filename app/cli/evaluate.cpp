@@ -31,7 +31,10 @@ struct EvaluateArgs {
 json per_genre_json(const std::vector<std::string>& labels, const ml::TableEvaluation& e) {
   json j = json::array();
   for (std::size_t g = 0; g < labels.size(); ++g)
-    j.push_back({{"genre", labels[g]}, {"precision", e.precision[g]}, {"recall", e.recall[g]}, {"f1", e.f1[g]},
+    j.push_back({{"genre", labels[g]},
+                 {"precision", e.precision[g]},
+                 {"recall", e.recall[g]},
+                 {"f1", e.f1[g]},
                  {"support", e.support[g]}});
   return j;
 }
@@ -56,10 +59,13 @@ int run_evaluate(const EvaluateArgs& args) {
       }))
     return *code;
   ml::TableEvaluation e;
-  if (auto code = run_guarded(as_json, [&] {
-        ml::set_compute_threads(1);
-        e = model->evaluate(table);
-      }, StepReports().error_prefix(table_path.string() + ": ")))
+  if (auto code = run_guarded(
+          as_json,
+          [&] {
+            ml::set_compute_threads(1);
+            e = model->evaluate(table);
+          },
+          StepReports().error_prefix(table_path.string() + ": ")))
     return *code;
   const auto& labels = model->label_names();
   if (as_json) {

@@ -95,10 +95,13 @@ int run_export(const ExportArgs& args) {
     ui::export_figure(f, out, options);
     const auto bytes = QFileInfo(out).size();
     if (args.json)
-      print_json({{"output", args.output.string()}, {"figure", args.figure}, {"title", f.figureTitle().toStdString()},
+      print_json({{"output", args.output.string()},
+                  {"figure", args.figure},
+                  {"title", f.figureTitle().toStdString()},
                   {"bytes", bytes}});
     else
-      std::printf("wrote %s (%s, %lld bytes)\n", args.output.c_str(), f.figureTitle().toUtf8().constData(), static_cast<long long>(bytes));
+      std::printf("wrote %s (%s, %lld bytes)\n", args.output.c_str(), f.figureTitle().toUtf8().constData(),
+                  static_cast<long long>(bytes));
     return 0;
   } catch (const FileError& e) {
     return error_exit(e.what(), args.json);
@@ -111,14 +114,16 @@ int run_export(const ExportArgs& args) {
 
 void add_export(CLI::App& app, Runner& runner) {
   auto args = std::make_shared<ExportArgs>();
-  auto* exporter = app.add_subcommand("export", "Write a figure of the GUI (KDE, correlation, PCA, similarity, mel spectrogram) as PNG, SVG or PDF");
+  auto* exporter = app.add_subcommand(
+      "export", "Write a figure of the GUI (KDE, correlation, PCA, similarity, mel spectrogram) as PNG, SVG or PDF");
   exporter->add_option("table", args->table, "Feature table (kde, correlation, pca, similarity)");
   exporter->add_option("--figure", args->figure, "kde, correlation, pca, similarity or mel")
       ->check(CLI::IsMember({"kde", "correlation", "pca", "similarity", "mel"}));
   exporter->add_option("--feature", args->feature, "kde: feature name, or 'all' for the grid of every feature");
   exporter->add_option("--features", args->features, "pca/similarity: all, mfcc or non-mfcc")
       ->check(CLI::IsMember({"all", "mfcc", "non-mfcc"}));
-  exporter->add_option("--threshold", args->threshold, "correlation: redundancy threshold to mark")->check(CLI::Range(0.01, 1.0));
+  exporter->add_option("--threshold", args->threshold, "correlation: redundancy threshold to mark")
+      ->check(CLI::Range(0.01, 1.0));
   exporter->add_flag("--tracks", args->tracks, "similarity: track x track instead of genre x genre");
   exporter->add_option("--audio", args->audio, "mel: the audio file");
   exporter->add_option("--dpi", args->dpi, "PNG resolution")->check(CLI::Range(10.0, 2400.0));

@@ -50,8 +50,9 @@ int run_extract(const ExtractArgs& args) {
     if (fs::is_directory(input, ec)) {
       try {
         // Files directly inside a named folder (e.g. genres_original/jazz) take that folder's name.
-        auto scan = dataset::scan_dataset(input, {.probe_audio = false, .jobs = 0, .loose_files_label = dataset::folder_label(input)},
-                                          nullptr, &interrupt_token());
+        auto scan = dataset::scan_dataset(
+            input, {.probe_audio = false, .jobs = 0, .loose_files_label = dataset::folder_label(input)}, nullptr,
+            &interrupt_token());
         for (auto& t : scan.tracks) files.push_back({t.path, t.label});
         skipped.insert(skipped.end(), scan.skipped.begin(), scan.skipped.end());
       } catch (const FileError& e) {
@@ -88,9 +89,12 @@ int run_extract(const ExtractArgs& args) {
                                                       : "cancelled: no table written; finished files are kept in " +
                                                             options.store.string() + ", run again to resume";
   // A FileError here: the store cannot be opened or written.
-  if (auto code = run_with_progress("extract", args.json, [&](ProgressSink& progress) {
-        result = features::extract_table(files, options, &progress, &interrupt_token());
-      }, StepReports().cancelled(cancelled)))
+  if (auto code = run_with_progress(
+          "extract", args.json,
+          [&](ProgressSink& progress) {
+            result = features::extract_table(files, options, &progress, &interrupt_token());
+          },
+          StepReports().cancelled(cancelled)))
     return *code;
   const double seconds = seconds_since(t0);
   for (const auto& s : skipped) result.failures.push_back({s.path, s.reason});
@@ -101,25 +105,30 @@ int run_extract(const ExtractArgs& args) {
     return error_exit(e.what(), args.json);
   }
   if (args.json) {
-    json failures = json::array();
-    for (const auto& f : result.failures) failures.push_back({{"file", f.path.string()}, {"reason", f.reason}});
-    print_json({{"output", args.output.string()}, {"sidecar", features::sidecar_path(args.output).string()},
-                {"rows", result.table.rows()}, {"files", result.files}, {"jobs", options.jobs},
-                {"seconds", seconds}, {"audio_seconds", result.audio_seconds}, {"failures", failures},
+    print_json({{"output", args.output.string()},
+                {"sidecar", features::sidecar_path(args.output).string()},
+                {"rows", result.table.rows()},
+                {"files", result.files},
+                {"jobs", options.jobs},
+                {"seconds", seconds},
+                {"audio_seconds", result.audio_seconds},
+                {"failures", failures_json(result.failures)},
                 {"store", options.store.empty() ? json(nullptr) : json(options.store.string())},
                 {"shard", std::to_string(options.shard.k) + "/" + std::to_string(options.shard.n)},
-                {"reused", result.reused}, {"rehashed", result.rehashed}, {"computed", result.computed}});
+                {"reused", result.reused},
+                {"rehashed", result.rehashed},
+                {"computed", result.computed}});
   } else {
     std::printf("wrote %s: %zu rows from %zu files in %.2f s on %u thread(s)", args.output.c_str(), result.table.rows(),
                 result.files - (result.failures.size() - skipped.size()), seconds, options.jobs);
     if (!options.store.empty())
       std::printf(", %zu extracted, %zu reused from %s", result.computed, result.reused, options.store.c_str());
-    else
-      std::printf(" (%.0fx real time)", result.audio_seconds / std::max(seconds, 1e-9));
+    else std::printf(" (%.0fx real time)", result.audio_seconds / std::max(seconds, 1e-9));
     std::printf("\n");
-    if (!options.shard.whole()) std::printf("shard %d/%d: combine the shards' stores with genrelab-cli merge\n", options.shard.k, options.shard.n);
-    if (!result.failures.empty()) std::printf("%zu file(s) failed:\n", result.failures.size());
-    for (const auto& f : result.failures) std::printf("  %s: %s\n", f.path.c_str(), f.reason.c_str());
+    if (!options.shard.whole())
+      std::printf("shard %d/%d: combine the shards' stores with genrelab-cli merge\n", options.shard.k,
+                  options.shard.n);
+    print_failures(result.failures);
   }
   return 0;
 }
@@ -128,7 +137,8 @@ int run_extract(const ExtractArgs& args) {
 
 void add_extract(CLI::App& app, Runner& runner) {
   auto args = std::make_shared<ExtractArgs>();
-  auto* extract = app.add_subcommand("extract", "Compute the 57 GTZAN features (librosa 0.7.2 recipe) into a Kaggle-format CSV");
+  auto* extract =
+      app.add_subcommand("extract", "Compute the 57 GTZAN features (librosa 0.7.2 recipe) into a Kaggle-format CSV");
   extract->add_option("inputs", args->inputs, "Audio files or folders (<label>/<file> or Kaggle layout)")->required();
   extract->add_option("-o,--output", args->output, "Output CSV (written atomically, with a .json sidecar)")->required();
   extract->add_option("--segment", args->segment_seconds, "30: one row per clip; 3: one row per 3-second segment")

@@ -41,13 +41,19 @@ int run_info(const InfoArgs& args) {
     try {
       const auto info = audio::probe(path);
       if (as_json) {
-        print_json({{"file", path.string()}, {"sample_rate", info.sample_rate}, {"channels", info.channels},
-                    {"frames", info.frames}, {"duration_s", info.duration_s}, {"format", info.format},
+        print_json({{"file", path.string()},
+                    {"sample_rate", info.sample_rate},
+                    {"channels", info.channels},
+                    {"frames", info.frames},
+                    {"duration_s", info.duration_s},
+                    {"format", info.format},
                     {"encoding", info.encoding}});
       } else {
-        std::printf("%s\n  format       %s %s\n  sample rate  %d Hz\n  channels     %d\n  frames       %lld\n  duration     %.3f s\n",
-                    path.c_str(), info.format.c_str(), info.encoding.c_str(), info.sample_rate, info.channels,
-                    static_cast<long long>(info.frames), info.duration_s);
+        std::printf(
+            "%s\n  format       %s %s\n  sample rate  %d Hz\n  channels     %d\n  frames       %lld\n  duration     "
+            "%.3f s\n",
+            path.c_str(), info.format.c_str(), info.encoding.c_str(), info.sample_rate, info.channels,
+            static_cast<long long>(info.frames), info.duration_s);
       }
       return 0;
     } catch (const FileError& e) {
@@ -58,9 +64,10 @@ int run_info(const InfoArgs& args) {
   }
   dataset::DatasetScan scan;
   // Ctrl-C during the scan is reported as the error "cancelled" (exit 1).
-  if (auto code = run_with_progress("scan", as_json, [&](ProgressSink& progress) {
-        scan = dataset::scan_dataset(path, {}, &progress, &interrupt_token());
-      }, StepReports().cancelled_as_error()))
+  if (auto code = run_with_progress(
+          "scan", as_json,
+          [&](ProgressSink& progress) { scan = dataset::scan_dataset(path, {}, &progress, &interrupt_token()); },
+          StepReports().cancelled_as_error()))
     return *code;
   const auto counts = scan.tracks_per_label();
   if (as_json) {
@@ -70,15 +77,16 @@ int run_info(const InfoArgs& args) {
     for (const auto& t : scan.tracks) seconds += t.info.duration_s;
     json skipped = json::array();
     for (const auto& s : scan.skipped) skipped.push_back({{"file", s.path.string()}, {"reason", s.reason}});
-    print_json({{"root", scan.root.string()},
-                {"layout", scan.kaggle_layout ? "kaggle-gtzan" : "label-folders"},
-                {"genres", scan.labels.size()},
-                {"tracks_per_genre", labels},
-                {"readable_tracks", scan.tracks.size()},
-                {"audio_seconds", seconds},
-                {"tables", {{"features_30_sec", table_json(scan.table_30s)}, {"features_3_sec", table_json(scan.table_3s)}}},
-                {"images", scan.images_dir ? json(scan.images_dir->string()) : json(nullptr)},
-                {"skipped", skipped}});
+    print_json(
+        {{"root", scan.root.string()},
+         {"layout", scan.kaggle_layout ? "kaggle-gtzan" : "label-folders"},
+         {"genres", scan.labels.size()},
+         {"tracks_per_genre", labels},
+         {"readable_tracks", scan.tracks.size()},
+         {"audio_seconds", seconds},
+         {"tables", {{"features_30_sec", table_json(scan.table_30s)}, {"features_3_sec", table_json(scan.table_3s)}}},
+         {"images", scan.images_dir ? json(scan.images_dir->string()) : json(nullptr)},
+         {"skipped", skipped}});
     return 0;
   }
   std::printf("%s (%s layout)\n", scan.root.c_str(), scan.kaggle_layout ? "Kaggle GTZAN" : "<label>/<file>");
@@ -86,7 +94,8 @@ int run_info(const InfoArgs& args) {
   for (const auto& [label, n] : counts) std::printf("    %-12s %zu\n", label.c_str(), n);
   for (const auto& [name, table] : {std::pair{"30-s table", &scan.table_30s}, std::pair{"3-s table", &scan.table_3s}}) {
     if (!*table) std::printf("  %-11s none\n", name);
-    else if (!(*table)->error.empty()) std::printf("  %-11s %s: %s\n", name, (*table)->path.c_str(), (*table)->error.c_str());
+    else if (!(*table)->error.empty())
+      std::printf("  %-11s %s: %s\n", name, (*table)->path.c_str(), (*table)->error.c_str());
     else std::printf("  %-11s %s (%zu rows)\n", name, (*table)->path.filename().c_str(), (*table)->rows);
   }
   if (scan.images_dir) std::printf("  images      %s\n", scan.images_dir->c_str());

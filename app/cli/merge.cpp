@@ -38,16 +38,17 @@ int run_merge(const MergeArgs& args) {
     return error_exit(std::string("merge: ") + e.what(), args.json);
   }
   if (args.json) {
-    json failures = json::array();
-    for (const auto& f : result.failures) failures.push_back({{"file", f.path.string()}, {"reason", f.reason}});
-    print_json({{"output", args.output.string()}, {"sidecar", features::sidecar_path(args.output).string()},
-                {"rows", result.table.rows()}, {"files", result.files}, {"shards", args.stores.size()},
-                {"audio_seconds", result.audio_seconds}, {"failures", failures}});
+    print_json({{"output", args.output.string()},
+                {"sidecar", features::sidecar_path(args.output).string()},
+                {"rows", result.table.rows()},
+                {"files", result.files},
+                {"shards", args.stores.size()},
+                {"audio_seconds", result.audio_seconds},
+                {"failures", failures_json(result.failures)}});
   } else {
-    std::printf("wrote %s: %zu rows from %zu files in %zu shards\n", args.output.c_str(), result.table.rows(), result.files,
-                args.stores.size());
-    if (!result.failures.empty()) std::printf("%zu file(s) failed:\n", result.failures.size());
-    for (const auto& f : result.failures) std::printf("  %s: %s\n", f.path.c_str(), f.reason.c_str());
+    std::printf("wrote %s: %zu rows from %zu files in %zu shards\n", args.output.c_str(), result.table.rows(),
+                result.files, args.stores.size());
+    print_failures(result.failures);
   }
   return 0;
 }
@@ -56,7 +57,8 @@ int run_merge(const MergeArgs& args) {
 
 void add_merge(CLI::App& app, Runner& runner) {
   auto args = std::make_shared<MergeArgs>();
-  auto* merge = app.add_subcommand("merge", "Combine the stores of a sharded extract (--shard K/N) into the table one run would write");
+  auto* merge = app.add_subcommand(
+      "merge", "Combine the stores of a sharded extract (--shard K/N) into the table one run would write");
   merge->add_option("stores", args->stores, "Shard stores (one per shard, any order)")->required();
   merge->add_option("-o,--output", args->output, "Output CSV (written atomically, with a .json sidecar)")->required();
   merge->add_flag("--json", args->json, "Machine-readable summary");

@@ -60,13 +60,18 @@ std::vector<Section> sections() {
   static const ml::TrainParams training;
   static const ml::AudioCnnOptions sampling;
   static const features::ExtractionParams extraction;
-  return {section("Model", "`genrelab-cli train` (table models) and `train-audio` (cnn2d); the Training view's "
-                  "\"Adjust the parameters\" and cnn2d boxes.", ml::model_param_specs(), model, &kinds_using),
-          section("Training", "The training loop (`train`; `train-audio` takes epochs, batch and seed). logreg starts at "
-                  "learning rate 1e-2.", ml::train_param_specs(), training),
+  return {section("Model",
+                  "`genrelab-cli train` (table models) and `train-audio` (cnn2d); the Training view's "
+                  "\"Adjust the parameters\" and cnn2d boxes.",
+                  ml::model_param_specs(), model, &kinds_using),
+          section("Training",
+                  "The training loop (`train`; `train-audio` takes epochs, batch and seed). logreg starts at "
+                  "learning rate 1e-2.",
+                  ml::train_param_specs(), training),
           section("cnn2d sampling", "How `train-audio` and the Training view's cnn2d draw training patches.",
                   ml::audio_cnn_param_specs(), sampling),
-          section("Extraction", "How features and log-mels are extracted (librosa 0.7.2's recipe): recorded in each "
+          section("Extraction",
+                  "How features and log-mels are extracted (librosa 0.7.2's recipe): recorded in each "
                   "table's sidecar and in the bundles trained on it, and used again to classify songs.",
                   features::extraction_param_specs(), extraction)};
 }
@@ -85,24 +90,28 @@ int run_params(const ParamsArgs& args) {
     return 0;
   }
   if (args.markdown)
-    std::printf("# Parameters\n\nEvery parameter GenreLab declares, generated from the declarations "
-                "(`genrelab-cli params --markdown`; `util/param_spec.h`): the option that sets it, its range, its "
-                "default, the models that use it and which data chose the default. The Training view shows the same "
-                "ranges and help. Back to the [README](../README.md).\n");
+    std::printf(
+        "# Parameters\n\nEvery parameter GenreLab declares, generated from the declarations "
+        "(`genrelab-cli params --markdown`; `util/param_spec.h`): the option that sets it, its range, its "
+        "default, the models that use it and which data chose the default. The Training view shows the same "
+        "ranges and help. Back to the [README](../README.md).\n");
   for (const auto& s : all) {
     if (args.markdown)
-      std::printf("\n## %s\n\n%s\n\n| parameter | option | range | default | used by | default chosen on | what |\n"
-                  "| --- | --- | --- | --- | --- | --- | --- |\n", s.title.c_str(), s.intro.c_str());
-    else
-      std::printf("%s:\n", s.title.c_str());
+      std::printf(
+          "\n## %s\n\n%s\n\n| parameter | option | range | default | used by | default chosen on | what |\n"
+          "| --- | --- | --- | --- | --- | --- | --- |\n",
+          s.title.c_str(), s.intro.c_str());
+    else std::printf("%s:\n", s.title.c_str());
     for (const auto& r : s.rows) {
       if (args.markdown)
-        std::printf("| %s | %s | %s | %s | %s | %s | %s |\n", cell(r["key"], true).c_str(), cell(r["option"], true).c_str(),
-                    cell(r["range"], false).c_str(), cell(r["default"], false).c_str(), cell(r["used_by"], false).c_str(),
-                    cell(r["default_chosen_on"], false).c_str(), cell(r["help"], false).c_str());
+        std::printf("| %s | %s | %s | %s | %s | %s | %s |\n", cell(r["key"], true).c_str(),
+                    cell(r["option"], true).c_str(), cell(r["range"], false).c_str(), cell(r["default"], false).c_str(),
+                    cell(r["used_by"], false).c_str(), cell(r["default_chosen_on"], false).c_str(),
+                    cell(r["help"], false).c_str());
       else
-        std::printf("  %-22s %-20s %-14s default %-10s %s\n", cell(r["key"], false).c_str(), cell(r["option"], false).c_str(),
-                    cell(r["range"], false).c_str(), cell(r["default"], false).c_str(), cell(r["help"], false).c_str());
+        std::printf("  %-22s %-20s %-14s default %-10s %s\n", cell(r["key"], false).c_str(),
+                    cell(r["option"], false).c_str(), cell(r["range"], false).c_str(),
+                    cell(r["default"], false).c_str(), cell(r["help"], false).c_str());
     }
   }
   return 0;
@@ -113,7 +122,8 @@ int run_params(const ParamsArgs& args) {
 void add_params(CLI::App& app, Runner& runner) {
   auto args = std::make_shared<ParamsArgs>();
   auto* params = app.add_subcommand(
-      "params", "Every declared parameter: its option, range, default, the models using it and where the default comes from");
+      "params",
+      "Every declared parameter: its option, range, default, the models using it and where the default comes from");
   params->add_flag("--markdown", args->markdown, "As the Markdown page docs/parameters.md");
   params->add_flag("--json", args->json, "Machine-readable output");
   run_when_chosen(*params, runner, [args] { return run_params(*args); });

@@ -81,7 +81,8 @@ std::string top3(const std::vector<std::string>& labels, const std::vector<float
   std::string out;
   for (std::size_t i = 0; i < std::min<std::size_t>(3, order.size()); ++i) {
     char buf[96];
-    std::snprintf(buf, sizeof buf, "%s%s %.2f", i ? ", " : "", labels[order[i]].c_str(), static_cast<double>(p[order[i]]));
+    std::snprintf(buf, sizeof buf, "%s%s %.2f", i ? ", " : "", labels[order[i]].c_str(),
+                  static_cast<double>(p[order[i]]));
     out += buf;
   }
   return out;
@@ -111,7 +112,8 @@ dataset::FeatureTable recommended_table(const PredictArgs& args, std::string& na
       name = (*file)->path.filename().string();
       return dataset::read_feature_table((*file)->path, {.require_kaggle_schema = false});
     }
-  if (scan.tracks.empty()) throw FileError(dir, "no feature table and no readable audio to train the recommended model on");
+  if (scan.tracks.empty())
+    throw FileError(dir, "no feature table and no readable audio to train the recommended model on");
   std::vector<features::LabeledFile> files;
   for (const auto& t : scan.tracks) files.push_back({t.path, t.label});
   features::ExtractOptions options;
@@ -145,14 +147,13 @@ ml::ModelBundle recommended_bundle(const PredictArgs& args) {
     throw std::invalid_argument(name + ": the recommended model cannot be trained on it: " + e.what());
   }
   progress.finish();
-  if (!model.cache_problem.empty()) std::fprintf(stderr, "note: cached model not used (%s)\n", model.cache_problem.c_str());
+  if (!model.cache_problem.empty())
+    std::fprintf(stderr, "note: cached model not used (%s)\n", model.cache_problem.c_str());
   std::fprintf(stderr, "model: %s\n", ml::describe_bundle(model.bundle, name).c_str());
-  if (model.from_cache)
-    std::fprintf(stderr, "       loaded from the cache: %s\n", model.file.c_str());
+  if (model.from_cache) std::fprintf(stderr, "       loaded from the cache: %s\n", model.file.c_str());
   else if (model.save_problem.empty())
     std::fprintf(stderr, "       trained in %.1f s and cached: %s\n", seconds_since(t0), model.file.c_str());
-  else
-    std::fprintf(stderr, "       trained, not cached: %s\n", model.save_problem.c_str());
+  else std::fprintf(stderr, "       trained, not cached: %s\n", model.save_problem.c_str());
   return std::move(model.bundle);
 }
 
@@ -163,10 +164,13 @@ int run_predict(const PredictArgs& args) {
   options.aggregate = ml::parse_aggregation(args.aggregate).value_or(ml::Aggregation::mean);
   options.jobs = args.jobs;
   std::optional<ml::Predictor> predictor;
-  if (auto code = run_guarded(args.json, [&] {
-        if (args.model.empty()) predictor.emplace(ml::Predictor::from_bundle(recommended_bundle(args), options));
-        else predictor.emplace(ml::Predictor::load(args.model, options));
-      }, StepReports().cancelled("interrupted")))
+  if (auto code = run_guarded(
+          args.json,
+          [&] {
+            if (args.model.empty()) predictor.emplace(ml::Predictor::from_bundle(recommended_bundle(args), options));
+            else predictor.emplace(ml::Predictor::load(args.model, options));
+          },
+          StepReports().cancelled("interrupted")))
     return *code;
   const auto files = ml::expand_audio_inputs(args.inputs);
   if (files.empty()) {
@@ -175,21 +179,23 @@ int run_predict(const PredictArgs& args) {
   }
   std::fprintf(stderr, "window %.2f s, hop %.2f s (training unit: %s), %zu file(s); extraction parameters: %s\n",
                static_cast<double>(predictor->window_samples()) / predictor->sample_rate(),
-               static_cast<double>(predictor->hop_samples()) / predictor->sample_rate(), predictor->unit_source().c_str(),
-               files.size(), predictor->extraction_source().c_str());
+               static_cast<double>(predictor->hop_samples()) / predictor->sample_rate(),
+               predictor->unit_source().c_str(), files.size(), predictor->extraction_source().c_str());
   std::vector<ml::SongPrediction> results;
   const auto t0 = std::chrono::steady_clock::now();
-  if (auto code = run_with_progress("predict", args.json, [&](ProgressSink& progress) {
-        results = predictor->predict_files(files, &progress, &interrupt_token());
-      }, StepReports().cancelled("interrupted").quiet(files.size() < 2)))
+  if (auto code = run_with_progress(
+          "predict", args.json,
+          [&](ProgressSink& progress) { results = predictor->predict_files(files, &progress, &interrupt_token()); },
+          StepReports().cancelled("interrupted").quiet(files.size() < 2)))
     return *code;
   const double seconds = seconds_since(t0);
   double audio_s = 0.0;
   for (const auto& r : results) audio_s += r.duration_s;
-  std::fprintf(stderr, "classified %zu file(s), %.1f s of audio, in %.3f s (%.0fx real time)\n", results.size(), audio_s,
-               seconds, seconds > 0 ? audio_s / seconds : 0.0);
+  std::fprintf(stderr, "classified %zu file(s), %.1f s of audio, in %.3f s (%.0fx real time)\n", results.size(),
+               audio_s, seconds, seconds > 0 ? audio_s / seconds : 0.0);
   const auto& labels = predictor->label_names();
-  const auto failures = static_cast<std::size_t>(std::count_if(results.begin(), results.end(), [](const auto& r) { return !r.ok(); }));
+  const auto failures =
+      static_cast<std::size_t>(std::count_if(results.begin(), results.end(), [](const auto& r) { return !r.ok(); }));
   if (args.json) {
     json out = json::array();
     for (const auto& r : results) out.push_back(song_json(labels, r));
@@ -201,7 +207,8 @@ int run_predict(const PredictArgs& args) {
     std::printf("%-*s  %-12s  %10s  %s\n", static_cast<int>(width), "file", "genre", "confidence", "top-3");
     for (const auto& r : results) {
       if (!r.ok()) {
-        std::printf("%-*s  %-12s  %10s  %s\n", static_cast<int>(width), r.file.c_str(), "-", "-", ("error: " + r.error).c_str());
+        std::printf("%-*s  %-12s  %10s  %s\n", static_cast<int>(width), r.file.c_str(), "-", "-",
+                    ("error: " + r.error).c_str());
         continue;
       }
       std::printf("%-*s  %-12s  %10.3f  %s\n", static_cast<int>(width), r.file.c_str(), r.genre.c_str(), r.confidence,
@@ -217,18 +224,22 @@ int run_predict(const PredictArgs& args) {
 
 void add_predict(CLI::App& app, Runner& runner) {
   auto args = std::make_shared<PredictArgs>();
-  auto* predict = app.add_subcommand("predict", "Classify songs (any length, mp3/flac/ogg/wav) with a model bundle, or without one with the "
-                                                "dataset's recommended model (trained once, then cached)");
-  predict->add_option("-m,--model", args->model,
-                      "Model bundle (.glmodel). Without it: the recommended model (krr_lda) of --table or of the default "
-                      "dataset (GENRELAB_DATA, the shared GTZAN subset, else the demo dataset), loaded from the user's "
-                      "cache or trained and cached there");
+  auto* predict =
+      app.add_subcommand("predict",
+                         "Classify songs (any length, mp3/flac/ogg/wav) with a model bundle, or without one with the "
+                         "dataset's recommended model (trained once, then cached)");
+  predict->add_option(
+      "-m,--model", args->model,
+      "Model bundle (.glmodel). Without it: the recommended model (krr_lda) of --table or of the default "
+      "dataset (GENRELAB_DATA, the shared GTZAN subset, else the demo dataset), loaded from the user's "
+      "cache or trained and cached there");
   predict->add_option("--table", args->table, "Without -m: the feature table to train the recommended model on");
   predict->add_option("--data", args->data, "Without -m: the dataset folder whose table (or audio) trains it");
   predict->add_option("inputs", args->inputs, "Audio files or folders")->required();
   predict->add_option("--window", args->window_s, "Window in seconds (default: the model's training unit, 30 or 3)")
       ->check(CLI::Range(0.1, 3600.0));
-  predict->add_option("--hop", args->hop_s, "Seconds between windows (default: half a window)")->check(CLI::Range(0.01, 3600.0));
+  predict->add_option("--hop", args->hop_s, "Seconds between windows (default: half a window)")
+      ->check(CLI::Range(0.01, 3600.0));
   predict->add_option("--aggregate", args->aggregate, "mean (of probabilities) or vote (majority of windows)")
       ->check(CLI::IsMember({"mean", "vote"}));
   predict->add_option("-j,--jobs", args->jobs, "Worker threads (default: all cores)");

@@ -9,10 +9,11 @@ namespace genrelab::cli {
 void add_protocol_options(CLI::App& command, ProtocolArgs& args) {
   std::string names;
   for (const auto& n : dataset::builtin_split_names()) names += (names.empty() ? "" : ", ") + n;
-  command.add_option("--split", args.split,
-                     "Predefined split instead of folds: a built-in name (" + names +
-                         ": GTZAN's artist-disjoint split) or a folder holding train.txt, valid.txt and test.txt. "
-                         "Settings are chosen on valid only; the model is refitted on train+valid and scored once on test");
+  command.add_option(
+      "--split", args.split,
+      "Predefined split instead of folds: a built-in name (" + names +
+          ": GTZAN's artist-disjoint split) or a folder holding train.txt, valid.txt and test.txt. "
+          "Settings are chosen on valid only; the model is refitted on train+valid and scored once on test");
   command.add_flag("--rotate", args.rotate,
                    "With --split: each part is the held-out part in turn (settings chosen on inner folds of the other "
                    "two); reports the mean and each part");

@@ -16,9 +16,9 @@ namespace genrelab::cli {
 
 /// The evaluation protocol beyond plain track-grouped folds (train, compare, train-audio).
 struct ProtocolArgs {
-  std::string split;            // built-in split name ("fault-filtered") or a folder of train/valid/test.txt
-  bool rotate = false;          // each part of the split held out in turn
-  std::filesystem::path groups; // CSV file,<group>: folds keep each group on one side
+  std::string split;             // built-in split name ("fault-filtered") or a folder of train/valid/test.txt
+  bool rotate = false;           // each part of the split held out in turn
+  std::filesystem::path groups;  // CSV file,<group>: folds keep each group on one side
 };
 
 /// Adds --split, --rotate and --groups to a subcommand.

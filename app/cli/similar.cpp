@@ -34,7 +34,7 @@ struct SimilarArgs {
   std::vector<std::filesystem::path> inputs;  // audio files or folders
   std::filesystem::path table;                // default: features_30_sec.csv of the default dataset
   int top = 10;
-  double window_s = 30.0;  // songs longer than one window are cut into windows of this length
+  double window_s = 30.0;     // songs longer than one window are cut into windows of this length
   bool exclude_self = false;  // skip table rows of the song's own track id
   unsigned jobs = 0;
   bool json = false;
@@ -82,7 +82,8 @@ std::string format_seconds(double s) {
 json ranking_json(const std::vector<stats::SimilarTrack>& top) {
   json rows = json::array();
   for (std::size_t i = 0; i < top.size(); ++i)
-    rows.push_back({{"rank", i + 1}, {"file", top[i].filename}, {"genre", top[i].label}, {"similarity", top[i].similarity}});
+    rows.push_back(
+        {{"rank", i + 1}, {"file", top[i].filename}, {"genre", top[i].label}, {"similarity", top[i].similarity}});
   return rows;
 }
 
@@ -99,18 +100,23 @@ SimilarSong rank_song(const fs::path& file, const SimilarArgs& args, const featu
     const auto n = static_cast<std::int64_t>(y.size());
     song.duration_s = static_cast<double>(n) / sr;
     if (static_cast<double>(n) < kMinWindowFraction * static_cast<double>(window))
-      throw std::runtime_error("too short: " + format_seconds(song.duration_s) + " of audio, the comparison needs at least " +
-                               format_seconds(kMinWindowFraction * args.window_s) + " (half a " + format_seconds(args.window_s) +
-                               " window)");
+      throw std::runtime_error("too short: " + format_seconds(song.duration_s) +
+                               " of audio, the comparison needs at least " +
+                               format_seconds(kMinWindowFraction * args.window_s) + " (half a " +
+                               format_seconds(args.window_s) + " window)");
     if (static_cast<double>(n) < 0.98 * static_cast<double>(window))
-      song.warnings.push_back("shorter than one window (" + format_seconds(song.duration_s) + " < " + format_seconds(args.window_s) +
-                              "): compared on the whole song");
+      song.warnings.push_back("shorter than one window (" + format_seconds(song.duration_s) + " < " +
+                              format_seconds(args.window_s) + "): compared on the whole song");
     song.windows = cut_windows(n, window);
-    parallel_for(song.windows.size(), args.jobs, [&](std::size_t i) {
-      auto& w = song.windows[i];
-      w.features = index.query_from(extractor.feature_names(), extractor.compute(std::span<const float>(y).subspan(
-          static_cast<std::size_t>(w.start), static_cast<std::size_t>(w.length))));
-    }, &interrupt_token());
+    parallel_for(
+        song.windows.size(), args.jobs,
+        [&](std::size_t i) {
+          auto& w = song.windows[i];
+          w.features = index.query_from(extractor.feature_names(),
+                                        extractor.compute(std::span<const float>(y).subspan(
+                                            static_cast<std::size_t>(w.start), static_cast<std::size_t>(w.length))));
+        },
+        &interrupt_token());
     interrupt_token().check();
     // --exclude-self: table rows of the song's own track id (its file name, as the table names tracks).
     const std::string self = args.exclude_self ? dataset::parse_track_key(file.filename().string()).track_id : "";
@@ -140,7 +146,8 @@ int run_similar(const SimilarArgs& args) {
   try {
     table = dataset::read_feature_table(table_path, {.require_kaggle_schema = false});
     index.emplace(stats::SimilarTracks::create(table));
-    index->query_from(extractor.feature_names(), std::vector<double>(extractor.feature_names().size()));  // every column extractable
+    index->query_from(extractor.feature_names(),
+                      std::vector<double>(extractor.feature_names().size()));  // every column extractable
   } catch (const std::exception& e) {
     const std::string what = e.what();
     // FileError already names the file; the core's invalid_argument does not.
@@ -165,13 +172,16 @@ int run_similar(const SimilarArgs& args) {
   if (files.empty()) return error_exit("no audio files in the given inputs", args.json);
   std::vector<SimilarSong> results;
   const auto t0 = std::chrono::steady_clock::now();
-  if (auto code = run_with_progress("similar", args.json, [&](ProgressSink& progress) {
-        for (std::size_t f = 0; f < files.size(); ++f) {
-          progress.report(static_cast<double>(f) / static_cast<double>(files.size()), files[f].filename().string());
-          results.push_back(rank_song(files[f], args, extractor, *index));
-        }
-        progress.report(1.0, "");
-      }, StepReports().cancelled("interrupted").quiet(false)))
+  if (auto code = run_with_progress(
+          "similar", args.json,
+          [&](ProgressSink& progress) {
+            for (std::size_t f = 0; f < files.size(); ++f) {
+              progress.report(static_cast<double>(f) / static_cast<double>(files.size()), files[f].filename().string());
+              results.push_back(rank_song(files[f], args, extractor, *index));
+            }
+            progress.report(1.0, "");
+          },
+          StepReports().cancelled("interrupted").quiet(false)))
     return *code;
   const double elapsed = seconds_since(t0);
   std::fprintf(stderr, "compared %zu song(s) in %.3f s\n", results.size(), elapsed);
@@ -230,12 +240,18 @@ int run_similar(const SimilarArgs& args) {
 
 void add_similar(CLI::App& app, Runner& runner) {
   auto args = std::make_shared<SimilarArgs>();
-  auto* similar = app.add_subcommand("similar", "The tracks of a feature table most similar to songs (cosine of standardised features)");
+  auto* similar = app.add_subcommand(
+      "similar", "The tracks of a feature table most similar to songs (cosine of standardised features)");
   similar->add_option("inputs", args->inputs, "Audio files or folders")->required();
-  similar->add_option("--table", args->table, "Feature table (default: features_30_sec.csv of GENRELAB_DATA or the shared data)");
+  similar->add_option("--table", args->table,
+                      "Feature table (default: features_30_sec.csv of GENRELAB_DATA or the shared data)");
   similar->add_option("--top", args->top, "Rows per ranking")->check(CLI::Range(1, 1000000));
-  similar->add_option("--window-seconds", args->window_s, "Window of a long song (a song up to 2% longer is one window; at least half a window needed)")->check(CLI::Range(1.0, 3600.0));
-  similar->add_flag("--exclude-self", args->exclude_self, "Leave out table rows of the song's own track id (from its file name)");
+  similar
+      ->add_option("--window-seconds", args->window_s,
+                   "Window of a long song (a song up to 2% longer is one window; at least half a window needed)")
+      ->check(CLI::Range(1.0, 3600.0));
+  similar->add_flag("--exclude-self", args->exclude_self,
+                    "Leave out table rows of the song's own track id (from its file name)");
   similar->add_option("-j,--jobs", args->jobs, "Worker threads for a song's windows (default: all cores)");
   similar->add_flag("--json", args->json, "JSON with the per-window rankings");
   run_when_chosen(*similar, runner, [args] { return run_similar(*args); });

@@ -38,11 +38,14 @@ int run_tempo(const TempoArgs& args) {
       const double librosa_bpm = extractor.tempo(y);
       const auto grid = tracker.track(y);
       if (as_json) {
-        results.push_back({{"file", file.string()}, {"tempo", librosa_bpm}, {"aubio_bpm", grid.bpm},
-                           {"aubio_confidence", grid.confidence}, {"beats_s", grid.beats_s}});
+        results.push_back({{"file", file.string()},
+                           {"tempo", librosa_bpm},
+                           {"aubio_bpm", grid.bpm},
+                           {"aubio_confidence", grid.confidence},
+                           {"beats_s", grid.beats_s}});
       } else {
-        std::printf("%-40s %14.3f %12.2f %10.2f %6zu\n", file.filename().c_str(), librosa_bpm, grid.bpm, grid.confidence,
-                    grid.beats_s.size());
+        std::printf("%-40s %14.3f %12.2f %10.2f %6zu\n", file.filename().c_str(), librosa_bpm, grid.bpm,
+                    grid.confidence, grid.beats_s.size());
       }
     } catch (const FileError& e) {
       ++failures;
@@ -55,7 +58,10 @@ int run_tempo(const TempoArgs& args) {
     }
   }
   if (as_json) print_json(results);
-  else std::printf("librosa BPM: the Kaggle `tempo` column (librosa 0.7.2 beat_track estimator); aubio BPM: aubio's beat tracker\n");
+  else
+    std::printf(
+        "librosa BPM: the Kaggle `tempo` column (librosa 0.7.2 beat_track estimator); aubio BPM: aubio's beat "
+        "tracker\n");
   return failures == 0 ? 0 : 1;
 }
 
@@ -63,7 +69,8 @@ int run_tempo(const TempoArgs& args) {
 
 void add_tempo(CLI::App& app, Runner& runner) {
   auto args = std::make_shared<TempoArgs>();
-  auto* tempo = app.add_subcommand("tempo", "Tempo by librosa's estimator (the Kaggle column) and aubio's beat tracker, with beat times");
+  auto* tempo = app.add_subcommand(
+      "tempo", "Tempo by librosa's estimator (the Kaggle column) and aubio's beat tracker, with beat times");
   tempo->add_option("files", args->files, "Audio files")->required();
   tempo->add_flag("--json", args->json, "Machine-readable output with beat times");
   run_when_chosen(*tempo, runner, [args] { return run_tempo(*args); });

@@ -34,7 +34,8 @@ void TerminalProgress::report(double fraction, std::string_view message) {
     if (percent / 10 == last_percent_ / 10 && fraction < 1.0) return;
     if (now - last_ < std::chrono::seconds(1) && fraction < 1.0 && last_percent_ >= 0) return;
     last_ = now;
-    std::fprintf(stderr, "%s: %d%% (%.1fs) %.*s\n", label_.c_str(), percent, elapsed, static_cast<int>(message.size()), message.data());
+    std::fprintf(stderr, "%s: %d%% (%.1fs) %.*s\n", label_.c_str(), percent, elapsed, static_cast<int>(message.size()),
+                 message.data());
   }
   last_percent_ = percent;
   std::fflush(stderr);

@@ -44,7 +44,7 @@ struct TrainArgs {
   ml::TrainParams training;
   std::optional<ParamOptions<ml::ModelParams>> model_options;
   std::optional<ParamOptions<ml::TrainParams>> training_options;
-  int threads = 0;  // 0 = default_train_threads(folds)
+  int threads = 0;     // 0 = default_train_threads(folds)
   std::string preset;  // a leaderboard preset (model, training loop, search) instead of --model and its options
   bool leaky = false;  // random split of rows (segments of one track in training and test folds)
   ProtocolArgs protocol;
@@ -57,7 +57,9 @@ struct TrainArgs {
 /// at once on 2 threads (the same folds in PyTorch for Python: 11.7 s on 1 thread, 19-22 s with
 /// torch.set_num_threads(2)). With one compute thread per training the results do not depend on
 /// the core count.
-int default_train_threads(int folds) { return static_cast<int>(std::min<unsigned>(hardware_jobs(), static_cast<unsigned>(folds) + 1)); }
+int default_train_threads(int folds) {
+  return static_cast<int>(std::min<unsigned>(hardware_jobs(), static_cast<unsigned>(folds) + 1));
+}
 
 /// One line per epoch (and per finished fold) on `out`.
 class EpochPrinter final : public ml::TrainingObserver {
@@ -69,7 +71,8 @@ class EpochPrinter final : public ml::TrainingObserver {
     std::fprintf(out_, "%-7s epoch %3d/%d  loss %.4f  acc %.3f", stage.c_str(), s.epoch, s.epochs, s.train_loss,
                  s.train_accuracy);
     if (!std::isnan(s.validation_loss))
-      std::fprintf(out_, "  val loss %.4f  val acc %.3f%s", s.validation_loss, s.validation_accuracy, s.best ? "*" : " ");
+      std::fprintf(out_, "  val loss %.4f  val acc %.3f%s", s.validation_loss, s.validation_accuracy,
+                   s.best ? "*" : " ");
     if (!std::isnan(s.test_loss)) std::fprintf(out_, "  test loss %.4f  test acc %.3f", s.test_loss, s.test_accuracy);
     std::fprintf(out_, "  lr %.2e  %6.2f s\n", s.learning_rate, s.elapsed_s);
     std::fflush(out_);
@@ -103,15 +106,18 @@ void print_protocol(const ml::TrainingReport& r) {
       std::printf("  %s: %s\n", o.groups->path.c_str(), dataset::describe(*r.file_groups, o.groups->column).c_str());
   }
   if (r.tracks < r.rows)
-    std::printf("track level (%zu tracks; each held-out track scored on its test rows)%s: mean probability %.4f +- %.4f, "
-                "majority vote %.4f +- %.4f\n", r.tracks, leaky ? ", LEAKY" : "",
-                r.mean_track_accuracy_mean, r.std_track_accuracy_mean, r.mean_track_accuracy_vote, r.std_track_accuracy_vote);
+    std::printf(
+        "track level (%zu tracks; each held-out track scored on its test rows)%s: mean probability %.4f +- %.4f, "
+        "majority vote %.4f +- %.4f\n",
+        r.tracks, leaky ? ", LEAKY" : "", r.mean_track_accuracy_mean, r.std_track_accuracy_mean,
+        r.mean_track_accuracy_vote, r.std_track_accuracy_vote);
 }
 
 int run_train(const TrainArgs& args) {
   ml::TrainerOptions options;
   const auto kind = ml::parse_model_kind(args.model);
-  if (!kind) return error_exit("unknown model '" + args.model + "' (cnn1d, mlp, logreg, rbf, krr or ensemble)", args.json);
+  if (!kind)
+    return error_exit("unknown model '" + args.model + "' (cnn1d, mlp, logreg, rbf, krr or ensemble)", args.json);
   const auto features = ml::parse_feature_set(args.features);
   if (!features) return error_exit("unknown feature set '" + args.features + "' (all, filtered or mfcc)", args.json);
   options.model.kind = *kind;
@@ -150,16 +156,17 @@ int run_train(const TrainArgs& args) {
     return error_exit(e.what(), args.json);
   }
   std::FILE* lines = args.json ? stderr : stdout;
-  std::string loop = options.model.kind == ml::ModelKind::krr
-                               ? std::string("solved in closed form")
-                               : std::to_string(options.training.epochs) + " epochs, batch " +
-                                     std::to_string(options.training.batch_size);
+  std::string loop =
+      options.model.kind == ml::ModelKind::krr
+          ? std::string("solved in closed form")
+          : std::to_string(options.training.epochs) + " epochs, batch " + std::to_string(options.training.batch_size);
   if (!options.search.empty()) loop += ", " + std::to_string(options.search.size()) + " candidate settings";
   const std::string held_out = ml::protocol_heading(options);
   std::fprintf(lines, "training %s on %s: %zu rows, %zu features (%s), %s, %s, seed %llu\n", model_name.c_str(),
                args.table.filename().c_str(), table.rows(), table.cols(), args.features.c_str(), held_out.c_str(),
                loop.c_str(), static_cast<unsigned long long>(options.training.seed));
-  const auto threads = ml::split_threads(options.training.threads, options.split ? (options.rotate ? 3 : 1) : options.folds + 1);
+  const auto threads =
+      ml::split_threads(options.training.threads, options.split ? (options.rotate ? 3 : 1) : options.folds + 1);
   std::fprintf(lines, "threads: %d (%d trainings at once, %d compute thread(s) each; OMP_WAIT_POLICY %s); BLAS: %s\n",
                options.training.threads, threads.stage_jobs, threads.threads_per_stage, omp_wait_policy(),
                ml::blas_library().c_str());
@@ -167,9 +174,9 @@ int run_train(const TrainArgs& args) {
 
   EpochPrinter printer(lines);
   ml::TrainingResult result;
-  if (auto code = run_guarded(args.json, [&] {
-        result = ml::train_and_evaluate(table, options, nullptr, &printer, &interrupt_token());
-      }, StepReports().cancelled("cancelled: nothing was written").error_prefix(args.table.string() + ": ")))
+  if (auto code = run_guarded(
+          args.json, [&] { result = ml::train_and_evaluate(table, options, nullptr, &printer, &interrupt_token()); },
+          StepReports().cancelled("cancelled: nothing was written").error_prefix(args.table.string() + ": ")))
     return *code;
   auto report = ml::to_json(result.report);
   report["table"] = fs::absolute(args.table).string();
@@ -178,7 +185,8 @@ int run_train(const TrainArgs& args) {
     auto bundle = result.bundle();
     bundle.report = report;
     ml::save_bundle(args.output, bundle);
-    if (!args.report.empty()) write_text_atomically(args.report, report.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+    if (!args.report.empty())
+      write_text_atomically(args.report, report.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
   } catch (const std::exception& e) {
     return error_exit(e.what(), args.json);
   }
@@ -189,9 +197,9 @@ int run_train(const TrainArgs& args) {
   const auto& r = result.report;
   const bool segments = r.tracks < r.rows;
   const bool split = options.split.has_value();
-  std::printf("\n%-8s %7s %6s %6s %6s %7s %s%9s%s %8s\n", split ? "held out" : "fold", "train", "val", "test", "best", "epochs",
-              split ? " valid-acc " : "", split ? "test-acc" : "accuracy", segments ? "   tracks track-mean track-vote" : "",
-              "seconds");
+  std::printf("\n%-8s %7s %6s %6s %6s %7s %s%9s%s %8s\n", split ? "held out" : "fold", "train", "val", "test", "best",
+              "epochs", split ? " valid-acc " : "", split ? "test-acc" : "accuracy",
+              segments ? "   tracks track-mean track-vote" : "", "seconds");
   for (const auto& f : r.folds) {
     if (split) std::printf("%-8s", f.held_out.c_str());
     else std::printf("%-8d", f.fold + 1);
@@ -200,11 +208,12 @@ int run_train(const TrainArgs& args) {
     std::printf(" %9.4f", f.accuracy);
     if (segments) std::printf(" %8zu %10.4f %10.4f", f.test_tracks, f.track_accuracy_mean, f.track_accuracy_vote);
     std::printf(" %8.2f\n", f.seconds);
-    if (!f.chosen.empty()) std::printf("         chosen on %s: %s\n", options.rotate ? "inner folds" : "valid", f.chosen.c_str());
+    if (!f.chosen.empty())
+      std::printf("         chosen on %s: %s\n", options.rotate ? "inner folds" : "valid", f.chosen.c_str());
   }
   if (split && !options.rotate)
-    std::printf("test %saccuracy %.4f (held-out part scored once); valid accuracy %.4f; macro F1 %.4f\n", segments ? "row " : "",
-                r.mean_accuracy, r.mean_validation_accuracy, r.macro_f1);
+    std::printf("test %saccuracy %.4f (held-out part scored once); valid accuracy %.4f; macro F1 %.4f\n",
+                segments ? "row " : "", r.mean_accuracy, r.mean_validation_accuracy, r.macro_f1);
   else
     std::printf("mean %saccuracy %.4f +- %.4f (std over %zu %s, ddof 0); macro F1 %.4f%s\n", segments ? "row " : "",
                 r.mean_accuracy, r.std_accuracy, r.folds.size(), split ? "parts" : "folds", r.macro_f1,
@@ -229,11 +238,19 @@ int run_train(const TrainArgs& args) {
 
 void add_train(CLI::App& app, Runner& runner) {
   auto args = std::make_shared<TrainArgs>();
-  auto* train = app.add_subcommand("train", "Cross-validate a genre classifier on a feature table, then save it trained on all rows");
+  auto* train = app.add_subcommand(
+      "train", "Cross-validate a genre classifier on a feature table, then save it trained on all rows");
   train->add_option("table", args->table, "Feature table (Kaggle CSV layout)")->required();
   train->add_option("-o,--output", args->output, "Model bundle to write (.glmodel, written atomically)")->required();
-  train->add_option("--model", args->model, "cnn1d (the study's CNN), mlp, logreg, rbf (RBF-kernel logistic regression), krr (kernel ridge classifier, closed form) or ensemble (of MLPs and rbf)")->check(CLI::IsMember({"cnn1d", "mlp", "logreg", "rbf", "krr", "ensemble"}));
-  train->add_option("--preset", args->preset, "Train a leaderboard preset (its model, training loop and any search) instead of --model and its options:" + preset_help());
+  train
+      ->add_option("--model", args->model,
+                   "cnn1d (the study's CNN), mlp, logreg, rbf (RBF-kernel logistic regression), krr (kernel ridge "
+                   "classifier, closed form) or ensemble (of MLPs and rbf)")
+      ->check(CLI::IsMember({"cnn1d", "mlp", "logreg", "rbf", "krr", "ensemble"}));
+  train->add_option(
+      "--preset", args->preset,
+      "Train a leaderboard preset (its model, training loop and any search) instead of --model and its options:" +
+          preset_help());
   train->add_option("--features", args->features, "all, filtered (the study's redundancy filter) or mfcc")
       ->check(CLI::IsMember({"all", "filtered", "mfcc"}));
   train->add_option("--folds", args->folds, "Stratified, grouped folds")->check(CLI::Range(2, 100));
@@ -246,9 +263,14 @@ void add_train(CLI::App& app, Runner& runner) {
     });
   });
   args->training_options.emplace(*train, ml::train_param_specs(), args->training);
-  train->add_option("--threads", args->threads, "Threads in all: folds train at once (default: one per fold and final model, up to the core count)")->check(CLI::Range(1, 256));
+  train
+      ->add_option("--threads", args->threads,
+                   "Threads in all: folds train at once (default: one per fold and final model, up to the core count)")
+      ->check(CLI::Range(1, 256));
   train->add_option("--report", args->report, "Also write the JSON report to this file");
-  train->add_flag("--leaky", args->leaky, "Split rows at random instead of by track (segments of one track in training and test folds: optimistic, labelled \"leaky\")");
+  train->add_flag("--leaky", args->leaky,
+                  "Split rows at random instead of by track (segments of one track in training and test folds: "
+                  "optimistic, labelled \"leaky\")");
   add_protocol_options(*train, args->protocol);
   train->add_flag("--json", args->json, "Print the JSON report (progress lines go to stderr)");
   run_when_chosen(*train, runner, [args] { return run_train(*args); });

@@ -24,8 +24,8 @@ const char* omp_wait_policy() {
 }
 
 void print_scores(const std::vector<std::string>& labels, const std::vector<std::int64_t>& confusion,
-                  const std::vector<double>& precision, const std::vector<double>& recall, const std::vector<double>& f1,
-                  const std::vector<std::int64_t>& support) {
+                  const std::vector<double>& precision, const std::vector<double>& recall,
+                  const std::vector<double>& f1, const std::vector<std::int64_t>& support) {
   std::printf("\n%-12s %9s %9s %9s %8s\n", "genre", "precision", "recall", "f1", "support");
   for (std::size_t g = 0; g < labels.size(); ++g)
     std::printf("%-12s %9.3f %9.3f %9.3f %8lld\n", labels[g].c_str(), precision[g], recall[g], f1[g],

@@ -19,7 +19,7 @@ const char* omp_wait_policy();
 
 /// Precision, recall, F1 and support per genre, then the confusion matrix, on stdout.
 void print_scores(const std::vector<std::string>& labels, const std::vector<std::int64_t>& confusion,
-                  const std::vector<double>& precision, const std::vector<double>& recall, const std::vector<double>& f1,
-                  const std::vector<std::int64_t>& support);
+                  const std::vector<double>& precision, const std::vector<double>& recall,
+                  const std::vector<double>& f1, const std::vector<std::int64_t>& support);
 
 }  // namespace genrelab::cli

@@ -29,7 +29,8 @@ std::string format_name(int format, int mask) {
   if (sf_command(nullptr, SFC_GET_FORMAT_INFO, &fi, sizeof(fi)) != 0 || !fi.name) return "unknown";
   if (mask == SF_FORMAT_TYPEMASK && fi.extension) {  // "wav", "flac": short and familiar
     std::string ext = fi.extension;
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    std::transform(ext.begin(), ext.end(), ext.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
     return ext;
   }
   return fi.name;
@@ -37,19 +38,32 @@ std::string format_name(int format, int mask) {
 
 std::string encoding_name(int format) {
   switch (format & SF_FORMAT_SUBMASK) {
-    case SF_FORMAT_PCM_S8: return "PCM_S8";
-    case SF_FORMAT_PCM_U8: return "PCM_U8";
-    case SF_FORMAT_PCM_16: return "PCM_16";
-    case SF_FORMAT_PCM_24: return "PCM_24";
-    case SF_FORMAT_PCM_32: return "PCM_32";
-    case SF_FORMAT_FLOAT: return "FLOAT";
-    case SF_FORMAT_DOUBLE: return "DOUBLE";
-    case SF_FORMAT_ULAW: return "ULAW";
-    case SF_FORMAT_ALAW: return "ALAW";
-    case SF_FORMAT_VORBIS: return "VORBIS";
-    case SF_FORMAT_OPUS: return "OPUS";
-    case SF_FORMAT_MPEG_LAYER_III: return "MP3";
-    default: return format_name(format, SF_FORMAT_SUBMASK);
+    case SF_FORMAT_PCM_S8:
+      return "PCM_S8";
+    case SF_FORMAT_PCM_U8:
+      return "PCM_U8";
+    case SF_FORMAT_PCM_16:
+      return "PCM_16";
+    case SF_FORMAT_PCM_24:
+      return "PCM_24";
+    case SF_FORMAT_PCM_32:
+      return "PCM_32";
+    case SF_FORMAT_FLOAT:
+      return "FLOAT";
+    case SF_FORMAT_DOUBLE:
+      return "DOUBLE";
+    case SF_FORMAT_ULAW:
+      return "ULAW";
+    case SF_FORMAT_ALAW:
+      return "ALAW";
+    case SF_FORMAT_VORBIS:
+      return "VORBIS";
+    case SF_FORMAT_OPUS:
+      return "OPUS";
+    case SF_FORMAT_MPEG_LAYER_III:
+      return "MP3";
+    default:
+      return format_name(format, SF_FORMAT_SUBMASK);
   }
 }
 
@@ -91,10 +105,11 @@ SndFilePtr open_checked(const std::filesystem::path& path, SF_INFO& sfinfo, Audi
 }  // namespace
 
 bool has_audio_extension(const std::filesystem::path& path) {
-  static constexpr std::array<std::string_view, 9> kExt = {".wav", ".wave", ".aif", ".aiff", ".flac",
-                                                           ".ogg", ".oga", ".opus", ".mp3"};
+  static constexpr std::array<std::string_view, 9> kExt = {".wav", ".wave", ".aif",  ".aiff", ".flac",
+                                                           ".ogg", ".oga",  ".opus", ".mp3"};
   std::string ext = path.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(ext.begin(), ext.end(), ext.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return std::find(kExt.begin(), kExt.end(), ext) != kExt.end() || ext == ".au";
 }
 
@@ -111,12 +126,12 @@ struct MonoReader::Impl {
   SndFilePtr file;
   int out_rate = 0;
   soxr_t resampler = nullptr;
-  std::vector<float> interleaved;  // one chunk of file frames
-  std::vector<float> mono;         // the same chunk mixed down
+  std::vector<float> interleaved;          // one chunk of file frames
+  std::vector<float> mono;                 // the same chunk mixed down
   std::size_t mono_pos = 0, mono_len = 0;  // unread part of `mono` (no resampler)
-  std::vector<float> resampled;    // resampler output not handed out yet
+  std::vector<float> resampled;            // resampler output not handed out yet
   std::size_t res_pos = 0, res_len = 0;
-  std::int64_t res_frames = 0;     // resampled samples produced so far
+  std::int64_t res_frames = 0;  // resampled samples produced so far
   std::int64_t frames_read = 0;
   std::size_t chunk_frames = kChunkFrames;  // file frames per chunk
   bool file_done = false, flushed = false;
@@ -174,7 +189,8 @@ struct MonoReader::Impl {
         mono[i] = acc / count;
       }
       // Finite samples near float32's limit can still overflow in the sum (np.mean does too).
-      check_finite(mono.data(), n, frames_read - static_cast<std::int64_t>(n), info.sample_rate, "the mix of the channels");
+      check_finite(mono.data(), n, frames_read - static_cast<std::int64_t>(n), info.sample_rate,
+                   "the mix of the channels");
     }
     return n;
   }
@@ -200,7 +216,8 @@ MonoReader MonoReader::open(const std::filesystem::path& path, int target_rate) 
     const soxr_io_spec_t io = soxr_io_spec(SOXR_FLOAT32_I, SOXR_FLOAT32_I);
     const soxr_quality_spec_t q = soxr_quality_spec(SOXR_HQ, 0);
     impl->resampler = soxr_create(impl->info.sample_rate, impl->out_rate, 1, &err, &io, &q, nullptr);
-    if (err || !impl->resampler) throw FileError(path, std::string("cannot create resampler: ") + (err ? err : "unknown"));
+    if (err || !impl->resampler)
+      throw FileError(path, std::string("cannot create resampler: ") + (err ? err : "unknown"));
   }
   return MonoReader(std::move(impl));
 }

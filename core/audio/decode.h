@@ -22,12 +22,12 @@ inline constexpr int kMaxSampleRate = 768000;
 
 /// What a file holds, as its header says.
 struct AudioInfo {
-  int sample_rate = 0;   ///< Hz
+  int sample_rate = 0;  ///< Hz
   int channels = 0;
   std::int64_t frames = 0;  ///< samples per channel
   double duration_s = 0.0;
-  std::string format;   ///< container, e.g. "WAV"
-  std::string encoding; ///< sample encoding, e.g. "PCM_16"
+  std::string format;    ///< container, e.g. "WAV"
+  std::string encoding;  ///< sample encoding, e.g. "PCM_16"
 };
 
 /// Reads the header only. Throws FileError (file + reason) for anything that is not decodable audio

@@ -10,7 +10,8 @@ namespace genrelab::dataset {
 
 CsvReader::CsvReader(const std::filesystem::path& path) : path_(path) {
   std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) throw FileError(path, "file does not exist or is not a regular file");
+  if (!std::filesystem::is_regular_file(path, ec))
+    throw FileError(path, "file does not exist or is not a regular file");
   file_ = std::fopen(path.c_str(), "rb");
   if (!file_) throw FileError(path, std::string("cannot open file: ") + std::strerror(errno));
   buffer_.resize(1 << 16);

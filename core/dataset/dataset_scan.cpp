@@ -162,9 +162,8 @@ DatasetScan scan_dataset(const fs::path& root_in, const ScanOptions& options, Pr
     if (probed[i]) scan.tracks.push_back(std::move(*probed[i]));
     else scan.skipped.push_back({candidates[i].path, errors[i]});
   }
-  std::sort(scan.tracks.begin(), scan.tracks.end(), [](const Track& a, const Track& b) {
-    return std::tie(a.label, a.path) < std::tie(b.label, b.path);
-  });
+  std::sort(scan.tracks.begin(), scan.tracks.end(),
+            [](const Track& a, const Track& b) { return std::tie(a.label, a.path) < std::tie(b.label, b.path); });
   std::sort(scan.skipped.begin(), scan.skipped.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
   for (const auto& t : scan.tracks)
     if (scan.labels.empty() || scan.labels.back() != t.label) scan.labels.push_back(t.label);

@@ -11,11 +11,7 @@
 #include <vector>
 
 #include "audio/decode.h"
-
-namespace genrelab {
-class CancelToken;
-class ProgressSink;
-}  // namespace genrelab
+#include "util/progress_fwd.h"
 
 namespace genrelab::dataset {
 
@@ -42,12 +38,12 @@ struct TableFile {
 
 struct DatasetScan {
   std::filesystem::path root;
-  bool kaggle_layout = false;               ///< genres_original/ was found
-  std::vector<std::string> labels;          ///< sorted; labels with at least one readable track
-  std::vector<Track> tracks;                ///< sorted by (label, file name)
-  std::vector<SkippedFile> skipped;         ///< sorted by path
-  std::optional<TableFile> table_30s;       ///< features_30_sec*.csv
-  std::optional<TableFile> table_3s;        ///< features_3_sec*.csv
+  bool kaggle_layout = false;                       ///< genres_original/ was found
+  std::vector<std::string> labels;                  ///< sorted; labels with at least one readable track
+  std::vector<Track> tracks;                        ///< sorted by (label, file name)
+  std::vector<SkippedFile> skipped;                 ///< sorted by path
+  std::optional<TableFile> table_30s;               ///< features_30_sec*.csv
+  std::optional<TableFile> table_3s;                ///< features_3_sec*.csv
   std::optional<std::filesystem::path> images_dir;  ///< images_original/
 
   std::map<std::string, std::size_t> tracks_per_label() const;

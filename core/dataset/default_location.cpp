@@ -7,7 +7,8 @@ namespace genrelab::dataset {
 std::optional<std::filesystem::path> default_dataset_dir() {
   if (const char* env = std::getenv("GENRELAB_DATA"); env && *env) return std::filesystem::path(env);
   std::error_code ec;
-  for (const std::filesystem::path& base : {std::filesystem::path(GENRELAB_SOURCE_DIR), std::filesystem::current_path(ec)}) {
+  for (const std::filesystem::path& base :
+       {std::filesystem::path(GENRELAB_SOURCE_DIR), std::filesystem::current_path(ec)}) {
     const auto candidate = base / ".." / "shared" / "data" / "gtzan";
     if (std::filesystem::is_directory(candidate, ec)) return std::filesystem::weakly_canonical(candidate, ec);
   }

@@ -72,8 +72,8 @@ struct Synth {
 
 std::vector<double> render(const std::string& genre, int index, const DemoSpec& spec) {
   Synth s{std::vector<double>(static_cast<std::size_t>(spec.clip_seconds * spec.sample_rate), 0.0), spec.sample_rate,
-          std::mt19937(spec.seed * 7919u + static_cast<unsigned>(index) * 104729u + static_cast<unsigned>(genre.size()) * 31u +
-                       static_cast<unsigned>(genre[0]))};
+          std::mt19937(spec.seed * 7919u + static_cast<unsigned>(index) * 104729u +
+                       static_cast<unsigned>(genre.size()) * 31u + static_cast<unsigned>(genre[0]))};
   const double dur = spec.clip_seconds;
   const double root = 55.0 * std::pow(2.0, std::floor(s.uniform(0, 12)) / 12.0);
   if (genre == "pulse") {  // four-on-the-floor kick, off-beat hats, bass line: 120-130 BPM
@@ -100,8 +100,7 @@ std::vector<double> render(const std::string& genre, int index, const DemoSpec& 
     const double beat = 60.0 / s.uniform(85, 100);
     const double steps[] = {0, 4, 7, 12, 7, 4};
     int k = 0;
-    for (double t = 0; t < dur; t += beat / 2, ++k)
-      s.pluck(t, root * 4 * std::pow(2.0, steps[k % 6] / 12.0), 0.35);
+    for (double t = 0; t < dur; t += beat / 2, ++k) s.pluck(t, root * 4 * std::pow(2.0, steps[k % 6] / 12.0), 0.35);
   } else {  // "swell": filtered noise waves, no pitch, slow 0.1-0.3 Hz swells
     const double rate = s.uniform(0.1, 0.3);
     double lp = 0;
@@ -143,8 +142,8 @@ void write_wav(const fs::path& path, const std::vector<double>& y, int sample_ra
 
 std::string marker_text(const DemoSpec& spec) {
   std::ostringstream s;
-  s << "genrelab-demo v1 clips=" << spec.clips_per_genre << " seconds=" << spec.clip_seconds << " sr=" << spec.sample_rate
-    << " seed=" << spec.seed << "\n";
+  s << "genrelab-demo v1 clips=" << spec.clips_per_genre << " seconds=" << spec.clip_seconds
+    << " sr=" << spec.sample_rate << " seed=" << spec.seed << "\n";
   return s.str();
 }
 
@@ -152,7 +151,8 @@ std::string marker_text(const DemoSpec& spec) {
 
 std::vector<std::string> demo_genres() { return {"breaks", "drone", "pluck", "pulse", "swell"}; }
 
-fs::path ensure_demo_dataset(const fs::path& dir, const DemoSpec& spec, ProgressSink* progress, const CancelToken* cancel) {
+fs::path ensure_demo_dataset(const fs::path& dir, const DemoSpec& spec, ProgressSink* progress,
+                             const CancelToken* cancel) {
   const auto marker = dir / "DEMO_DATASET.txt";
   {
     std::ifstream in(marker);

@@ -6,10 +6,7 @@
 #include <string>
 #include <vector>
 
-namespace genrelab {
-class CancelToken;
-class ProgressSink;
-}  // namespace genrelab
+#include "util/progress_fwd.h"
 
 namespace genrelab::dataset {
 

@@ -6,9 +6,9 @@
 
 #include <cstdio>
 #include <cstring>
+#include <nlohmann/json.hpp>
 #include <span>
 #include <unordered_map>
-#include <nlohmann/json.hpp>
 
 #include "dataset/default_location.h"
 #include "util/content_hash.h"
@@ -85,7 +85,8 @@ class Stmt {
     if (const auto it = cache.find(sql); it != cache.end()) {
       s_ = it->second;
     } else {
-      if (sqlite3_prepare_v3(db.handle, sql, -1, SQLITE_PREPARE_PERSISTENT, &s_, nullptr) != SQLITE_OK) db.fail("prepare");
+      if (sqlite3_prepare_v3(db.handle, sql, -1, SQLITE_PREPARE_PERSISTENT, &s_, nullptr) != SQLITE_OK)
+        db.fail("prepare");
       cache.emplace(sql, s_);
     }
   }
@@ -96,7 +97,9 @@ class Stmt {
   Stmt(const Stmt&) = delete;
   Stmt& operator=(const Stmt&) = delete;
 
-  Stmt& bind(int i, const std::string& v) { return check(sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT)); }
+  Stmt& bind(int i, const std::string& v) {
+    return check(sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
+  }
   Stmt& bind(int i, std::int64_t v) { return check(sqlite3_bind_int64(s_, i, v)); }
   Stmt& bind(int i, double v) { return check(sqlite3_bind_double(s_, i, v)); }
   Stmt& bind_blob(int i, const void* p, std::size_t n) {
@@ -110,8 +113,7 @@ class Stmt {
     db_.fail("query");
   }
   void run() {
-    while (step()) {
-    }
+    while (step()) {}
   }
   void reset() {
     sqlite3_reset(s_);
@@ -121,7 +123,8 @@ class Stmt {
   double f64(int c) const { return sqlite3_column_double(s_, c); }
   std::string text(int c) const {
     const auto* p = sqlite3_column_text(s_, c);
-    return p ? std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(s_, c))) : std::string();
+    return p ? std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(s_, c)))
+             : std::string();
   }
   std::span<const std::byte> blob(int c) const {
     const void* p = sqlite3_column_blob(s_, c);
@@ -231,7 +234,8 @@ FeatureStore FeatureStore::open(const fs::path& file) {
 
 std::optional<StoredFile> FeatureStore::find(const std::string& path, const std::string& kind) const {
   std::lock_guard lock(*mutex_);
-  Stmt s(*db_, "SELECT id, params_hash, size, mtime_ns, content_hash, seconds, error FROM files WHERE path = ? AND kind = ?");
+  Stmt s(*db_,
+         "SELECT id, params_hash, size, mtime_ns, content_hash, seconds, error FROM files WHERE path = ? AND kind = ?");
   s.bind(1, path).bind(2, kind);
   if (!s.step()) return std::nullopt;
   StoredFile f;
@@ -261,16 +265,24 @@ void FeatureStore::put(const StoredFile& file) {
     Stmt del(*db_, "DELETE FROM files WHERE path = ? AND kind = ?");  // rows and log-mel cascade
     del.bind(1, file.path).bind(2, file.kind).run();
   }
-  Stmt ins(*db_, "INSERT INTO files(path, kind, params_hash, size, mtime_ns, content_hash, seconds, error) "
-                 "VALUES(?, ?, ?, ?, ?, ?, ?, ?)");
-  ins.bind(1, file.path).bind(2, file.kind).bind(3, file.params_hash).bind(4, file.stamp.size).bind(5, file.stamp.mtime_ns);
+  Stmt ins(*db_,
+           "INSERT INTO files(path, kind, params_hash, size, mtime_ns, content_hash, seconds, error) "
+           "VALUES(?, ?, ?, ?, ?, ?, ?, ?)");
+  ins.bind(1, file.path)
+      .bind(2, file.kind)
+      .bind(3, file.params_hash)
+      .bind(4, file.stamp.size)
+      .bind(5, file.stamp.mtime_ns);
   ins.bind(6, static_cast<std::int64_t>(file.content_hash)).bind(7, file.seconds).bind(8, file.error).run();
   const std::int64_t id = sqlite3_last_insert_rowid(db_->handle);
   Stmt row(*db_, "INSERT INTO rows(file_id, segment, filename, length, features) VALUES(?, ?, ?, ?, ?)");
   const bool clip = file.kind == "clips";
   for (std::size_t i = 0; i < file.rows.size(); ++i) {
     const auto& r = file.rows[i];
-    row.bind(1, id).bind(2, clip ? std::int64_t{-1} : static_cast<std::int64_t>(i)).bind(3, r.filename).bind(4, r.length);
+    row.bind(1, id)
+        .bind(2, clip ? std::int64_t{-1} : static_cast<std::int64_t>(i))
+        .bind(3, r.filename)
+        .bind(4, r.length);
     row.bind_blob(5, r.features.data(), r.features.size() * sizeof(double)).run();
     row.reset();
   }
@@ -282,7 +294,11 @@ void FeatureStore::put(const StoredFile& file) {
     if (compress2(packed.data(), &packed_size, reinterpret_cast<const Bytef*>(mel.db.data()), raw_size, 6) != Z_OK)
       throw FileError(path_, "feature store: cannot compress the log-mel spectrogram of " + file.path);
     Stmt m(*db_, "INSERT INTO log_mel(file_id, n_mels, n_frames, encoding, data) VALUES(?, ?, ?, 'zlib-f32le', ?)");
-    m.bind(1, id).bind(2, std::int64_t{mel.n_mels}).bind(3, std::int64_t{mel.n_frames}).bind_blob(4, packed.data(), packed_size).run();
+    m.bind(1, id)
+        .bind(2, std::int64_t{mel.n_mels})
+        .bind(3, std::int64_t{mel.n_frames})
+        .bind_blob(4, packed.data(), packed_size)
+        .run();
   }
   t.commit();
 }
@@ -309,8 +325,9 @@ bool FeatureStore::has_log_mel(const std::string& path, const std::string& kind)
 
 std::optional<StoredLogMel> FeatureStore::log_mel(const std::string& path, const std::string& kind) const {
   std::lock_guard lock(*mutex_);
-  Stmt s(*db_, "SELECT m.n_mels, m.n_frames, m.data FROM log_mel m JOIN files f ON f.id = m.file_id "
-               "WHERE f.path = ? AND f.kind = ?");
+  Stmt s(*db_,
+         "SELECT m.n_mels, m.n_frames, m.data FROM log_mel m JOIN files f ON f.id = m.file_id "
+         "WHERE f.path = ? AND f.kind = ?");
   s.bind(1, path).bind(2, kind);
   if (!s.step()) return std::nullopt;
   StoredLogMel mel{static_cast<int>(s.i64(0)), static_cast<int>(s.i64(1)), {}};
@@ -338,11 +355,17 @@ void FeatureStore::set_run(const RunManifest& run) {
       ins.reset();
     }
   }
-  const nlohmann::json j{{"kind", run.kind}, {"params", nlohmann::json::parse(run.params_json)},
-                         {"params_hash", run.params_hash}, {"shard", std::to_string(run.shard_k) + "/" + std::to_string(run.shard_n)},
-                         {"shard_k", run.shard_k}, {"shard_n", run.shard_n}, {"complete", run.complete},
-                         {"files", run.files.size()}, {"list_hash", list_hash}};
-  set_meta(*db_, "run", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));  // paths may hold invalid UTF-8
+  const nlohmann::json j{{"kind", run.kind},
+                         {"params", nlohmann::json::parse(run.params_json)},
+                         {"params_hash", run.params_hash},
+                         {"shard", std::to_string(run.shard_k) + "/" + std::to_string(run.shard_n)},
+                         {"shard_k", run.shard_k},
+                         {"shard_n", run.shard_n},
+                         {"complete", run.complete},
+                         {"files", run.files.size()},
+                         {"list_hash", list_hash}};
+  set_meta(*db_, "run",
+           j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));  // paths may hold invalid UTF-8
   t.commit();
 }
 
@@ -351,7 +374,8 @@ void FeatureStore::mark_run_complete() {
   auto j = nlohmann::json::parse(meta_value(*db_, "run"), nullptr, false);
   if (!j.is_object()) return;
   j["complete"] = true;
-  set_meta(*db_, "run", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));  // paths may hold invalid UTF-8
+  set_meta(*db_, "run",
+           j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));  // paths may hold invalid UTF-8
 }
 
 std::optional<RunManifest> FeatureStore::run() const {

@@ -52,8 +52,8 @@ struct StoredFile {
   std::string params_hash;  ///< hash of the extraction parameters and recipe version
   FileStamp stamp;
   std::uint64_t content_hash = 0;
-  double seconds = 0.0;     ///< duration of the decoded audio
-  std::string error;        ///< non-empty: extraction failed for this content (no rows)
+  double seconds = 0.0;  ///< duration of the decoded audio
+  std::string error;     ///< non-empty: extraction failed for this content (no rows)
   std::vector<StoredRow> rows;
   std::optional<StoredLogMel> log_mel;  ///< written by put() when set; find() leaves it empty (see log_mel())
 };
@@ -64,9 +64,9 @@ struct RunManifest {
   std::string kind;
   std::string params_json;  ///< ExtractionParams as JSON
   std::string params_hash;
-  int shard_k = 1;          ///< this store holds shard k of n (1-based)
+  int shard_k = 1;  ///< this store holds shard k of n (1-based)
   int shard_n = 1;
-  bool complete = false;    ///< the run finished (every file of the shard stored or failed)
+  bool complete = false;  ///< the run finished (every file of the shard stored or failed)
   std::vector<std::pair<std::string, std::string>> files;  ///< (path key, label) in input order
   std::uint64_t list_hash() const;
 };

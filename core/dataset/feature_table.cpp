@@ -43,7 +43,8 @@ TrackKey parse_track_key(std::string_view filename) {
   return key;
 }
 
-void FeatureTable::append(std::string filename, std::int64_t length, std::span<const double> features, std::string label) {
+void FeatureTable::append(std::string filename, std::int64_t length, std::span<const double> features,
+                          std::string label) {
   if (features.size() != cols()) throw std::invalid_argument("FeatureTable::append: wrong number of features");
   filenames.push_back(std::move(filename));
   lengths.push_back(length);
@@ -92,7 +93,8 @@ namespace {
 
 /// A cell as an error message shows it: at most 40 characters (a cell may be megabytes long).
 std::string shown(std::string_view cell) {
-  return cell.size() <= 40 ? std::string(cell) : std::string(cell.substr(0, 40)) + "... (" + std::to_string(cell.size()) + " characters)";
+  return cell.size() <= 40 ? std::string(cell)
+                           : std::string(cell.substr(0, 40)) + "... (" + std::to_string(cell.size()) + " characters)";
 }
 
 /// A `length` cell: a non-negative whole number of samples ("661794" or "661794.0").
@@ -118,8 +120,10 @@ FeatureTable read_feature_table(const std::filesystem::path& path, const TableRe
   const long header_line = reader.line();
   if (options.require_kaggle_schema) {
     if (const auto problems = kaggle_schema_problems(header); !problems.empty())
-      throw TableError(path, header_line, "", "not a Kaggle GTZAN feature table: " + problems.front() +
-                                                  (problems.size() > 1 ? " (and " + std::to_string(problems.size() - 1) + " more problems)" : ""));
+      throw TableError(
+          path, header_line, "",
+          "not a Kaggle GTZAN feature table: " + problems.front() +
+              (problems.size() > 1 ? " (and " + std::to_string(problems.size() - 1) + " more problems)" : ""));
   } else {
     if (header.size() < 3 || header.front() != "filename" || header.back() != "label")
       throw TableError(path, header_line, "", "header must start with 'filename' and end with 'label'");
@@ -141,7 +145,8 @@ FeatureTable read_feature_table(const std::filesystem::path& path, const TableRe
   while (reader.next(cells)) {
     const long line_no = reader.line();
     if (cells.size() != header.size())
-      throw TableError(path, line_no, "", "expected " + std::to_string(header.size()) + " cells, found " + std::to_string(cells.size()));
+      throw TableError(path, line_no, "",
+                       "expected " + std::to_string(header.size()) + " cells, found " + std::to_string(cells.size()));
     const std::string_view filename = cells.front();
     if (filename.empty()) throw TableError(path, line_no, "filename", "empty filename");
     std::int64_t length = 0;
@@ -155,7 +160,8 @@ FeatureTable read_feature_table(const std::filesystem::path& path, const TableRe
         throw TableError(path, line_no, table.feature_names[c], "number out of range: '" + shown(cell) + "'");
       if (cell.empty() || ec != std::errc() || ptr != cell.data() + cell.size())
         throw TableError(path, line_no, table.feature_names[c], "not a number: '" + shown(cell) + "'");
-      if (!std::isfinite(v)) throw TableError(path, line_no, table.feature_names[c], "non-finite value '" + shown(cell) + "'");
+      if (!std::isfinite(v))
+        throw TableError(path, line_no, table.feature_names[c], "non-finite value '" + shown(cell) + "'");
       row[c] = v;
     }
     if (cells.back().empty()) throw TableError(path, line_no, "label", "empty label");
@@ -178,7 +184,8 @@ void write_feature_table(const std::filesystem::path& path, const FeatureTable& 
   for (std::size_t i = 0; i < table.values.size(); ++i)
     if (!std::isfinite(table.values[i]))
       throw FileError(path, "row " + std::to_string(i / table.cols() + 1) + " (" + table.filenames[i / table.cols()] +
-                                "), column '" + table.feature_names[i % table.cols()] + "': non-finite value, not written");
+                                "), column '" + table.feature_names[i % table.cols()] +
+                                "': non-finite value, not written");
   write_file_atomically(path, [&](std::ostream& out) {
     out << "filename,length";
     for (const auto& name : table.feature_names) out << ',' << csv_cell(name);

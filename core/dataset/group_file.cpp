@@ -13,7 +13,8 @@ GroupFile read_group_file(const std::filesystem::path& path) {
   GroupFile out;
   out.path = path;
   std::vector<std::string> cells;
-  if (!reader.next(cells)) throw FileError(path, "empty group file (expected a header 'file,<group>', e.g. 'file,artist')");
+  if (!reader.next(cells))
+    throw FileError(path, "empty group file (expected a header 'file,<group>', e.g. 'file,artist')");
   if (cells.size() != 2 || (cells[0] != "file" && cells[0] != "filename") || cells[1].empty())
     throw TableError(path, reader.line(), "", "expected the header 'file,<group>' (e.g. 'file,artist')");
   out.column = cells[1];

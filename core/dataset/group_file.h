@@ -30,8 +30,8 @@ struct GroupAssignment {
   /// Group of every row (0..groups-1, numbered in order of first row); rows whose track the file
   /// does not name get a group of their own track.
   std::vector<int> group_of_row;
-  std::size_t groups = 0;              ///< named groups that have rows
-  std::size_t rows_without_group = 0;  ///< rows whose track the file does not name
+  std::size_t groups = 0;                ///< named groups that have rows
+  std::size_t rows_without_group = 0;    ///< rows whose track the file does not name
   std::size_t entries_without_rows = 0;  ///< file records whose track no row has
 };
 

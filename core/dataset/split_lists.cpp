@@ -20,7 +20,8 @@ constexpr std::size_t kMissingExamples = 5;
 
 std::string read_text(const std::filesystem::path& path) {
   std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) throw FileError(path, "split list does not exist or is not a regular file");
+  if (!std::filesystem::is_regular_file(path, ec))
+    throw FileError(path, "split list does not exist or is not a regular file");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw FileError(path, "cannot open split list");
   std::ostringstream text;
@@ -37,8 +38,9 @@ void check_disjoint(const SplitLists& lists) {
       const auto [it, fresh] = seen.emplace(e.label + "/" + e.track_id, std::pair{p, e.line});
       if (!fresh)
         throw TableError(lists.list_name(static_cast<SplitPart>(p)), e.line, "",
-                         "'" + e.text + "' is also listed in " + lists.list_name(static_cast<SplitPart>(it->second.first)) +
-                             " line " + std::to_string(it->second.second));
+                         "'" + e.text + "' is also listed in " +
+                             lists.list_name(static_cast<SplitPart>(it->second.first)) + " line " +
+                             std::to_string(it->second.second));
     }
 }
 
@@ -46,9 +48,12 @@ void check_disjoint(const SplitLists& lists) {
 
 std::string_view to_string(SplitPart part) noexcept {
   switch (part) {
-    case SplitPart::train: return "train";
-    case SplitPart::valid: return "valid";
-    case SplitPart::test: return "test";
+    case SplitPart::train:
+      return "train";
+    case SplitPart::valid:
+      return "valid";
+    case SplitPart::test:
+      return "test";
   }
   return "?";
 }
@@ -73,7 +78,9 @@ std::vector<SplitEntry> parse_split_list(std::string_view text, const std::files
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
     while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
     if (s.empty() || s.front() == '#') continue;
-    const auto bad = [&](const std::string& why) { throw TableError(list_name, line, "", why + ": '" + std::string(s) + "'"); };
+    const auto bad = [&](const std::string& why) {
+      throw TableError(list_name, line, "", why + ": '" + std::string(s) + "'");
+    };
     if (std::any_of(s.begin(), s.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; }))
       bad("control character in the line");
     if (s.find('\\') != std::string_view::npos) bad("expected <label>/<file name> or <file name>, found a backslash");
@@ -136,10 +143,12 @@ std::size_t SplitAssignment::entries_without_rows_total() const noexcept {
 double coverage(const SplitLists& lists, const SplitAssignment& assignment) noexcept {
   const std::size_t total = lists.parts[0].size() + lists.parts[1].size() + lists.parts[2].size();
   if (total == 0) return 0.0;
-  return static_cast<double>(total - std::min(total, assignment.entries_without_rows_total())) / static_cast<double>(total);
+  return static_cast<double>(total - std::min(total, assignment.entries_without_rows_total())) /
+         static_cast<double>(total);
 }
 
-SplitAssignment assign_split(const SplitLists& lists, std::span<const std::string> names, std::span<const std::string> labels) {
+SplitAssignment assign_split(const SplitLists& lists, std::span<const std::string> names,
+                             std::span<const std::string> labels) {
   if (names.size() != labels.size()) throw std::invalid_argument("assign_split: one label per name");
   // track id -> (part, entry index) for every entry; label-prefixed entries need the label too.
   std::unordered_map<std::string, std::vector<std::pair<int, std::size_t>>> by_track;
@@ -150,7 +159,8 @@ SplitAssignment assign_split(const SplitLists& lists, std::span<const std::strin
   SplitAssignment a;
   a.part_of_row.assign(names.size(), -1);
   std::array<std::vector<bool>, kSplitParts> used;
-  for (int p = 0; p < kSplitParts; ++p) used[static_cast<std::size_t>(p)].assign(lists.parts[static_cast<std::size_t>(p)].size(), false);
+  for (int p = 0; p < kSplitParts; ++p)
+    used[static_cast<std::size_t>(p)].assign(lists.parts[static_cast<std::size_t>(p)].size(), false);
   std::array<std::set<std::string>, kSplitParts> tracks;
   std::set<std::string> left_out;
   for (std::size_t r = 0; r < names.size(); ++r) {

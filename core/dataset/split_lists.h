@@ -32,7 +32,7 @@ struct SplitEntry {
 };
 
 struct SplitLists {
-  std::string name;  ///< "fault-filtered" for the built-in split, else the folder's name
+  std::string name;              ///< "fault-filtered" for the built-in split, else the folder's name
   std::filesystem::path folder;  ///< where the lists were read (empty for a built-in split)
   std::array<std::vector<SplitEntry>, kSplitParts> parts;
   /// The list of a part as messages name it ("<folder>/valid.txt", or "fault-filtered/valid.txt").

@@ -191,7 +191,8 @@ ChromaFilterbank::ChromaFilterbank(int n_chroma, int n_bins, std::vector<float> 
   by_bin_.resize(weights_.size());
   for (int c = 0; c < n_chroma_; ++c)
     for (int k = 0; k < n_bins_; ++k)
-      by_bin_[static_cast<std::size_t>(k) * static_cast<std::size_t>(n_chroma_) + static_cast<std::size_t>(c)] = weight(c, k);
+      by_bin_[static_cast<std::size_t>(k) * static_cast<std::size_t>(n_chroma_) + static_cast<std::size_t>(c)] =
+          weight(c, k);
 }
 
 ChromaFilterbank ChromaFilterbank::create(int sample_rate, int n_fft, float tuning, int n_chroma) {
@@ -336,11 +337,13 @@ std::vector<float> chroma_stft(const Spectrogram& power, int sample_rate, int n_
     double length = 0.0;
     for (std::size_t c = 0; c < n_chroma; ++c) length = std::max(length, static_cast<double>(std::abs(r[c])));
     if (length < static_cast<double>(std::numeric_limits<float>::min())) length = 1.0;
-    for (std::size_t c = 0; c < n_chroma; ++c) chroma[c * n_frames + t] = static_cast<float>(static_cast<double>(r[c]) / length);
+    for (std::size_t c = 0; c < n_chroma; ++c)
+      chroma[c * n_frames + t] = static_cast<float>(static_cast<double>(r[c]) / length);
   };
   std::size_t t = 0;
   for (; t + 1 < n_frames; t += 2) {
-    fb.apply_pair(power.frame(static_cast<int>(t)), power.frame(static_cast<int>(t + 1)), raw.data(), raw.data() + n_chroma);
+    fb.apply_pair(power.frame(static_cast<int>(t)), power.frame(static_cast<int>(t + 1)), raw.data(),
+                  raw.data() + n_chroma);
     normalise(raw.data(), t);
     normalise(raw.data() + n_chroma, t + 1);
   }

@@ -41,7 +41,9 @@ class ChromaFilterbank {
   /// Row-major float32 weights as librosa returns them: weight of bin k in chroma c at
   /// c * n_bins() + k.
   const std::vector<float>& weights() const noexcept { return weights_; }
-  float weight(int c, int k) const { return weights_[static_cast<std::size_t>(c) * static_cast<std::size_t>(n_bins_) + static_cast<std::size_t>(k)]; }
+  float weight(int c, int k) const {
+    return weights_[static_cast<std::size_t>(c) * static_cast<std::size_t>(n_bins_) + static_cast<std::size_t>(k)];
+  }
 
   /// Raw chroma (filterbank @ power) of one frame of n_bins() float32 values into
   /// out[0 .. n_chroma()), accumulated in float64 and rounded to float32 (numpy's np.dot uses
@@ -55,8 +57,8 @@ class ChromaFilterbank {
   ChromaFilterbank(int n_chroma, int n_bins, std::vector<float> weights);
   int n_chroma_;
   int n_bins_;
-  std::vector<float> weights_;      // [c][k], librosa's layout
-  std::vector<double> by_bin_;      // [k][c] in float64: the layout the per-frame dot products stream through
+  std::vector<float> weights_;  // [c][k], librosa's layout
+  std::vector<double> by_bin_;  // [k][c] in float64: the layout the per-frame dot products stream through
 };
 
 /// librosa.feature.chroma_stft(S=power, sr, n_fft) with all other defaults (tuning estimated,

@@ -24,4 +24,18 @@ struct FftwBuffer {
   void* ptr;
 };
 
+/// The real FFT plans of size n: r2c forward (n reals -> n/2+1 bins) and c2r backward, made with
+/// FFTW_ESTIMATE (deterministic plans: the same arithmetic on every run and machine state) and
+/// destroyed under the planner lock. Execute them with fftw_execute_dft_r2c/c2r on any aligned
+/// arrays, from any thread. Throws std::runtime_error when FFTW cannot plan. Not copyable.
+struct RealFftPlans {
+  explicit RealFftPlans(int n);
+  ~RealFftPlans();
+  RealFftPlans(const RealFftPlans&) = delete;
+  RealFftPlans& operator=(const RealFftPlans&) = delete;
+  int n;
+  fftw_plan forward = nullptr;
+  fftw_plan backward = nullptr;
+};
+
 }  // namespace genrelab::dsp

@@ -19,24 +19,19 @@ enum class PowerKind { square, identity, sqrt, general, hard };
 
 struct MaskRule {
   PowerKind kind;
-  float power;       // float32 exponent for PowerKind::general
-  float margin_h;    // margins rounded to float32, as numpy does for `perc * margin_harm`
+  float power;     // float32 exponent for PowerKind::general
+  float margin_h;  // margins rounded to float32, as numpy does for `perc * margin_harm`
   float margin_p;
   bool split_zeros;  // librosa: margin_harm == 1 and margin_perc == 1
 };
 
 MaskRule mask_rule(const HpssParams& p) {
   MaskRule r{};
-  if (std::isinf(p.power))
-    r.kind = PowerKind::hard;
-  else if (p.power == 2.0)
-    r.kind = PowerKind::square;
-  else if (p.power == 1.0)
-    r.kind = PowerKind::identity;
-  else if (p.power == 0.5)
-    r.kind = PowerKind::sqrt;
-  else
-    r.kind = PowerKind::general;
+  if (std::isinf(p.power)) r.kind = PowerKind::hard;
+  else if (p.power == 2.0) r.kind = PowerKind::square;
+  else if (p.power == 1.0) r.kind = PowerKind::identity;
+  else if (p.power == 0.5) r.kind = PowerKind::sqrt;
+  else r.kind = PowerKind::general;
   r.power = static_cast<float>(p.power);
   r.margin_h = static_cast<float>(p.margin);
   r.margin_p = static_cast<float>(p.margin);
@@ -186,8 +181,8 @@ template <typename V>
   pass2_scalar(a + i, d + i, s + i, x + i, n - i);
 }
 
-void pass1_default_sse2(const float* s, const std::complex<float>* d, float* h, const float* p,
-                        std::complex<float>* x, std::size_t n) {
+void pass1_default_sse2(const float* s, const std::complex<float>* d, float* h, const float* p, std::complex<float>* x,
+                        std::size_t n) {
   pass1_default_simd<V4>(s, d, h, p, x, n);
 }
 void pass2_sse2(const float* a, const std::complex<float>* d, const float* s, std::complex<float>* x, std::size_t n) {
@@ -200,8 +195,8 @@ using Pass2Fn = void (*)(const float*, const std::complex<float>*, const float*,
 
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 // Baseline x86-64 is SSE2; AVX2 doubles the width when the CPU has it (same operations, same bits).
-[[gnu::target("avx2")]] void pass1_default_avx2(const float* s, const std::complex<float>* d, float* h,
-                                                const float* p, std::complex<float>* x, std::size_t n) {
+[[gnu::target("avx2")]] void pass1_default_avx2(const float* s, const std::complex<float>* d, float* h, const float* p,
+                                                std::complex<float>* x, std::size_t n) {
   pass1_default_simd<V8>(s, d, h, p, x, n);
 }
 [[gnu::target("avx2")]] void pass2_avx2(const float* a, const std::complex<float>* d, const float* s,
@@ -230,8 +225,7 @@ void require_shape(bool ok, const char* what) {
 Hpss Hpss::create(const HpssParams& params) {
   if (params.kernel_size < 1 || params.kernel_size % 2 == 0)
     throw std::invalid_argument("hpss kernel_size must be odd and >= 1, got " + std::to_string(params.kernel_size));
-  if (!(params.power > 0.0))
-    throw std::invalid_argument("hpss power must be > 0, got " + std::to_string(params.power));
+  if (!(params.power > 0.0)) throw std::invalid_argument("hpss power must be > 0, got " + std::to_string(params.power));
   if (!(params.margin >= 1.0))
     throw std::invalid_argument("hpss margin must be >= 1, got " + std::to_string(params.margin));
   return Hpss(params);

@@ -54,8 +54,8 @@ std::vector<std::ptrdiff_t> padded_indices(std::size_t n, int size) {
 // by value (their ABI depends on the instruction set).
 template <typename V, int R>
 [[gnu::always_inline]] inline void median_group(const float* in, std::ptrdiff_t in_stride, float* out,
-                                                std::ptrdiff_t out_stride, const std::ptrdiff_t* pidx,
-                                                std::size_t n, int size, float* scratch) {
+                                                std::ptrdiff_t out_stride, const std::ptrdiff_t* pidx, std::size_t n,
+                                                int size, float* scratch) {
   static_assert(sizeof(V) * R == kLanes * sizeof(float));
   constexpr std::size_t W = sizeof(V) / sizeof(float);
   V* s = reinterpret_cast<V*>(scratch);
@@ -64,7 +64,7 @@ template <typename V, int R>
   for (int i = 0; i < size * R; ++i) s[i] = pos_inf;
   // Fill the first window by insertion into a row of +inf (each insertion drops one +inf).
   for (int m = 0; m < size; ++m) {
-    #pragma GCC unroll 4
+#pragma GCC unroll 4
     for (int r = 0; r < R; ++r) {
       V x;
       std::memcpy(&x, in + pidx[m] * in_stride + r * static_cast<std::ptrdiff_t>(W), sizeof(V));
@@ -80,7 +80,7 @@ template <typename V, int R>
     V x_old[R], x_new[R], a[R], b_prev[R];
     const float* p_old = in + pidx[j - 1] * in_stride;
     const float* p_new = in + pidx[j - 1 + static_cast<std::size_t>(size)] * in_stride;
-    #pragma GCC unroll 4
+#pragma GCC unroll 4
     for (int r = 0; r < R; ++r) {
       std::memcpy(&x_old[r], p_old + r * static_cast<std::ptrdiff_t>(W), sizeof(V));
       std::memcpy(&x_new[r], p_new + r * static_cast<std::ptrdiff_t>(W), sizeof(V));
@@ -88,7 +88,7 @@ template <typename V, int R>
       b_prev[r] = -pos_inf;
     }
     for (int i = 0; i < size - 1; ++i) {
-      #pragma GCC unroll 4
+#pragma GCC unroll 4
       for (int r = 0; r < R; ++r) {
         const V a_next = s[(i + 1) * R + r];
         const V b = a[r] < x_old[r] ? a[r] : a_next;
@@ -98,14 +98,14 @@ template <typename V, int R>
         a[r] = a_next;
       }
     }
-    #pragma GCC unroll 4
+#pragma GCC unroll 4
     for (int r = 0; r < R; ++r) s[(size - 1) * R + r] = b_prev[r] > x_new[r] ? b_prev[r] : x_new[r];
     std::memcpy(out + static_cast<std::ptrdiff_t>(j) * out_stride, &s[half * R], kLanes * sizeof(float));
   }
 }
 
-using GroupKernel = void (*)(const float*, std::ptrdiff_t, float*, std::ptrdiff_t, const std::ptrdiff_t*,
-                             std::size_t, int, float*);
+using GroupKernel = void (*)(const float*, std::ptrdiff_t, float*, std::ptrdiff_t, const std::ptrdiff_t*, std::size_t,
+                             int, float*);
 
 void median_group_sse2(const float* in, std::ptrdiff_t in_stride, float* out, std::ptrdiff_t out_stride,
                        const std::ptrdiff_t* pidx, std::size_t n, int size, float* scratch) {
@@ -117,8 +117,8 @@ void median_group_sse2(const float* in, std::ptrdiff_t in_stride, float* out, st
 // The default build targets baseline x86-64 (SSE2); AVX2 halves the instruction count and is
 // chosen at run time when the CPU has it. Same operations, same result.
 [[gnu::target("avx2")]] void median_group_avx2(const float* in, std::ptrdiff_t in_stride, float* out,
-                                               std::ptrdiff_t out_stride, const std::ptrdiff_t* pidx,
-                                               std::size_t n, int size, float* scratch) {
+                                               std::ptrdiff_t out_stride, const std::ptrdiff_t* pidx, std::size_t n,
+                                               int size, float* scratch) {
   median_group<V8, 2>(in, in_stride, out, out_stride, pidx, n, size, scratch);
 }
 [[gnu::target("avx512f")]] void median_group_avx512(const float* in, std::ptrdiff_t in_stride, float* out,
@@ -233,7 +233,8 @@ void median_filter_freq_frames(const Spectrogram& in, int size, int first_frame,
       const float* src = in.data.data() + (t0 + l) * n;
       for (std::size_t k = 0; k < n; ++k) block_in[k * kLanes + l] = src[k];
     }
-    kernel(block_in.data(), kLanes, block_out.data(), kLanes, pidx.data(), n, size, reinterpret_cast<float*>(sorted.data()));
+    kernel(block_in.data(), kLanes, block_out.data(), kLanes, pidx.data(), n, size,
+           reinterpret_cast<float*>(sorted.data()));
     for (std::size_t l = 0; l < lanes; ++l) {
       float* dst = out + (t0 + l - static_cast<std::size_t>(first_frame)) * n;
       for (std::size_t k = 0; k < n; ++k) dst[k] = block_out[k * kLanes + l];

@@ -23,7 +23,8 @@ std::vector<float> rms(std::span<const float> y, int frame_length, int hop_lengt
   std::vector<float> squares(static_cast<std::size_t>(padded));
   for (std::ptrdiff_t i = 0; i < padded; ++i) {
     const std::ptrdiff_t j = i - pad;
-    const float v = (j >= 0 && j < n) ? y[static_cast<std::size_t>(j)] : y[static_cast<std::size_t>(reflect_index(j, n))];
+    const float v =
+        (j >= 0 && j < n) ? y[static_cast<std::size_t>(j)] : y[static_cast<std::size_t>(reflect_index(j, n))];
     squares[static_cast<std::size_t>(i)] = v * v;  // np.abs(x)**2 in float32
   }
   std::vector<float> out(n_frames);

@@ -24,8 +24,8 @@ SpectralShape spectral_shape(const Spectrogram& magnitude, int sample_rate, int 
   if (magnitude.n_bins != n_fft / 2 + 1)
     throw std::invalid_argument("spectral_shape: spectrogram has " + std::to_string(magnitude.n_bins) +
                                 " bins, expected 1 + n_fft/2 = " + std::to_string(n_fft / 2 + 1));
-  if (magnitude.n_frames < 0 ||
-      magnitude.data.size() != static_cast<std::size_t>(magnitude.n_bins) * static_cast<std::size_t>(magnitude.n_frames))
+  if (magnitude.n_frames < 0 || magnitude.data.size() != static_cast<std::size_t>(magnitude.n_bins) *
+                                                             static_cast<std::size_t>(magnitude.n_frames))
     throw std::invalid_argument("spectral_shape: spectrogram data size does not match its shape");
 
   const auto n_bins = static_cast<std::size_t>(magnitude.n_bins);

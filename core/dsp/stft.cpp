@@ -4,7 +4,6 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
-#include <mutex>
 #include <numbers>
 #include <stdexcept>
 #include <string>
@@ -13,14 +12,8 @@
 
 namespace genrelab::dsp {
 
-struct Stft::Plans {
-  fftw_plan forward = nullptr;
-  fftw_plan backward = nullptr;
-  ~Plans() {
-    std::lock_guard lock(fftw_planner_mutex());
-    if (forward) fftw_destroy_plan(forward);
-    if (backward) fftw_destroy_plan(backward);
-  }
+struct Stft::Plans : RealFftPlans {
+  using RealFftPlans::RealFftPlans;
 };
 
 std::ptrdiff_t reflect_index(std::ptrdiff_t i, std::ptrdiff_t n) {
@@ -51,18 +44,7 @@ Stft Stft::create(const StftParams& params) {
     throw std::invalid_argument("n_fft must be even and >= 16, got " + std::to_string(params.n_fft));
   if (params.hop_length < 1 || params.hop_length > params.n_fft)
     throw std::invalid_argument("hop_length must be in [1, n_fft], got " + std::to_string(params.hop_length));
-  auto plans = std::make_shared<Plans>();
-  const auto n = static_cast<std::size_t>(params.n_fft);
-  FftwBuffer in(sizeof(double) * n), out(sizeof(fftw_complex) * (n / 2 + 1));
-  {
-    std::lock_guard lock(fftw_planner_mutex());
-    // FFTW_ESTIMATE: deterministic plans (the same arithmetic on every run and machine state).
-    plans->forward = fftw_plan_dft_r2c_1d(params.n_fft, static_cast<double*>(in.ptr),
-                                          static_cast<fftw_complex*>(out.ptr), FFTW_ESTIMATE);
-    plans->backward = fftw_plan_dft_c2r_1d(params.n_fft, static_cast<fftw_complex*>(out.ptr),
-                                           static_cast<double*>(in.ptr), FFTW_ESTIMATE);
-  }
-  if (!plans->forward || !plans->backward) throw std::runtime_error("FFTW planning failed");
+  auto plans = std::make_shared<Plans>(params.n_fft);
   return Stft(params, std::move(plans), periodic_hann(params.n_fft));
 }
 
@@ -87,15 +69,16 @@ ComplexSpectrogram Stft::compute(std::span<const float> y) const {
   for (int t = 0; t < spec.n_frames; ++t) {
     const std::ptrdiff_t start = static_cast<std::ptrdiff_t>(t) * hop - pad;
     if (start >= 0 && start + n_fft <= n) {
-      for (int i = 0; i < n_fft; ++i) frame[i] = window_[static_cast<std::size_t>(i)] * static_cast<double>(y[static_cast<std::size_t>(start + i)]);
+      for (int i = 0; i < n_fft; ++i)
+        frame[i] = window_[static_cast<std::size_t>(i)] * static_cast<double>(y[static_cast<std::size_t>(start + i)]);
     } else {
       for (int i = 0; i < n_fft; ++i)
-        frame[i] = window_[static_cast<std::size_t>(i)] * static_cast<double>(y[static_cast<std::size_t>(reflect_index(start + i, n))]);
+        frame[i] = window_[static_cast<std::size_t>(i)] *
+                   static_cast<double>(y[static_cast<std::size_t>(reflect_index(start + i, n))]);
     }
     fftw_execute_dft_r2c(plans_->forward, frame, bins);
     std::complex<float>* dst = spec.data.data() + static_cast<std::size_t>(t) * static_cast<std::size_t>(spec.n_bins);
-    for (int k = 0; k < spec.n_bins; ++k)
-      dst[k] = {static_cast<float>(bins[k][0]), static_cast<float>(bins[k][1])};
+    for (int k = 0; k < spec.n_bins; ++k) dst[k] = {static_cast<float>(bins[k][0]), static_cast<float>(bins[k][1])};
   }
   return spec;
 }

@@ -4,7 +4,6 @@
 #include <cmath>
 #include <initializer_list>
 #include <limits>
-#include <mutex>
 #include <stdexcept>
 #include <string>
 
@@ -26,20 +25,13 @@ int fast_fft_size(int min_n) {
 
 }  // namespace
 
-struct TempoEstimator::Plans {
-  // librosa's autocorrelate zero-pads each window to 2 * win_length + 1 (689 = 13 * 53 by default,
-  // slow in FFTW: ~10 us per frame pair). The lags 0 .. win_length - 1 of a win_length-long window
-  // are free of circular wrap-around for any size >= 2 * win_length - 1, so a larger size with
-  // small factors (720) gives the same autocorrelation up to float64 rounding, which already
-  // differs between numpy's pocketfft and FFTW.
-  int n_fft = 0;
-  fftw_plan forward = nullptr;
-  fftw_plan backward = nullptr;
-  ~Plans() {
-    std::lock_guard lock(fftw_planner_mutex());
-    if (forward) fftw_destroy_plan(forward);
-    if (backward) fftw_destroy_plan(backward);
-  }
+// librosa's autocorrelate zero-pads each window to 2 * win_length + 1 (689 = 13 * 53 by default,
+// slow in FFTW: ~10 us per frame pair). The lags 0 .. win_length - 1 of a win_length-long window
+// are free of circular wrap-around for any size >= 2 * win_length - 1, so a larger size with
+// small factors (720) gives the same autocorrelation up to float64 rounding, which already
+// differs between numpy's pocketfft and FFTW.
+struct TempoEstimator::Plans : RealFftPlans {
+  using RealFftPlans::RealFftPlans;
 };
 
 TempoEstimator::TempoEstimator(TempoParams params, int win_length, std::shared_ptr<const Plans> plans,
@@ -65,19 +57,7 @@ TempoEstimator TempoEstimator::create(const TempoParams& params) {
                                 std::to_string(params.ac_size_s));
   const int win_length = static_cast<int>(static_cast<long long>(samples) / params.hop_length);
 
-  auto plans = std::make_shared<Plans>();
-  plans->n_fft = fast_fft_size(2 * win_length + 1);
-  const auto n = static_cast<std::size_t>(plans->n_fft);
-  FftwBuffer in(sizeof(double) * n), out(sizeof(fftw_complex) * (n / 2 + 1));
-  {
-    std::lock_guard lock(fftw_planner_mutex());
-    // FFTW_ESTIMATE: deterministic plans, the same arithmetic on every run.
-    plans->forward = fftw_plan_dft_r2c_1d(plans->n_fft, static_cast<double*>(in.ptr),
-                                          static_cast<fftw_complex*>(out.ptr), FFTW_ESTIMATE);
-    plans->backward = fftw_plan_dft_c2r_1d(plans->n_fft, static_cast<fftw_complex*>(out.ptr),
-                                           static_cast<double*>(in.ptr), FFTW_ESTIMATE);
-  }
-  if (!plans->forward || !plans->backward) throw std::runtime_error("tempo: FFTW planning failed");
+  auto plans = std::make_shared<Plans>(fast_fft_size(2 * win_length + 1));
 
   // beat.tempo's prior: -0.5 ((log2(bpm) - log2(start_bpm)) / std_bpm)^2, -inf for lag 0 (bpm inf)
   // and for every lag before the first one whose bpm is below max_tempo.
@@ -123,7 +103,7 @@ std::vector<double> TempoEstimator::mean_tempogram(std::span<const float> onset_
   }
   std::copy(onset_envelope.begin(), onset_envelope.end(), padded.begin() + static_cast<std::ptrdiff_t>(half));
 
-  const auto n_fft = static_cast<std::size_t>(plans_->n_fft);
+  const auto n_fft = static_cast<std::size_t>(plans_->n);
   const std::size_t n_bins = n_fft / 2 + 1;
   FftwBuffer in(sizeof(double) * n_fft), out(sizeof(fftw_complex) * n_bins);
   auto* x = static_cast<double*>(in.ptr);
@@ -134,7 +114,7 @@ std::vector<double> TempoEstimator::mean_tempogram(std::span<const float> onset_
   for (std::size_t t = 0; t < n; ++t) {
     const float* src = padded.data() + t;
     for (std::size_t i = 0; i < win; ++i) x[i] = static_cast<double>(src[i]) * window_[i];
-    std::fill(x + win, x + n_fft, 0.0);  // zero padding (see Plans::n_fft)
+    std::fill(x + win, x + n_fft, 0.0);  // zero padding (see Plans)
     fftw_execute_dft_r2c(plans_->forward, x, spec);
     // |X|^2 (numpy squares hypot(re, im); the two differ by an ulp, like pocketfft and FFTW do).
     for (std::size_t k = 0; k < n_bins; ++k) {

@@ -39,7 +39,8 @@ std::vector<double> zero_crossing_rate(std::span<const float> y, int frame_lengt
   std::vector<double> out(n_frames);
   for (std::size_t t = 0; t < n_frames; ++t) {
     const std::size_t start = t * static_cast<std::size_t>(hop_length);
-    const std::uint32_t c = crossings_before[start + static_cast<std::size_t>(frame_length) - 1] - crossings_before[start];
+    const std::uint32_t c =
+        crossings_before[start + static_cast<std::size_t>(frame_length) - 1] - crossings_before[start];
     out[t] = static_cast<double>(c) / static_cast<double>(frame_length);
   }
   return out;

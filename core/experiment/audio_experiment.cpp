@@ -90,8 +90,8 @@ ml::TrainingReport training_report(const ml::AudioCnnReport& rep, const ml::Audi
 }  // namespace
 
 AudioFolder scan_audio_folder(const std::filesystem::path& folder, const CancelToken* cancel) {
-  auto scan = dataset::scan_dataset(folder, {.probe_audio = false, .jobs = 0, .loose_files_label = dataset::folder_label(folder)},
-                                    nullptr, cancel);
+  auto scan = dataset::scan_dataset(
+      folder, {.probe_audio = false, .jobs = 0, .loose_files_label = dataset::folder_label(folder)}, nullptr, cancel);
   AudioFolder out;
   for (const auto& t : scan.tracks) out.files.push_back({t.path.string(), t.label});
   out.skipped = std::move(scan.skipped);
@@ -105,16 +105,19 @@ DecodedAudio decode_log_mels(const std::vector<ml::AudioFile>& files, features::
   DecodedAudio out;
   std::mutex mutex;
   ProgressCounter counter(progress ? *progress : none, files.size());
-  parallel_for(files.size(), static_cast<unsigned>(std::max(threads, 1)), [&](std::size_t i) {
-    try {
-      cache.get(files[i].path);
-      readable[i] = 1;
-    } catch (const FileError& e) {
-      const std::lock_guard lock(mutex);
-      out.skipped.push_back({files[i].path, e.reason()});
-    }
-    counter.step(std::filesystem::path(files[i].path).filename().string());
-  }, cancel);
+  parallel_for(
+      files.size(), static_cast<unsigned>(std::max(threads, 1)),
+      [&](std::size_t i) {
+        try {
+          cache.get(files[i].path);
+          readable[i] = 1;
+        } catch (const FileError& e) {
+          const std::lock_guard lock(mutex);
+          out.skipped.push_back({files[i].path, e.reason()});
+        }
+        counter.step(std::filesystem::path(files[i].path).filename().string());
+      },
+      cancel);
   if (cancel) cancel->check();
   for (std::size_t i = 0; i < files.size(); ++i)
     if (readable[i]) out.usable.push_back(files[i]);

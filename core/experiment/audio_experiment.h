@@ -19,10 +19,9 @@
 #include "ml/audio_cnn.h"
 #include "ml/model_bundle.h"
 #include "ml/trainer.h"
+#include "util/progress_fwd.h"
 
 namespace genrelab {
-class CancelToken;
-class ProgressSink;
 namespace dataset {
 class FeatureTable;
 }
@@ -59,27 +58,27 @@ struct TableFolds {
 };
 
 struct AudioExperiment {
-  ml::AudioCnnOptions cnn;       ///< model, training (seed, threads), folds, augmentation
+  ml::AudioCnnOptions cnn;  ///< model, training (seed, threads), folds, augmentation
   /// The protocol: a split (and its rotation) or a group file, else track folds (cnn.folds).
   /// Only split, rotate and groups are read.
   ml::TrainerOptions protocol;
   std::optional<TableFolds> table_folds;  ///< without a split: hold out the table models' tracks
-  bool final_model = false;      ///< also train the model to keep (on train+valid of a split, else every file)
-  std::string input;             ///< the input as reports name it (a folder, "audio of <dataset>")
+  bool final_model = false;               ///< also train the model to keep (on train+valid of a split, else every file)
+  std::string input;                      ///< the input as reports name it (a folder, "audio of <dataset>")
 };
 
 struct AudioOutcome {
-  ml::AudioCnnOptions options;   ///< as run: folds, fold_of and the protocol's words filled in
-  ml::AudioCnnReport report;     ///< the cross-validation
+  ml::AudioCnnOptions options;  ///< as run: folds, fold_of and the protocol's words filled in
+  ml::AudioCnnReport report;    ///< the cross-validation
   /// The same as a table model's report: patch rows, track accuracies beside them, the confusion
   /// matrix and scores of the held-out tracks (by mean patch probability); the final model's epochs.
   ml::TrainingReport training;
   /// The final model; its report: ml::summary_json of the cross-validation, "input", "split", "final".
   std::optional<ml::ModelBundle> bundle;
-  std::size_t final_tracks = 0;  ///< the tracks the final model learnt from
-  std::vector<dataset::SkippedFile> skipped;             ///< undecodable files, left out
-  std::optional<dataset::SplitAssignment> assignment;    ///< how the files fell into the split's parts
-  double mel_seconds = 0.0;      ///< computing the log-mels (before the folds)
+  std::size_t final_tracks = 0;                        ///< the tracks the final model learnt from
+  std::vector<dataset::SkippedFile> skipped;           ///< undecodable files, left out
+  std::optional<dataset::SplitAssignment> assignment;  ///< how the files fell into the split's parts
+  double mel_seconds = 0.0;                            ///< computing the log-mels (before the folds)
 };
 
 /// Runs the experiment: 10 % of the progress for the log-mels, the rest for the folds and the

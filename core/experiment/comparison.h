@@ -14,8 +14,8 @@
 namespace genrelab::experiment {
 
 struct ComparisonSpec {
-  ml::CompareOptions table;   ///< the table models and the protocol (folds, groups, split, seed, repeats)
-  bool table_models = true;   ///< false: cnn2d alone (table.models is then ignored)
+  ml::CompareOptions table;  ///< the table models and the protocol (folds, groups, split, seed, repeats)
+  bool table_models = true;  ///< false: cnn2d alone (table.models is then ignored)
   /// cnn2d on these files (one per track; ranked after the table models). Its experiment's
   /// protocol and table folds are filled in from `table` and the table models' folds.
   struct Cnn2d {
@@ -35,7 +35,8 @@ struct Comparison {
 /// Runs the comparison. Progress: an equal share per model (cnn2d included), the cnn2d share
 /// prefixed "cnn2d (k/k): ". The observer sees cnn2d's epochs (the table models report none).
 /// Throws what ml::compare_models throws, and Cancelled; cnn2d's own failures go to cnn2d_error.
-Comparison run_comparison(const dataset::FeatureTable& table, const ComparisonSpec& spec, ProgressSink* progress = nullptr,
-                          const CancelToken* cancel = nullptr, ml::TrainingObserver* observer = nullptr);
+Comparison run_comparison(const dataset::FeatureTable& table, const ComparisonSpec& spec,
+                          ProgressSink* progress = nullptr, const CancelToken* cancel = nullptr,
+                          ml::TrainingObserver* observer = nullptr);
 
 }  // namespace genrelab::experiment

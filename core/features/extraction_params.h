@@ -13,16 +13,16 @@
 namespace genrelab::features {
 
 struct ExtractionParams {
-  int sample_rate = 22050;     ///< Hz; audio is resampled to this (librosa.load default)
-  int n_fft = 2048;            ///< STFT size and Hann window length, samples (even, 64..65536)
-  int hop_length = 512;        ///< samples between frames (1..n_fft)
-  int n_mels = 128;            ///< mel bands for MFCC and onset strength (1..512)
-  int n_mfcc = 20;             ///< MFCC coefficients (1..n_mels); 20 gives the 57-column Kaggle schema
-  double top_db = 80.0;        ///< power_to_db floor below the maximum, dB (> 0)
-  double roll_percent = 0.85;  ///< spectral rolloff energy fraction (0..1)
-  int hpss_kernel = 31;        ///< HPSS median filter width, frames and bins (odd, >= 3)
-  double hpss_power = 2.0;     ///< HPSS soft-mask exponent (> 0)
-  double hpss_margin = 1.0;    ///< HPSS soft-mask margin (>= 1)
+  int sample_rate = 22050;         ///< Hz; audio is resampled to this (librosa.load default)
+  int n_fft = 2048;                ///< STFT size and Hann window length, samples (even, 64..65536)
+  int hop_length = 512;            ///< samples between frames (1..n_fft)
+  int n_mels = 128;                ///< mel bands for MFCC and onset strength (1..512)
+  int n_mfcc = 20;                 ///< MFCC coefficients (1..n_mels); 20 gives the 57-column Kaggle schema
+  double top_db = 80.0;            ///< power_to_db floor below the maximum, dB (> 0)
+  double roll_percent = 0.85;      ///< spectral rolloff energy fraction (0..1)
+  int hpss_kernel = 31;            ///< HPSS median filter width, frames and bins (odd, >= 3)
+  double hpss_power = 2.0;         ///< HPSS soft-mask exponent (> 0)
+  double hpss_margin = 1.0;        ///< HPSS soft-mask margin (>= 1)
   double tempo_start_bpm = 120.0;  ///< tempo prior centre, BPM (> 0)
   double tempo_std_bpm = 1.0;      ///< tempo prior width, octaves (> 0)
   double tempo_ac_size_s = 8.0;    ///< tempogram window, seconds (> 0)

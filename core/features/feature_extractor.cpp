@@ -160,7 +160,8 @@ std::vector<double> FeatureExtractor::compute(std::span<const float> y, BlockTim
   // float32 spectra overflow do not, and librosa refuses those too ("Input must be finite").
   for (std::size_t i = 0; i < row.size(); ++i)
     if (!std::isfinite(row[i]))
-      throw std::invalid_argument("feature '" + s.names[i] + "' is not finite (samples too large for float32 spectra?)");
+      throw std::invalid_argument("feature '" + s.names[i] +
+                                  "' is not finite (samples too large for float32 spectra?)");
   return row;
 }
 

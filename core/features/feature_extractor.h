@@ -16,8 +16,8 @@ namespace genrelab::features {
 /// CPU seconds spent per block of the extraction (for benchmarks).
 struct BlockTimes {
   static constexpr std::size_t kBlocks = 7;
-  static constexpr std::array<const char*, kBlocks> kNames = {"stft", "chroma", "rms+zcr", "centroid/bandwidth/rolloff",
-                                                              "hpss", "mel+mfcc", "onset+tempo"};
+  static constexpr std::array<const char*, kBlocks> kNames = {
+      "stft", "chroma", "rms+zcr", "centroid/bandwidth/rolloff", "hpss", "mel+mfcc", "onset+tempo"};
   std::array<double, kBlocks> seconds{};
   BlockTimes& operator+=(const BlockTimes& o) {
     for (std::size_t i = 0; i < kBlocks; ++i) seconds[i] += o.seconds[i];

@@ -12,10 +12,10 @@
 namespace genrelab::features {
 
 struct LogMel {
-  dsp::Spectrogram db;              ///< frame-major, n_bins = n_mels; values in [-top_db, 0] dB
-  std::vector<double> band_hz;      ///< centre frequency of each mel band, Hz (n_mels values)
-  double seconds_per_frame = 0.0;   ///< hop / sample rate
-  double fmax_hz = 0.0;             ///< upper edge of the top band
+  dsp::Spectrogram db;             ///< frame-major, n_bins = n_mels; values in [-top_db, 0] dB
+  std::vector<double> band_hz;     ///< centre frequency of each mel band, Hz (n_mels values)
+  double seconds_per_frame = 0.0;  ///< hop / sample rate
+  double fmax_hz = 0.0;            ///< upper edge of the top band
 };
 
 /// Computes the log-mel spectrogram with `params` (sample_rate, n_fft, hop_length, n_mels,

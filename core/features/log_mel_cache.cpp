@@ -84,7 +84,8 @@ std::shared_ptr<const dsp::Spectrogram> LogMelCache::get(const fs::path& audio) 
       if (!file.empty()) {
         fs::create_directories(folder_);
         write_file_atomically(file, [&](std::ostream& out) {
-          const auto bins = static_cast<std::uint32_t>(result->n_bins), frames = static_cast<std::uint32_t>(result->n_frames);
+          const auto bins = static_cast<std::uint32_t>(result->n_bins),
+                     frames = static_cast<std::uint32_t>(result->n_frames);
           out.write(kMagic, 8);
           out.write(reinterpret_cast<const char*>(&bins), 4);
           out.write(reinterpret_cast<const char*>(&frames), 4);

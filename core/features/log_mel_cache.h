@@ -32,8 +32,8 @@ class LogMelCache {
   /// Throws FileError naming the file when it cannot be decoded.
   std::shared_ptr<const dsp::Spectrogram> get(const std::filesystem::path& audio);
 
-  std::size_t computed() const noexcept { return computed_.load(); }   ///< decoded and transformed
-  std::size_t disk_hits() const noexcept { return disk_hits_.load(); } ///< read from the folder
+  std::size_t computed() const noexcept { return computed_.load(); }    ///< decoded and transformed
+  std::size_t disk_hits() const noexcept { return disk_hits_.load(); }  ///< read from the folder
   std::size_t memory_hits() const noexcept { return memory_hits_.load(); }
   const ExtractionParams& params() const noexcept { return params_; }
 

@@ -14,8 +14,8 @@ ShardSpec parse_shard(std::string_view text) {
     const auto [end, ec] = std::from_chars(part.data(), part.data() + part.size(), out);
     return ec == std::errc() && end == part.data() + part.size() && !part.empty();
   };
-  if (slash == std::string_view::npos || !parse(text.substr(0, slash), spec.k) || !parse(text.substr(slash + 1), spec.n) ||
-      spec.n < 1 || spec.k < 1 || spec.k > spec.n)
+  if (slash == std::string_view::npos || !parse(text.substr(0, slash), spec.k) ||
+      !parse(text.substr(slash + 1), spec.n) || spec.n < 1 || spec.k < 1 || spec.k > spec.n)
     throw std::invalid_argument("shard must be K/N with 1 <= K <= N (got '" + std::string(text) + "')");
   return spec;
 }

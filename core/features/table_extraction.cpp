@@ -57,8 +57,9 @@ FileRows extract_file(const FeatureExtractor& extractor, const LabeledFile& file
     } else {
       const auto segments = extractor.segments(static_cast<std::int64_t>(y.size()));
       if (segments.empty())
-        throw FileError(file.path, "too short for one segment (" + std::to_string(y.size()) + " samples, need more than " +
-                                       std::to_string(extractor.params().segment_stride) + ")");
+        throw FileError(file.path, "too short for one segment (" + std::to_string(y.size()) +
+                                       " samples, need more than " + std::to_string(extractor.params().segment_stride) +
+                                       ")");
       for (std::size_t i = 0; i < segments.size(); ++i) {
         if (cancel) cancel->check();
         const auto& seg = segments[i];
@@ -108,7 +109,8 @@ dataset::StoredFile to_store(const FileRows& rows, std::string key, const char* 
   f.content_hash = content_hash;
   f.seconds = rows.seconds;
   if (rows.error) f.error = *rows.error;
-  for (std::size_t r = 0; r < rows.filenames.size(); ++r) f.rows.push_back({rows.filenames[r], rows.lengths[r], rows.values[r]});
+  for (std::size_t r = 0; r < rows.filenames.size(); ++r)
+    f.rows.push_back({rows.filenames[r], rows.lengths[r], rows.values[r]});
   f.log_mel = rows.log_mel;
   return f;
 }
@@ -151,7 +153,8 @@ ExtractResult extract_with_store(const FeatureExtractor& extractor, const std::v
   const std::string phash = params_hash(options.params);
   std::vector<std::string> keys(files.size());
   {
-    dataset::RunManifest run{kind, nlohmann::json(options.params).dump(), phash, options.shard.k, options.shard.n, false, {}};
+    dataset::RunManifest run{
+        kind, nlohmann::json(options.params).dump(), phash, options.shard.k, options.shard.n, false, {}};
     run.files.reserve(files.size());
     for (std::size_t i = 0; i < files.size(); ++i) {
       keys[i] = dataset::store_key(files[i].path);
@@ -245,8 +248,8 @@ std::string params_hash(const ExtractionParams& params) {
   return hex;
 }
 
-ExtractResult extract_table(const std::vector<LabeledFile>& files, const ExtractOptions& options, ProgressSink* progress,
-                            const CancelToken* cancel) {
+ExtractResult extract_table(const std::vector<LabeledFile>& files, const ExtractOptions& options,
+                            ProgressSink* progress, const CancelToken* cancel) {
   const auto extractor = FeatureExtractor::create(options.params);
   std::vector<std::size_t> chosen(files.size());
   std::iota(chosen.begin(), chosen.end(), 0);
@@ -299,12 +302,14 @@ ExtractResult merge_shards(const std::vector<fs::path>& stores, ExtractOptions& 
                                 " (different file list, table kind, parameters or shard count)");
     }
     if (const auto [it, fresh] = shard_of.emplace(run->shard_k, path); !fresh)
-      throw FileError(path, "shard " + std::to_string(run->shard_k) + " given twice (also " + it->second.string() + ")");
+      throw FileError(path,
+                      "shard " + std::to_string(run->shard_k) + " given twice (also " + it->second.string() + ")");
     opened.push_back(std::move(store));
   }
   for (int k = 1; k <= first->shard_n; ++k)
     if (!shard_of.count(k))
-      throw FileError(stores.front(), "shard " + std::to_string(k) + "/" + std::to_string(first->shard_n) + " is missing");
+      throw FileError(stores.front(),
+                      "shard " + std::to_string(k) + "/" + std::to_string(first->shard_n) + " is missing");
 
   options.kind = first->kind == "clips" ? TableKind::Clips : TableKind::Segments;
   options.params = nlohmann::json::parse(first->params_json).get<ExtractionParams>();
@@ -363,8 +368,9 @@ std::optional<ExtractionParams> read_sidecar_params(const fs::path& table) {
 void write_sidecar(const fs::path& table, const ExtractOptions& options, const ExtractResult& result) {
   nlohmann::json j;
   j["generator"] = std::string("GenreLab ") + GENRELAB_VERSION;
-  j["recipe"] = "librosa 0.7.2 defaults (Kaggle GTZAN features); tempo = librosa beat_track estimator (onset "
-                "strength with median aggregation, tempogram autocorrelation, log-normal prior at 120 BPM)";
+  j["recipe"] =
+      "librosa 0.7.2 defaults (Kaggle GTZAN features); tempo = librosa beat_track estimator (onset "
+      "strength with median aggregation, tempogram autocorrelation, log-normal prior at 120 BPM)";
   j["table"] = options.kind == TableKind::Clips ? "clips (one row per file)" : "segments (3-second rows)";
   j["parameters"] = options.params;
   j["rows"] = result.table.rows();

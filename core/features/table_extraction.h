@@ -9,11 +9,7 @@
 #include "dataset/feature_table.h"
 #include "features/extraction_params.h"
 #include "features/sharding.h"
-
-namespace genrelab {
-class CancelToken;
-class ProgressSink;
-}  // namespace genrelab
+#include "util/progress_fwd.h"
 
 namespace genrelab::features {
 

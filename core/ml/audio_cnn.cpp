@@ -42,8 +42,8 @@ void copy_patch(const dsp::Spectrogram& mel, int start, int frames, int shift, d
 /// Appends crops_per_track augmented training patches of `mel` (and of options.audio_copies
 /// pitch-shifted, time-stretched copies of the file's audio) with label `label`.
 void add_training_patches(const AudioFile& file, int label, std::shared_ptr<const dsp::Spectrogram> mel,
-                          const features::ExtractionParams& params, const AudioCnnOptions& options, std::mt19937_64& rng,
-                          Samples& train, std::size_t& copies, const CancelToken* cancel) {
+                          const features::ExtractionParams& params, const AudioCnnOptions& options,
+                          std::mt19937_64& rng, Samples& train, std::size_t& copies, const CancelToken* cancel) {
   const int frames = options.model.patch_frames;
   const std::size_t patch = train.cols;
   std::vector<std::shared_ptr<const dsp::Spectrogram>> sources{std::move(mel)};
@@ -91,8 +91,8 @@ std::vector<int> code_labels(const std::vector<AudioFile>& files, std::vector<st
 void check_cache(const AudioCnnOptions& options, const features::LogMelCache& cache) {
   options.validate();
   if (options.model.mel_bands != cache.params().n_mels)
-    throw std::invalid_argument("mel_bands (" + std::to_string(options.model.mel_bands) + ") differs from the cache's n_mels (" +
-                                std::to_string(cache.params().n_mels) + ")");
+    throw std::invalid_argument("mel_bands (" + std::to_string(options.model.mel_bands) +
+                                ") differs from the cache's n_mels (" + std::to_string(cache.params().n_mels) + ")");
 }
 
 }  // namespace
@@ -112,22 +112,46 @@ Samples log_mel_patches(const dsp::Spectrogram& mel, int frames) {
 const std::vector<Param<AudioCnnOptions>>& audio_cnn_param_specs() {
   using A = AudioCnnOptions;
   constexpr std::string_view tried = "tried on the 30 shared clips and the demo dataset";
+  // clang-format off: one parameter per entry, its fields in the order of Param
   static const std::vector<Param<A>> specs = {
-      {.key = "crops_per_track", .field = &A::crops_per_track, .range = {1, 1000}, .flag = "--crops",
-       .label = "Crops / track", .help = "Random training patches per training track (and per audio copy)",
+      {.key = "crops_per_track",
+       .field = &A::crops_per_track,
+       .range = {1, 1000},
+       .flag = "--crops",
+       .label = "Crops / track",
+       .help = "Random training patches per training track (and per audio copy)",
        .chosen_on = tried},
-      {.key = "noise_db", .field = &A::noise_db, .range = {0, 20}, .help = "Std of Gaussian noise on training patches, dB",
+      {.key = "noise_db",
+       .field = &A::noise_db,
+       .range = {0, 20},
+       .help = "Std of Gaussian noise on training patches, dB",
        .chosen_on = tried},
-      {.key = "max_band_shift", .field = &A::max_band_shift, .range = {0, 16},
-       .help = "Training patches move up or down by up to this many mel bands", .chosen_on = tried},
-      {.key = "max_level_db", .field = &A::max_level_db, .range = {0, 40},
-       .help = "Uniform level offset of training patches, +- dB", .chosen_on = tried},
-      {.key = "audio_copies", .field = &A::audio_copies, .range = {0, 16}, .flag = "--copies", .label = "Audio copies",
+      {.key = "max_band_shift",
+       .field = &A::max_band_shift,
+       .range = {0, 16},
+       .help = "Training patches move up or down by up to this many mel bands",
+       .chosen_on = tried},
+      {.key = "max_level_db",
+       .field = &A::max_level_db,
+       .range = {0, 40},
+       .help = "Uniform level offset of training patches, +- dB",
+       .chosen_on = tried},
+      {.key = "audio_copies",
+       .field = &A::audio_copies,
+       .range = {0, 16},
+       .flag = "--copies",
+       .label = "Audio copies",
        .help = "Pitch-shifted (+-2 semitones) and time-stretched (x1.1) audio copies per training track"},
-      {.key = "max_semitones", .field = &A::max_semitones, .range = {0, 12}, .help = "Audio copies: pitch shift up to +- this"},
-      {.key = "max_stretch", .field = &A::max_stretch, .range = {1, 2},
+      {.key = "max_semitones",
+       .field = &A::max_semitones,
+       .range = {0, 12},
+       .help = "Audio copies: pitch shift up to +- this"},
+      {.key = "max_stretch",
+       .field = &A::max_stretch,
+       .range = {1, 2},
        .help = "Audio copies: time-stretch rate in [1 / this, this]"},
   };
+  // clang-format on
   return specs;
 }
 
@@ -163,12 +187,14 @@ AudioCnnReport cross_validate_audio_cnn(const std::vector<AudioFile>& files, fea
     std::vector<int> tracks_in(static_cast<std::size_t>(options.folds), 0);
     for (int f : fold_of) {
       if (f == AudioCnnOptions::kAlwaysTrain || f == AudioCnnOptions::kLeftOut) continue;
-      if (f < 0 || f >= options.folds) throw std::invalid_argument("fold_of holds a fold outside 0.." + std::to_string(options.folds - 1));
+      if (f < 0 || f >= options.folds)
+        throw std::invalid_argument("fold_of holds a fold outside 0.." + std::to_string(options.folds - 1));
       ++tracks_in[static_cast<std::size_t>(f)];
     }
     if (std::find(tracks_in.begin(), tracks_in.end(), 0) != tracks_in.end())
       throw std::invalid_argument("fold_of leaves a fold without test tracks");
-    rep.tracks = static_cast<std::size_t>(std::count_if(fold_of.begin(), fold_of.end(), [](int f) { return f != AudioCnnOptions::kLeftOut; }));
+    rep.tracks = static_cast<std::size_t>(
+        std::count_if(fold_of.begin(), fold_of.end(), [](int f) { return f != AudioCnnOptions::kLeftOut; }));
   }
 
   const int frames = options.model.patch_frames, bands = options.model.mel_bands;
@@ -190,7 +216,8 @@ AudioCnnReport cross_validate_audio_cnn(const std::vector<AudioFile>& files, fea
       if (fold_of[i] == AudioCnnOptions::kLeftOut) continue;
       const auto mel = mel_of(i);
       if (fold_of[i] != fold) {
-        add_training_patches(files[i], labels[i], mel, cache.params(), options, rng, train, rep.augmented_copies, cancel);
+        add_training_patches(files[i], labels[i], mel, cache.params(), options, rng, train, rep.augmented_copies,
+                             cancel);
       } else {
         // Non-overlapping patches over the whole clip (at least one).
         const auto p = log_mel_patches(*mel, frames);
@@ -327,8 +354,8 @@ SplitFolds split_fold_of(const std::vector<int>& part_of_file, bool rotate) {
   SplitFolds out;
   out.folds = rotate ? 3 : 1;
   for (int part : part_of_file)
-    out.fold_of.push_back(part < 0  ? AudioCnnOptions::kLeftOut
-                          : rotate  ? part
+    out.fold_of.push_back(part < 0    ? AudioCnnOptions::kLeftOut
+                          : rotate    ? part
                           : part == 2 ? 0
                                       : AudioCnnOptions::kAlwaysTrain);
   return out;

@@ -27,11 +27,7 @@
 #include "ml/model_spec.h"
 #include "ml/network.h"
 #include "ml/trainer.h"
-
-namespace genrelab {
-class CancelToken;
-class ProgressSink;
-}  // namespace genrelab
+#include "util/progress_fwd.h"
 
 namespace genrelab::ml {
 
@@ -41,16 +37,16 @@ struct AudioFile {
 };
 
 struct AudioCnnOptions {
-  ModelParams model;     ///< kind must be cnn2d; mel_bands must equal the cache's n_mels
-  TrainParams training;  ///< epochs, batch size, rate, seed, threads (compute threads of torch)
-  int folds = 5;                ///< 2..100 (1..100 with fold_of)
-  int crops_per_track = 8;      ///< training patches per training track; 1..1000
-  double noise_db = 1.0;        ///< std of Gaussian noise added to training patches, dB; [0, 20]
-  int max_band_shift = 2;       ///< training patches move up or down by up to this many mel bands; 0..16
-  double max_level_db = 6.0;    ///< uniform level offset of training patches, +- dB; [0, 40]
-  int audio_copies = 0;         ///< augmented audio copies per training track and fold; 0..16
-  double max_semitones = 2.0;   ///< copies: pitch shift uniform in +- this; [0, 12]
-  double max_stretch = 1.1;     ///< copies: time-stretch rate uniform in [1/this, this]; [1, 2]
+  ModelParams model;           ///< kind must be cnn2d; mel_bands must equal the cache's n_mels
+  TrainParams training;        ///< epochs, batch size, rate, seed, threads (compute threads of torch)
+  int folds = 5;               ///< 2..100 (1..100 with fold_of)
+  int crops_per_track = 8;     ///< training patches per training track; 1..1000
+  double noise_db = 1.0;       ///< std of Gaussian noise added to training patches, dB; [0, 20]
+  int max_band_shift = 2;      ///< training patches move up or down by up to this many mel bands; 0..16
+  double max_level_db = 6.0;   ///< uniform level offset of training patches, +- dB; [0, 40]
+  int audio_copies = 0;        ///< augmented audio copies per training track and fold; 0..16
+  double max_semitones = 2.0;  ///< copies: pitch shift uniform in +- this; [0, 12]
+  double max_stretch = 1.1;    ///< copies: time-stretch rate uniform in [1/this, this]; [1, 2]
   /// cross_validate_audio_cnn(): empty = stratified track folds drawn from the seed; else the
   /// test fold (0..folds-1, every fold used) of every file, e.g. the folds other models used, or
   /// kAlwaysTrain (in every fold's training part) or kLeftOut (not used): a predefined split's
@@ -78,9 +74,9 @@ const std::vector<Param<AudioCnnOptions>>& audio_cnn_param_specs();
 struct AudioCnnReport {
   std::string protocol, protocol_label;  ///< AudioCnnOptions::protocol, protocol_label
   std::vector<std::string> label_names;
-  std::vector<double> patch_accuracy;        ///< per fold, over the held-out tracks' patches
-  std::vector<double> track_accuracy_mean;   ///< per fold, tracks by mean probability
-  std::vector<double> track_accuracy_vote;   ///< per fold, tracks by majority vote
+  std::vector<double> patch_accuracy;       ///< per fold, over the held-out tracks' patches
+  std::vector<double> track_accuracy_mean;  ///< per fold, tracks by mean probability
+  std::vector<double> track_accuracy_vote;  ///< per fold, tracks by majority vote
   /// Per fold: training patches (train_rows), held-out patches (test_rows), held-out tracks,
   /// patch accuracy and mean cross-entropy, track accuracies, epochs, seconds and the epoch history.
   std::vector<FoldReport> fold_reports;
@@ -92,9 +88,9 @@ struct AudioCnnReport {
   std::size_t tracks = 0;
   std::size_t spectrograms_computed = 0;  ///< by the cache during this run
   double seconds = 0.0;
-  double train_seconds_per_epoch = 0.0;   ///< mean over folds of one epoch of training
-  std::size_t patches_per_epoch = 0;      ///< training patches per epoch (mean over folds)
-  std::size_t augmented_copies = 0;       ///< pitch-shifted/stretched audio copies made, all folds
+  double train_seconds_per_epoch = 0.0;  ///< mean over folds of one epoch of training
+  std::size_t patches_per_epoch = 0;     ///< training patches per epoch (mean over folds)
+  std::size_t augmented_copies = 0;      ///< pitch-shifted/stretched audio copies made, all folds
 };
 
 /// AudioCnnOptions::fold_of (and folds) for a predefined split of the files: the test part held out

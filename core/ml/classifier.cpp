@@ -19,7 +19,8 @@ Classifier::Classifier(Network network, std::vector<std::string> input_features,
       scale_(std::move(scaler_scale)), labels_(std::move(label_names)) {
   // cnn2d reads log-mel patches, not named columns: no names, no scaler.
   const bool patches = network_.params().kind == ModelKind::cnn2d && inputs_.empty();
-  if ((!patches && inputs_.size() != network_.n_features()) || mean_.size() != inputs_.size() || scale_.size() != inputs_.size())
+  if ((!patches && inputs_.size() != network_.n_features()) || mean_.size() != inputs_.size() ||
+      scale_.size() != inputs_.size())
     throw std::invalid_argument("classifier: " + std::to_string(inputs_.size()) + " input names and " +
                                 std::to_string(mean_.size()) + " scaler statistics for a network of " +
                                 std::to_string(network_.n_features()) + " inputs");
@@ -54,8 +55,9 @@ Classifier Classifier::load(const std::filesystem::path& path, ModelBundle* bund
 
 Samples Classifier::prepare(const dataset::FeatureTable& table) const {
   if (inputs_.empty())
-    throw std::invalid_argument("a " + std::string(to_string(network_.params().kind)) +
-                                " model reads log-mel patches of audio, not a feature table (use predict on audio files)");
+    throw std::invalid_argument(
+        "a " + std::string(to_string(network_.params().kind)) +
+        " model reads log-mel patches of audio, not a feature table (use predict on audio files)");
   std::vector<int> columns;
   std::string missing;
   for (const auto& name : inputs_) {
@@ -83,7 +85,9 @@ Samples Classifier::prepare(const dataset::FeatureTable& table) const {
   return s;
 }
 
-std::vector<float> Classifier::predict_proba(const dataset::FeatureTable& table) { return network_.predict_proba(prepare(table)); }
+std::vector<float> Classifier::predict_proba(const dataset::FeatureTable& table) {
+  return network_.predict_proba(prepare(table));
+}
 
 TableEvaluation Classifier::evaluate(const dataset::FeatureTable& table) {
   auto samples = prepare(table);

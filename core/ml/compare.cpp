@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <map>
 #include <stdexcept>
@@ -32,9 +32,12 @@ void CompareOptions::validate() const {
       for (const auto& n : model_preset_names()) known += (known.empty() ? "" : ", ") + n;
       throw std::invalid_argument("unknown model '" + m + "' (" + known + ")");
     }
-  if (folds < 2 || folds > 100) throw std::invalid_argument("folds must be in 2..100 (got " + std::to_string(folds) + ")");
-  if (threads < 1 || threads > 256) throw std::invalid_argument("threads must be in 1..256 (got " + std::to_string(threads) + ")");
-  if (repeats < 1 || repeats > 100) throw std::invalid_argument("repeats must be in 1..100 (got " + std::to_string(repeats) + ")");
+  if (folds < 2 || folds > 100)
+    throw std::invalid_argument("folds must be in 2..100 (got " + std::to_string(folds) + ")");
+  if (threads < 1 || threads > 256)
+    throw std::invalid_argument("threads must be in 1..256 (got " + std::to_string(threads) + ")");
+  if (repeats < 1 || repeats > 100)
+    throw std::invalid_argument("repeats must be in 1..100 (got " + std::to_string(repeats) + ")");
   protocol_options().validate();
 }
 
@@ -86,7 +89,8 @@ Leaderboard compare_models(const dataset::FeatureTable& table, const CompareOpti
       auto result = train_and_evaluate(table, trainer_options, share ? &*share : nullptr, observer, cancel);
       auto& rep = result.report;
       if (i == 0) folds_of_repeat[r] = rep.fold_of_row;
-      else if (rep.fold_of_row != folds_of_repeat[r]) throw std::logic_error("compare_models: the models did not get the same folds");
+      else if (rep.fold_of_row != folds_of_repeat[r])
+        throw std::logic_error("compare_models: the models did not get the same folds");
       for (const auto& f : rep.folds) {
         row.fold_accuracies.push_back(f.accuracy);
         validation.push_back(f.validation_accuracy);
@@ -192,17 +196,17 @@ LeaderboardRow audio_cnn_row(const AudioCnnReport& report, const AudioCnnOptions
                     std::to_string(options.model.patch_frames) + " frame log-mel patches of the audio (" +
                     std::to_string(options.training.epochs) + " epochs, " + std::to_string(options.crops_per_track) +
                     (augmented ? " augmented" : "") + " crops per training track" +
-                    (options.audio_copies > 0 ? ", " + std::to_string(options.audio_copies) +
-                                                    " pitch-shifted/stretched audio copies of each"
-                                              : std::string()) +
-                    "); accuracy and macro-F1 = held-out tracks by the mean probability of their patches; " +
-                    [&] {
+                    (options.audio_copies > 0
+                         ? ", " + std::to_string(options.audio_copies) + " pitch-shifted/stretched audio copies of each"
+                         : std::string()) +
+                    "); accuracy and macro-F1 = held-out tracks by the mean probability of their patches; " + [&] {
                       char t[64];
                       std::snprintf(t, sizeof t, "%.2f s per epoch of %zu patches", report.train_seconds_per_epoch,
                                     report.patches_per_epoch);
                       return std::string(t);
                     }();
-  row.defaults_from = "fixed defaults (architecture and augmentation tried on the 30 shared clips and the demo dataset)";
+  row.defaults_from =
+      "fixed defaults (architecture and augmentation tried on the 30 shared clips and the demo dataset)";
   row.protocol = options.protocol;
   row.protocol_label = options.protocol_label;
   row.folds = options.folds;
@@ -217,7 +221,8 @@ LeaderboardRow audio_cnn_row(const AudioCnnReport& report, const AudioCnnOptions
 }
 
 void insert_row(Leaderboard& board, LeaderboardRow row) {
-  const auto at = std::find_if(board.rows.begin(), board.rows.end(), [&](const LeaderboardRow& r) { return ranks_before(row, r); });
+  const auto at =
+      std::find_if(board.rows.begin(), board.rows.end(), [&](const LeaderboardRow& r) { return ranks_before(row, r); });
   board.seconds += row.seconds;
   board.rows.insert(at, std::move(row));
 }
@@ -225,25 +230,27 @@ void insert_row(Leaderboard& board, LeaderboardRow row) {
 nlohmann::json to_json(const Leaderboard& board) {
   nlohmann::json models = nlohmann::json::array();
   for (const auto& r : board.rows)
-    models.push_back({{"model", r.model},
-                      {"description", r.description},
-                      {"defaults_from", r.defaults_from},
-                      {"protocol_label", r.protocol_label},
-                      {"validation_accuracy", std::isnan(r.validation_accuracy) ? nlohmann::json(nullptr) : nlohmann::json(r.validation_accuracy)},
-                      {"protocol", r.protocol},
-                      {"leaky", r.protocol == "leaky"},
-                      {"folds", r.folds},
-                      {"mean_accuracy", r.mean_accuracy},
-                      {"std_accuracy", r.std_accuracy},
-                      {"std_accuracy_ddof", 0},
-                      {"macro_f1", r.macro_f1},
-                      {"track_accuracy_mean", r.track_accuracy_mean},
-                      {"track_accuracy_vote", r.track_accuracy_vote},
-                      {"fold_accuracies", r.fold_accuracies},
-                      {"repeat_accuracies", r.repeat_accuracies},
-                      {"std_over_repeats", r.std_over_repeats},
-                      {"seconds", r.seconds},
-                      {"report", to_json(r.report)}});
+    models.push_back(
+        {{"model", r.model},
+         {"description", r.description},
+         {"defaults_from", r.defaults_from},
+         {"protocol_label", r.protocol_label},
+         {"validation_accuracy",
+          std::isnan(r.validation_accuracy) ? nlohmann::json(nullptr) : nlohmann::json(r.validation_accuracy)},
+         {"protocol", r.protocol},
+         {"leaky", r.protocol == "leaky"},
+         {"folds", r.folds},
+         {"mean_accuracy", r.mean_accuracy},
+         {"std_accuracy", r.std_accuracy},
+         {"std_accuracy_ddof", 0},
+         {"macro_f1", r.macro_f1},
+         {"track_accuracy_mean", r.track_accuracy_mean},
+         {"track_accuracy_vote", r.track_accuracy_vote},
+         {"fold_accuracies", r.fold_accuracies},
+         {"repeat_accuracies", r.repeat_accuracies},
+         {"std_over_repeats", r.std_over_repeats},
+         {"seconds", r.seconds},
+         {"report", to_json(r.report)}});
   return {{"models", models},
           {"protocol", board.protocol},
           {"protocol_label", board.protocol_label},

@@ -21,11 +21,7 @@
 
 #include "ml/model_presets.h"
 #include "ml/trainer.h"
-
-namespace genrelab {
-class CancelToken;
-class ProgressSink;
-}  // namespace genrelab
+#include "util/progress_fwd.h"
 
 namespace genrelab::ml {
 
@@ -38,11 +34,11 @@ struct CompareOptions {
   int folds = 5;                    ///< 2..100
   FeatureSet features = FeatureSet::all;
   SplitProtocol protocol = SplitProtocol::grouped;
-  std::uint64_t seed = 42;          ///< folds and every model's weights
+  std::uint64_t seed = 42;  ///< folds and every model's weights
   /// Repeated cross-validation: repeat r (0-based) draws its folds and weights from seed + r, so
   /// every model sees the same folds in each repeat. 1..100.
   int repeats = 1;
-  int threads = 1;                  ///< TrainParams::threads of each model
+  int threads = 1;  ///< TrainParams::threads of each model
   /// The protocol beyond folds (TrainerOptions): a group file for grouped folds, or a predefined
   /// split (every model gets the same parts; `folds` is then unused), optionally rotated.
   std::optional<dataset::GroupFile> groups;
@@ -56,12 +52,12 @@ struct CompareOptions {
 };
 
 struct LeaderboardRow {
-  std::string model;        ///< preset name
-  std::string description;  ///< preset description
-  std::string defaults_from;  ///< ModelPreset::defaults_from
-  std::string protocol;     ///< protocol_key(): "grouped", "leaky", "groups", "split" or "rotation"
+  std::string model;           ///< preset name
+  std::string description;     ///< preset description
+  std::string defaults_from;   ///< ModelPreset::defaults_from
+  std::string protocol;        ///< protocol_key(): "grouped", "leaky", "groups", "split" or "rotation"
   std::string protocol_label;  ///< protocol_label(): the protocol in words
-  int folds = 0;            ///< held-out folds or parts per repeat
+  int folds = 0;               ///< held-out folds or parts per repeat
   /// Over every test fold of every repeat (std: population, ddof 0).
   double mean_accuracy = 0.0, std_accuracy = 0.0;
   /// Of the confusion summed over the test folds; with repeats, the mean over repeats.
@@ -76,8 +72,8 @@ struct LeaderboardRow {
   std::vector<double> fold_accuracies;    ///< repeat by repeat, fold by fold
   std::vector<double> repeat_accuracies;  ///< mean accuracy of each repeat (seed + r)
   double std_over_repeats = 0.0;          ///< population std of repeat_accuracies (0 for one repeat)
-  double seconds = 0.0;  ///< wall time of this model's folds, all repeats
-  TrainingReport report;  ///< the first repeat's (seed): confusion, per-genre scores, histories
+  double seconds = 0.0;                   ///< wall time of this model's folds, all repeats
+  TrainingReport report;                  ///< the first repeat's (seed): confusion, per-genre scores, histories
 };
 
 struct Leaderboard {

@@ -103,9 +103,9 @@ class Builder {
     f_.threshold.push_back(best_threshold);
     f_.left.push_back(0);
     f_.right.push_back(0);
-    const auto mid = std::partition(rows.begin() + static_cast<std::ptrdiff_t>(first),
-                                    rows.begin() + static_cast<std::ptrdiff_t>(last),
-                                    [&](std::size_t r) { return at(r, static_cast<std::size_t>(best_feature)) <= best_threshold; });
+    const auto mid = std::partition(
+        rows.begin() + static_cast<std::ptrdiff_t>(first), rows.begin() + static_cast<std::ptrdiff_t>(last),
+        [&](std::size_t r) { return at(r, static_cast<std::size_t>(best_feature)) <= best_threshold; });
     split_point_ = static_cast<std::size_t>(mid - rows.begin());
     return node;
   }
@@ -135,7 +135,8 @@ void require(bool ok, const std::string& what) {
 
 ExtraTrees ExtraTrees::fit(std::span<const float> x, std::size_t rows, std::size_t cols, std::span<const int> y,
                            std::size_t classes, int trees, std::uint64_t seed) {
-  require(rows > 0 && cols > 0 && x.size() == rows * cols && y.size() == rows, "sizes of the training rows do not agree");
+  require(rows > 0 && cols > 0 && x.size() == rows * cols && y.size() == rows,
+          "sizes of the training rows do not agree");
   require(classes >= 1 && trees >= 1, "needs at least one class and one tree");
   for (int v : y) require(v >= 0 && static_cast<std::size_t>(v) < classes, "label out of range");
   ExtraTrees forest;
@@ -172,7 +173,8 @@ std::vector<float> ExtraTrees::predict_proba(std::span<const float> x, std::size
 void ExtraTrees::validate(std::size_t cols) const {
   const std::size_t nodes = feature.size();
   require(classes >= 1 && !roots.empty(), "no classes or no trees");
-  require(threshold.size() == nodes && left.size() == nodes && right.size() == nodes, "node arrays of different lengths");
+  require(threshold.size() == nodes && left.size() == nodes && right.size() == nodes,
+          "node arrays of different lengths");
   require(leaf_proba.size() % classes == 0 && leaves() > 0, "leaf table is not leaves x classes");
   const auto valid = [&](Ref ref, std::size_t after) {
     return ref >= 0 ? static_cast<std::size_t>(ref) < nodes && (after == nodes || static_cast<std::size_t>(ref) > after)
@@ -180,9 +182,11 @@ void ExtraTrees::validate(std::size_t cols) const {
   };
   for (Ref r : roots) require(valid(r, nodes), "a root refers to no node");
   for (std::size_t n = 0; n < nodes; ++n) {
-    require(feature[n] >= 0 && static_cast<std::size_t>(feature[n]) < cols, "node " + std::to_string(n) + " tests no input column");
+    require(feature[n] >= 0 && static_cast<std::size_t>(feature[n]) < cols,
+            "node " + std::to_string(n) + " tests no input column");
     require(std::isfinite(threshold[n]), "node " + std::to_string(n) + " has a threshold that is not finite");
-    require(valid(left[n], n) && valid(right[n], n), "node " + std::to_string(n) + " has a child out of range or before it");
+    require(valid(left[n], n) && valid(right[n], n),
+            "node " + std::to_string(n) + " has a child out of range or before it");
   }
   for (float p : leaf_proba) require(std::isfinite(p) && p >= 0.0f && p <= 1.0f, "a leaf probability is not in [0, 1]");
 }

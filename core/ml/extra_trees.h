@@ -19,11 +19,11 @@ namespace genrelab::ml {
 struct ExtraTrees {
   /// A reference to a node: >= 0 is an internal node's index, < 0 the leaf -1 - ref.
   using Ref = std::int32_t;
-  std::vector<Ref> roots;                ///< per tree
-  std::vector<std::int32_t> feature;     ///< per internal node: the input column it tests
-  std::vector<float> threshold;          ///< per internal node: x[feature] <= threshold goes left
-  std::vector<Ref> left, right;          ///< per internal node (an internal child has a larger index)
-  std::vector<float> leaf_proba;         ///< leaves x classes, each row sums to 1
+  std::vector<Ref> roots;             ///< per tree
+  std::vector<std::int32_t> feature;  ///< per internal node: the input column it tests
+  std::vector<float> threshold;       ///< per internal node: x[feature] <= threshold goes left
+  std::vector<Ref> left, right;       ///< per internal node (an internal child has a larger index)
+  std::vector<float> leaf_proba;      ///< leaves x classes, each row sums to 1
   std::size_t classes = 0;
 
   /// Grows `trees` trees on `rows` rows of `cols` floats (row-major) with class codes in

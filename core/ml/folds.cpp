@@ -95,9 +95,11 @@ std::vector<int> stratified_group_folds(std::span<const int> labels, std::span<c
   if (labels.size() != groups.size())
     throw std::invalid_argument("folds: " + std::to_string(labels.size()) + " labels for " +
                                 std::to_string(groups.size()) + " group ids");
-  if (folds < 2 || folds > 1000) throw std::invalid_argument("folds must be in 2..1000 (got " + std::to_string(folds) + ")");
+  if (folds < 2 || folds > 1000)
+    throw std::invalid_argument("folds must be in 2..1000 (got " + std::to_string(folds) + ")");
   for (std::size_t i = 0; i < labels.size(); ++i)
-    if (labels[i] < 0 || groups[i] < 0) throw std::invalid_argument("folds: negative label or group id at row " + std::to_string(i));
+    if (labels[i] < 0 || groups[i] < 0)
+      throw std::invalid_argument("folds: negative label or group id at row " + std::to_string(i));
   const std::size_t n_groups = group_count(groups);
   std::vector<Group> all(n_groups);
   for (std::size_t r = 0; r < labels.size(); ++r) {
@@ -114,7 +116,8 @@ std::vector<int> stratified_group_folds(std::span<const int> labels, std::span<c
   std::iota(order.begin(), order.end(), std::size_t{0});
   std::mt19937_64 rng(mix_seed(seed, 0x666f6c6473ULL));
   for (std::size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[static_cast<std::size_t>(rng() % i)]);
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return all[a].rows.size() > all[b].rows.size(); });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return all[a].rows.size() > all[b].rows.size(); });
 
   const auto k = static_cast<std::size_t>(folds);
   std::vector<std::size_t> per_label(k * static_cast<std::size_t>(n_labels), 0);
@@ -126,14 +129,16 @@ std::vector<int> stratified_group_folds(std::span<const int> labels, std::span<c
     std::size_t best_cost = 0, best_total = 0;
     for (std::size_t f = 0; f < k; ++f) {
       std::size_t cost = 0;
-      for (const auto& [label, count] : g.label_counts) cost += count * per_label[f * static_cast<std::size_t>(n_labels) + static_cast<std::size_t>(label)];
+      for (const auto& [label, count] : g.label_counts)
+        cost += count * per_label[f * static_cast<std::size_t>(n_labels) + static_cast<std::size_t>(label)];
       if (f == 0 || cost < best_cost || (cost == best_cost && per_fold[f] < best_total)) {
         best = f;
         best_cost = cost;
         best_total = per_fold[f];
       }
     }
-    for (const auto& [label, count] : g.label_counts) per_label[best * static_cast<std::size_t>(n_labels) + static_cast<std::size_t>(label)] += count;
+    for (const auto& [label, count] : g.label_counts)
+      per_label[best * static_cast<std::size_t>(n_labels) + static_cast<std::size_t>(label)] += count;
     per_fold[best] += g.rows.size();
     for (const std::size_t r : g.rows) fold_of_row[r] = static_cast<int>(best);
   }
@@ -153,7 +158,8 @@ RowSplit grouped_holdout(std::span<const std::size_t> rows, std::span<const int>
     sub_groups.push_back(it->second);
   }
   if (renumber.size() < 2) throw std::invalid_argument("a validation split needs at least 2 groups of rows");
-  const int parts = std::max(2, std::min(static_cast<int>(renumber.size()), static_cast<int>(std::lround(1.0 / fraction))));
+  const int parts =
+      std::max(2, std::min(static_cast<int>(renumber.size()), static_cast<int>(std::lround(1.0 / fraction))));
   const auto fold = stratified_group_folds(sub_labels, sub_groups, parts, mix_seed(seed, 0x76616cULL));
   RowSplit split;
   for (std::size_t i = 0; i < rows.size(); ++i) (fold[i] == 0 ? split.held_out : split.kept).push_back(rows[i]);

@@ -59,8 +59,8 @@ void require_unique(const std::vector<std::string>& names, const char* what) {
 /// building it, so that a bundle claiming a huge network is refused before anything is allocated.
 /// Saturates at UINT64_MAX; nullopt for a kind this function does not know. `kernel_rows`: a
 /// krr's training rows (its size depends on them).
-std::optional<std::uint64_t> architecture_parameters(const ModelParams& m, std::size_t n_features, std::size_t n_classes,
-                                                     std::uint64_t kernel_rows) {
+std::optional<std::uint64_t> architecture_parameters(const ModelParams& m, std::size_t n_features,
+                                                     std::size_t n_classes, std::uint64_t kernel_rows) {
   constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();
   auto mul = [](std::uint64_t a, std::uint64_t b) { return b != 0 && a > kMax / b ? kMax : a * b; };
   auto add = [](std::uint64_t a, std::uint64_t b) { return a > kMax - b ? kMax : a + b; };
@@ -96,9 +96,10 @@ std::optional<std::uint64_t> architecture_parameters(const ModelParams& m, std::
       return rbf();
     case ModelKind::logreg:
       return dense(f, c);
-    case ModelKind::krr:  // training rows x F, their dual coefficients rows x C, the temperature
+    case ModelKind::krr:                         // training rows x F, their dual coefficients rows x C, the temperature
       if (m.krr_trees > 0) return std::nullopt;  // a forest's size is known after growing it (checked on loading)
-      return add(add(mul(kernel_rows, add(f, c)), 1), m.krr_lda ? add(mul(c, f), c) : 0);  // + the LDA's coef and intercept
+      return add(add(mul(kernel_rows, add(f, c)), 1),
+                 m.krr_lda ? add(mul(c, f), c) : 0);  // + the LDA's coef and intercept
     case ModelKind::cnn2d: {  // 3 x Conv2d 3x3 (c, 2c, 4c filters) -> global average -> Dense -> Dense
       const auto ch = static_cast<std::uint64_t>(m.cnn2d_channels), units = static_cast<std::uint64_t>(m.dense_units);
       auto conv = [&](std::uint64_t in, std::uint64_t out) { return add(mul(mul(in, out), 9), out); };
@@ -116,7 +117,8 @@ void ModelBundle::validate() const {
   model.validate();
   training.validate();
   if (model.kind == ModelKind::cnn2d) {
-    require_valid(feature_set == "log_mel", "a cnn2d model reads log-mel patches (feature set 'log_mel', not '" + feature_set + "')");
+    require_valid(feature_set == "log_mel",
+                  "a cnn2d model reads log-mel patches (feature set 'log_mel', not '" + feature_set + "')");
     require_valid(log_mel.has_value(), "a cnn2d model needs its log-mel parameters");
     try {
       log_mel->validate();
@@ -124,12 +126,12 @@ void ModelBundle::validate() const {
       throw std::invalid_argument(std::string("log-mel parameters: ") + e.what());
     }
     require_valid(log_mel->n_mels == model.mel_bands, "log-mel n_mels (" + std::to_string(log_mel->n_mels) +
-                                                    ") differs from the model's mel_bands (" +
-                                                    std::to_string(model.mel_bands) + ")");
+                                                          ") differs from the model's mel_bands (" +
+                                                          std::to_string(model.mel_bands) + ")");
     require_valid(input_features.empty(), "a cnn2d model takes no feature columns");
   } else {
     require_valid(feature_set == "all" || feature_set == "filtered" || feature_set == "mfcc",
-            "unknown feature set '" + feature_set + "'");
+                  "unknown feature set '" + feature_set + "'");
     require_valid(!input_features.empty(), "the model has no input features");
     if (extraction) {
       try {
@@ -143,16 +145,18 @@ void ModelBundle::validate() const {
   require_unique(dropped_features, "dropped_features");
   for (const auto& d : dropped_features)
     require_valid(std::find(input_features.begin(), input_features.end(), d) == input_features.end(),
-            "feature '" + d + "' is both an input and dropped");
+                  "feature '" + d + "' is both an input and dropped");
   require_valid(scaler_mean.size() == input_features.size() && scaler_scale.size() == input_features.size(),
-          "scaler statistics for " + std::to_string(scaler_mean.size()) + "/" + std::to_string(scaler_scale.size()) +
-              " features, but " + std::to_string(input_features.size()) + " input features");
+                "scaler statistics for " + std::to_string(scaler_mean.size()) + "/" +
+                    std::to_string(scaler_scale.size()) + " features, but " + std::to_string(input_features.size()) +
+                    " input features");
   for (std::size_t i = 0; i < scaler_mean.size(); ++i) {
     require_valid(std::isfinite(scaler_mean[i]), "scaler mean of '" + input_features[i] + "' is not finite");
     require_valid(std::isfinite(scaler_scale[i]) && scaler_scale[i] > 0,
-            "scaler scale of '" + input_features[i] + "' is not a finite positive number");
+                  "scaler scale of '" + input_features[i] + "' is not a finite positive number");
   }
-  require_valid(label_names.size() >= 2, "the model needs at least 2 labels (has " + std::to_string(label_names.size()) + ")");
+  require_valid(label_names.size() >= 2,
+                "the model needs at least 2 labels (has " + std::to_string(label_names.size()) + ")");
   require_unique(label_names, "label_names");
   model.validate_inputs(n_inputs(), label_names.size());
   require_valid(!weights.empty(), "the bundle holds no weights");
@@ -163,20 +167,21 @@ void ModelBundle::validate() const {
       require_valid(d > 0, "weight '" + w.name + "' has a non-positive dimension");
       const auto u = static_cast<std::uint64_t>(d);
       require_valid(count <= w.values.size() / u,  // count * u would exceed the values (and may overflow)
-              "weight '" + w.name + "' has " + std::to_string(w.values.size()) + " values for its shape");
+                    "weight '" + w.name + "' has " + std::to_string(w.values.size()) + " values for its shape");
       count *= u;
     }
-    require_valid(count == w.values.size(), "weight '" + w.name + "' has " + std::to_string(w.values.size()) +
-                                          " values for its shape");
+    require_valid(count == w.values.size(),
+                  "weight '" + w.name + "' has " + std::to_string(w.values.size()) + " values for its shape");
     total += count;
   }
   // Before anyone builds the network (Classifier::from_bundle): its size comes from the parameters.
   // A krr's size comes from its training rows: the leading dimension of its first weight.
-  const std::uint64_t kernel_rows = weights.front().shape.empty() ? 0 : static_cast<std::uint64_t>(weights.front().shape[0]);
+  const std::uint64_t kernel_rows =
+      weights.front().shape.empty() ? 0 : static_cast<std::uint64_t>(weights.front().shape[0]);
   if (const auto expected = architecture_parameters(model, n_inputs(), label_names.size(), kernel_rows); expected)
-    require_valid(*expected == total, "the weights do not fit: they hold " + std::to_string(total) + " values, but the " +
-                                    std::string(to_string(model.kind)) + " described has " + std::to_string(*expected) +
-                                    " parameters");
+    require_valid(*expected == total, "the weights do not fit: they hold " + std::to_string(total) +
+                                          " values, but the " + std::string(to_string(model.kind)) + " described has " +
+                                          std::to_string(*expected) + " parameters");
 }
 
 std::size_t ModelBundle::n_inputs() const noexcept {
@@ -192,21 +197,22 @@ void save_bundle(const std::filesystem::path& path, const ModelBundle& bundle) {
     offset += w.values.size();
   }
   json meta{{"format_version", kBundleFormatVersion},
-          {"genrelab_version", GENRELAB_VERSION},
-          {"model", bundle.model},
-          {"training", bundle.training},
-          {"feature_set", bundle.feature_set},
-          {"filter", bundle.filter},
-          {"input_features", bundle.input_features},
-          {"dropped_features", bundle.dropped_features},
-          {"scaler", {{"mean", bundle.scaler_mean}, {"scale", bundle.scaler_scale}}},
-          {"label_names", bundle.label_names},
-          {"report", bundle.report},
-          {"weights", weights}};
+            {"genrelab_version", GENRELAB_VERSION},
+            {"model", bundle.model},
+            {"training", bundle.training},
+            {"feature_set", bundle.feature_set},
+            {"filter", bundle.filter},
+            {"input_features", bundle.input_features},
+            {"dropped_features", bundle.dropped_features},
+            {"scaler", {{"mean", bundle.scaler_mean}, {"scale", bundle.scaler_scale}}},
+            {"label_names", bundle.label_names},
+            {"report", bundle.report},
+            {"weights", weights}};
   if (bundle.row_length > 0) meta["row_length"] = bundle.row_length;
   if (bundle.log_mel) meta["log_mel"] = *bundle.log_mel;
   if (bundle.extraction) meta["extraction"] = *bundle.extraction;
-  const std::string text = meta.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);  // names may hold invalid UTF-8
+  const std::string text =
+      meta.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);  // names may hold invalid UTF-8
   std::string bytes(kMagic, sizeof kMagic);
   put_u32(bytes, kBundleFormatVersion);
   put_u32(bytes, 0);
@@ -247,8 +253,9 @@ ModelBundle load_bundle(const std::filesystem::path& path) {
   if (size < kHeaderBytes) throw FileError(path, "damaged model bundle: truncated header");
   const auto version = static_cast<std::uint32_t>(get_le(p + 8, 4));
   if (version != kBundleFormatVersion)
-    throw FileError(path, "model bundle format version " + std::to_string(version) + " is not supported (this GenreLab reads version " +
-                              std::to_string(kBundleFormatVersion) + ")");
+    throw FileError(path, "model bundle format version " + std::to_string(version) +
+                              " is not supported (this GenreLab reads version " + std::to_string(kBundleFormatVersion) +
+                              ")");
   const std::uint64_t meta_len = get_le(p + 16, 8);
   if (meta_len > size - kHeaderBytes || size - kHeaderBytes - meta_len < 16)
     throw FileError(path, "damaged model bundle: truncated (metadata length exceeds the file)");
@@ -262,9 +269,11 @@ ModelBundle load_bundle(const std::filesystem::path& path) {
 
   ModelBundle b;
   try {
-    const json meta = json::parse(bytes.begin() + kHeaderBytes, bytes.begin() + static_cast<std::ptrdiff_t>(weights_at));
+    const json meta =
+        json::parse(bytes.begin() + kHeaderBytes, bytes.begin() + static_cast<std::ptrdiff_t>(weights_at));
     require_valid(meta.is_object(), "metadata is not a JSON object");
-    require_valid(json_field<std::uint32_t>(meta, "format_version") == version, "metadata format version differs from the header");
+    require_valid(json_field<std::uint32_t>(meta, "format_version") == version,
+                  "metadata format version differs from the header");
     b.model = json_field<ModelParams>(meta, "model");
     b.training = json_field<TrainParams>(meta, "training");
     b.feature_set = json_field<std::string>(meta, "feature_set");
@@ -289,7 +298,8 @@ ModelBundle load_bundle(const std::filesystem::path& path) {
       t.shape = json_field<std::vector<std::int64_t>>(w, "shape");
       const auto offset = json_field<std::uint64_t>(w, "offset");
       const auto count = json_field<std::uint64_t>(w, "count");
-      require_valid(offset <= n_floats && count <= n_floats - offset, "weight '" + t.name + "' lies outside the weight data");
+      require_valid(offset <= n_floats && count <= n_floats - offset,
+                    "weight '" + t.name + "' lies outside the weight data");
       t.values.resize(static_cast<std::size_t>(count));
       for (std::size_t i = 0; i < t.values.size(); ++i)
         t.values[i] = std::bit_cast<float>(static_cast<std::uint32_t>(get_le(blob + 4 * (offset + i), 4)));

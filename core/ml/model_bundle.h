@@ -39,13 +39,13 @@ inline constexpr std::uint64_t kMaxBundleBytes = std::uint64_t{1} << 30;
 struct ModelBundle {
   ModelParams model;
   TrainParams training;
-  std::string feature_set = "all";              ///< "all", "filtered" or "mfcc" (see trainer.h)
+  std::string feature_set = "all";                   ///< "all", "filtered" or "mfcc" (see trainer.h)
   nlohmann::json filter = nlohmann::json::object();  ///< redundancy filter options used for "filtered"
-  std::vector<std::string> input_features;      ///< table columns, in the order the network sees them
-  std::vector<std::string> dropped_features;    ///< table columns the model does not use
-  std::vector<double> scaler_mean;              ///< per input feature, table units (logged for model.log_variances)
-  std::vector<double> scaler_scale;             ///< per input feature, table units, > 0
-  std::vector<std::string> label_names;         ///< class code -> genre
+  std::vector<std::string> input_features;           ///< table columns, in the order the network sees them
+  std::vector<std::string> dropped_features;         ///< table columns the model does not use
+  std::vector<double> scaler_mean;       ///< per input feature, table units (logged for model.log_variances)
+  std::vector<double> scaler_scale;      ///< per input feature, table units, > 0
+  std::vector<std::string> label_names;  ///< class code -> genre
   nlohmann::json report = nlohmann::json::object();  ///< the training report (trainer.h)
   /// Median `length` (samples at 22050 Hz) of the training table's rows: the unit the model was
   /// trained on (~661794 for 30-s clips, 66149 for 3-s segments). 0 = not recorded (bundles

@@ -47,8 +47,10 @@ std::vector<ModelPreset> model_presets() {
   out.back().defaults_from = "the study's loop; rate 1e-2 chosen by 5-fold track-grouped CV of features_30_sec.csv";
   out.push_back(basic("mlp", "MLP 256x128, dropout 0.3 (50 epochs)", ModelKind::mlp));
   out.back().defaults_from = "the study's settings";
-  out.push_back(basic("cnn1d", "the study's 1-D CNN (64/64 filters, Dense 128, dropout 0.3, 50 epochs)", ModelKind::cnn1d));
-  out.back().defaults_from = "the study's architecture; its unknown widths chosen by 5-fold track-grouped CV of features_30_sec.csv";
+  out.push_back(
+      basic("cnn1d", "the study's 1-D CNN (64/64 filters, Dense 128, dropout 0.3, 50 epochs)", ModelKind::cnn1d));
+  out.back().defaults_from =
+      "the study's architecture; its unknown widths chosen by 5-fold track-grouped CV of features_30_sec.csv";
   {
     ModelPreset p;
     p.name = "mlp_tuned";
@@ -69,7 +71,8 @@ std::vector<ModelPreset> model_presets() {
     p.model.kind = ModelKind::ensemble;
     p.model.ensemble_members = 5;
     p.training = tuned_mlp_training();
-    p.defaults_from = "the tuned MLP's; members chosen by 5-fold track-grouped CV of features_30_sec.csv (seeds 7 and 1)";
+    p.defaults_from =
+        "the tuned MLP's; members chosen by 5-fold track-grouped CV of features_30_sec.csv (seeds 7 and 1)";
     out.push_back(p);
   }
   {
@@ -77,7 +80,9 @@ std::vector<ModelPreset> model_presets() {
     // after 100 epochs: 72.6 % against 75.0 %, seed 42). Chosen on the folds of seeds 7 and 1
     // (74.4 / 75.8 %): 200 epochs 73.9 / 75.3, L2 3e-5 74.3 / 75.1, 1e-3 68.5 / 70.8, input noise
     // 0.3 74.2 / 75.0, gamma 1/(2F) 74.7 (seed 7), 2/F 72.8 (seed 7), 8192 features 75.1 (seed 7).
-    ModelPreset p = basic("rbf", "RBF-kernel logistic regression on 4096 random Fourier features, L2 1e-4 (100 epochs, rate 1e-2 halved every 25)",
+    ModelPreset p = basic("rbf",
+                          "RBF-kernel logistic regression on 4096 random Fourier features, L2 1e-4 (100 epochs, rate "
+                          "1e-2 halved every 25)",
                           ModelKind::rbf);
     p.training.epochs = 100;
     p.training.lr_step_epochs = 25;
@@ -89,8 +94,9 @@ std::vector<ModelPreset> model_presets() {
     // of features_30_sec.csv with scikit-learn's StratifiedGroupKFold, seeds 42-46 (mean of the 25
     // folds): log variances, gamma 1/F, lambda 0.1: 78.6 %; lambda 0.03 / 0.3: 77.8 / 78.6 %;
     // gamma 1/(2F) or 2/F: 78.6 / 78.2 %; without the log of the variances 77.2 %.
-    ModelPreset p = basic("krr", "kernel ridge classifier, RBF kernel (gamma 1/F, lambda 0.1) on log variances, closed form",
-                          ModelKind::krr);
+    ModelPreset p =
+        basic("krr", "kernel ridge classifier, RBF kernel (gamma 1/F, lambda 0.1) on log variances, closed form",
+              ModelKind::krr);
     p.model.log_variances = true;
     p.defaults_from = "5-fold track-grouped CV of features_30_sec.csv (scikit-learn, seeds 42-46)";
     out.push_back(p);
@@ -112,13 +118,15 @@ std::vector<ModelPreset> model_presets() {
     // chosen on valid or inner folds only; among them this pair had the best valid accuracy (52.8 %,
     // official test 54.5 %, rotation mean 53.1 %). Logistic regression, MLPs, extra trees, k-NN,
     // SVMs, QDA, noise or mixup, feature subsets and robust or rank scaling did not do better.
-    ModelPreset p = basic("krr_lda", "kernel ridge + shrinkage LDA on log variances (mean probability); gamma factor, "
+    ModelPreset p = basic("krr_lda",
+                          "kernel ridge + shrinkage LDA on log variances (mean probability); gamma factor, "
                           "lambda and shrinkage chosen per run on valid or inner folds (4 x 8 x 8 grid)",
                           ModelKind::krr);
     p.model.log_variances = true;
     p.model.krr_lda = true;
-    p.defaults_from = "chosen per run on the valid part or inner folds; grid and recipe from the fault-filtered split's "
-                      "train/valid parts (and the rotation's inner folds)";
+    p.defaults_from =
+        "chosen per run on the valid part or inner folds; grid and recipe from the fault-filtered split's "
+        "train/valid parts (and the rotation's inner folds)";
     for (double factor : {0.25, 0.5, 1.0, 2.0})
       for (double lambda : {0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0})
         for (double shrinkage : {0.0, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9}) {
@@ -138,22 +146,25 @@ std::vector<ModelPreset> model_presets() {
   {
     ModelPreset p;
     p.name = "search";
-    p.description = "tuned MLP chosen per fold from a grid (256x128 or 512x256; input noise 0 or 0.3) on 3 inner folds of its training rows";
-    p.defaults_from = "chosen per run on inner folds or the valid part; the grid from 5-fold track-grouped CV of features_30_sec.csv";
+    p.description =
+        "tuned MLP chosen per fold from a grid (256x128 or 512x256; input noise 0 or 0.3) on 3 inner folds of its "
+        "training rows";
+    p.defaults_from =
+        "chosen per run on inner folds or the valid part; the grid from 5-fold track-grouped CV of features_30_sec.csv";
     p.model = tuned_mlp_model();
     p.training = tuned_mlp_training();
     for (const auto& hidden : {std::vector<int>{256, 128}, std::vector<int>{512, 256}})
       for (double noise : {0.0, 0.3}) {
-          SearchCandidate c;
-          c.model = tuned_mlp_model();
-          c.model.hidden_units = hidden;
-          c.training = tuned_mlp_training();
-          c.training.input_noise = noise;
-          char name[96];
-          std::snprintf(name, sizeof name, "mlp %dx%d noise %.1f", hidden[0], hidden[1], noise);
-          c.name = name;
-          p.search.push_back(c);
-        }
+        SearchCandidate c;
+        c.model = tuned_mlp_model();
+        c.model.hidden_units = hidden;
+        c.training = tuned_mlp_training();
+        c.training.input_noise = noise;
+        char name[96];
+        std::snprintf(name, sizeof name, "mlp %dx%d noise %.1f", hidden[0], hidden[1], noise);
+        c.name = name;
+        p.search.push_back(c);
+      }
     out.push_back(p);
   }
   return out;

@@ -1,7 +1,7 @@
 // Named model configurations that the leaderboard (compare.h), the CLI and the GUI offer: the
 // study's CNN, the MLP and logistic regression with their defaults, a tuned MLP, an ensemble of
-// tuned MLPs, the kernel models (rbf, krr, krr with a forest), and a hyper-parameter search over MLPs with inner folds. Each preset fixes the
-// architecture and the training loop; the caller supplies seed, threads, folds and features.
+// tuned MLPs, the kernel models (rbf, krr, krr with a forest), and a hyper-parameter search over MLPs with inner folds.
+// Each preset fixes the architecture and the training loop; the caller supplies seed, threads, folds and features.
 // Thread-safety: pure functions returning values.
 #pragma once
 
@@ -21,7 +21,7 @@ struct ModelPreset {
   /// part make that split's test number somewhat optimistic.
   std::string defaults_from;
   ModelParams model;
-  TrainParams training;     ///< seed and threads are replaced by the caller's
+  TrainParams training;                 ///< seed and threads are replaced by the caller's
   std::vector<SearchCandidate> search;  ///< non-empty for "search" (TrainerOptions::search)
   int search_folds = 3;
 };

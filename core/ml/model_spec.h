@@ -90,7 +90,7 @@ struct ModelParams {
   /// Every member, MLP or rbf, has the same weight in the mean probability. (Optional in JSON.)
   int ensemble_rbf_members = 0;
   // rbf, and the rbf members of an ensemble (optional in JSON, these defaults when absent).
-  int rbf_features = 4096;         ///< D, random Fourier features; 16..65536
+  int rbf_features = 4096;  ///< D, random Fourier features; 16..65536
   /// The kernel's gamma for standardised inputs (rbf, krr); 0 = 1 / F; [0, 100].
   double rbf_gamma = 0.0;
   /// L2 penalty on the Dense layer over the random features (added to its gradient as Adam's
@@ -139,13 +139,13 @@ struct ModelParams {
 /// The training loop. Per epoch: shuffle (seeded), mini-batches, Adam on the mean cross-entropy;
 /// the learning rate is learning_rate * lr_gamma^floor(epoch / lr_step_epochs).
 struct TrainParams {
-  int epochs = 50;               ///< 1..100000
-  int batch_size = 32;           ///< 1..1000000 (the last batch of an epoch may be smaller)
-  double learning_rate = 1e-3;   ///< Adam's initial rate; (0, 10]
-  int lr_step_epochs = 10;       ///< epochs between rate changes; 1..100000
-  double lr_gamma = 0.5;         ///< factor per step; (0, 1] (1 = constant rate)
-  double adam_epsilon = 1e-7;    ///< Keras' default (PyTorch's is 1e-8); (0, 1]
-  double weight_decay = 0.0;     ///< L2 penalty added to the gradient (Adam's weight_decay); [0, 1]
+  int epochs = 50;              ///< 1..100000
+  int batch_size = 32;          ///< 1..1000000 (the last batch of an epoch may be smaller)
+  double learning_rate = 1e-3;  ///< Adam's initial rate; (0, 10]
+  int lr_step_epochs = 10;      ///< epochs between rate changes; 1..100000
+  double lr_gamma = 0.5;        ///< factor per step; (0, 1] (1 = constant rate)
+  double adam_epsilon = 1e-7;   ///< Keras' default (PyTorch's is 1e-8); (0, 1]
+  double weight_decay = 0.0;    ///< L2 penalty added to the gradient (Adam's weight_decay); [0, 1]
   /// Standard deviation of Gaussian noise added to the (standardised) training inputs of every
   /// batch, drawn from the network's seed; 0 = none. [0, 10]. Optional in JSON (default 0).
   double input_noise = 0.0;
@@ -154,11 +154,11 @@ struct TrainParams {
   double validation_fraction = 0.0;
   /// With a validation split: stop after this many epochs without a lower validation loss.
   bool early_stopping = true;
-  int patience = 10;             ///< 1..100000
+  int patience = 10;  ///< 1..100000
   /// With a validation split: end with the weights of the epoch of the lowest validation loss.
   bool restore_best = true;
-  std::uint64_t seed = 42;       ///< folds, shuffles, initial weights and dropout
-  int threads = 1;               ///< compute threads for torch; 1..256
+  std::uint64_t seed = 42;  ///< folds, shuffles, initial weights and dropout
+  int threads = 1;          ///< compute threads for torch; 1..256
 
   void validate() const;
 };

@@ -46,7 +46,9 @@ const TorchBackend* load_backend() {
     const TorchBackend* backend = entry ? entry() : nullptr;
     if (backend && backend->abi == kTorchBackendAbi) return backend;
     tried += "\n  " + path.string() + ": " +
-             (error ? std::string(error) : backend ? "from another GenreLab build" : "not a GenreLab torch module");
+             (error     ? std::string(error)
+              : backend ? "from another GenreLab build"
+                        : "not a GenreLab torch module");
   }
   throw std::runtime_error("cannot load GenreLab's libtorch module (needed to train and predict); tried:" + tried +
                            "\nReinstall GenreLab, or set GENRELAB_TORCH_MODULE to the file libgenrelab_torch.so.");
@@ -96,8 +98,9 @@ std::vector<float> Network::predict_proba(const Samples& data) {
   return impl_->model->predict_proba(data);
 }
 
-FitResult Network::fit(const Samples& train, const Samples* validation, const Samples* monitor, const TrainParams& params,
-                       FitObserver* observer, const CancelToken* cancel, std::chrono::milliseconds batch_interval) {
+FitResult Network::fit(const Samples& train, const Samples* validation, const Samples* monitor,
+                       const TrainParams& params, FitObserver* observer, const CancelToken* cancel,
+                       std::chrono::milliseconds batch_interval) {
   params.validate();
   if (train.rows == 0) throw std::invalid_argument("fit: no training rows");
   for (const Samples* s : {&train, validation, monitor})
@@ -109,7 +112,8 @@ std::vector<NamedTensor> Network::weights() const { return impl_->model->weights
 void Network::set_weights(const std::vector<NamedTensor>& weights) { impl_->model->set_weights(weights); }
 
 int set_compute_threads(int threads) {
-  if (threads < 1 || threads > 256) throw std::invalid_argument("threads must be in 1..256 (got " + std::to_string(threads) + ")");
+  if (threads < 1 || threads > 256)
+    throw std::invalid_argument("threads must be in 1..256 (got " + std::to_string(threads) + ")");
   return torch_backend().set_compute_threads(threads);
 }
 
@@ -127,15 +131,15 @@ std::string blas_library() {
     const std::string path = line.substr(slash);
     const auto name = path.substr(path.rfind('/') + 1);
     if (name.rfind("libblas.so", 0) != 0) {
-      if (fallback.empty() && (name.rfind("libopenblas", 0) == 0 || name.rfind("libmkl_rt", 0) == 0 ||
-                               name.rfind("libblis", 0) == 0))
+      if (fallback.empty() &&
+          (name.rfind("libopenblas", 0) == 0 || name.rfind("libmkl_rt", 0) == 0 || name.rfind("libblis", 0) == 0))
         fallback = path;
       continue;
     }
-    for (const auto& [dir, label] : {std::pair{"/openblas-pthread/", "OpenBLAS (pthread)"},
-                                     std::pair{"/openblas-openmp/", "OpenBLAS (OpenMP)"},
-                                     std::pair{"/openblas-serial/", "OpenBLAS (serial)"}, std::pair{"/blis", "BLIS"},
-                                     std::pair{"/atlas/", "ATLAS"}, std::pair{"/blas/", "reference BLAS"}})
+    for (const auto& [dir, label] :
+         {std::pair{"/openblas-pthread/", "OpenBLAS (pthread)"}, std::pair{"/openblas-openmp/", "OpenBLAS (OpenMP)"},
+          std::pair{"/openblas-serial/", "OpenBLAS (serial)"}, std::pair{"/blis", "BLIS"},
+          std::pair{"/atlas/", "ATLAS"}, std::pair{"/blas/", "reference BLAS"}})
       if (path.find(dir) != std::string::npos) return std::string(label) + " " + path;
     return path;
   }

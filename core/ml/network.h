@@ -122,8 +122,8 @@ class Network {
 
   /// A copy of every parameter tensor, in registration order.
   std::vector<NamedTensor> weights() const;
-  /// Replaces every parameter (a krr takes the row count of the given weights). Throws std::invalid_argument when names, count or shapes differ
-  /// from this architecture's, or a value is not finite.
+  /// Replaces every parameter (a krr takes the row count of the given weights). Throws std::invalid_argument when
+  /// names, count or shapes differ from this architecture's, or a value is not finite.
   void set_weights(const std::vector<NamedTensor>& weights);
 
  private:

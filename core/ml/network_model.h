@@ -21,8 +21,9 @@ class NetworkModel {
  public:
   virtual ~NetworkModel() = default;
   virtual std::size_t parameter_count() const = 0;
-  virtual FitResult fit(const Samples& train, const Samples* validation, const Samples* monitor, const TrainParams& params,
-                        FitObserver* observer, const CancelToken* cancel, std::chrono::milliseconds batch_interval) = 0;
+  virtual FitResult fit(const Samples& train, const Samples* validation, const Samples* monitor,
+                        const TrainParams& params, FitObserver* observer, const CancelToken* cancel,
+                        std::chrono::milliseconds batch_interval) = 0;
   virtual std::vector<float> predict_proba(const Samples& x) = 0;
   virtual Evaluation evaluate(const Samples& data) = 0;
   virtual std::vector<NamedTensor> weights() const = 0;

@@ -33,7 +33,8 @@ std::optional<Aggregation> parse_aggregation(std::string_view text) noexcept {
 }
 
 void PredictOptions::validate() const {
-  if (!std::isfinite(window_s) || window_s < 0.0) throw std::invalid_argument("window must be a positive number of seconds");
+  if (!std::isfinite(window_s) || window_s < 0.0)
+    throw std::invalid_argument("window must be a positive number of seconds");
   if (!std::isfinite(hop_s) || hop_s < 0.0) throw std::invalid_argument("hop must be a positive number of seconds");
   if (window_s > 0.0 && window_s < 0.1) throw std::invalid_argument("window must be at least 0.1 s");
   if (window_s > 0.0 && hop_s > window_s) throw std::invalid_argument("hop must not exceed the window");
@@ -138,7 +139,8 @@ struct Predictor::Impl {
     auto work = [&](std::size_t i) {
       patches[i] = log_mel_patches(features::log_mel_spectrogram(spans[i], *log_mel).db, patch_frames);
     };
-    parallel_for(spans.size(), std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(spans.size()))), work, cancel);
+    parallel_for(spans.size(), std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(spans.size()))), work,
+                 cancel);
     if (cancel) cancel->check();
     const std::size_t k = labels.size();
     std::vector<float> out(spans.size() * k, 0.0f);
@@ -168,8 +170,9 @@ struct Predictor::Impl {
   }
 
   /// Classifies the windows at `starts` (of `lengths` samples, in `spans`) and appends them to the song.
-  void add_windows(SongPrediction& song, const std::vector<std::int64_t>& starts, const std::vector<std::int64_t>& lengths,
-                   const std::vector<std::span<const float>>& spans, unsigned threads, const CancelToken* cancel) const {
+  void add_windows(SongPrediction& song, const std::vector<std::int64_t>& starts,
+                   const std::vector<std::int64_t>& lengths, const std::vector<std::span<const float>>& spans,
+                   unsigned threads, const CancelToken* cancel) const {
     std::vector<std::vector<double>> features;
     const auto probs = probabilities_of(spans, threads, cancel, features);
     const std::size_t k = labels.size();
@@ -180,7 +183,8 @@ struct Predictor::Impl {
       w.end_s = static_cast<double>(starts[i] + lengths[i]) / audio::kDefaultSampleRate;
       w.probabilities.assign(probs.begin() + static_cast<std::ptrdiff_t>(i * k),
                              probs.begin() + static_cast<std::ptrdiff_t>((i + 1) * k));
-      w.genre = static_cast<int>(std::max_element(w.probabilities.begin(), w.probabilities.end()) - w.probabilities.begin());
+      w.genre =
+          static_cast<int>(std::max_element(w.probabilities.begin(), w.probabilities.end()) - w.probabilities.begin());
       song.windows.push_back(std::move(w));
     }
   }
@@ -230,7 +234,7 @@ struct Predictor::Impl {
     SongPrediction song;
     EnvelopeBuilder envelope(reader.expected_frames(), options.envelope_points);
     const double expected = static_cast<double>(std::max<std::int64_t>(1, reader.expected_frames()));
-    std::vector<float> buf;      // samples [buf_start, buf_start + buf.size())
+    std::vector<float> buf;  // samples [buf_start, buf_start + buf.size())
     // One window per thread at a time; the buffer never needs more than this (no regrowth).
     const std::size_t batch = std::max<std::size_t>(1, static_cast<std::size_t>(threads));
     buf.reserve(static_cast<std::size_t>(window + static_cast<std::int64_t>(batch) * hop) + kReadChunk);
@@ -313,14 +317,16 @@ Predictor Predictor::from_bundle(const ModelBundle& bundle, const PredictOptions
     impl->log_mel = bundle.log_mel;
     impl->patch_frames = bundle.model.patch_frames;
     if (!impl->log_mel || impl->log_mel->sample_rate != audio::kDefaultSampleRate)
-      throw std::invalid_argument("the cnn2d model's log-mels are not at " + std::to_string(audio::kDefaultSampleRate) + " Hz");
+      throw std::invalid_argument("the cnn2d model's log-mels are not at " + std::to_string(audio::kDefaultSampleRate) +
+                                  " Hz");
   }
   if (bundle.model.kind != ModelKind::cnn2d) {
     // Extract as the table was (the bundle records it since the parameters travel with tables).
     if (bundle.extraction) {
       if (bundle.extraction->sample_rate != audio::kDefaultSampleRate)
-        throw std::invalid_argument("the model's table was extracted at " + std::to_string(bundle.extraction->sample_rate) +
-                                    " Hz; songs are classified at " + std::to_string(audio::kDefaultSampleRate) +
+        throw std::invalid_argument("the model's table was extracted at " +
+                                    std::to_string(bundle.extraction->sample_rate) + " Hz; songs are classified at " +
+                                    std::to_string(audio::kDefaultSampleRate) +
                                     " Hz: extract the table at that rate and train again");
       impl->extractor = features::FeatureExtractor::create(*bundle.extraction);
       impl->extraction_source = "the table's, recorded in the bundle";
@@ -465,8 +471,8 @@ std::vector<fs::path> expand_audio_inputs(const std::vector<fs::path>& inputs) {
     std::error_code ec;
     if (fs::is_directory(in, ec)) {
       std::vector<fs::path> found;
-      for (fs::recursive_directory_iterator it(in, fs::directory_options::skip_permission_denied, ec), end; !ec && it != end;
-           it.increment(ec))
+      for (fs::recursive_directory_iterator it(in, fs::directory_options::skip_permission_denied, ec), end;
+           !ec && it != end; it.increment(ec))
         if (it->is_regular_file(ec) && audio::has_audio_extension(it->path())) found.push_back(it->path());
       std::sort(found.begin(), found.end());
       out.insert(out.end(), found.begin(), found.end());

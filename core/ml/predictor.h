@@ -16,10 +16,7 @@
 #include <string_view>
 #include <vector>
 
-namespace genrelab {
-class CancelToken;
-class ProgressSink;
-}  // namespace genrelab
+#include "util/progress_fwd.h"
 
 namespace genrelab::ml {
 
@@ -42,7 +39,7 @@ struct PredictOptions {
   double window_s = 0.0;  ///< window length in seconds; 0 = the model's training unit
   double hop_s = 0.0;     ///< seconds between window starts; 0 = half a window
   Aggregation aggregate = Aggregation::mean;
-  unsigned jobs = 0;      ///< threads for a batch or the windows of one song; 0 = all cores
+  unsigned jobs = 0;  ///< threads for a batch or the windows of one song; 0 = all cores
   /// Peak envelope of the song for display (SongPrediction::envelope): about this many points;
   /// 0 = none. At most 1,000,000.
   int envelope_points = 0;
@@ -64,14 +61,14 @@ struct WindowPrediction {
 
 struct SongPrediction {
   std::filesystem::path file;
-  std::string error;                 ///< non-empty when the file could not be classified (the rest is empty)
-  std::string genre;                 ///< top genre
+  std::string error;  ///< non-empty when the file could not be classified (the rest is empty)
+  std::string genre;  ///< top genre
   int genre_index = -1;
-  double confidence = 0.0;           ///< probabilities[genre_index]
-  std::vector<float> probabilities;  ///< per label (see Aggregation)
+  double confidence = 0.0;                ///< probabilities[genre_index]
+  std::vector<float> probabilities;       ///< per label (see Aggregation)
   std::vector<WindowPrediction> windows;  ///< in time order
   std::vector<std::string> warnings;
-  double duration_s = 0.0;           ///< decoded length at 22050 Hz
+  double duration_s = 0.0;  ///< decoded length at 22050 Hz
   /// With PredictOptions::envelope_points: the largest |sample| of each run of envelope_step_s
   /// seconds of the decoded signal, in time order (for drawing the waveform).
   std::vector<float> envelope;
@@ -111,7 +108,8 @@ class Predictor {
   SongPrediction predict_samples(std::span<const float> mono, const CancelToken* cancel = nullptr) const;
   /// Classifies many files on options().jobs threads; results in input order. Progress per file.
   std::vector<SongPrediction> predict_files(const std::vector<std::filesystem::path>& files,
-                                            ProgressSink* progress = nullptr, const CancelToken* cancel = nullptr) const;
+                                            ProgressSink* progress = nullptr,
+                                            const CancelToken* cancel = nullptr) const;
 
  private:
   struct Impl;

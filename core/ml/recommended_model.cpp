@@ -80,7 +80,8 @@ std::uint64_t table_content_hash(const dataset::FeatureTable& table) {
   return h.digest();
 }
 
-std::filesystem::path recommended_model_file(const std::filesystem::path& cache_dir, const dataset::FeatureTable& table) {
+std::filesystem::path recommended_model_file(const std::filesystem::path& cache_dir,
+                                             const dataset::FeatureTable& table) {
   return cache_dir / "models" /
          (std::string(kRecommendedPreset) + "-r" + std::to_string(kRecommendedRecipe) + "-" +
           hex16(table_content_hash(table)) + kBundleExtension);
@@ -135,7 +136,8 @@ std::string describe_bundle(const ModelBundle& bundle, const std::string& fallba
   std::string protocol = r.value("protocol", std::string()) == "leaky"
                              ? "LEAKY folds (optimistic)"
                              : "track-grouped folds: same artists in training and test (optimistic)";
-  if (r.contains("protocol_label") && r["protocol_label"].is_string()) protocol = r["protocol_label"].get<std::string>();
+  if (r.contains("protocol_label") && r["protocol_label"].is_string())
+    protocol = r["protocol_label"].get<std::string>();
   const json final_model = r.value("final_model", json());
   const json rows = final_model.is_object() && final_model.contains("train_rows") ? final_model["train_rows"]
                                                                                   : r.value("rows", json(0));

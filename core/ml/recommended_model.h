@@ -18,11 +18,7 @@
 
 #include "ml/model_bundle.h"
 #include "ml/trainer.h"
-
-namespace genrelab {
-class CancelToken;
-class ProgressSink;
-}  // namespace genrelab
+#include "util/progress_fwd.h"
 
 namespace genrelab::dataset {
 struct FeatureTable;
@@ -44,7 +40,8 @@ TrainerOptions recommended_options(const dataset::FeatureTable& table, int threa
 std::uint64_t table_content_hash(const dataset::FeatureTable& table);
 
 /// <cache_dir>/models/<preset>-r<recipe>-<16 hex digits of the table hash>.glmodel
-std::filesystem::path recommended_model_file(const std::filesystem::path& cache_dir, const dataset::FeatureTable& table);
+std::filesystem::path recommended_model_file(const std::filesystem::path& cache_dir,
+                                             const dataset::FeatureTable& table);
 
 struct RecommendedModel {
   ModelBundle bundle;

@@ -14,7 +14,8 @@ TrackScores track_scores(std::span<const std::string> track_ids, std::span<const
   if (n_classes == 0 || probabilities.size() != rows * n_classes)
     throw std::invalid_argument("track_scores: probabilities must be rows x classes");
   for (int l : labels)
-    if (l < 0 || static_cast<std::size_t>(l) >= n_classes) throw std::invalid_argument("track_scores: label out of range");
+    if (l < 0 || static_cast<std::size_t>(l) >= n_classes)
+      throw std::invalid_argument("track_scores: label out of range");
 
   TrackScores s;
   std::unordered_map<std::string, std::size_t> index;

@@ -12,11 +12,11 @@
 namespace genrelab::ml {
 
 struct TrackScores {
-  std::size_t tracks = 0;       ///< distinct track ids among the rows
-  std::size_t correct_mean = 0; ///< tracks whose mean probability peaks at their genre
-  std::size_t correct_vote = 0; ///< tracks whose vote elects their genre
-  double accuracy_mean = 0.0;   ///< correct_mean / tracks (NaN without rows)
-  double accuracy_vote = 0.0;   ///< correct_vote / tracks (NaN without rows)
+  std::size_t tracks = 0;              ///< distinct track ids among the rows
+  std::size_t correct_mean = 0;        ///< tracks whose mean probability peaks at their genre
+  std::size_t correct_vote = 0;        ///< tracks whose vote elects their genre
+  double accuracy_mean = 0.0;          ///< correct_mean / tracks (NaN without rows)
+  double accuracy_vote = 0.0;          ///< correct_vote / tracks (NaN without rows)
   std::vector<std::string> track_ids;  ///< in order of first row
   std::vector<int> track_labels;       ///< true genre of each track (the majority of its rows' labels)
   std::vector<int> predicted_mean;     ///< per track

@@ -39,7 +39,8 @@ struct Preprocessing {
 
 Eigen::MatrixXd take_rows(const Eigen::MatrixXd& x, const std::vector<std::size_t>& rows) {
   Eigen::MatrixXd out(static_cast<Eigen::Index>(rows.size()), x.cols());
-  for (std::size_t i = 0; i < rows.size(); ++i) out.row(static_cast<Eigen::Index>(i)) = x.row(static_cast<Eigen::Index>(rows[i]));
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    out.row(static_cast<Eigen::Index>(i)) = x.row(static_cast<Eigen::Index>(rows[i]));
   return out;
 }
 
@@ -89,7 +90,8 @@ Samples make_samples(const stats::LabeledMatrix& data, const std::vector<std::si
   s.x.resize(s.rows * s.cols);
   s.y.resize(s.rows);
   if (rows.empty()) return s;
-  const Eigen::MatrixXd z = p.scaler->transform(stats::select_columns(model_rows(data, rows, p.log_variances), p.columns));
+  const Eigen::MatrixXd z =
+      p.scaler->transform(stats::select_columns(model_rows(data, rows, p.log_variances), p.columns));
   for (std::size_t i = 0; i < rows.size(); ++i) {
     for (std::size_t j = 0; j < s.cols; ++j)
       s.x[i * s.cols + j] = static_cast<float>(z(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)));
@@ -112,9 +114,14 @@ class ReportHub {
     if (!progress_) return;
     char msg[160];
     const bool val = !std::isnan(s.validation_accuracy), test = !std::isnan(s.test_accuracy);
-    std::snprintf(msg, sizeof msg, "%s epoch %d/%d: loss %.4f, %s acc %.3f", names_[static_cast<std::size_t>(stage)].c_str(), s.epoch,
-                  s.epochs, s.train_loss, val ? "val" : test ? "test" : "train",
-                  val ? s.validation_accuracy : test ? s.test_accuracy : s.train_accuracy);
+    std::snprintf(msg, sizeof msg, "%s epoch %d/%d: loss %.4f, %s acc %.3f",
+                  names_[static_cast<std::size_t>(stage)].c_str(), s.epoch, s.epochs, s.train_loss,
+                  val    ? "val"
+                  : test ? "test"
+                         : "train",
+                  val    ? s.validation_accuracy
+                  : test ? s.test_accuracy
+                         : s.train_accuracy);
     progress_->report(advance(stage, static_cast<double>(s.epoch) / s.epochs), msg);
   }
   void batch(int stage, int fold, const BatchStats& b) {
@@ -122,8 +129,8 @@ class ReportHub {
     if (observer_) observer_->on_batch(fold, b);
     if (!progress_) return;
     char msg[160];
-    std::snprintf(msg, sizeof msg, "%s epoch %d/%d: batch %d/%d, loss %.4f", names_[static_cast<std::size_t>(stage)].c_str(), b.epoch,
-                  b.epochs, b.batch, b.batches, b.loss);
+    std::snprintf(msg, sizeof msg, "%s epoch %d/%d: batch %d/%d, loss %.4f",
+                  names_[static_cast<std::size_t>(stage)].c_str(), b.epoch, b.epochs, b.batch, b.batches, b.loss);
     progress_->report(advance(stage, (b.epoch - 1 + static_cast<double>(b.batch) / b.batches) / b.epochs), msg);
   }
   /// Progress of a search or selection inside a stage: `fraction` of the stage.
@@ -223,14 +230,16 @@ CandidateScores score_candidates(const stats::LabeledMatrix& data, const std::ve
       const auto& [fit_rows, scored_rows] = inner[k];
       const auto prep = fit_preprocessing(data, fit_rows, o);
       const auto scored = make_samples(data, scored_rows, prep);
-      auto network = Network::create(o.model, prep.columns.size(), data.label_names.size(), mix_seed(stage_seed, 0x1000 + c * 64 + k));
+      auto network = Network::create(o.model, prep.columns.size(), data.label_names.size(),
+                                     mix_seed(stage_seed, 0x1000 + c * 64 + k));
       std::string message = what + ": ";
       if (!candidates[c].name.empty())
-        message += "candidate " + std::to_string(c + 1) + "/" + std::to_string(candidates.size()) + " (" + candidates[c].name + "), ";
+        message += "candidate " + std::to_string(c + 1) + "/" + std::to_string(candidates.size()) + " (" +
+                   candidates[c].name + "), ";
       message += "inner fold " + std::to_string(k + 1) + "/" + std::to_string(inner.size());
       SearchObserver observer(hub, stage, static_cast<double>(done) * share, share, message);
-      const auto fit = network.fit(make_samples(data, fit_rows, prep), early_stopping ? &scored : nullptr, nullptr, o.training,
-                                   &observer, cancel, options.batch_interval);
+      const auto fit = network.fit(make_samples(data, fit_rows, prep), early_stopping ? &scored : nullptr, nullptr,
+                                   o.training, &observer, cancel, options.batch_interval);
       accuracy += network.evaluate(scored).accuracy;
       epochs += fit.best_epoch;
       ++done;
@@ -258,7 +267,8 @@ std::size_t run_search(const stats::LabeledMatrix& data, const std::vector<int>&
   for (std::size_t k = 0; k < inner.size(); ++k)
     for (std::size_t i = 0; i < train_rows.size(); ++i)
       (fold[i] == static_cast<int>(k) ? inner[k].second : inner[k].first).push_back(train_rows[i]);
-  const auto scores = score_candidates(data, options.search, inner, false, "search", stage, stage_seed, options, hub, cancel);
+  const auto scores =
+      score_candidates(data, options.search, inner, false, "search", stage, stage_seed, options, hub, cancel);
   report.search_scores = scores.accuracy;
   report.chosen = options.search[scores.best].name;
   return scores.best;
@@ -275,8 +285,9 @@ struct StageResult {
 };
 
 StageResult run_stage(const stats::LabeledMatrix& data, const std::vector<int>& groups,
-                      const std::vector<std::string>& track_ids, const std::vector<std::size_t>& train_rows, const std::vector<std::size_t>& test_rows, int fold,
-                      int stage, const TrainerOptions& options, ReportHub& hub, const CancelToken* cancel) {
+                      const std::vector<std::string>& track_ids, const std::vector<std::size_t>& train_rows,
+                      const std::vector<std::size_t>& test_rows, int fold, int stage, const TrainerOptions& options,
+                      ReportHub& hub, const CancelToken* cancel) {
   const auto stage_seed = mix_seed(options.training.seed, static_cast<std::uint64_t>(fold + 2));
   std::vector<std::size_t> fit_rows = train_rows, validation_rows;
   if (options.training.validation_fraction > 0) {
@@ -360,11 +371,12 @@ StageResult run_split_stage(const stats::LabeledMatrix& data, const std::vector<
   auto candidates = options.search;
   if (candidates.empty()) candidates.push_back({"", options.model, options.training});
   const bool early_stopping = options.training.validation_fraction > 0;
-  const auto scores = score_candidates(data, candidates, plan.inner, early_stopping, "choosing settings", stage, stage_seed,
-                                       options, hub, cancel);
+  const auto scores = score_candidates(data, candidates, plan.inner, early_stopping, "choosing settings", stage,
+                                       stage_seed, options, hub, cancel);
   auto refit = with_candidate(options, candidates[scores.best]);
   refit.training.validation_fraction = 0.0;
-  if (early_stopping) refit.training.epochs = std::max(1, static_cast<int>(std::lround(scores.best_epoch[scores.best])));
+  if (early_stopping)
+    refit.training.epochs = std::max(1, static_cast<int>(std::lround(scores.best_epoch[scores.best])));
   auto r = run_stage(data, groups, track_ids, plan.train, plan.test, plan.fold, stage, refit, hub, cancel);
   r.report.held_out = plan.held_out;
   r.report.validation_accuracy = scores.accuracy[scores.best];
@@ -429,9 +441,9 @@ class ThreadScope {
 };
 
 json history_json(const std::vector<EpochStats>& h) {
-  json j{{"epoch", json::array()}, {"train_loss", json::array()}, {"train_accuracy", json::array()},
+  json j{{"epoch", json::array()},           {"train_loss", json::array()},          {"train_accuracy", json::array()},
          {"validation_loss", json::array()}, {"validation_accuracy", json::array()}, {"test_loss", json::array()},
-         {"test_accuracy", json::array()}, {"learning_rate", json::array()}, {"elapsed_s", json::array()}};
+         {"test_accuracy", json::array()},   {"learning_rate", json::array()},       {"elapsed_s", json::array()}};
   const auto num = [](double v) { return std::isnan(v) ? json(nullptr) : json(v); };
   for (const auto& s : h) {
     j["epoch"].push_back(s.epoch);
@@ -449,25 +461,26 @@ json history_json(const std::vector<EpochStats>& h) {
 
 json fold_json(const FoldReport& f) {
   const auto num = [](double v) { return std::isnan(v) ? json(nullptr) : json(v); };
-  return json{{"fold", f.fold == kFinalFold ? json("final") : json(f.fold)},
-              {"accuracy", num(f.accuracy)},
-              {"loss", num(f.loss)},
-              {"test_tracks", f.test_tracks},
-              {"track_accuracy_mean", num(f.track_accuracy_mean)},
-              {"track_accuracy_vote", num(f.track_accuracy_vote)},
-              {"train_rows", f.train_rows},
-              {"validation_rows", f.validation_rows},
-              {"test_rows", f.test_rows},
-              {"best_epoch", f.best_epoch},
-              {"epochs_run", f.epochs_run},
-              {"stopped_early", f.stopped_early},
-              {"seconds", f.seconds},
-              {"input_features", f.input_features.size()},
-              {"dropped_features", f.dropped_features},
-              {"history", history_json(f.history)},
-              {"search", f.chosen.empty() ? json(nullptr) : json{{"chosen", f.chosen}, {"inner_accuracy", f.search_scores}}},
-              {"held_out", f.held_out.empty() ? json(nullptr) : json(f.held_out)},
-              {"validation_accuracy", num(f.validation_accuracy)}};
+  return json{
+      {"fold", f.fold == kFinalFold ? json("final") : json(f.fold)},
+      {"accuracy", num(f.accuracy)},
+      {"loss", num(f.loss)},
+      {"test_tracks", f.test_tracks},
+      {"track_accuracy_mean", num(f.track_accuracy_mean)},
+      {"track_accuracy_vote", num(f.track_accuracy_vote)},
+      {"train_rows", f.train_rows},
+      {"validation_rows", f.validation_rows},
+      {"test_rows", f.test_rows},
+      {"best_epoch", f.best_epoch},
+      {"epochs_run", f.epochs_run},
+      {"stopped_early", f.stopped_early},
+      {"seconds", f.seconds},
+      {"input_features", f.input_features.size()},
+      {"dropped_features", f.dropped_features},
+      {"history", history_json(f.history)},
+      {"search", f.chosen.empty() ? json(nullptr) : json{{"chosen", f.chosen}, {"inner_accuracy", f.search_scores}}},
+      {"held_out", f.held_out.empty() ? json(nullptr) : json(f.held_out)},
+      {"validation_accuracy", num(f.validation_accuracy)}};
 }
 
 json split_json(const dataset::SplitAssignment& a, const dataset::SplitLists& lists, bool rotate) {
@@ -475,8 +488,11 @@ json split_json(const dataset::SplitAssignment& a, const dataset::SplitLists& li
   for (int p = 0; p < dataset::kSplitParts; ++p) {
     const auto i = static_cast<std::size_t>(p);
     parts[std::string(dataset::to_string(static_cast<dataset::SplitPart>(p)))] = {
-        {"list", lists.list_name(static_cast<dataset::SplitPart>(p))}, {"entries", lists.parts[i].size()},
-        {"rows", a.rows[i]}, {"tracks", a.tracks[i]}, {"entries_without_rows", a.entries_without_rows[i]}};
+        {"list", lists.list_name(static_cast<dataset::SplitPart>(p))},
+        {"entries", lists.parts[i].size()},
+        {"rows", a.rows[i]},
+        {"tracks", a.tracks[i]},
+        {"entries_without_rows", a.entries_without_rows[i]}};
   }
   return json{{"name", lists.name},
               {"folder", lists.folder.string()},
@@ -494,9 +510,12 @@ json split_json(const dataset::SplitAssignment& a, const dataset::SplitLists& li
 
 std::string_view to_string(FeatureSet set) noexcept {
   switch (set) {
-    case FeatureSet::all: return "all";
-    case FeatureSet::filtered: return "filtered";
-    case FeatureSet::mfcc: return "mfcc";
+    case FeatureSet::all:
+      return "all";
+    case FeatureSet::filtered:
+      return "filtered";
+    case FeatureSet::mfcc:
+      return "mfcc";
   }
   return "?";
 }
@@ -509,8 +528,10 @@ std::optional<FeatureSet> parse_feature_set(std::string_view text) noexcept {
 
 std::string_view to_string(SplitProtocol protocol) noexcept {
   switch (protocol) {
-    case SplitProtocol::grouped: return "grouped";
-    case SplitProtocol::leaky: return "leaky";
+    case SplitProtocol::grouped:
+      return "grouped";
+    case SplitProtocol::leaky:
+      return "leaky";
   }
   return "?";
 }
@@ -524,7 +545,8 @@ std::optional<SplitProtocol> parse_split_protocol(std::string_view text) noexcep
 std::vector<int> split_groups(const dataset::FeatureTable& table, const TrainerOptions& options) {
   if (options.protocol == SplitProtocol::grouped) {
     auto groups = row_groups(table, options.group_duplicates);
-    if (options.groups) groups = merge_groups(groups, dataset::assign_groups(*options.groups, table.filenames).group_of_row);
+    if (options.groups)
+      groups = merge_groups(groups, dataset::assign_groups(*options.groups, table.filenames).group_of_row);
     return groups;
   }
   std::vector<int> groups(table.rows());
@@ -558,7 +580,8 @@ std::string protocol_key(const TrainerOptions& o) {
 void TrainerOptions::validate() const {
   model.validate();
   training.validate();
-  if (folds < 2 || folds > 100) throw std::invalid_argument("folds must be in 2..100 (got " + std::to_string(folds) + ")");
+  if (folds < 2 || folds > 100)
+    throw std::invalid_argument("folds must be in 2..100 (got " + std::to_string(folds) + ")");
   const stats::RedundancyFilter check(filter);  // throws for a bad threshold
   if (batch_interval.count() < 0) throw std::invalid_argument("batch_interval must not be negative");
   if (search_folds < 2 || search_folds > 20)
@@ -568,9 +591,11 @@ void TrainerOptions::validate() const {
     c.training.validate();
   }
   if (rotate && !split) throw std::invalid_argument("rotation needs a split (train/valid/test lists)");
-  if (split && protocol == SplitProtocol::leaky) throw std::invalid_argument("a split cannot be leaky: its parts are fixed");
+  if (split && protocol == SplitProtocol::leaky)
+    throw std::invalid_argument("a split cannot be leaky: its parts are fixed");
   if (split && groups) throw std::invalid_argument("a split fixes the held-out rows: a group file has no use with it");
-  if (groups && protocol == SplitProtocol::leaky) throw std::invalid_argument("a group file needs grouped folds, not leaky ones");
+  if (groups && protocol == SplitProtocol::leaky)
+    throw std::invalid_argument("a group file needs grouped folds, not leaky ones");
 }
 
 std::vector<int> make_folds(const dataset::FeatureTable& table, const TrainerOptions& options) {
@@ -624,7 +649,9 @@ TrainingResult train_and_evaluate(const dataset::FeatureTable& table, const Trai
     const auto folds = stratified_group_folds(data.labels, groups, options.folds, options.training.seed);
     plans.resize(static_cast<std::size_t>(options.folds));
     for (std::size_t r = 0; r < data.rows(); ++r)
-      for (int f = 0; f < options.folds; ++f) (folds[r] == f ? plans[static_cast<std::size_t>(f)].test : plans[static_cast<std::size_t>(f)].train).push_back(r);
+      for (int f = 0; f < options.folds; ++f)
+        (folds[r] == f ? plans[static_cast<std::size_t>(f)].test : plans[static_cast<std::size_t>(f)].train)
+            .push_back(r);
     for (int f = 0; f < options.folds; ++f) plans[static_cast<std::size_t>(f)].fold = f;
     if (options.final_model) {
       StagePlan final_plan;
@@ -634,7 +661,8 @@ TrainingResult train_and_evaluate(const dataset::FeatureTable& table, const Trai
       plans.push_back(std::move(final_plan));
     }
   }
-  const int scored = static_cast<int>(std::count_if(plans.begin(), plans.end(), [](const StagePlan& p) { return p.fold != kFinalFold; }));
+  const int scored = static_cast<int>(
+      std::count_if(plans.begin(), plans.end(), [](const StagePlan& p) { return p.fold != kFinalFold; }));
   for (const auto& plan : plans)
     for (auto r : plan.test) rep.fold_of_row[r] = plan.fold;
   const int stages = static_cast<int>(plans.size());
@@ -649,8 +677,8 @@ TrainingResult train_and_evaluate(const dataset::FeatureTable& table, const Trai
   std::vector<std::string> names;
   for (const auto& plan : plans)
     names.push_back(plan.fold == kFinalFold ? std::string("final model")
-                    : options.split           ? plan.held_out + " part"
-                                              : "fold " + std::to_string(plan.fold + 1) + "/" + std::to_string(scored));
+                    : options.split         ? plan.held_out + " part"
+                                            : "fold " + std::to_string(plan.fold + 1) + "/" + std::to_string(scored));
   ReportHub hub(std::move(names), progress, observer);
   std::vector<std::optional<StageResult>> results(plans.size());
   parallel_for(
@@ -659,9 +687,9 @@ TrainingResult train_and_evaluate(const dataset::FeatureTable& table, const Trai
         const ThreadScope threads(split.threads_per_stage);
         const auto& plan = plans[s];
         const int stage = static_cast<int>(s);
-        results[s] = plan.inner.empty()
-                         ? run_stage(data, groups, track_ids, plan.train, plan.test, plan.fold, stage, options, hub, cancel)
-                         : run_split_stage(data, groups, track_ids, plan, stage, options, hub, cancel);
+        results[s] = plan.inner.empty() ? run_stage(data, groups, track_ids, plan.train, plan.test, plan.fold, stage,
+                                                    options, hub, cancel)
+                                        : run_split_stage(data, groups, track_ids, plan, stage, options, hub, cancel);
       },
       cancel);
   if (cancel) cancel->check();
@@ -675,7 +703,8 @@ TrainingResult train_and_evaluate(const dataset::FeatureTable& table, const Trai
     if (plans[s].fold == kFinalFold) continue;
     for (std::size_t i = 0; i < plans[s].test.size(); ++i) {
       const auto row = plans[s].test[i];
-      ++confusion[static_cast<std::size_t>(data.labels[row]) * n_classes + static_cast<std::size_t>(stage.predicted[i])];
+      ++confusion[static_cast<std::size_t>(data.labels[row]) * n_classes +
+                  static_cast<std::size_t>(stage.predicted[i])];
       rep.held_out.push_back({row, data.labels[row], stage.predicted[i], static_cast<double>(stage.confidence[i])});
     }
     rep.folds.push_back(stage.report);
@@ -729,50 +758,60 @@ json to_json(const TrainingReport& r) {
     confusion.push_back(std::vector<std::int64_t>(r.confusion.begin() + static_cast<std::ptrdiff_t>(t * n),
                                                   r.confusion.begin() + static_cast<std::ptrdiff_t>((t + 1) * n)));
   const auto& o = r.options;
-  return json{{"model", o.model},
-              {"training", o.training},
-              {"cross_validation",
-               {{"folds", o.folds},
-                {"features", to_string(o.features)},
-                {"filter", {{"threshold", o.filter.threshold}, {"scope", stats::to_string(o.filter.scope)}}},
-                {"group_duplicates", o.group_duplicates},
-                {"protocol", protocol_key(o)},
-                {"stratified", true},
-                {"preprocessing_fitted_on", "training rows of each fold"}}},
-              {"search", o.search.empty() ? json(nullptr) : json{{"inner_folds", o.search_folds}, {"candidates", [&] {
-                 json c = json::array();
-                 for (const auto& s : o.search) c.push_back({{"name", s.name}, {"model", s.model}, {"training", s.training}});
-                 return c;
-               }()}}},
-              {"rows", r.rows},
-              {"groups", r.groups},
-              {"labels", r.label_names},
-              {"folds", folds},
-              {"mean_accuracy", r.mean_accuracy},
-              {"std_accuracy", r.std_accuracy},
-              {"std_accuracy_ddof", 0},
-              {"protocol", protocol_key(o)},
-              {"protocol_label", r.protocol},
-              {"split", r.split && o.split ? split_json(*r.split, *o.split, o.rotate) : json(nullptr)},
-              {"groups_file", r.file_groups && o.groups ? json{{"file", o.groups->path.string()}, {"column", o.groups->column},
-                                                               {"groups", r.file_groups->groups},
-                                                               {"rows_without_group", r.file_groups->rows_without_group},
-                                                               {"entries_without_rows", r.file_groups->entries_without_rows}}
-                                                        : json(nullptr)},
-              {"mean_validation_accuracy", std::isnan(r.mean_validation_accuracy) ? json(nullptr) : json(r.mean_validation_accuracy)},
-              {"tracks", r.tracks},
-              {"track_level",
-               {{"mean_probability", {{"mean_accuracy", r.mean_track_accuracy_mean}, {"std_accuracy", r.std_track_accuracy_mean}}},
-                {"majority_vote", {{"mean_accuracy", r.mean_track_accuracy_vote}, {"std_accuracy", r.std_track_accuracy_vote}}}}},
-              {"confusion", confusion},
-              {"per_genre", per_genre},
-              {"macro_f1", r.macro_f1},
-              {"final_model", r.final_model ? fold_json(*r.final_model) : json(nullptr)},
-              {"seconds", r.seconds},
-              {"threads", r.threads},
-              {"stage_jobs", r.stage_jobs},
-              {"threads_per_stage", r.threads_per_stage},
-              {"blas", r.blas}};
+  return json{
+      {"model", o.model},
+      {"training", o.training},
+      {"cross_validation",
+       {{"folds", o.folds},
+        {"features", to_string(o.features)},
+        {"filter", {{"threshold", o.filter.threshold}, {"scope", stats::to_string(o.filter.scope)}}},
+        {"group_duplicates", o.group_duplicates},
+        {"protocol", protocol_key(o)},
+        {"stratified", true},
+        {"preprocessing_fitted_on", "training rows of each fold"}}},
+      {"search", o.search.empty()
+                     ? json(nullptr)
+                     : json{{"inner_folds", o.search_folds},
+                            {"candidates",
+                             [&] {
+                               json c = json::array();
+                               for (const auto& s : o.search)
+                                 c.push_back({{"name", s.name}, {"model", s.model}, {"training", s.training}});
+                               return c;
+                             }()}}},
+      {"rows", r.rows},
+      {"groups", r.groups},
+      {"labels", r.label_names},
+      {"folds", folds},
+      {"mean_accuracy", r.mean_accuracy},
+      {"std_accuracy", r.std_accuracy},
+      {"std_accuracy_ddof", 0},
+      {"protocol", protocol_key(o)},
+      {"protocol_label", r.protocol},
+      {"split", r.split && o.split ? split_json(*r.split, *o.split, o.rotate) : json(nullptr)},
+      {"groups_file", r.file_groups && o.groups ? json{{"file", o.groups->path.string()},
+                                                       {"column", o.groups->column},
+                                                       {"groups", r.file_groups->groups},
+                                                       {"rows_without_group", r.file_groups->rows_without_group},
+                                                       {"entries_without_rows", r.file_groups->entries_without_rows}}
+                                                : json(nullptr)},
+      {"mean_validation_accuracy",
+       std::isnan(r.mean_validation_accuracy) ? json(nullptr) : json(r.mean_validation_accuracy)},
+      {"tracks", r.tracks},
+      {"track_level",
+       {{"mean_probability",
+         {{"mean_accuracy", r.mean_track_accuracy_mean}, {"std_accuracy", r.std_track_accuracy_mean}}},
+        {"majority_vote",
+         {{"mean_accuracy", r.mean_track_accuracy_vote}, {"std_accuracy", r.std_track_accuracy_vote}}}}},
+      {"confusion", confusion},
+      {"per_genre", per_genre},
+      {"macro_f1", r.macro_f1},
+      {"final_model", r.final_model ? fold_json(*r.final_model) : json(nullptr)},
+      {"seconds", r.seconds},
+      {"threads", r.threads},
+      {"stage_jobs", r.stage_jobs},
+      {"threads_per_stage", r.threads_per_stage},
+      {"blas", r.blas}};
 }
 
 std::vector<HeldOutPrediction> held_out_in_cell(const TrainingReport& report, int truth, int predicted) {
@@ -796,7 +835,8 @@ ModelBundle TrainingResult::bundle() {
   ModelBundle b;
   const auto& o = report.options;
   b.model = model->network().params();
-  b.training = report.final_model && report.final_model->chosen_training ? *report.final_model->chosen_training : o.training;
+  b.training =
+      report.final_model && report.final_model->chosen_training ? *report.final_model->chosen_training : o.training;
   b.feature_set = std::string(to_string(o.features));
   b.filter = {{"threshold", o.filter.threshold}, {"scope", stats::to_string(o.filter.scope)}};
   b.input_features = model->input_features();

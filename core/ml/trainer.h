@@ -9,8 +9,8 @@
 #pragma once
 
 #include <chrono>
-#include <limits>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,11 +25,8 @@
 #include "ml/model_spec.h"
 #include "ml/network.h"
 #include "stats/redundancy_filter.h"
+#include "util/progress_fwd.h"
 
-namespace genrelab {
-class CancelToken;
-class ProgressSink;
-}  // namespace genrelab
 namespace genrelab::dataset {
 struct FeatureTable;
 }
@@ -167,9 +164,9 @@ class TrainingObserver {
 
 /// How one held-out row was classified (the rows behind a confusion-matrix cell).
 struct HeldOutPrediction {
-  std::size_t row = 0;     ///< table row
-  int truth = 0;           ///< true genre (label_names index)
-  int predicted = 0;       ///< predicted genre
+  std::size_t row = 0;      ///< table row
+  int truth = 0;            ///< true genre (label_names index)
+  int predicted = 0;        ///< predicted genre
   double confidence = 0.0;  ///< the model's probability of the predicted genre
 };
 
@@ -177,9 +174,9 @@ struct TrainingReport {
   TrainerOptions options;
   std::vector<std::string> label_names;  ///< class code -> genre (order of first appearance)
   std::size_t rows = 0;
-  std::size_t groups = 0;          ///< groups of rows kept together
-  std::int64_t row_length = 0;     ///< median `length` of the table's rows (the training unit)
-  std::string protocol;            ///< protocol_label(options)
+  std::size_t groups = 0;       ///< groups of rows kept together
+  std::int64_t row_length = 0;  ///< median `length` of the table's rows (the training unit)
+  std::string protocol;         ///< protocol_label(options)
   /// Split protocols: how the rows fell into the parts (rows left out, list entries without rows).
   std::optional<dataset::SplitAssignment> split;
   /// With a group file: its groups over the rows.
@@ -191,8 +188,8 @@ struct TrainingReport {
   std::vector<int> fold_of_row;
   std::vector<FoldReport> folds;
   double mean_accuracy = 0.0;
-  double std_accuracy = 0.0;       ///< population std over folds (ddof = 0, numpy's default)
-  std::size_t tracks = 0;          ///< distinct tracks (segments of one track count once)
+  double std_accuracy = 0.0;  ///< population std over folds (ddof = 0, numpy's default)
+  std::size_t tracks = 0;     ///< distinct tracks (segments of one track count once)
   /// Track-level accuracy over folds (FoldReport::track_accuracy_*), mean and population std.
   double mean_track_accuracy_mean = 0.0, std_track_accuracy_mean = 0.0;
   double mean_track_accuracy_vote = 0.0, std_track_accuracy_vote = 0.0;
@@ -203,7 +200,7 @@ struct TrainingReport {
   std::vector<std::int64_t> support;
   double macro_f1 = 0.0;
   std::optional<FoldReport> final_model;
-  double seconds = 0.0;  ///< wall time of the folds and the final model
+  double seconds = 0.0;       ///< wall time of the folds and the final model
   int threads = 1;            ///< TrainParams::threads
   int stage_jobs = 1;         ///< folds (and final model) trained at once
   int threads_per_stage = 1;  ///< torch compute threads of each

@@ -28,10 +28,8 @@ CorrelationMatrix pearson_correlation(const Eigen::Ref<const Eigen::MatrixXd>& x
     const bool constant = col.minCoeff() == col.maxCoeff() ||
                           is_constant_feature(ss / static_cast<double>(n), mean, static_cast<std::size_t>(n));
     result.constant[static_cast<std::size_t>(c)] = constant;
-    if (constant)
-      z.col(c).setZero();
-    else
-      z.col(c) /= std::sqrt(ss);
+    if (constant) z.col(c).setZero();
+    else z.col(c) /= std::sqrt(ss);
   }
   result.r = Eigen::MatrixXd::Zero(d, d);
   result.r.selfadjointView<Eigen::Lower>().rankUpdate(z.transpose());

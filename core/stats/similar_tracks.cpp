@@ -63,7 +63,8 @@ SimilarTracks SimilarTracks::create(const dataset::FeatureTable& table) {
   return s;
 }
 
-std::vector<double> SimilarTracks::query_from(const std::vector<std::string>& names, std::span<const double> values) const {
+std::vector<double> SimilarTracks::query_from(const std::vector<std::string>& names,
+                                              std::span<const double> values) const {
   if (names.size() != values.size())
     throw std::invalid_argument("similar tracks: " + std::to_string(names.size()) + " names for " +
                                 std::to_string(values.size()) + " values");
@@ -71,7 +72,8 @@ std::vector<double> SimilarTracks::query_from(const std::vector<std::string>& na
   query.reserve(columns_.size());
   for (const auto& c : columns_) {
     const auto it = std::find(names.begin(), names.end(), c);
-    if (it == names.end()) throw std::invalid_argument("column '" + c + "' is not a feature GenreLab extracts from audio");
+    if (it == names.end())
+      throw std::invalid_argument("column '" + c + "' is not a feature GenreLab extracts from audio");
     query.push_back(values[static_cast<std::size_t>(it - names.begin())]);
   }
   return query;
@@ -79,8 +81,8 @@ std::vector<double> SimilarTracks::query_from(const std::vector<std::string>& na
 
 Eigen::VectorXd SimilarTracks::standardise(std::span<const double> query) const {
   if (query.size() != columns_.size())
-    throw std::invalid_argument("similar tracks: the query has " + std::to_string(query.size()) + " values, the table " +
-                                std::to_string(columns_.size()) + " columns");
+    throw std::invalid_argument("similar tracks: the query has " + std::to_string(query.size()) +
+                                " values, the table " + std::to_string(columns_.size()) + " columns");
   Eigen::VectorXd z(static_cast<Eigen::Index>(used_.size()));
   for (std::size_t j = 0; j < used_.size(); ++j) {
     const double v = query[used_[j]];
@@ -95,7 +97,8 @@ Eigen::VectorXd SimilarTracks::standardise(std::span<const double> query) const 
 std::vector<SimilarTrack> SimilarTracks::nearest_standardised(const Eigen::VectorXd& standardised, std::size_t top,
                                                               const std::string& exclude_track) const {
   if (standardised.size() != unit_.cols())
-    throw std::invalid_argument("similar tracks: a standardised query needs " + std::to_string(unit_.cols()) + " values");
+    throw std::invalid_argument("similar tracks: a standardised query needs " + std::to_string(unit_.cols()) +
+                                " values");
   // Same normalisation as the table rows (a zero query stays zero: similarity 0, never NaN).
   const Eigen::VectorXd q = normalize_rows(standardised.transpose()).transpose();
   const Eigen::VectorXd sim = unit_ * q;

@@ -75,8 +75,8 @@ class SimilarTracks {
   std::vector<std::string> used_names_;
   std::vector<std::size_t> used_;  ///< indices into columns_
   std::vector<LeftOutColumn> left_out_;
-  Eigen::VectorXd mean_, scale_;   ///< per used column
-  Eigen::MatrixXd unit_;           ///< standardised table rows scaled to unit norm (zero rows stay 0)
+  Eigen::VectorXd mean_, scale_;  ///< per used column
+  Eigen::MatrixXd unit_;          ///< standardised table rows scaled to unit norm (zero rows stay 0)
   std::vector<std::string> filenames_, labels_, track_ids_;
 };
 

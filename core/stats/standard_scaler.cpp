@@ -18,10 +18,7 @@ bool is_constant_feature(double variance, double mean, std::size_t n) noexcept {
 
 StandardScaler::StandardScaler(Eigen::VectorXd mean, Eigen::VectorXd scale, Eigen::VectorXd var,
                                std::vector<bool> constant, std::size_t samples)
-    : mean_(std::move(mean)),
-      scale_(std::move(scale)),
-      var_(std::move(var)),
-      constant_(std::move(constant)),
+    : mean_(std::move(mean)), scale_(std::move(scale)), var_(std::move(var)), constant_(std::move(constant)),
       samples_(samples) {}
 
 StandardScaler StandardScaler::fit(const Eigen::Ref<const Eigen::MatrixXd>& x) {

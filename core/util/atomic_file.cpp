@@ -5,8 +5,8 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <charconv>
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <fstream>
 #include <random>
@@ -92,7 +92,8 @@ void write_file_atomically(const std::filesystem::path& target, const std::funct
 }
 
 void write_text_atomically(const std::filesystem::path& target, std::string_view contents) {
-  write_file_atomically(target, [&](std::ostream& out) { out.write(contents.data(), static_cast<std::streamsize>(contents.size())); });
+  write_file_atomically(
+      target, [&](std::ostream& out) { out.write(contents.data(), static_cast<std::streamsize>(contents.size())); });
 }
 
 }  // namespace genrelab

@@ -18,7 +18,8 @@ class ContentHasher {
   std::uint64_t digest() const noexcept;
 
  private:
-  std::uint64_t lanes_[4] = {0x9E3779B185EBCA87ull, 0xC2B2AE3D27D4EB4Full, 0x165667B19E3779F9ull, 0x85EBCA77C2B2AE63ull};
+  std::uint64_t lanes_[4] = {0x9E3779B185EBCA87ull, 0xC2B2AE3D27D4EB4Full, 0x165667B19E3779F9ull,
+                             0x85EBCA77C2B2AE63ull};
   unsigned char tail_[32] = {};
   std::size_t tail_size_ = 0;
   std::uint64_t total_ = 0;

@@ -5,8 +5,9 @@
 namespace genrelab {
 
 std::string csv_cell(std::string_view text) {
-  const bool needs = text.find_first_of(",\"\r\n") != std::string_view::npos ||
-                     (!text.empty() && (text.front() == ' ' || text.front() == '\t' || text.back() == ' ' || text.back() == '\t'));
+  const bool needs =
+      text.find_first_of(",\"\r\n") != std::string_view::npos ||
+      (!text.empty() && (text.front() == ' ' || text.front() == '\t' || text.back() == ' ' || text.back() == '\t'));
   if (!needs) return std::string(text);
   std::string out = "\"";
   for (const char c : text) {

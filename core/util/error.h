@@ -25,8 +25,8 @@ class FileError : public std::runtime_error {
 class TableError : public FileError {
  public:
   TableError(const std::filesystem::path& file, long line, std::string column, const std::string& reason)
-      : FileError(file, "line " + std::to_string(line) + (column.empty() ? "" : ", column '" + column + "'") +
-                            ": " + reason),
+      : FileError(file,
+                  "line " + std::to_string(line) + (column.empty() ? "" : ", column '" + column + "'") + ": " + reason),
         line_(line), column_(std::move(column)) {}
   long line() const noexcept { return line_; }
   const std::string& column() const noexcept { return column_; }

@@ -28,7 +28,8 @@ std::string python_float_repr(double x) {
     } else if (static_cast<int>(digits.size()) <= exponent + 1) {
       out = digits + std::string(static_cast<std::size_t>(exponent + 1) - digits.size(), '0') + ".0";
     } else {
-      out = digits.substr(0, static_cast<std::size_t>(exponent + 1)) + "." + digits.substr(static_cast<std::size_t>(exponent + 1));
+      out = digits.substr(0, static_cast<std::size_t>(exponent + 1)) + "." +
+            digits.substr(static_cast<std::size_t>(exponent + 1));
     }
     return negative ? "-" + out : out;
   }

@@ -13,8 +13,7 @@ namespace genrelab {
 
 unsigned hardware_jobs() noexcept { return std::max(1u, std::thread::hardware_concurrency()); }
 
-void parallel_for(std::size_t n, unsigned jobs, const std::function<void(std::size_t)>& fn,
-                  const CancelToken* cancel) {
+void parallel_for(std::size_t n, unsigned jobs, const std::function<void(std::size_t)>& fn, const CancelToken* cancel) {
   if (jobs == 0) jobs = hardware_jobs();
   jobs = static_cast<unsigned>(std::min<std::size_t>(jobs, std::max<std::size_t>(n, 1)));
   std::atomic<std::size_t> next{0};

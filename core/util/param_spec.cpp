@@ -23,7 +23,8 @@ std::string format_param_number(double v) {
 
 std::string ParamRange::text(bool integer) const {
   if (integer) return std::to_string(std::llround(min)) + ".." + std::to_string(std::llround(max));
-  return std::string(min_open ? "(" : "[") + format_param_number(min) + ", " + format_param_number(max) + (max_open ? ")" : "]");
+  return std::string(min_open ? "(" : "[") + format_param_number(min) + ", " + format_param_number(max) +
+         (max_open ? ")" : "]");
 }
 
 }  // namespace genrelab

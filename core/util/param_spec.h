@@ -43,7 +43,7 @@ struct Param {
                              std::uint64_t Owner::*, std::vector<int> Owner::*>;
   std::string_view key{};  ///< JSON key, what errors name, the GUI control's object name
   Field field{};
-  ParamRange range{};    ///< unused for bools and unsigned seeds; for lists, each element's
+  ParamRange range{};        ///< unused for bools and unsigned seeds; for lists, each element's
   std::string_view flag{};   ///< CLI long option ("--conv-filters"); empty: not an option
   std::string_view label{};  ///< GUI label ("Conv 1 filters"); empty: no GUI control
   std::string_view help{};   ///< one line: CLI help and GUI tooltip
@@ -135,7 +135,8 @@ void params_from_json(const std::vector<Param<Owner>>& params, const nlohmann::j
   for (const auto& p : params) {
     const std::string key(p.key);
     if (!p.required_in_json && !j.contains(key)) continue;
-    std::visit([&](auto member) { o.*member = json_field<std::decay_t<decltype(o.*member)>>(j, key.c_str()); }, p.field);
+    std::visit([&](auto member) { o.*member = json_field<std::decay_t<decltype(o.*member)>>(j, key.c_str()); },
+               p.field);
   }
 }
 

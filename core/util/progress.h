@@ -44,8 +44,7 @@ class NullProgress final : public ProgressSink {
 class RateLimitedProgress final : public ProgressSink {
  public:
   using Callback = std::function<void(double fraction, std::string_view message)>;
-  explicit RateLimitedProgress(Callback callback,
-                               std::chrono::milliseconds interval = std::chrono::milliseconds(200));
+  explicit RateLimitedProgress(Callback callback, std::chrono::milliseconds interval = std::chrono::milliseconds(200));
   void report(double fraction, std::string_view message) override;
 
  private:
@@ -75,7 +74,8 @@ class StageProgress final : public ProgressSink {
 class ProgressCounter {
  public:
   /// `done`: units already finished before counting starts (e.g. reused from a cache).
-  ProgressCounter(ProgressSink& sink, std::size_t total, std::size_t done = 0) : sink_(sink), total_(total), done_(done) {}
+  ProgressCounter(ProgressSink& sink, std::size_t total, std::size_t done = 0)
+      : sink_(sink), total_(total), done_(done) {}
   /// Marks one unit done and reports "<message>".
   void step(std::string_view message);
   /// Reports the current fraction with "<message>" without counting a unit.

@@ -1,6 +1,6 @@
 // Runs genrelab-cli as a user would and checks what it prints.
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -49,7 +49,8 @@ TEST(Cli, VersionAndHelp) {
   EXPECT_EQ(v.out.rfind("genrelab-cli ", 0), 0u) << v.out;
   const auto h = run({"--help"});
   EXPECT_EQ(h.exit_code, 0);
-  for (const char* sub : {"info", "extract", "compare-table", "bench"}) EXPECT_NE(h.out.find(sub), std::string::npos) << sub;
+  for (const char* sub : {"info", "extract", "compare-table", "bench"})
+    EXPECT_NE(h.out.find(sub), std::string::npos) << sub;
 }
 
 TEST(Cli, InfoOnSharedDataset) {
@@ -95,8 +96,8 @@ TEST(Cli, ExtractRebuildsKaggle3sRows) {
   const auto out = genrelab::test::temp_dir("cli-extract-3s") / "segments.csv";
   const auto g = gtzan / "genres_original";
   // Genre folders given directly: their files take the folder's name as label.
-  const auto summary = run_json({"extract", (g / "classical").string(), (g / "jazz").string(), (g / "rock").string(), "-o",
-                                 out.string(), "--segment", "3", "--json"});
+  const auto summary = run_json({"extract", (g / "classical").string(), (g / "jazz").string(), (g / "rock").string(),
+                                 "-o", out.string(), "--segment", "3", "--json"});
   EXPECT_EQ(summary["rows"], 90);
   EXPECT_TRUE(summary["failures"].empty());
   expect_kaggle_parity(out, gtzan / "features_3_sec_subset_classical_jazz_rock.csv", 90);
@@ -130,7 +131,8 @@ TEST(Cli, CtrlCLeavesNoHalfWrittenTable) {
   for (ssize_t n; seen.find("extract") == std::string::npos && (n = read(err[0], buf, sizeof(buf))) > 0;)
     seen.append(buf, static_cast<std::size_t>(n));
   kill(pid, SIGINT);
-  for (ssize_t n; (n = read(err[0], buf, sizeof(buf))) > 0;) seen.append(buf, static_cast<std::size_t>(n));  // drain to EOF
+  for (ssize_t n; (n = read(err[0], buf, sizeof(buf))) > 0;)
+    seen.append(buf, static_cast<std::size_t>(n));  // drain to EOF
   close(err[0]);
   int status = 0;
   waitpid(pid, &status, 0);

@@ -34,23 +34,30 @@ TEST(CliExport, AllFourEdaFiguresInAllFormats) {
       const std::string magic = ext == "png" ? "\x89PNG" : ext == "pdf" ? "%PDF-" : "<svg";
       EXPECT_NE(head(out, 400).find(magic), std::string::npos) << out;
     }
-  const auto kde = run_json({"export", table, "--figure", "kde", "--feature", "tempo", "-o", (dir / "tempo.png").string(), "--json"});
+  const auto kde = run_json(
+      {"export", table, "--figure", "kde", "--feature", "tempo", "-o", (dir / "tempo.png").string(), "--json"});
   EXPECT_NE(kde["title"].get<std::string>().find("tempo"), std::string::npos);
 }
 
 TEST(CliExport, MelFromAudioAndClearErrors) {
   GENRELAB_REQUIRE_GTZAN(gtzan);
   const auto dir = genrelab::test::temp_dir("cli-export-mel");
-  const auto j = run_json({"export", "--figure", "mel", "--audio", (gtzan / "genres_original/rock/rock.00000.wav").string(), "-o",
-                           (dir / "mel.pdf").string(), "--json"});
+  const auto j =
+      run_json({"export", "--figure", "mel", "--audio", (gtzan / "genres_original/rock/rock.00000.wav").string(), "-o",
+                (dir / "mel.pdf").string(), "--json"});
   EXPECT_NE(j["title"].get<std::string>().find("rock.00000.wav"), std::string::npos);
-  const auto bad_audio = run_json({"export", "--figure", "mel", "--audio", (gtzan / "known_bad/jazz.00054.wav").string(), "-o",
-                                   (dir / "bad.png").string(), "--json"}, 1);
+  const auto bad_audio =
+      run_json({"export", "--figure", "mel", "--audio", (gtzan / "known_bad/jazz.00054.wav").string(), "-o",
+                (dir / "bad.png").string(), "--json"},
+               1);
   EXPECT_NE(bad_audio["error"].get<std::string>().find("not a decodable"), std::string::npos);
-  const auto bad_feature = run_json({"export", (gtzan / "features_30_sec.csv").string(), "--figure", "kde", "--feature", "nope", "-o",
-                                     (dir / "x.png").string(), "--json"}, 1);
+  const auto bad_feature = run_json({"export", (gtzan / "features_30_sec.csv").string(), "--figure", "kde", "--feature",
+                                     "nope", "-o", (dir / "x.png").string(), "--json"},
+                                    1);
   EXPECT_NE(bad_feature["error"].get<std::string>().find("no feature 'nope'"), std::string::npos);
-  const auto bad_ext = run_json({"export", (gtzan / "features_30_sec.csv").string(), "--figure", "pca", "-o", (dir / "x.gif").string(), "--json"}, 1);
+  const auto bad_ext = run_json(
+      {"export", (gtzan / "features_30_sec.csv").string(), "--figure", "pca", "-o", (dir / "x.gif").string(), "--json"},
+      1);
   EXPECT_NE(bad_ext["error"].get<std::string>().find("unknown figure format"), std::string::npos);
   EXPECT_FALSE(fs::exists(dir / "bad.png"));
 }

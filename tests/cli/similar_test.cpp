@@ -14,7 +14,8 @@ using namespace genrelab::test::cli;
 TEST(CliSimilar, ClipFindsItsOwnKaggleRowFirst) {
   GENRELAB_REQUIRE_GTZAN(gtzan);
   const auto song = gtzan / "genres_original/classical/classical.00000.wav";
-  const auto j = run_json({"similar", song.string(), "--table", (gtzan / "features_30_sec.csv").string(), "--top", "5", "--json"});
+  const auto j =
+      run_json({"similar", song.string(), "--table", (gtzan / "features_30_sec.csv").string(), "--top", "5", "--json"});
   EXPECT_EQ(j["table_rows"], 1000);
   EXPECT_EQ(j["columns_used"], 57);
   ASSERT_EQ(j["songs"].size(), 1u);
@@ -88,7 +89,8 @@ TEST(CliSimilar, TablesAndSongsItCannotCompare) {
   EXPECT_NE(error.find("odd.csv"), std::string::npos) << error;
   EXPECT_NE(error.find("not_a_feature"), std::string::npos) << error;
   // A 30-s clip against 100-s windows is less than half a window: refused, naming the file.
-  const auto s = run_json({"similar", song, "--table", (gtzan / "features_30_sec.csv").string(), "--window-seconds", "100", "--json"}, 1);
+  const auto s = run_json(
+      {"similar", song, "--table", (gtzan / "features_30_sec.csv").string(), "--window-seconds", "100", "--json"}, 1);
   const std::string too_short = s["songs"][0]["error"];
   EXPECT_NE(too_short.find("classical.00000.wav"), std::string::npos) << too_short;
   EXPECT_NE(too_short.find("too short"), std::string::npos) << too_short;

@@ -1,6 +1,6 @@
 // genrelab-cli extract with the feature store: kill -9 and resume, shards in parallel + merge.
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <sys/wait.h>
@@ -49,7 +49,8 @@ int committed_files(const fs::path& store) {
   if (sqlite3_open_v2(store.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
     sqlite3_busy_timeout(db, 1000);
     sqlite3_stmt* s = nullptr;
-    if (sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM files", -1, &s, nullptr) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
+    if (sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM files", -1, &s, nullptr) == SQLITE_OK &&
+        sqlite3_step(s) == SQLITE_ROW)
       n = sqlite3_column_int(s, 0);
     sqlite3_finalize(s);
   }
@@ -78,10 +79,13 @@ TEST(CliStore, SecondRunReusesEverythingAndErrorsNameTheStore) {
   EXPECT_EQ(slurp(out), bytes);
 
   std::ofstream(dir / "text.sqlite") << "not a database, just text\n";
-  const auto bad = run_json({"extract", audio.string(), "-o", (dir / "u.csv").string(), "--store", (dir / "text.sqlite").string(), "--json"}, 1);
+  const auto bad = run_json(
+      {"extract", audio.string(), "-o", (dir / "u.csv").string(), "--store", (dir / "text.sqlite").string(), "--json"},
+      1);
   EXPECT_NE(bad["error"].get<std::string>().find((dir / "text.sqlite").string()), std::string::npos) << bad;
   EXPECT_FALSE(fs::exists(dir / "u.csv"));
-  const auto shard = run_json({"extract", audio.string(), "-o", (dir / "u.csv").string(), "--shard", "0/4", "--json"}, 1);
+  const auto shard =
+      run_json({"extract", audio.string(), "-o", (dir / "u.csv").string(), "--shard", "0/4", "--json"}, 1);
   EXPECT_NE(shard["error"].get<std::string>().find("1 <= K <= N"), std::string::npos) << shard;
 }
 
@@ -133,14 +137,16 @@ TEST(CliStore, FourShardsInParallelMergeToTheSingleRunTable) {
     waitpid(pid, &status, 0);
     EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
   }
-  std::vector<std::string> merge{"merge", stores[2], stores[0], stores[3], stores[1], "-o", (dir / "merged.csv").string(), "--json"};
+  std::vector<std::string> merge{
+      "merge", stores[2], stores[0], stores[3], stores[1], "-o", (dir / "merged.csv").string(), "--json"};
   const auto merged = run_json(merge);
   EXPECT_EQ(merged["files"], 26);
   EXPECT_EQ(merged["failures"].size(), 1u);
   EXPECT_EQ(slurp(dir / "merged.csv"), slurp(single));  // byte for byte
   EXPECT_GT(slurp(single).size(), 1000u);
 
-  const auto missing = run_json({"merge", stores[0], stores[1], stores[2], "-o", (dir / "m3.csv").string(), "--json"}, 1);
+  const auto missing =
+      run_json({"merge", stores[0], stores[1], stores[2], "-o", (dir / "m3.csv").string(), "--json"}, 1);
   EXPECT_NE(missing["error"].get<std::string>().find("shard 4/4 is missing"), std::string::npos) << missing;
   EXPECT_FALSE(fs::exists(dir / "m3.csv"));
 }

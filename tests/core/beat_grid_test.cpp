@@ -20,7 +20,8 @@ std::vector<float> click_track(double bpm, double seconds, int sr = 22050) {
   for (double t = 0.1; t < seconds; t += period) {
     const auto start = static_cast<std::size_t>(t * sr);
     for (std::size_t i = 0; i < 600 && start + i < y.size(); ++i)
-      y[start + i] += static_cast<float>(0.8 * std::exp(-static_cast<double>(i) / 120.0) * std::sin(2 * M_PI * 1000.0 * i / sr));
+      y[start + i] +=
+          static_cast<float>(0.8 * std::exp(-static_cast<double>(i) / 120.0) * std::sin(2 * M_PI * 1000.0 * i / sr));
   }
   return y;
 }

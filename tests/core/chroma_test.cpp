@@ -29,7 +29,8 @@ dsp::Spectrogram power_of(std::span<const float> y) {
 
 std::vector<float> sine(double hz, std::size_t n, float amplitude = 0.5f) {
   std::vector<float> y(n);
-  for (std::size_t i = 0; i < n; ++i) y[i] = amplitude * static_cast<float>(std::sin(2 * std::numbers::pi * hz * static_cast<double>(i) / 22050.0));
+  for (std::size_t i = 0; i < n; ++i)
+    y[i] = amplitude * static_cast<float>(std::sin(2 * std::numbers::pi * hz * static_cast<double>(i) / 22050.0));
   return y;
 }
 
@@ -39,7 +40,8 @@ TEST(Chroma, RejectsBadParameters) {
   EXPECT_THROW(dsp::ChromaFilterbank::create(0, 2048, 0.0f), std::invalid_argument);
   EXPECT_THROW(dsp::ChromaFilterbank::create(22050, 2047, 0.0f), std::invalid_argument);
   EXPECT_THROW(dsp::ChromaFilterbank::create(22050, 2048, 0.0f, 0), std::invalid_argument);
-  EXPECT_THROW(dsp::ChromaFilterbank::create(22050, 2048, std::numeric_limits<float>::quiet_NaN()), std::invalid_argument);
+  EXPECT_THROW(dsp::ChromaFilterbank::create(22050, 2048, std::numeric_limits<float>::quiet_NaN()),
+               std::invalid_argument);
   const dsp::Spectrogram wrong_bins{1024, 1, std::vector<float>(1024)};
   EXPECT_THROW(dsp::chroma_stft(wrong_bins), std::invalid_argument);
   EXPECT_THROW(dsp::estimate_tuning(wrong_bins), std::invalid_argument);
@@ -122,7 +124,8 @@ TEST(Chroma, MatchesPlainFormulaBitForBit) {
       top = std::max(top, static_cast<double>(raw[c]));
     }
     for (int c = 0; c < 12; ++c)
-      EXPECT_EQ(chroma[static_cast<std::size_t>(c * 5 + t)], static_cast<float>(static_cast<double>(raw[c]) / top)) << c << " " << t;
+      EXPECT_EQ(chroma[static_cast<std::size_t>(c * 5 + t)], static_cast<float>(static_cast<double>(raw[c]) / top))
+          << c << " " << t;
   }
 }
 
@@ -167,8 +170,10 @@ TEST(Chroma, MatchesLibrosaOnBlues) {
       ASSERT_NEAR(got, w, 4e-6) << "chroma " << c << " frame " << t;
     }
   }
-  std::printf("blues.00000: filterbank row sums worst rel err %.2e; chroma worst abs err %.2e, %zu/%d elements "
-              "bit-equal\n", worst_fb, worst, exact, 12 * 1293);
+  std::printf(
+      "blues.00000: filterbank row sums worst rel err %.2e; chroma worst abs err %.2e, %zu/%d elements "
+      "bit-equal\n",
+      worst_fb, worst, exact, 12 * 1293);
 
   // The flattening order is the one np.mean saw: the reference's own mean (features) must come out
   // of numpy_mean over our buffer to float32 rounding.
@@ -192,7 +197,9 @@ void compare_row(const kaggle::ReferenceTable& table, const std::string& row, st
   }
 }
 
-std::vector<kaggle::WorstError> chroma_columns() { return kaggle::worst_errors({"chroma_stft_mean", "chroma_stft_var"}); }
+std::vector<kaggle::WorstError> chroma_columns() {
+  return kaggle::worst_errors({"chroma_stft_mean", "chroma_stft_var"});
+}
 
 }  // namespace
 
@@ -200,7 +207,8 @@ TEST(Chroma, MatchesKaggleTable30s) {
   GENRELAB_REQUIRE_GTZAN(gtzan);
   const auto& table = kaggle::table_30s();
   auto errors = chroma_columns();
-  kaggle::for_each_clip(gtzan, [&](const std::string& row, std::span<const float> y) { compare_row(table, row, y, errors); });
+  kaggle::for_each_clip(gtzan,
+                        [&](const std::string& row, std::span<const float> y) { compare_row(table, row, y, errors); });
   kaggle::print_table("chroma vs features_30_sec.csv (30 clips)", errors);
 }
 
@@ -208,8 +216,8 @@ TEST(Chroma, MatchesKaggleTable3sSegments) {
   GENRELAB_REQUIRE_GTZAN(gtzan);
   const auto& table = kaggle::table_3s_subset();
   auto errors = chroma_columns();
-  kaggle::for_each_segment(gtzan, table,
-                           [&](const std::string& row, std::span<const float> seg) { compare_row(table, row, seg, errors); });
+  kaggle::for_each_segment(
+      gtzan, table, [&](const std::string& row, std::span<const float> seg) { compare_row(table, row, seg, errors); });
   ASSERT_EQ(errors[0].rows, 90);
   kaggle::print_table("chroma vs features_3_sec subset (90 segments)", errors);
 }
@@ -248,9 +256,10 @@ TEST(ChromaBlockTiming, PrintsTimePerClip) {
     best[3] = std::min(best[3], ms(e - d));
     best[4] = std::min(best[4], ms(f - e));
   }
-  std::printf("block time per 30-s clip (best of %d), STFT+|D|+|D|^2 (not this block) %.2f ms:\n"
-              "  chroma_stft %.2f ms (of which estimate_tuning %.2f ms), spectral_shape %.2f ms, rms %.2f ms, "
-              "zcr %.2f ms; block total %.2f ms [%g]\n",
-              kRuns, ms(t1 - t0), best[1], best[0], best[2], best[3], best[4], best[1] + best[2] + best[3] + best[4],
-              static_cast<double>(sink));
+  std::printf(
+      "block time per 30-s clip (best of %d), STFT+|D|+|D|^2 (not this block) %.2f ms:\n"
+      "  chroma_stft %.2f ms (of which estimate_tuning %.2f ms), spectral_shape %.2f ms, rms %.2f ms, "
+      "zcr %.2f ms; block total %.2f ms [%g]\n",
+      kRuns, ms(t1 - t0), best[1], best[0], best[2], best[3], best[4], best[1] + best[2] + best[3] + best[4],
+      static_cast<double>(sink));
 }

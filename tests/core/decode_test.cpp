@@ -25,13 +25,15 @@ void write_audio(const fs::path& path, const std::vector<float>& interleaved, in
   info.format = format;
   SNDFILE* f = sf_open(path.c_str(), SFM_WRITE, &info);
   ASSERT_NE(f, nullptr) << sf_strerror(nullptr);
-  sf_writef_float(f, interleaved.data(), static_cast<sf_count_t>(interleaved.size() / static_cast<std::size_t>(channels)));
+  sf_writef_float(f, interleaved.data(),
+                  static_cast<sf_count_t>(interleaved.size() / static_cast<std::size_t>(channels)));
   sf_close(f);
 }
 
 std::vector<float> sine(std::size_t n, double freq, int rate, double amp = 0.5) {
   std::vector<float> y(n);
-  for (std::size_t i = 0; i < n; ++i) y[i] = static_cast<float>(amp * std::sin(2 * std::numbers::pi * freq * static_cast<double>(i) / rate));
+  for (std::size_t i = 0; i < n; ++i)
+    y[i] = static_cast<float>(amp * std::sin(2 * std::numbers::pi * freq * static_cast<double>(i) / rate));
   return y;
 }
 
@@ -147,7 +149,8 @@ TEST(Decode, StreamingChunksEqualWholeFile) {
   const auto whole = audio::load_mono(dir / "48k.wav");
   auto reader = audio::MonoReader::open(dir / "48k.wav");
   std::vector<float> streamed, chunk(1237);
-  for (std::size_t n; (n = reader.read(chunk)) > 0;) streamed.insert(streamed.end(), chunk.begin(), chunk.begin() + static_cast<std::ptrdiff_t>(n));
+  for (std::size_t n; (n = reader.read(chunk)) > 0;)
+    streamed.insert(streamed.end(), chunk.begin(), chunk.begin() + static_cast<std::ptrdiff_t>(n));
   EXPECT_EQ(streamed, whole);
   EXPECT_NEAR(static_cast<double>(reader.expected_frames()), static_cast<double>(whole.size()), 2.0);
 }

@@ -77,7 +77,8 @@ TEST(FeatureExtractor, BluesRowMatchesLibrosaReference) {
     const double want = expected.at(name).get<double>();
     // Same bar as the Kaggle table (issue 3): rel 1e-5, MFCC means abs 1e-4, hpss means abs 1e-8.
     if (name == "harmony_mean" || name == "perceptr_mean") EXPECT_NEAR(row[i], want, 1e-8) << name;
-    else if (name.rfind("mfcc", 0) == 0 && name.find("_mean") != std::string::npos) EXPECT_NEAR(row[i], want, 1e-4) << name;
+    else if (name.rfind("mfcc", 0) == 0 && name.find("_mean") != std::string::npos)
+      EXPECT_NEAR(row[i], want, 1e-4) << name;
     else EXPECT_NEAR(row[i], want, std::abs(want) * 1e-5) << name;
   }
   double total = 0;

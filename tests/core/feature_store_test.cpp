@@ -22,7 +22,8 @@ std::vector<features::LabeledFile> short_clips(const fs::path& dir, int per_genr
   // 3.5-s clips: one 3-s segment each, and a few milliseconds of extraction per file.
   dataset::ensure_demo_dataset(dir, {.clips_per_genre = per_genre, .clip_seconds = 3.5});
   std::vector<features::LabeledFile> files;
-  for (const auto& t : dataset::scan_dataset(dir, {.probe_audio = false, .jobs = 0, .loose_files_label = {}}).tracks) files.push_back({t.path, t.label});
+  for (const auto& t : dataset::scan_dataset(dir, {.probe_audio = false, .jobs = 0, .loose_files_label = {}}).tracks)
+    files.push_back({t.path, t.label});
   return files;
 }
 

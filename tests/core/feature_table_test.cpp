@@ -6,8 +6,8 @@
 #include <sstream>
 
 #include "dataset/kaggle_schema.h"
-#include "support/test_data.h"
 #include "support/hostile_files.h"
+#include "support/test_data.h"
 #include "util/error.h"
 #include "util/float_format.h"
 
@@ -26,7 +26,8 @@ std::string header_line() {
 std::string numbers_row(const std::string& filename, const std::string& label, const std::string& override_cell = "",
                         std::size_t override_index = 999) {
   std::string row = filename + ",661794";
-  for (std::size_t i = 0; i < dataset::kFeatureCount; ++i) row += "," + (i == override_index ? override_cell : std::to_string(i) + ".5");
+  for (std::size_t i = 0; i < dataset::kFeatureCount; ++i)
+    row += "," + (i == override_index ? override_cell : std::to_string(i) + ".5");
   return row + "," + label;
 }
 
@@ -107,8 +108,8 @@ TEST(FeatureTable, LineEndingsBomAndQuotes) {
   const auto dir = test::temp_dir("table-endings");
   for (const std::string eol : {"\n", "\r\n", "\r"}) {
     const auto p = dir / "t.csv";
-    std::ofstream(p, std::ios::binary) << "\xEF\xBB\xBF" << header_line() << eol << numbers_row("\"a.wav\"", "rock") << eol
-                                       << eol << numbers_row("b.wav", "\"jazz\"") << eol;
+    std::ofstream(p, std::ios::binary) << "\xEF\xBB\xBF" << header_line() << eol << numbers_row("\"a.wav\"", "rock")
+                                       << eol << eol << numbers_row("b.wav", "\"jazz\"") << eol;
     const auto t = dataset::read_feature_table(p);
     ASSERT_EQ(t.rows(), 2u);
     EXPECT_EQ(t.filenames[0], "a.wav");
@@ -129,13 +130,16 @@ TEST(FeatureTable, BadTablesNameFileLineAndColumn) {
   std::ofstream(dir / "schema.csv") << no_tempo << "\n";
   expect_table_error(dir / "schema.csv", "missing column 'tempo'");
 
-  std::ofstream(dir / "cell.csv") << h << "\n" << numbers_row("a.wav", "rock") << "\n" << numbers_row("b.wav", "rock", "abc", 16) << "\n";
+  std::ofstream(dir / "cell.csv") << h << "\n"
+                                  << numbers_row("a.wav", "rock") << "\n"
+                                  << numbers_row("b.wav", "rock", "abc", 16) << "\n";
   expect_table_error(dir / "cell.csv", "line 3, column 'tempo': not a number: 'abc'");
 
   std::ofstream(dir / "nan.csv") << h << "\n" << numbers_row("a.wav", "rock", "nan", 3) << "\n";
   expect_table_error(dir / "nan.csv", "column 'rms_var': non-finite");
 
-  std::ofstream(dir / "short.csv") << h << "\n" << "a.wav,1,2,3\n";
+  std::ofstream(dir / "short.csv") << h << "\n"
+                                   << "a.wav,1,2,3\n";
   expect_table_error(dir / "short.csv", "line 2: expected 60 cells, found 4");
 
   std::ofstream(dir / "label.csv") << h << "\n" << numbers_row("a.wav", "") << "\n";

@@ -21,8 +21,8 @@
 #include "audio/decode.h"
 #include "dataset/dataset_scan.h"
 #include "dataset/feature_table.h"
-#include "features/feature_extractor.h"
 #include "dataset/kaggle_schema.h"
+#include "features/feature_extractor.h"
 #include "features/table_extraction.h"
 #include "support/hostile_files.h"
 #include "support/test_data.h"
@@ -120,8 +120,9 @@ TEST(HostileInput, AudioCorpusGivesSamplesOrNamedErrors) {
     const char* ext;
     int format;
   };
-  for (const Format f : {Format{".wav", SF_FORMAT_WAV | SF_FORMAT_PCM_16}, Format{".flac", SF_FORMAT_FLAC | SF_FORMAT_PCM_16},
-                         Format{".ogg", SF_FORMAT_OGG | SF_FORMAT_VORBIS}, Format{".mp3", SF_FORMAT_MPEG | SF_FORMAT_MPEG_LAYER_III}}) {
+  for (const Format f :
+       {Format{".wav", SF_FORMAT_WAV | SF_FORMAT_PCM_16}, Format{".flac", SF_FORMAT_FLAC | SF_FORMAT_PCM_16},
+        Format{".ogg", SF_FORMAT_OGG | SF_FORMAT_VORBIS}, Format{".mp3", SF_FORMAT_MPEG | SF_FORMAT_MPEG_LAYER_III}}) {
     const auto full = dir / (std::string("full") + f.ext);
     ASSERT_TRUE(write_sndfile(full, tone(22050, sr), sr, 1, f.format)) << f.ext;
     const auto bytes = slurp(full);
@@ -452,10 +453,12 @@ TEST(HostileInput, CsvCorpus) {
       {"empty_lines_between", "\n\n" + h + "\n\n\n" + kaggle_row("a.wav", "rock") + "\n   \n", 1, ""},
       {"missing_column", missing + "\n", -1, "missing column 'rms_mean'"},
       {"extra_column", extra + "\n", -1, "unexpected column 'extra'"},
-      {"row_missing_cell", h + "\n" + kaggle_row("a.wav", "rock").substr(0, 40) + "\n", -1, "line 2: expected 60 cells"},
+      {"row_missing_cell", h + "\n" + kaggle_row("a.wav", "rock").substr(0, 40) + "\n", -1,
+       "line 2: expected 60 cells"},
       {"row_extra_cell", h + "\n" + kaggle_row("a.wav", "rock") + ",x\n", -1, "expected 60 cells, found 61"},
       {"quoted_cells", h + "\n" + kaggle_row("\"a, \"\"live\"\".wav\"", "\" rock \"", "\"0.5\"") + "\n", 1, ""},
-      {"quoted_line_break", h + "\n" + kaggle_row("\"two\nlines.wav\"", "rock") + "\n" + kaggle_row("b.wav", "x") + "\n", 2, ""},
+      {"quoted_line_break",
+       h + "\n" + kaggle_row("\"two\nlines.wav\"", "rock") + "\n" + kaggle_row("b.wav", "x") + "\n", 2, ""},
       {"unclosed_quote", h + "\n" + kaggle_row("\"a.wav", "rock") + "\n", -1, "line 2: a quoted cell is never closed"},
       {"nan", h + "\n" + kaggle_row("a.wav", "rock", "nan") + "\n", -1, "column 'chroma_stft_mean': non-finite"},
       {"inf", h + "\n" + kaggle_row("a.wav", "rock", "-inf") + "\n", -1, "non-finite value '-inf'"},
@@ -474,7 +477,8 @@ TEST(HostileInput, CsvCorpus) {
       {"not_a_table", random_bytes(2000, 3), -1, "", false},
       {"megabyte_number", "filename,a,label\nx.wav," + std::string(1 << 20, '7') + ",pop\n", -1,
        "number out of range: '7777777777777777777777777777777777777777... (1048576 characters)'", false},
-      {"megabyte_garbage_cell", "filename,a,label\nx.wav," + std::string(1 << 20, 'z') + ",pop\n", -1, "not a number", false},
+      {"megabyte_garbage_cell", "filename,a,label\nx.wav," + std::string(1 << 20, 'z') + ",pop\n", -1, "not a number",
+       false},
   };
   for (const auto& c : cases) {
     const auto p = dir / (std::string(c.name) + ".csv");
@@ -495,7 +499,8 @@ TEST(HostileInput, CsvCorpus) {
   const auto two = dataset::read_feature_table(dir / "quoted_line_break.csv");
   EXPECT_EQ(two.filenames[0], "two\nlines.wav");
   try {  // the line number counts physical lines: b.wav's bad cell is on line 4
-    write_bytes(dir / "after_break.csv", h + "\n" + kaggle_row("\"two\nlines.wav\"", "rock") + "\n" + kaggle_row("b.wav", "x", "?") + "\n");
+    write_bytes(dir / "after_break.csv",
+                h + "\n" + kaggle_row("\"two\nlines.wav\"", "rock") + "\n" + kaggle_row("b.wav", "x", "?") + "\n");
     dataset::read_feature_table(dir / "after_break.csv");
     ADD_FAILURE();
   } catch (const TableError& e) {
@@ -506,7 +511,8 @@ TEST(HostileInput, CsvCorpus) {
   // Names that need quoting survive a write and a read; a non-finite value is never written.
   dataset::FeatureTable t;
   t.feature_names = {"a", "b,c"};
-  for (const std::string name : {"plain.wav", "comma, .wav", "quote\".wav", "line\nbreak.wav", " edge.wav ", "Ünïcødé ♫.wav"})
+  for (const std::string name :
+       {"plain.wav", "comma, .wav", "quote\".wav", "line\nbreak.wav", " edge.wav ", "Ünïcødé ♫.wav"})
     t.append(name, 10, std::vector<double>{1.5, -2e-300}, name + "-label");
   dataset::write_feature_table(dir / "names.csv", t);
   const auto back = dataset::read_feature_table(dir / "names.csv", {.require_kaggle_schema = false});
@@ -520,7 +526,8 @@ TEST(HostileInput, CsvCorpus) {
     dataset::write_feature_table(dir / "names.csv", t);
     ADD_FAILURE() << "a NaN was written";
   } catch (const FileError& e) {
-    EXPECT_NE(std::string(e.what()).find("row 1 (plain.wav), column 'b,c': non-finite value"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("row 1 (plain.wav), column 'b,c': non-finite value"), std::string::npos)
+        << e.what();
   }
   EXPECT_EQ(slurp(dir / "names.csv"), before);
 }
@@ -563,16 +570,18 @@ void read_big_table(std::size_t rows, std::size_t cols, const char* what) {
   const long grown_kb = max_rss_kb() - rss_before;
   ASSERT_EQ(t.rows(), rows);
   EXPECT_EQ(t.at(rows - 1, cols - 1), static_cast<double>(rows - 1) * 0.5 + static_cast<double>(cols - 1) * 1e-3);
-  EXPECT_EQ(t.filenames[rows / 2], "t" + std::string(7 - std::to_string(rows / 2).size(), '0') + std::to_string(rows / 2) + ".wav");
+  EXPECT_EQ(t.filenames[rows / 2],
+            "t" + std::string(7 - std::to_string(rows / 2).size(), '0') + std::to_string(rows / 2) + ".wav");
   EXPECT_EQ(t.labels[1], "rock");
   // What the table itself holds: the values, and per row a length, two short strings (their
   // characters fit the strings' own storage), times 3 for vector growth (capacity up to 2x, and
   // old + new buffers while one grows).
   const double table_mb = static_cast<double>(rows) * (static_cast<double>(cols) * 8.0 + 8.0 + 64.0) * 3.0 / 1048576.0;
-  std::printf("  %s: %zu rows x %zu features, %.0f MB of text read in %.2f s; peak memory grew by %.0f MB "
-              "(table bound %.0f MB)\n",
-              what, rows, cols, static_cast<double>(bytes) / 1048576.0, seconds, static_cast<double>(grown_kb) / 1024.0,
-              table_mb);
+  std::printf(
+      "  %s: %zu rows x %zu features, %.0f MB of text read in %.2f s; peak memory grew by %.0f MB "
+      "(table bound %.0f MB)\n",
+      what, rows, cols, static_cast<double>(bytes) / 1048576.0, seconds, static_cast<double>(grown_kb) / 1024.0,
+      table_mb);
   // The reader streams: memory is the table, not the text (the old reader held the text three times).
   EXPECT_LT(static_cast<double>(grown_kb) / 1024.0, table_mb + 16.0);
   fs::remove_all(dir);

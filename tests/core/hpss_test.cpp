@@ -53,10 +53,8 @@ void compare_and_report(const std::vector<std::pair<std::string, HpssStats>>& go
       const auto& name = worst[c].column;
       const double want = table.value(file, name);
       worst[c].add(file, v[c], want);
-      if (c % 2 == 0)
-        EXPECT_NEAR(v[c], want, 1e-8) << file << " " << name;
-      else
-        EXPECT_NEAR(v[c], want, std::abs(want) * 1e-5) << file << " " << name;
+      if (c % 2 == 0) EXPECT_NEAR(v[c], want, 1e-8) << file << " " << name;
+      else EXPECT_NEAR(v[c], want, std::abs(want) * 1e-5) << file << " " << name;
     }
   }
   kaggle::print_table(title + " (" + std::to_string(got.size()) + " rows)", worst);
@@ -96,7 +94,8 @@ TEST(StftInverse, MatchesPlainLibrosaAlgorithmBitForBit) {
       std::vector<float> dc(static_cast<std::size_t>(frames));
       for (int t = 0; t < frames; ++t) {
         dc[static_cast<std::size_t>(t)] = u(rng);
-        spec.data[static_cast<std::size_t>(t) * static_cast<std::size_t>(spec.n_bins)] = {dc[static_cast<std::size_t>(t)], 0.0f};
+        spec.data[static_cast<std::size_t>(t) * static_cast<std::size_t>(spec.n_bins)] = {
+            dc[static_cast<std::size_t>(t)], 0.0f};
       }
       const auto got = stft.inverse(spec);
       const auto want = reference_istft_dc(dc, n_fft, hop);
@@ -263,7 +262,8 @@ TEST(Hpss, MatchesKaggleOnAll30Clips) {
   GENRELAB_REQUIRE_GTZAN(gtzan);
   const auto& table = kaggle::table_30s();
   std::vector<std::pair<std::string, HpssStats>> got;
-  kaggle::for_each_clip(gtzan, [&](const std::string& file, std::span<const float> y) { got.emplace_back(file, hpss_stats(y)); });
+  kaggle::for_each_clip(
+      gtzan, [&](const std::string& file, std::span<const float> y) { got.emplace_back(file, hpss_stats(y)); });
   compare_and_report(got, table, "hpss vs features_30_sec.csv");
   // For scale: librosa 0.7.2's own output on this machine's reference run vs the same Kaggle rows.
   if (const auto ref = test::librosa_ref_dir(); ref && std::filesystem::exists(*ref / "reference_30s.csv")) {
@@ -306,7 +306,9 @@ TEST(Hpss, TimingPerClip) {
   const auto mag = dsp::magnitude(D);
   const auto hpss = dsp::Hpss::create();
   using clock = std::chrono::steady_clock;
-  auto ms = [](clock::time_point a, clock::time_point b) { return std::chrono::duration<double, std::milli>(b - a).count(); };
+  auto ms = [](clock::time_point a, clock::time_point b) {
+    return std::chrono::duration<double, std::milli>(b - a).count();
+  };
   double best_total = 1e9, best_time = 1e9, best_freq = 1e9, best_istft = 1e9;
   dsp::Spectrogram tmp;
   for (int rep = 0; rep < 5; ++rep) {
@@ -324,8 +326,8 @@ TEST(Hpss, TimingPerClip) {
     best_freq = std::min(best_freq, ms(t2, t3));
     best_istft = std::min(best_istft, ms(t3, t4));
   }
-  std::printf("hpss %d frames, best of 5: total %.2f ms = time-median %.2f + freq-median %.2f + 2 x istft %.2f"
-              " + masks/phase/rest %.2f\n",
-              D.n_frames, best_total, best_time, best_freq, best_istft,
-              best_total - best_time - best_freq - 2 * best_istft);
+  std::printf(
+      "hpss %d frames, best of 5: total %.2f ms = time-median %.2f + freq-median %.2f + 2 x istft %.2f"
+      " + masks/phase/rest %.2f\n",
+      D.n_frames, best_total, best_time, best_freq, best_istft, best_total - best_time - best_freq - 2 * best_istft);
 }

@@ -39,6 +39,7 @@ TEST(LogMel, MatchesLibrosaMelDbOfBlues) {
   for (int band = 0; band < 128; ++band)
     for (int t = 0; t < 5; ++t) {
       const double want = ref[static_cast<std::size_t>(band)][static_cast<std::size_t>(t)].get<double>();
-      EXPECT_NEAR(static_cast<double>(m.db.at(band, t)) + max_db, std::max(want, max_db - 80.0), 2e-4) << band << "," << t;
+      EXPECT_NEAR(static_cast<double>(m.db.at(band, t)) + max_db, std::max(want, max_db - 80.0), 2e-4)
+          << band << "," << t;
     }
 }

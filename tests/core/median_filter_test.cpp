@@ -18,10 +18,8 @@ float brute_median(const dsp::Spectrogram& in, int k, int t, int size, bool alon
   std::vector<float> w;
   const int half = size / 2;
   for (int d = -half; d <= half; ++d) {
-    if (along_time)
-      w.push_back(in.at(k, static_cast<int>(dsp::scipy_reflect_index(t + d, in.n_frames))));
-    else
-      w.push_back(in.at(static_cast<int>(dsp::scipy_reflect_index(k + d, in.n_bins)), t));
+    if (along_time) w.push_back(in.at(k, static_cast<int>(dsp::scipy_reflect_index(t + d, in.n_frames))));
+    else w.push_back(in.at(static_cast<int>(dsp::scipy_reflect_index(k + d, in.n_bins)), t));
   }
   std::nth_element(w.begin(), w.begin() + half, w.end());
   return w[static_cast<std::size_t>(half)];

@@ -34,8 +34,8 @@ std::vector<kaggle::WorstError> mfcc_columns() {
   return kaggle::worst_errors(names);
 }
 
-void compare_row(const std::vector<std::vector<float>>& mfcc, const kaggle::ReferenceTable& table, const std::string& name,
-                 std::vector<kaggle::WorstError>& errors) {
+void compare_row(const std::vector<std::vector<float>>& mfcc, const kaggle::ReferenceTable& table,
+                 const std::string& name, std::vector<kaggle::WorstError>& errors) {
   ASSERT_EQ(mfcc.size(), 20u);
   for (std::size_t k = 0; k < 20; ++k) {
     const std::span<const float> row(mfcc[k]);
@@ -164,8 +164,9 @@ TEST(MelBlock, TimingPerClip) {
     t_onset = std::min(t_onset, ms(t3, t4));
     t_tempo = std::min(t_tempo, ms(t4, t5));
   }
-  std::printf("per 30-s clip (best of 5): mel apply %.2f ms, power_to_db %.2f ms, mfcc %.2f ms, onset %.2f ms, "
-              "tempo %.2f ms, total %.2f ms (checksum %g)\n",
-              t_mel, t_db, t_mfcc, t_onset, t_tempo, t_mel + t_db + t_mfcc + t_onset + t_tempo, sink);
+  std::printf(
+      "per 30-s clip (best of 5): mel apply %.2f ms, power_to_db %.2f ms, mfcc %.2f ms, onset %.2f ms, "
+      "tempo %.2f ms, total %.2f ms (checksum %g)\n",
+      t_mel, t_db, t_mfcc, t_onset, t_tempo, t_mel + t_db + t_mfcc + t_onset + t_tempo, sink);
   SUCCEED();
 }

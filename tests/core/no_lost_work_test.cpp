@@ -62,8 +62,7 @@ void kill_during_writes(const std::string& kind, const std::string& ext) {
     // place from the previous round), then kill it at a random moment of its later writes.
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
     const auto first = fs::exists(target) ? fs::last_write_time(target) : fs::file_time_type::min();
-    while (std::chrono::steady_clock::now() < deadline &&
-           (!fs::exists(target) || fs::last_write_time(target) == first))
+    while (std::chrono::steady_clock::now() < deadline && (!fs::exists(target) || fs::last_write_time(target) == first))
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(rng)));
     ASSERT_EQ(::kill(pid, SIGKILL), 0);
@@ -75,13 +74,15 @@ void kill_during_writes(const std::string& kind, const std::string& ext) {
       continue;
     }
     const std::string now = genrelab::test::hostile::slurp(target);
-    ASSERT_TRUE(now == a || now == b) << kind << ": kill " << i << " left " << now.size() << " bytes that are neither version";
+    ASSERT_TRUE(now == a || now == b) << kind << ": kill " << i << " left " << now.size()
+                                      << " bytes that are neither version";
     ++saw_old_or_new[now == a ? 0 : 1];
     left_temporaries = static_cast<int>(temporaries(target).size());  // each write cleans the earlier ones
   }
-  std::printf("  %s: %d kills -> %d x version a, %d x version b, %d before the first write; %d temporary files left "
-              "behind\n",
-              kind.c_str(), kKills, saw_old_or_new[0], saw_old_or_new[1], missing, left_temporaries);
+  std::printf(
+      "  %s: %d kills -> %d x version a, %d x version b, %d before the first write; %d temporary files left "
+      "behind\n",
+      kind.c_str(), kKills, saw_old_or_new[0], saw_old_or_new[1], missing, left_temporaries);
   EXPECT_GT(saw_old_or_new[0] + saw_old_or_new[1], 0);
   // The next write (another process) removes what dead writers left, and is complete itself.
   ASSERT_EQ(run({GENRELAB_ATOMIC_WRITER, "once", kind, target.string()}), 0);

@@ -104,7 +104,8 @@ TEST(RmsZcr, MatchesKaggleTable30s) {
   GENRELAB_REQUIRE_GTZAN(gtzan);
   const auto& table = kaggle::table_30s();
   auto errors = rms_zcr_columns();
-  kaggle::for_each_clip(gtzan, [&](const std::string& row, std::span<const float> y) { compare_row(table, row, y, errors); });
+  kaggle::for_each_clip(gtzan,
+                        [&](const std::string& row, std::span<const float> y) { compare_row(table, row, y, errors); });
   kaggle::print_table("rms / zcr vs features_30_sec.csv (30 clips)", errors);
 }
 
@@ -112,8 +113,8 @@ TEST(RmsZcr, MatchesKaggleTable3sSegments) {
   GENRELAB_REQUIRE_GTZAN(gtzan);
   const auto& table = kaggle::table_3s_subset();
   auto errors = rms_zcr_columns();
-  kaggle::for_each_segment(gtzan, table,
-                           [&](const std::string& row, std::span<const float> seg) { compare_row(table, row, seg, errors); });
+  kaggle::for_each_segment(
+      gtzan, table, [&](const std::string& row, std::span<const float> seg) { compare_row(table, row, seg, errors); });
   ASSERT_EQ(errors[0].rows, 90);
   kaggle::print_table("rms / zcr vs features_3_sec subset (90 segments)", errors);
 }

@@ -83,9 +83,9 @@ TEST(Scores, ColumnsFollowTheClassOrder) {
   std::vector<double> precision{9.0}, recall, f1;
   std::vector<std::int64_t> support;
   stats::score_columns(scores, precision, recall, f1, support);
-  ASSERT_EQ(precision.size(), 2u);  // replaced, not appended
-  EXPECT_DOUBLE_EQ(precision[0], 1.0);       // 3 of 3 predicted class 0
-  EXPECT_DOUBLE_EQ(recall[0], 0.75);         // 3 of 4 rows of class 0
+  ASSERT_EQ(precision.size(), 2u);      // replaced, not appended
+  EXPECT_DOUBLE_EQ(precision[0], 1.0);  // 3 of 3 predicted class 0
+  EXPECT_DOUBLE_EQ(recall[0], 0.75);    // 3 of 4 rows of class 0
   EXPECT_DOUBLE_EQ(precision[1], 2.0 / 3.0);
   EXPECT_DOUBLE_EQ(f1[1], 2.0 * (2.0 / 3.0) / (2.0 / 3.0 + 1.0));
   EXPECT_EQ(support, (std::vector<std::int64_t>{4, 2}));

@@ -79,7 +79,8 @@ TEST(SimilarTracks, MatchesBruteForceWithTiesAndAConstantColumn) {
   EXPECT_EQ(s.left_out()[0].name, "flat");
   EXPECT_EQ(s.left_out()[0].reason, "zero variance");
   // The query's "flat" value differs from the table's constant: it must not matter.
-  for (const auto& query : std::vector<std::vector<double>>{{0.6, 9.0, -2.5, 3.5}, {1.0, 5.0, 2.0, -1.0}, {0.4, -7.0, 1.1, 0.9}}) {
+  for (const auto& query :
+       std::vector<std::vector<double>>{{0.6, 9.0, -2.5, 3.5}, {1.0, 5.0, 2.0, -1.0}, {0.4, -7.0, 1.1, 0.9}}) {
     const auto got = s.nearest(query, 6);
     const auto want = brute_force(t, query, 6);
     ASSERT_EQ(got.size(), want.size());

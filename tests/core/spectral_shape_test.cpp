@@ -105,9 +105,8 @@ TEST(SpectralShape, MatchesLibrosaOnBlues) {
     const char* name;
     const std::vector<double>& got;
   };
-  const Series series[] = {{"spectral_centroid", shape.centroid},
-                           {"spectral_bandwidth", shape.bandwidth},
-                           {"rolloff", shape.rolloff}};
+  const Series series[] = {
+      {"spectral_centroid", shape.centroid}, {"spectral_bandwidth", shape.bandwidth}, {"rolloff", shape.rolloff}};
   for (const auto& s : series) {
     const auto& want = lr[s.name];
     ASSERT_EQ(want.size(), 1293u);

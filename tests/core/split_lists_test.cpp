@@ -16,11 +16,10 @@ namespace {
 namespace ds = genrelab::dataset;
 namespace fs = std::filesystem;
 
-void write_list(const fs::path& p, const std::string& text) {
-  std::ofstream(p, std::ios::binary) << text;
-}
+void write_list(const fs::path& p, const std::string& text) { std::ofstream(p, std::ios::binary) << text; }
 
-fs::path split_dir(const std::string& name, const std::string& train, const std::string& valid, const std::string& test) {
+fs::path split_dir(const std::string& name, const std::string& train, const std::string& valid,
+                   const std::string& test) {
   const auto dir = genrelab::test::temp_dir(name);
   write_list(dir / "train.txt", train);
   write_list(dir / "valid.txt", valid);
@@ -29,8 +28,10 @@ fs::path split_dir(const std::string& name, const std::string& train, const std:
 }
 
 TEST(SplitLists, ParsesPrefixesLineEndingsAndComments) {
-  const auto e = ds::parse_split_list("\xEF\xBB\xBF# a comment\r\nblues/blues.00001.wav\r\n\r\n  jazz.00002.wav  \rrock/rock.00003.au\n"
-                                      "classical/classical.00004.2.wav", "x.txt");
+  const auto e = ds::parse_split_list(
+      "\xEF\xBB\xBF# a comment\r\nblues/blues.00001.wav\r\n\r\n  jazz.00002.wav  \rrock/rock.00003.au\n"
+      "classical/classical.00004.2.wav",
+      "x.txt");
   ASSERT_EQ(e.size(), 4u);
   EXPECT_EQ(e[0].label, "blues");
   EXPECT_EQ(e[0].track_id, "blues.00001");
@@ -52,12 +53,14 @@ TEST(SplitLists, MalformedLinesNameFileAndLine) {
     }
     return std::string("no error");
   };
-  EXPECT_NE(message("a.wav\nx/y/z.wav\n").find("2 lists/valid.txt: line 2: expected <label>/<file name>"), std::string::npos);
+  EXPECT_NE(message("a.wav\nx/y/z.wav\n").find("2 lists/valid.txt: line 2: expected <label>/<file name>"),
+            std::string::npos);
   EXPECT_NE(message("blues/\n").find("line 1: no file name"), std::string::npos);
   EXPECT_NE(message("/blues.00000.wav\n").find("empty label"), std::string::npos);
   EXPECT_NE(message("a\\b.wav\n").find("backslash"), std::string::npos);
   EXPECT_NE(message("a\tb.wav\n").find("control character"), std::string::npos);
-  EXPECT_NE(message("blues/blues.00000.wav\n\nblues/blues.00000.wav\n").find("line 3: track listed twice"), std::string::npos);
+  EXPECT_NE(message("blues/blues.00000.wav\n\nblues/blues.00000.wav\n").find("line 3: track listed twice"),
+            std::string::npos);
 }
 
 TEST(SplitLists, ReadsAFolderAndRefusesATrackInTwoParts) {
@@ -69,12 +72,14 @@ TEST(SplitLists, ReadsAFolderAndRefusesATrackInTwoParts) {
   EXPECT_EQ(lists.parts[2].size(), 1u);
   EXPECT_FALSE(lists.artist_disjoint());
 
-  const auto twice = split_dir("split-twice", "g0/g0.00000.wav\n", "g0/g0.00001.wav\ng0/g0.00000.wav\n", "g1.00001.wav");
+  const auto twice =
+      split_dir("split-twice", "g0/g0.00000.wav\n", "g0/g0.00001.wav\ng0/g0.00000.wav\n", "g1.00001.wav");
   try {
     ds::read_split_lists(twice);
     FAIL() << "a track in two lists was accepted";
   } catch (const genrelab::TableError& e) {
-    EXPECT_NE(std::string(e.what()).find("valid.txt: line 2: 'g0/g0.00000.wav' is also listed in"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("valid.txt: line 2: 'g0/g0.00000.wav' is also listed in"), std::string::npos)
+        << e.what();
   }
   const auto missing = genrelab::test::temp_dir("split-missing");
   write_list(missing / "train.txt", "a.wav\n");
@@ -113,14 +118,15 @@ TEST(SplitLists, AssignsRowsBySegmentTrackAndLabel) {
   EXPECT_EQ(a.part_of_row, (std::vector<int>{0, 0, 0, 1, 2, -1, -1}));
   EXPECT_EQ(a.rows[0], 3u);
   EXPECT_EQ(a.tracks[0], 2u);
-  EXPECT_EQ(a.rows_left_out, 2u);  // g0.00002 (its entry has another label) and g0.00003 (no entry)
+  EXPECT_EQ(a.rows_left_out, 2u);            // g0.00002 (its entry has another label) and g0.00003 (no entry)
   EXPECT_EQ(a.entries_without_rows[2], 2u);  // g1.00009 and wrong/g0.00002
   EXPECT_EQ(a.entries_without_rows_total(), 2u);
   ASSERT_EQ(a.missing_examples.size(), 2u);
   EXPECT_NE(a.missing_examples[0].find("test.txt:2 g1/g1.00009.wav"), std::string::npos) << a.missing_examples[0];
   const auto text = ds::describe(a);
   EXPECT_NE(text.find("train 3, valid 1, test 1 rows (tracks 2/1/1); 2 rows in no list; 2 list entries without a row"),
-            std::string::npos) << text;
+            std::string::npos)
+      << text;
 
   const std::vector<std::string> no_test = {"g0.00000.wav", "g0.00001.wav"};
   const std::vector<std::string> no_test_labels = {"g0", "g0"};
@@ -128,7 +134,8 @@ TEST(SplitLists, AssignsRowsBySegmentTrackAndLabel) {
     ds::assign_split(lists, no_test, no_test_labels);
     FAIL() << "a part without rows was accepted";
   } catch (const std::invalid_argument& e) {
-    EXPECT_NE(std::string(e.what()).find("test.txt: no row or file of the data is in this list"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("test.txt: no row or file of the data is in this list"), std::string::npos)
+        << e.what();
   }
 }
 

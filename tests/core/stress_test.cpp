@@ -36,8 +36,9 @@ TEST(Stress, ExtractAndScanWithManyJobsCancelAndRestart) {
   const int sr = 22050;
   for (int i = 0; i < 12; ++i) {
     fs::create_directories(dir / ("g" + std::to_string(i % 3)));
-    test::hostile::write_bytes(dir / ("g" + std::to_string(i % 3)) / ("c" + std::to_string(i) + ".wav"),
-                               test::hostile::wav_bytes(test::hostile::tone(sr, sr, 0.3, static_cast<unsigned>(i)), sr, 1));
+    test::hostile::write_bytes(
+        dir / ("g" + std::to_string(i % 3)) / ("c" + std::to_string(i) + ".wav"),
+        test::hostile::wav_bytes(test::hostile::tone(sr, sr, 0.3, static_cast<unsigned>(i)), sr, 1));
   }
   std::mt19937 rng(3);
   std::uniform_int_distribution<int> delay_us(0, 40000);
@@ -53,10 +54,12 @@ TEST(Stress, ExtractAndScanWithManyJobsCancelAndRestart) {
       cancel.cancel();
     });
     try {
-      const auto scan = dataset::scan_dataset(dir, {.probe_audio = true, .jobs = 8, .loose_files_label = {}}, &limited, &cancel);
+      const auto scan =
+          dataset::scan_dataset(dir, {.probe_audio = true, .jobs = 8, .loose_files_label = {}}, &limited, &cancel);
       std::vector<features::LabeledFile> files;
       for (const auto& t : scan.tracks) files.push_back({t.path, t.label});
-      auto result = features::extract_table(files, {.kind = features::TableKind::Clips, .jobs = 8, .params = {}}, &limited, &cancel);
+      auto result = features::extract_table(files, {.kind = features::TableKind::Clips, .jobs = 8, .params = {}},
+                                            &limited, &cancel);
       ++finished;
       EXPECT_EQ(result.table.rows(), 12u);
       if (reference.table.rows() == 0) reference = std::move(result);

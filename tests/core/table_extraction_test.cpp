@@ -48,7 +48,8 @@ TEST(TableExtraction, SegmentsAndFailuresGoOn) {
   files.insert(files.begin() + 3, {dir / "broken.wav", "pulse"});
   files.push_back({dir / "missing.wav", "pulse"});
   NullProgress progress;
-  const auto r = features::extract_table(files, {.kind = features::TableKind::Segments, .jobs = 2, .params = {}}, &progress);
+  const auto r =
+      features::extract_table(files, {.kind = features::TableKind::Segments, .jobs = 2, .params = {}}, &progress);
   // 7-s clips: segments start at 0 and 66150 (2 * 66150 < 154350 < 3 * 66150) -> 2 rows each.
   EXPECT_EQ(r.table.rows(), 20u);
   EXPECT_EQ(r.table.filenames[1], "breaks.00000.1.wav");
@@ -86,7 +87,8 @@ TEST(TableExtraction, TooShortFilesAreReported) {
   const auto dir = test::temp_dir("extract-short");
   dataset::ensure_demo_dataset(dir, {.clips_per_genre = 1, .clip_seconds = 1.0});
   const auto file = dir / "genres_original/drone/drone.00000.wav";
-  const auto segs = features::extract_table({{file, "drone"}}, {.kind = features::TableKind::Segments, .jobs = 1, .params = {}});
+  const auto segs =
+      features::extract_table({{file, "drone"}}, {.kind = features::TableKind::Segments, .jobs = 1, .params = {}});
   ASSERT_EQ(segs.failures.size(), 1u);
   EXPECT_NE(segs.failures[0].reason.find("too short for one segment"), std::string::npos);
   const auto clips = features::extract_table({{file, "drone"}}, {});

@@ -62,7 +62,8 @@ TEST(TimeStretch, StretchedClickTrackKeepsOnsetsScaled) {
     clicks.push_back(t);
     const auto start = static_cast<std::size_t>(t * kSr);
     for (std::size_t i = 0; i < 220; ++i)
-      y[start + i] += static_cast<float>(0.8 * std::sin(2.0 * std::numbers::pi * 2000.0 * static_cast<double>(i) / kSr));
+      y[start + i] +=
+          static_cast<float>(0.8 * std::sin(2.0 * std::numbers::pi * 2000.0 * static_cast<double>(i) / kSr));
   }
   for (double rate : {0.8, 1.25}) {
     const auto s = dsp::time_stretch(y, rate);

@@ -21,16 +21,23 @@ TEST(Parallel, VisitsEveryIndexOnce) {
 }
 
 TEST(Parallel, RethrowsTheFirstError) {
-  EXPECT_THROW(parallel_for(100, 3, [](std::size_t i) { if (i == 42) throw std::runtime_error("boom"); }), std::runtime_error);
+  EXPECT_THROW(parallel_for(100, 3,
+                            [](std::size_t i) {
+                              if (i == 42) throw std::runtime_error("boom");
+                            }),
+               std::runtime_error);
 }
 
 TEST(Parallel, StopsWhenCancelled) {
   CancelToken cancel;
   std::atomic<int> ran{0};
-  parallel_for(10000, 2, [&](std::size_t i) {
-    if (i == 10) cancel.cancel();
-    ran++;
-  }, &cancel);
+  parallel_for(
+      10000, 2,
+      [&](std::size_t i) {
+        if (i == 10) cancel.cancel();
+        ran++;
+      },
+      &cancel);
   EXPECT_LT(ran.load(), 10000);
 }
 
@@ -47,10 +54,12 @@ TEST(AtomicFile, ReplacesOrLeavesTargetUntouched) {
   const auto dir = test::temp_dir("atomic");
   const auto target = dir / "out.csv";
   write_text_atomically(target, "first\n");
-  EXPECT_THROW(write_file_atomically(target, [](std::ostream& out) {
-    out << "half a file";
-    throw std::runtime_error("interrupted");
-  }), std::runtime_error);
+  EXPECT_THROW(write_file_atomically(target,
+                                     [](std::ostream& out) {
+                                       out << "half a file";
+                                       throw std::runtime_error("interrupted");
+                                     }),
+               std::runtime_error);
   std::ifstream in(target);
   std::string line;
   std::getline(in, line);

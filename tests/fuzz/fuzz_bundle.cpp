@@ -20,7 +20,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     const auto bundle = genrelab::ml::load_bundle(path);
     bundle.validate();
-  } catch (const genrelab::FileError&) {
-  }
+  } catch (const genrelab::FileError&) {}
   return 0;
 }

@@ -15,11 +15,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const auto table = genrelab::dataset::read_feature_table(path, {.require_kaggle_schema = kaggle});
     if (table.values.size() != table.rows() * table.cols()) __builtin_trap();
     if (table.rows() != genrelab::dataset::count_table_rows(path)) __builtin_trap();
-  } catch (const genrelab::FileError&) {
-  }
+  } catch (const genrelab::FileError&) {}
   try {
     (void)genrelab::dataset::count_table_rows(path);
-  } catch (const genrelab::FileError&) {
-  }
+  } catch (const genrelab::FileError&) {}
   return 0;
 }

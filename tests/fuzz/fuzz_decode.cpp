@@ -21,7 +21,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         if (!std::isfinite(chunk[i])) __builtin_trap();  // the reader promises finite samples
       total += n;
     }
-  } catch (const genrelab::FileError&) {
-  }
+  } catch (const genrelab::FileError&) {}
   return 0;
 }

@@ -30,7 +30,8 @@ void write_audio(const fs::path& p, int format, int rate, int channels, std::siz
   SNDFILE* f = sf_open(p.c_str(), SFM_WRITE, &info);
   if (!f) return;
   std::vector<float> y(frames * static_cast<std::size_t>(channels));
-  for (std::size_t i = 0; i < y.size(); ++i) y[i] = amplitude * static_cast<float>(std::sin(0.05 * static_cast<double>(i)));
+  for (std::size_t i = 0; i < y.size(); ++i)
+    y[i] = amplitude * static_cast<float>(std::sin(0.05 * static_cast<double>(i)));
   sf_writef_float(f, y.data(), static_cast<sf_count_t>(frames));
   sf_close(f);
 }
@@ -51,7 +52,8 @@ int main(int argc, char** argv) {
   for (std::size_t i = 0; i < dataset::kFeatureCount; ++i) row += "," + std::to_string(i) + ".5e-3";
   write_text(out / "fuzz_csv/kaggle.csv", "\x01" + kaggle + row + ",blues\n" + row + ",\"jazz\"\r\n");
   write_text(out / "fuzz_csv/generic.csv",
-             std::string("\x00", 1) + "\xEF\xBB\xBF" + "filename,length,a,b,label\r\n\"x, y.wav\",10,1.5,-2e-9,pop\r\n\r\nz.wav,3.0,nan,inf,rock\r");
+             std::string("\x00", 1) + "\xEF\xBB\xBF" +
+                 "filename,length,a,b,label\r\n\"x, y.wav\",10,1.5,-2e-9,pop\r\n\r\nz.wav,3.0,nan,inf,rock\r");
   write_text(out / "fuzz_csv/quoted.csv",
              std::string("\x00", 1) + "filename,a,label\n\"multi\nline\",\"1\",\"say \"\"hi\"\"\"\n  b.wav , 2 , x \n");
 

@@ -24,10 +24,10 @@ namespace ml = genrelab::ml;
 /// The tracks of a demo dataset (5 genres) of `clips` clips of `seconds` s per genre, made in a
 /// temporary folder `name`.
 std::vector<genrelab::dataset::Track> demo_tracks(const std::string& name, int clips, double seconds) {
-  genrelab::dataset::DemoSpec spec;
-  spec.clips_per_genre = clips;
-  spec.clip_seconds = seconds;
-  return genrelab::dataset::scan_dataset(genrelab::dataset::ensure_demo_dataset(genrelab::test::temp_dir(name), spec)).tracks;
+  return genrelab::dataset::scan_dataset(
+             genrelab::dataset::ensure_demo_dataset(genrelab::test::temp_dir(name),
+                                                    {.clips_per_genre = clips, .clip_seconds = seconds}))
+      .tracks;
 }
 
 /// A small cnn2d (128 mel x 64 frames, 8 channels, Dense 32) that learns the demo genres in 12 epochs.
@@ -58,11 +58,11 @@ TEST(AudioCnn, LearnsTheDemoGenresWithCachedSpectrograms) {
   o.crops_per_track = 6;
   genrelab::features::LogMelCache cache;
   const auto rep = ml::cross_validate_audio_cnn(files, cache, o);
-  std::printf("audio CNN on the demo subset: patch accuracy %.3f, tracks by mean %.3f, by vote %.3f; %.3f s per epoch "
-              "for %zu patches of 128 x 64 (%.2f ms per patch)\n",
-              rep.mean_patch_accuracy, rep.mean_track_accuracy_mean, rep.mean_track_accuracy_vote,
-              rep.train_seconds_per_epoch, rep.patches_per_epoch,
-              1000.0 * rep.train_seconds_per_epoch / static_cast<double>(rep.patches_per_epoch));
+  std::printf(
+      "audio CNN on the demo subset: patch accuracy %.3f, tracks by mean %.3f, by vote %.3f; %.3f s per epoch "
+      "for %zu patches of 128 x 64 (%.2f ms per patch)\n",
+      rep.mean_patch_accuracy, rep.mean_track_accuracy_mean, rep.mean_track_accuracy_vote, rep.train_seconds_per_epoch,
+      rep.patches_per_epoch, 1000.0 * rep.train_seconds_per_epoch / static_cast<double>(rep.patches_per_epoch));
   EXPECT_EQ(rep.tracks, 30u);
   EXPECT_EQ(rep.spectrograms_computed, 30u);  // once per file, although 3 folds read each
   EXPECT_EQ(cache.computed(), 30u);
@@ -73,7 +73,8 @@ TEST(AudioCnn, LearnsTheDemoGenresWithCachedSpectrograms) {
   ASSERT_EQ(rep.track_confusion.size(), rep.label_names.size() * rep.label_names.size());
   std::int64_t counted = 0, diagonal = 0;
   for (std::size_t i = 0; i < rep.track_confusion.size(); ++i) counted += rep.track_confusion[i];
-  for (std::size_t g = 0; g < rep.label_names.size(); ++g) diagonal += rep.track_confusion[g * rep.label_names.size() + g];
+  for (std::size_t g = 0; g < rep.label_names.size(); ++g)
+    diagonal += rep.track_confusion[g * rep.label_names.size() + g];
   EXPECT_EQ(counted, 30);
   EXPECT_GE(static_cast<double>(diagonal) / 30.0, 0.95);
   EXPECT_GE(rep.track_macro_f1, 0.9);
@@ -251,10 +252,11 @@ TEST(AudioCnn, DISABLED_MeasureEpoch) {
   genrelab::features::LogMelCache cache;
   const auto rep = ml::cross_validate_audio_cnn(files, cache, o);
   const double per_patch = rep.train_seconds_per_epoch / static_cast<double>(rep.patches_per_epoch);
-  std::printf("default cnn2d, 2 threads: %.3f s per epoch of %zu patches (%.2f ms per patch); an epoch of 1000 clips x "
-              "%d crops: %.0f s\n",
-              rep.train_seconds_per_epoch, rep.patches_per_epoch, 1000.0 * per_patch, o.crops_per_track,
-              per_patch * 1000.0 * o.crops_per_track);
+  std::printf(
+      "default cnn2d, 2 threads: %.3f s per epoch of %zu patches (%.2f ms per patch); an epoch of 1000 clips x "
+      "%d crops: %.0f s\n",
+      rep.train_seconds_per_epoch, rep.patches_per_epoch, 1000.0 * per_patch, o.crops_per_track,
+      per_patch * 1000.0 * o.crops_per_track);
 }
 
 }  // namespace

@@ -21,10 +21,7 @@ using namespace genrelab::test::cli;
 
 TEST(CliPredict, ExtractTrainPredictRoundTrip) {
   const auto dir = genrelab::test::temp_dir("cli-predict");
-  genrelab::dataset::DemoSpec spec;
-  spec.clips_per_genre = 4;
-  spec.clip_seconds = 6.0;
-  const auto data = genrelab::dataset::ensure_demo_dataset(dir / "demo", spec);
+  const auto data = genrelab::dataset::ensure_demo_dataset(dir / "demo", {.clips_per_genre = 4, .clip_seconds = 6.0});
   const auto table = dir / "features.csv", model = dir / "model.glmodel";
   run_json({"extract", data.string(), "-o", table.string(), "--json"});
   ASSERT_TRUE(fs::exists(table));
@@ -76,10 +73,8 @@ TEST(CliPredict, ExtractTrainPredictRoundTrip) {
 
 TEST(CliPredict, WithoutModelTrainsTheRecommendedModelOnceThenLoadsItFromTheCache) {
   const auto dir = genrelab::test::temp_dir("cli-predict-recommended");
-  genrelab::dataset::DemoSpec spec;
-  spec.clips_per_genre = 6;
-  spec.clip_seconds = 6.0;
-  const auto data = genrelab::dataset::ensure_demo_dataset(dir / "demo", spec);  // audio only: no table
+  const auto data = genrelab::dataset::ensure_demo_dataset(
+      dir / "demo", {.clips_per_genre = 6, .clip_seconds = 6.0});  // audio only: no table
   const RunOptions options{{"GENRELAB_DATA=" + data.string(), "XDG_CACHE_HOME=" + (dir / "cache").string()}, true};
   const auto song = (data / "genres_original" / "pulse" / "pulse.00000.wav").string();
   const auto first = run({"predict", song}, options);
@@ -88,7 +83,8 @@ TEST(CliPredict, WithoutModelTrainsTheRecommendedModelOnceThenLoadsItFromTheCach
   EXPECT_NE(first.out.find("model: krr_lda, trained on"), std::string::npos) << first.out;
   EXPECT_NE(first.out.find("track-grouped folds: same artists in training and test (optimistic)"), std::string::npos)
       << first.out;
-  EXPECT_NE(first.out.find("cached: " + (dir / "cache" / "genrelab" / "models").string()), std::string::npos) << first.out;
+  EXPECT_NE(first.out.find("cached: " + (dir / "cache" / "genrelab" / "models").string()), std::string::npos)
+      << first.out;
   EXPECT_NE(first.out.find("top-3"), std::string::npos) << first.out;
 
   const auto second = run({"predict", song, "--json"}, options);
@@ -117,7 +113,8 @@ TEST(CliPredict, WithoutModelOnTheSharedGtzanSaysItsUnseenArtistAccuracy) {
     }
   if (song.empty()) GTEST_SKIP() << "no audio in " << gtzan;
   const auto cache = genrelab::test::temp_dir("cli-predict-gtzan-cache");
-  const auto r = run({"predict", song.string()}, {{"GENRELAB_DATA=" + gtzan.string(), "XDG_CACHE_HOME=" + cache.string()}, true});
+  const auto r =
+      run({"predict", song.string()}, {{"GENRELAB_DATA=" + gtzan.string(), "XDG_CACHE_HOME=" + cache.string()}, true});
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_NE(r.out.find("of features_30_sec.csv; accuracy"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("on unseen artists (fault-filtered split, test part)"), std::string::npos) << r.out;
@@ -130,10 +127,7 @@ TEST(CliPredict, WithoutModelOnTheSharedGtzanSaysItsUnseenArtistAccuracy) {
 // without it, and what does says which file it could not load.
 TEST(CliPredict, LibtorchIsLoadedOnlyToTrainAndPredict) {
   const auto dir = genrelab::test::temp_dir("cli-torch-module");
-  genrelab::dataset::DemoSpec spec;
-  spec.clips_per_genre = 2;
-  spec.clip_seconds = 3.0;
-  const auto data = genrelab::dataset::ensure_demo_dataset(dir / "demo", spec);
+  const auto data = genrelab::dataset::ensure_demo_dataset(dir / "demo", {.clips_per_genre = 2, .clip_seconds = 3.0});
   const auto missing = (dir / "no-such-module.so").string();
   const RunOptions without_torch{{"GENRELAB_TORCH_MODULE=" + missing}, true};
   const auto table = (dir / "features.csv").string();
@@ -142,8 +136,8 @@ TEST(CliPredict, LibtorchIsLoadedOnlyToTrainAndPredict) {
     const auto r = run(args, without_torch);
     EXPECT_EQ(r.exit_code, 0) << args[0] << ": " << r.out;
   }
-  const std::vector<std::string> train{"train", table, "--model", "logreg", "--folds", "2", "--epochs", "2",
-                                       "-o", (dir / "model.glmodel").string()};
+  const std::vector<std::string> train{"train", table,      "--model", "logreg", "--folds",
+                                       "2",     "--epochs", "2",       "-o",     (dir / "model.glmodel").string()};
   const auto r = run(train, without_torch);
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.out.find("cannot load GenreLab's libtorch module"), std::string::npos) << r.out;

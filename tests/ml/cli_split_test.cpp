@@ -22,7 +22,8 @@ TEST(CliSplit, CompareOnTheFaultFilteredSplitStatesProtocolAndLeftOutRows) {
   ASSERT_EQ(text.exit_code, 0) << text.out;
   EXPECT_NE(text.out.find("protocol: unseen artists (fault-filtered split, test part)"), std::string::npos) << text.out;
   EXPECT_NE(text.out.find("train 443, valid 197, test 290 rows; 70 rows in no list; 0 list entries without a row"),
-            std::string::npos) << text.out;
+            std::string::npos)
+      << text.out;
   EXPECT_NE(text.out.find("valid-acc"), std::string::npos);
 
   const auto j = run_json({"compare", table, "--models", "krr", "--split", "fault-filtered", "--rotate", "--json"});
@@ -42,7 +43,8 @@ TEST(CliSplit, BestUnseenArtistPresetChoosesOnValidAndSavesItsModel) {
   GENRELAB_REQUIRE_GTZAN(dir);
   const auto table = (dir / "features_30_sec.csv").string();
   const auto model = genrelab::test::temp_dir("cli-split-preset") / "krr_lda.glmodel";
-  const auto j = run_json({"train", table, "--preset", "krr_lda", "--split", "fault-filtered", "-o", model.string(), "--json"});
+  const auto j =
+      run_json({"train", table, "--preset", "krr_lda", "--split", "fault-filtered", "-o", model.string(), "--json"});
   ASSERT_EQ(j["folds"].size(), 1u);
   const auto& f = j["folds"][0];
   EXPECT_EQ(f["search"]["inner_accuracy"].size(), 256u);  // every grid point scored on valid
@@ -70,8 +72,8 @@ TEST(CliSplit, TrainOnASplitFolderSavesTheTrainValidModel) {
   valid.close();
   test.close();
   const auto model = dir / "m.glmodel";
-  const auto out = run({"train", table.string(), "--model", "logreg", "--epochs", "5", "--split", split.string(), "-o",
-                        model.string()});
+  const auto out = run(
+      {"train", table.string(), "--model", "logreg", "--epochs", "5", "--split", split.string(), "-o", model.string()});
   ASSERT_EQ(out.exit_code, 0) << out.out;
   EXPECT_NE(out.out.find("protocol: predefined split my-split (test part)"), std::string::npos) << out.out;
   EXPECT_NE(out.out.find("test accuracy"), std::string::npos) << out.out;
@@ -81,7 +83,8 @@ TEST(CliSplit, TrainOnASplitFolderSavesTheTrainValidModel) {
   // A malformed line: the error names the list and the line, nothing is written.
   { std::ofstream(split / "valid.txt", std::ios::app) << "a/b/c.wav\n"; }
   fs::remove(model);
-  const auto bad = run_json({"train", table.string(), "--model", "logreg", "--split", split.string(), "-o", model.string(), "--json"}, 1);
+  const auto bad = run_json(
+      {"train", table.string(), "--model", "logreg", "--split", split.string(), "-o", model.string(), "--json"}, 1);
   EXPECT_NE(bad["error"].get<std::string>().find("valid.txt: line 16"), std::string::npos) << bad;
   EXPECT_FALSE(fs::exists(model));
   const auto no_split = run_json({"train", table.string(), "--rotate", "-o", model.string(), "--json"}, 1);
@@ -103,7 +106,8 @@ TEST(CliSplit, GroupsFileGivesArtistFolds) {
   ASSERT_EQ(j["models"].size(), 1u);
   EXPECT_EQ(j["models"][0]["protocol"], "groups");
   EXPECT_EQ(j["groups"], 12);
-  const auto text = run({"compare", table.string(), "--models", "logreg", "--folds", "3", "--groups", (dir / "artists.csv").string()});
+  const auto text = run(
+      {"compare", table.string(), "--models", "logreg", "--folds", "3", "--groups", (dir / "artists.csv").string()});
   EXPECT_NE(text.out.find("folds grouped by artist (artists.csv): unseen artists"), std::string::npos) << text.out;
   EXPECT_NE(text.out.find("12 artist groups; 0 rows without a group"), std::string::npos) << text.out;
 }

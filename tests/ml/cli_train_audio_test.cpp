@@ -20,15 +20,13 @@ using namespace genrelab::test::cli;
 
 TEST(CliTrainAudio, CrossValidatesTheCnnOnAnAudioFolder) {
   const auto dir = genrelab::test::temp_dir("cli-train-audio");
-  genrelab::dataset::DemoSpec spec;
-  spec.clips_per_genre = 2;
-  spec.clip_seconds = 3.0;
-  const auto data = genrelab::dataset::ensure_demo_dataset(dir / "demo", spec);
+  const auto data = genrelab::dataset::ensure_demo_dataset(dir / "demo", {.clips_per_genre = 2, .clip_seconds = 3.0});
   // Not audio: reported with its name and left out; the other 10 tracks go on.
   std::ofstream(data / "genres_original" / "pulse" / "broken.wav") << "not a wave file";
 
-  const std::vector<std::string> small{"--folds", "2", "--epochs", "1", "--crops", "2", "--patch-frames", "32",
-                                       "--channels", "4", "--dense-units", "8", "--threads", "1", "--seed", "5"};
+  const std::vector<std::string> small{"--folds",        "2",  "--epochs",   "1", "--crops",       "2",
+                                       "--patch-frames", "32", "--channels", "4", "--dense-units", "8",
+                                       "--threads",      "1",  "--seed",     "5"};
   auto args = std::vector<std::string>{"train-audio", data.string(), "--json"};
   args.insert(args.end(), small.begin(), small.end());
   const auto j = run_json(args);
@@ -68,8 +66,8 @@ TEST(CliTrainAudio, CrossValidatesTheCnnOnAnAudioFolder) {
 
   // compare: a cnn2d row beside a table model, under the same track folds (the broken file is
   // left out of both); a feature table has no audio for it.
-  const auto board = run_json({"compare", data.string(), "--models", "logreg,cnn2d", "--folds", "2", "--threads", "1",
-                               "--json"});
+  const auto board =
+      run_json({"compare", data.string(), "--models", "logreg,cnn2d", "--folds", "2", "--threads", "1", "--json"});
   ASSERT_EQ(board["models"].size(), 2u) << board;
   bool cnn2d = false;
   for (const auto& m : board["models"])
@@ -89,16 +87,14 @@ TEST(CliTrainAudio, CrossValidatesTheCnnOnAnAudioFolder) {
 
   // Errors: a missing folder, one genre only.
   EXPECT_EQ(run({"train-audio", (dir / "nothing").string()}).exit_code, 1);
-  const auto one = run_json({"train-audio", (data / "genres_original" / "pulse").string(), "--json", "--folds", "2"}, 1);
+  const auto one =
+      run_json({"train-audio", (data / "genres_original" / "pulse").string(), "--json", "--folds", "2"}, 1);
   EXPECT_NE(one["error"].get<std::string>().find("at least 2 genres"), std::string::npos) << one;
 }
 
 TEST(CliTrainAudio, SplitAndGroupsProtocols) {
   const auto dir = genrelab::test::temp_dir("cli-train-audio-split");
-  genrelab::dataset::DemoSpec spec;
-  spec.clips_per_genre = 3;
-  spec.clip_seconds = 3.0;
-  const auto data = genrelab::dataset::ensure_demo_dataset(dir / "demo", spec);
+  const auto data = genrelab::dataset::ensure_demo_dataset(dir / "demo", {.clips_per_genre = 3, .clip_seconds = 3.0});
   std::vector<fs::path> files;
   for (const auto& e : fs::recursive_directory_iterator(data / "genres_original"))
     if (e.is_regular_file()) files.push_back(e.path());
@@ -108,7 +104,8 @@ TEST(CliTrainAudio, SplitAndGroupsProtocols) {
   const auto lists = dir / "lists";
   fs::create_directories(lists);
   {
-    std::ofstream train(lists / "train.txt"), valid(lists / "valid.txt"), test(lists / "test.txt"), groups(dir / "g.csv");
+    std::ofstream train(lists / "train.txt"), valid(lists / "valid.txt"), test(lists / "test.txt"),
+        groups(dir / "g.csv");
     groups << "file,artist\n";
     for (const auto& f : files) {
       const auto name = f.filename().string(), genre = f.parent_path().filename().string();
@@ -117,14 +114,14 @@ TEST(CliTrainAudio, SplitAndGroupsProtocols) {
       groups << name << "," << genre << (k < 2 ? "-a" : "-b") << "\n";
     }
   }
-  const std::vector<std::string> small{"--epochs", "1", "--crops", "2", "--patch-frames", "32", "--channels", "4",
-                                       "--dense-units", "8", "--threads", "1"};
-  auto args = std::vector<std::string>{"train-audio", data.string(), "--split", lists.string(), "--json",
-                                       "-o", (dir / "m.glmodel").string()};
+  const std::vector<std::string> small{"--epochs",   "1", "--crops",       "2", "--patch-frames", "32",
+                                       "--channels", "4", "--dense-units", "8", "--threads",      "1"};
+  auto args = std::vector<std::string>{
+      "train-audio", data.string(), "--split", lists.string(), "--json", "-o", (dir / "m.glmodel").string()};
   args.insert(args.end(), small.begin(), small.end());
   const auto j = run_json(args);
   EXPECT_EQ(j["protocol"], "split");
-  ASSERT_EQ(j["folds"].size(), 1u);  // the test part, scored once
+  ASSERT_EQ(j["folds"].size(), 1u);       // the test part, scored once
   EXPECT_EQ(j["patches_per_epoch"], 20);  // train+valid: 10 tracks x 2 crops
   EXPECT_NE(j["split"].get<std::string>().find("train 5, valid 5, test 5 rows"), std::string::npos) << j["split"];
   EXPECT_TRUE(fs::exists(dir / "m.glmodel"));

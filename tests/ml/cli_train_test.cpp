@@ -1,11 +1,11 @@
 // genrelab-cli train / evaluate, run as a user would (small synthetic table, few epochs).
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
 #include <array>
 #include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <sys/wait.h>
 
 #include "dataset/feature_table.h"
 #include "ml_test_util.h"
@@ -45,7 +45,8 @@ TEST(CliTrain, TrainThenEvaluate) {
   EXPECT_EQ(e["per_genre"].size(), 3u);
 
   // Human-readable output: one line per epoch and the fold table.
-  const auto text = run({"train", table.string(), "--model", "logreg", "--folds", "3", "--epochs", "2", "-o", model.string()});
+  const auto text =
+      run({"train", table.string(), "--model", "logreg", "--folds", "3", "--epochs", "2", "-o", model.string()});
   EXPECT_EQ(text.exit_code, 0) << text.out;
   EXPECT_NE(text.out.find("fold 3  epoch   2/2"), std::string::npos) << text.out;
   EXPECT_NE(text.out.find("mean accuracy"), std::string::npos);
@@ -70,7 +71,10 @@ TEST(CliTrain, KernelRidgeWithForestIsSolvedThenEvaluated) {
   EXPECT_GT(e["accuracy"].get<double>(), 0.95);  // its own training rows
   const auto text = run({"train", table.string(), "--model", "krr", "--folds", "3", "-o", model.string()});
   EXPECT_EQ(text.exit_code, 0) << text.out;
-  EXPECT_NE(text.out.find("3 track-grouped folds: same artists in training and test (optimistic), solved in closed form"), std::string::npos) << text.out;
+  EXPECT_NE(
+      text.out.find("3 track-grouped folds: same artists in training and test (optimistic), solved in closed form"),
+      std::string::npos)
+      << text.out;
 }
 
 TEST(CliTrain, ErrorsAreReported) {
@@ -83,7 +87,9 @@ TEST(CliTrain, ErrorsAreReported) {
   const auto bad = run_json({"evaluate", "-m", model.string(), table.string(), "--json"}, 1);
   EXPECT_NE(bad["error"].get<std::string>().find("not a GenreLab model bundle"), std::string::npos) << bad;
   // A table the model cannot read (other column names).
-  ASSERT_EQ(run({"train", table.string(), "--model", "logreg", "--folds", "2", "--epochs", "1", "-o", model.string()}).exit_code, 0);
+  ASSERT_EQ(run({"train", table.string(), "--model", "logreg", "--folds", "2", "--epochs", "1", "-o", model.string()})
+                .exit_code,
+            0);
   auto other = genrelab::test::blob_table(3, 10, 12, 3.0);
   other.feature_names[0] = "zz";
   genrelab::dataset::write_feature_table(dir / "other.csv", other);
@@ -104,18 +110,19 @@ TEST(CliTrain, LeakySplitIsLabelled) {
   const auto table = dir / "segments.csv";
   genrelab::dataset::write_feature_table(table, genrelab::test::segment_table(3, 6, 4, 8, 2.0, 1.0));
   const auto model = dir / "model.glmodel";
-  const auto grouped = run({"train", table.string(), "--model", "logreg", "--folds", "3", "--epochs", "2", "-o", model.string()});
+  const auto grouped =
+      run({"train", table.string(), "--model", "logreg", "--folds", "3", "--epochs", "2", "-o", model.string()});
   EXPECT_EQ(grouped.exit_code, 0) << grouped.out;
   EXPECT_NE(grouped.out.find("protocol: track-grouped folds"), std::string::npos) << grouped.out;
   EXPECT_NE(grouped.out.find("track level (18 tracks"), std::string::npos) << grouped.out;
   EXPECT_EQ(grouped.out.find("LEAKY"), std::string::npos);
-  const auto leaky = run({"train", table.string(), "--model", "logreg", "--folds", "3", "--epochs", "2", "--leaky", "-o",
-                          model.string()});
+  const auto leaky = run(
+      {"train", table.string(), "--model", "logreg", "--folds", "3", "--epochs", "2", "--leaky", "-o", model.string()});
   EXPECT_EQ(leaky.exit_code, 0) << leaky.out;
   EXPECT_NE(leaky.out.find("protocol: LEAKY"), std::string::npos) << leaky.out;
   EXPECT_NE(leaky.out.find("[LEAKY]"), std::string::npos) << leaky.out;
-  const auto j = run_json({"train", table.string(), "--model", "logreg", "--folds", "3", "--epochs", "2", "--leaky", "-o",
-                           model.string(), "--json"});
+  const auto j = run_json({"train", table.string(), "--model", "logreg", "--folds", "3", "--epochs", "2", "--leaky",
+                           "-o", model.string(), "--json"});
   EXPECT_EQ(j["protocol"], "leaky");
   EXPECT_EQ(j["tracks"], 18);
 }
@@ -128,7 +135,8 @@ TEST(CliCompare, PrintsALeaderboard) {
   const auto dir = genrelab::test::temp_dir("cli-compare");
   const auto table = dir / "blobs.csv";
   genrelab::dataset::write_feature_table(table, genrelab::test::blob_table(3, 12, 8, 3.0));
-  const auto j = run_json({"compare", table.string(), "--models", "logreg,mlp", "--folds", "3", "--threads", "1", "--json"});
+  const auto j =
+      run_json({"compare", table.string(), "--models", "logreg,mlp", "--folds", "3", "--threads", "1", "--json"});
   ASSERT_EQ(j["models"].size(), 2u);
   EXPECT_GE(j["models"][0]["mean_accuracy"].get<double>(), j["models"][1]["mean_accuracy"].get<double>());
   EXPECT_EQ(j["rows"], 36);
@@ -140,7 +148,8 @@ TEST(CliCompare, PrintsALeaderboard) {
   EXPECT_EQ(repeated.exit_code, 0) << repeated.out;
   EXPECT_NE(repeated.out.find("2 repeats (seeds 42..43)"), std::string::npos) << repeated.out;
   EXPECT_NE(repeated.out.find("per repeat"), std::string::npos) << repeated.out;
-  const auto repeated_json = run_json({"compare", table.string(), "--models", "rbf", "--folds", "3", "--repeats", "2", "--json"});
+  const auto repeated_json =
+      run_json({"compare", table.string(), "--models", "rbf", "--folds", "3", "--repeats", "2", "--json"});
   EXPECT_EQ(repeated_json["repeats"], 2);
   EXPECT_EQ(repeated_json["models"][0]["fold_accuracies"].size(), 6u);
   const auto cnn_repeated = run_json({"compare", dir.string(), "--models", "cnn2d", "--repeats", "2", "--json"}, 1);
@@ -172,9 +181,9 @@ TEST(CliCompare, AudioFolderIsExtractedFirst) {
     for (int i = 0; i < 4; ++i) {
       std::vector<float> y(4 * 22050);
       for (std::size_t n = 0; n < y.size(); ++n)
-        y[n] = std::string(genre) == "low"
-                   ? static_cast<float>(0.3 * std::sin(2 * std::numbers::pi * (110.0 + 10 * i) * static_cast<double>(n) / 22050))
-                   : 0.2f * noise(rng);
+        y[n] = std::string(genre) == "low" ? static_cast<float>(0.3 * std::sin(2 * std::numbers::pi * (110.0 + 10 * i) *
+                                                                               static_cast<double>(n) / 22050))
+                                           : 0.2f * noise(rng);
       SF_INFO info{};
       info.samplerate = 22050;
       info.channels = 1;

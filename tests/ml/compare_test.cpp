@@ -116,7 +116,8 @@ TEST(Compare, RepeatsAreSingleRunsWithTheNextSeeds) {
       single.seed = options.seed + static_cast<std::uint64_t>(r);
       single.models = {row.model};
       const auto one = ml::compare_models(table, single);
-      EXPECT_EQ(row.repeat_accuracies[static_cast<std::size_t>(r)], one.rows[0].mean_accuracy) << row.model << " repeat " << r;
+      EXPECT_EQ(row.repeat_accuracies[static_cast<std::size_t>(r)], one.rows[0].mean_accuracy)
+          << row.model << " repeat " << r;
       EXPECT_TRUE(std::equal(one.rows[0].fold_accuracies.begin(), one.rows[0].fold_accuracies.end(),
                              row.fold_accuracies.begin() + 3 * r));
       if (r == 0) {
@@ -174,10 +175,10 @@ TEST(CompareAudio, MatchesFilesToTableTracksByLabelAndTrackKey) {
 
   // A track without audio, a file of another dataset, a file whose folder names another genre,
   // and a second file of a track (another format).
-  files.erase(files.begin() + 5);                      // g1.00001
-  files.push_back({"/audio/g0/other.wav", "g0"});      // index 11
-  files.push_back({"/audio/g2/g0.00000.wav", "g2"});   // 12: the label must match too
-  files.push_back({"/audio/g0/g0.00000.mp3", "g0"});   // 13
+  files.erase(files.begin() + 5);                     // g1.00001
+  files.push_back({"/audio/g0/other.wav", "g0"});     // index 11
+  files.push_back({"/audio/g2/g0.00000.wav", "g2"});  // 12: the label must match too
+  files.push_back({"/audio/g0/g0.00000.mp3", "g0"});  // 13
   m = ml::match_audio_to_table(table, files);
   EXPECT_FALSE(m.covers_table());
   EXPECT_EQ(m.tracks_without_audio, std::vector<std::string>{"g1/g1.00001"});
@@ -259,9 +260,10 @@ TEST(CompareAudio, Cnn2dRowIsRankedByHeldOutTracks) {
   EXPECT_DOUBLE_EQ(row.track_accuracy_vote, 0.625);
   EXPECT_DOUBLE_EQ(row.seconds, 12.5);
   // genrelab-cli compare's defaults give its description word for word.
-  EXPECT_EQ(row.description, "2-D CNN on 128 mel x 130 frame log-mel patches of the audio (20 epochs, 8 augmented crops per "
-                             "training track); accuracy and macro-F1 = held-out tracks by the mean probability of their patches; "
-                             "1.50 s per epoch of 120 patches");
+  EXPECT_EQ(row.description,
+            "2-D CNN on 128 mel x 130 frame log-mel patches of the audio (20 epochs, 8 augmented crops per "
+            "training track); accuracy and macro-F1 = held-out tracks by the mean probability of their patches; "
+            "1.50 s per epoch of 120 patches");
   o.noise_db = o.max_level_db = 0.0;
   o.max_band_shift = 0;
   o.audio_copies = 2;

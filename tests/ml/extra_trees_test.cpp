@@ -88,7 +88,8 @@ TEST(ExtraTrees, StoredForestsAreChecked) {
   auto bad_root = good;
   bad_root.roots[0] = static_cast<ml::ExtraTrees::Ref>(good.feature.size());
   EXPECT_THROW(bad_root.validate(4), std::invalid_argument);
-  EXPECT_THROW(ml::ExtraTrees::fit(train.x, train.rows, 4, std::vector<int>(train.rows, 5), 3, 2, 1), std::invalid_argument);
+  EXPECT_THROW(ml::ExtraTrees::fit(train.x, train.rows, 4, std::vector<int>(train.rows, 5), 3, 2, 1),
+               std::invalid_argument);
 }
 
 }  // namespace

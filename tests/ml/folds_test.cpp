@@ -20,7 +20,8 @@ namespace ml = genrelab::ml;
 std::vector<int> label_codes(const FeatureTable& t) {
   const auto names = t.label_names();
   std::vector<int> codes;
-  for (const auto& l : t.labels) codes.push_back(static_cast<int>(std::find(names.begin(), names.end(), l) - names.begin()));
+  for (const auto& l : t.labels)
+    codes.push_back(static_cast<int>(std::find(names.begin(), names.end(), l) - names.begin()));
   return codes;
 }
 

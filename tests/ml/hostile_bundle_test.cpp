@@ -12,11 +12,11 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 
+#include "bundle_bytes.h"
 #include "dataset/kaggle_schema.h"
 #include "ml/classifier.h"
 #include "ml/model_bundle.h"
 #include "ml/predictor.h"
-#include "bundle_bytes.h"
 #include "support/hostile_files.h"
 #include "support/test_data.h"
 #include "util/error.h"
@@ -40,7 +40,8 @@ ml::ModelBundle logreg_bundle() {
   b.label_names = {"blues", "jazz", "rock"};
   b.row_length = 66149;
   ml::NamedTensor w{"out.weight", {3, 57}, std::vector<float>(3 * 57)};
-  for (std::size_t i = 0; i < w.values.size(); ++i) w.values[i] = static_cast<float>(static_cast<int>(i % 7) - 3) * 0.1f;
+  for (std::size_t i = 0; i < w.values.size(); ++i)
+    w.values[i] = static_cast<float>(static_cast<int>(i % 7) - 3) * 0.1f;
   b.weights = {w, {"out.bias", {3}, {0.0f, 0.1f, -0.1f}}};
   return b;
 }
@@ -85,11 +86,19 @@ TEST(HostileBundle, DamagedNewerOversizedOrInconsistentBundlesAreRefused) {
   };
 
   // Truncated anywhere: inside the header, the metadata, the weights, the checksum.
-  for (const std::size_t at : {0ul, 1ul, 7ul, 8ul, 12ul, 16ul, 23ul, 24ul, 100ul, good.size() / 2, good.size() - 9, good.size() - 1})
+  for (const std::size_t at :
+       {0ul, 1ul, 7ul, 8ul, 12ul, 16ul, 23ul, 24ul, 100ul, good.size() / 2, good.size() - 9, good.size() - 1})
     expect("cut_" + std::to_string(at), good.substr(0, at), at < 8 ? "not a GenreLab model bundle" : "truncated");
   expect("extended", good + std::string(100, 'x'), "truncated or extended");
   expect("random", random_bytes(5000, 4), "not a GenreLab model bundle");
-  expect("flipped_bit", [&] { auto b = good; b[good.size() / 2] ^= 0x10; return b; }(), "checksum mismatch");
+  expect(
+      "flipped_bit",
+      [&] {
+        auto b = good;
+        b[good.size() / 2] ^= 0x10;
+        return b;
+      }(),
+      "checksum mismatch");
 
   // From a newer (or nonsense) format version.
   for (const std::uint64_t v : {2ull, 999ull, 0xFFFFFFFFull}) {
@@ -113,29 +122,37 @@ TEST(HostileBundle, DamagedNewerOversizedOrInconsistentBundlesAreRefused) {
          "outside the weight data");
   expect("weight_offset_wraps", edit_metadata(good, [](json& m) { m["weights"][0]["offset"] = 0xFFFFFFFFFFFFFFFFull; }),
          "outside the weight data");
-  expect("shape_overflows", edit_metadata(good, [](json& m) { m["weights"][0]["shape"] = {1ll << 32, 1ll << 32, 1ll << 32}; }),
+  expect("shape_overflows",
+         edit_metadata(good,
+                       [](json& m) {
+                         m["weights"][0]["shape"] = {1ll << 32, 1ll << 32, 1ll << 32};
+                       }),
          "values for its shape");
   // A network far larger than the weights in the file (8 x 65536 hidden units: ~34 G parameters)
   // is refused from the parameters alone, before anything is built.
   const long rss_before = max_rss_mb();
-  expect("huge_architecture", edit_metadata(good, [](json& m) {
-           m["model"]["kind"] = "mlp";
-           m["model"]["hidden_units"] = std::vector<int>(8, 65536);
-         }),
+  expect("huge_architecture",
+         edit_metadata(good,
+                       [](json& m) {
+                         m["model"]["kind"] = "mlp";
+                         m["model"]["hidden_units"] = std::vector<int>(8, 65536);
+                       }),
          "the weights do not fit: they hold 174 values, but the mlp described has");
-  expect("huge_ensemble", edit_metadata(good, [](json& m) {
-           m["model"]["kind"] = "ensemble";
-           m["model"]["ensemble_members"] = 64;
-           m["model"]["hidden_units"] = std::vector<int>(8, 65536);
-         }),
+  expect("huge_ensemble",
+         edit_metadata(good,
+                       [](json& m) {
+                         m["model"]["kind"] = "ensemble";
+                         m["model"]["ensemble_members"] = 64;
+                         m["model"]["hidden_units"] = std::vector<int>(8, 65536);
+                       }),
          "the weights do not fit: they hold 174 values, but the ensemble described has");
   EXPECT_LT(max_rss_mb() - rss_before, 64) << "memory grew while refusing the huge architectures";
   // Mismatched shapes and names, non-finite numbers.
   expect("transposed_weight", edit_metadata(good, [](json& m) { m["weights"][0]["shape"] = {57, 3}; }), "shape");
-  expect("renamed_weight", edit_metadata(good, [](json& m) { m["weights"][0]["name"] = "evil.weight"; }), "evil.weight");
+  expect("renamed_weight", edit_metadata(good, [](json& m) { m["weights"][0]["name"] = "evil.weight"; }),
+         "evil.weight");
   expect("fewer_inputs", edit_metadata(good, [](json& m) { m["input_features"].erase(0); }), "scaler statistics");
-  expect("unknown_feature",
-         edit_metadata(good, [](json& m) { m["input_features"][5] = "loudness_lufs"; }),
+  expect("unknown_feature", edit_metadata(good, [](json& m) { m["input_features"][5] = "loudness_lufs"; }),
          "GenreLab does not extract from audio: 'loudness_lufs'");
   expect("duplicate_label", edit_metadata(good, [](json& m) { m["label_names"][1] = "blues"; }), "names 'blues' twice");
   expect("string_scaler", edit_metadata(good, [](json& m) { m["scaler"]["mean"][0] = "NaN"; }),
@@ -180,7 +197,8 @@ TEST(HostileBundle, DamagedNewerOversizedOrInconsistentBundlesAreRefused) {
 TEST(HostileBundle, PredictorGoesOnPastHostileSongs) {
   const auto dir = genrelab::test::temp_dir("hostile-predict");
   const int sr = 22050;
-  const auto predictor = ml::Predictor::from_bundle(logreg_bundle(), {.window_s = 0, .hop_s = 0, .aggregate = ml::Aggregation::mean, .jobs = 2});
+  const auto predictor = ml::Predictor::from_bundle(
+      logreg_bundle(), {.window_s = 0, .hop_s = 0, .aggregate = ml::Aggregation::mean, .jobs = 2});
   std::vector<fs::path> files;
   auto add = [&](const std::string& name, const std::string& bytes) {
     write_bytes(dir / name, bytes);
@@ -191,7 +209,8 @@ TEST(HostileBundle, PredictorGoesOnPastHostileSongs) {
   add("dc.wav", wav_bytes(std::vector<float>(4 * sr, 0.5f), sr, 1));
   std::vector<float> eight;
   for (int i = 0; i < 4 * sr; ++i)
-    for (int c = 0; c < 8; ++c) eight.push_back(0.05f * static_cast<float>(c) * std::sin(0.03f * static_cast<float>(i)));
+    for (int c = 0; c < 8; ++c)
+      eight.push_back(0.05f * static_cast<float>(c) * std::sin(0.03f * static_cast<float>(i)));
   add("eight_channels.wav", wav_bytes(eight, sr, 8));
   add("rate384k.wav", wav_bytes(tone(384000 * 4, 384000), 384000, 1));
   add("one_sample.wav", wav_bytes({0.3f}, sr, 1));
@@ -225,6 +244,7 @@ TEST(HostileBundle, PredictorGoesOnPastHostileSongs) {
   EXPECT_NE(by_name["rate1.wav"]->error.find("sample rate 1 Hz"), std::string::npos);
   EXPECT_NE(by_name["random.mp3"]->error.find("not a decodable audio file"), std::string::npos);
   EXPECT_NE(by_name["empty.flac"]->error.find("empty file"), std::string::npos);
-  EXPECT_NE(by_name["huge_samples.wav"]->error.find("is not finite"), std::string::npos) << by_name["huge_samples.wav"]->error;
+  EXPECT_NE(by_name["huge_samples.wav"]->error.find("is not finite"), std::string::npos)
+      << by_name["huge_samples.wav"]->error;
   fs::remove_all(dir);
 }

@@ -15,8 +15,8 @@ namespace genrelab::test {
 /// Features are N(centre, 1) with centres `separation` apart on a few axes, so a linear model
 /// can separate them for large separations. kaggle_names: use the 57 Kaggle column names
 /// (then features must be 57).
-inline dataset::FeatureTable blob_table(int classes, int per_class, int features, double separation,
-                                        unsigned seed = 7, bool kaggle_names = false) {
+inline dataset::FeatureTable blob_table(int classes, int per_class, int features, double separation, unsigned seed = 7,
+                                        bool kaggle_names = false) {
   dataset::FeatureTable t;
   for (int f = 0; f < features; ++f)
     t.feature_names.push_back(kaggle_names ? std::string(dataset::kFeatureNames[static_cast<std::size_t>(f)])
@@ -51,7 +51,8 @@ inline dataset::FeatureTable segment_table(int classes, int tracks_per_class, in
       for (int f = 0; f < features; ++f)
         centre[static_cast<std::size_t>(f)] = track_spread * noise(rng) + ((f % classes) == c ? separation : 0.0);
       for (int k = 0; k < segments; ++k) {
-        for (int f = 0; f < features; ++f) row[static_cast<std::size_t>(f)] = centre[static_cast<std::size_t>(f)] + noise(rng);
+        for (int f = 0; f < features; ++f)
+          row[static_cast<std::size_t>(f)] = centre[static_cast<std::size_t>(f)] + noise(rng);
         char name[64];
         std::snprintf(name, sizeof name, "g%d.%05d.%d.wav", c, i, k);
         t.append(name, 66149, row, "g" + std::to_string(c));

@@ -10,9 +10,9 @@
 
 #include "bundle_bytes.h"
 #include "ml/classifier.h"
-#include "support/hostile_files.h"
 #include "ml/trainer.h"
 #include "ml_test_util.h"
+#include "support/hostile_files.h"
 #include "support/test_data.h"
 #include "util/error.h"
 

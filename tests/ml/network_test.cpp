@@ -217,7 +217,8 @@ TEST(Network, CancelStopsWithinOneBatch) {
   genrelab::CancelToken token;
   CancelAt observer(token, 2, 3);
   auto net = ml::Network::create(ml::ModelParams{}, 12, 3, 1);
-  EXPECT_THROW(net.fit(train, nullptr, nullptr, t, &observer, &token, std::chrono::milliseconds(0)), genrelab::Cancelled);
+  EXPECT_THROW(net.fit(train, nullptr, nullptr, t, &observer, &token, std::chrono::milliseconds(0)),
+               genrelab::Cancelled);
   EXPECT_EQ(observer.batches_seen, 10 + 3);  // every batch reported with interval 0
   EXPECT_EQ(observer.batches_after_cancel, 0);
 }
@@ -382,7 +383,7 @@ TEST(Network, EnsembleWithRbfMembersRoundTripsAndChecksItsParameters) {
   const auto w = net.weights();
   ASSERT_EQ(w.size(), 2u * 4u + 2u * 4u);
   EXPECT_EQ(w[8].name, "rbf1.projection");
-  EXPECT_NE(w[8].values, w[12].values);  // each rbf member draws its own features
+  EXPECT_NE(w[8].values, w[12].values);          // each rbf member draws its own features
   auto copy = ml::Network::create(p, 12, 3, 1);  // other seed: other features, until set
   copy.set_weights(w);
   EXPECT_EQ(copy.predict_proba(test), net.predict_proba(test));
@@ -410,7 +411,8 @@ namespace {
 
 double cross_entropy(const std::vector<float>& proba, const ml::Samples& data) {
   double sum = 0.0;
-  for (std::size_t r = 0; r < data.rows; ++r) sum -= std::log(static_cast<double>(proba[r * 3 + static_cast<std::size_t>(data.y[r])]));
+  for (std::size_t r = 0; r < data.rows; ++r)
+    sum -= std::log(static_cast<double>(proba[r * 3 + static_cast<std::size_t>(data.y[r])]));
   return sum / static_cast<double>(data.rows);
 }
 
@@ -528,7 +530,8 @@ TEST(Network, KrrWithLdaAveragesAShrinkageLda) {
       if (train.y[r] == static_cast<int>(c)) rows.push_back(r);
     prior[c] = static_cast<double>(rows.size()) / static_cast<double>(train.rows);
     for (auto r : rows)
-      for (std::size_t f = 0; f < F; ++f) means[c][f] += static_cast<double>(train.x[r * F + f]) / static_cast<double>(rows.size());
+      for (std::size_t f = 0; f < F; ++f)
+        means[c][f] += static_cast<double>(train.x[r * F + f]) / static_cast<double>(rows.size());
     std::vector<double> cov(F * F, 0.0);
     for (auto r : rows)
       for (std::size_t i = 0; i < F; ++i)
@@ -566,7 +569,8 @@ TEST(Network, KrrWithLdaAveragesAShrinkageLda) {
       max = std::max(max, logits[c]);
     }
     for (double& l : logits) sum += (l = std::exp(l - max));
-    for (std::size_t c = 0; c < C; ++c) EXPECT_NEAR(pm[r * C + c], 0.5 * (static_cast<double>(pk[r * C + c]) + logits[c] / sum), 1e-5);
+    for (std::size_t c = 0; c < C; ++c)
+      EXPECT_NEAR(pm[r * C + c], 0.5 * (static_cast<double>(pk[r * C + c]) + logits[c] / sum), 1e-5);
   }
   EXPECT_GT(net.evaluate(test).accuracy, 0.6);
 

@@ -153,7 +153,8 @@ TEST(Predictor, ExtractsAsTheBundlesTableWas) {
   std::uint32_t rng = 7;
   for (std::size_t i = 0; i < song.size(); ++i) {
     rng = rng * 1664525u + 1013904223u;
-    song[i] = 0.3f * std::sin(0.05f * static_cast<float>(i)) + 0.1f * (static_cast<float>(rng >> 8) / 16777216.0f - 0.5f);
+    song[i] =
+        0.3f * std::sin(0.05f * static_cast<float>(i)) + 0.1f * (static_cast<float>(rng >> 8) / 16777216.0f - 0.5f);
   }
   const auto result = predictor.predict_samples(song);
   ASSERT_FALSE(result.windows.empty());
@@ -161,8 +162,8 @@ TEST(Predictor, ExtractsAsTheBundlesTableWas) {
   const auto expected = features::FeatureExtractor::create(params).compute(song);
   const auto defaults = features::FeatureExtractor::create().compute(song);
   ASSERT_EQ(window.features.size(), expected.size());
-  EXPECT_EQ(window.features, expected);   // the bundle's parameters...
-  EXPECT_NE(window.features, defaults);   // ...which make other numbers than the defaults
+  EXPECT_EQ(window.features, expected);  // the bundle's parameters...
+  EXPECT_NE(window.features, defaults);  // ...which make other numbers than the defaults
 
   bundle.extraction->sample_rate = 16000;
   try {
@@ -180,7 +181,8 @@ TEST(Predictor, GeneratedSignalsInEveryFormat) {
   for (const auto& fmt : writable_formats()) {
     for (double seconds : {0.5, 3.0, 31.0}) {
       SCOPED_TRACE(std::string(fmt.ext) + " " + std::to_string(seconds) + " s");
-      const auto path = write_signal(dir, "s" + std::to_string(static_cast<int>(seconds * 10)) + "." + fmt.ext, seconds, fmt.format);
+      const auto path =
+          write_signal(dir, "s" + std::to_string(static_cast<int>(seconds * 10)) + "." + fmt.ext, seconds, fmt.format);
       const auto s = predictor.predict_file(path);
       expect_well_formed(s, k);
       EXPECT_NEAR(s.duration_s, seconds, 0.06);  // mp3 adds encoder padding
@@ -202,7 +204,7 @@ TEST(Predictor, TenMinutesStreamed) {
     SCOPED_TRACE(fmt.ext);
     const auto s = predictor.predict_file(write_signal(dir, std::string("long.") + fmt.ext, 600.0, fmt.format));
     expect_well_formed(s, predictor.label_names().size());
-    EXPECT_EQ(s.windows.size(), 39u);  // 38 at a 15.005-s hop plus the tail
+    EXPECT_EQ(s.windows.size(), 39u);        // 38 at a 15.005-s hop plus the tail
     EXPECT_NEAR(s.duration_s, 600.0, 0.06);  // mp3 adds encoder padding
   }
 }
@@ -240,7 +242,8 @@ TEST(Predictor, EnvelopeAndInFileProgress) {
     ASSERT_NE(f, nullptr);
     std::vector<float> y(64 * 22050);
     for (std::size_t i = 0; i < y.size(); ++i)
-      y[i] = static_cast<float>((i < y.size() / 2 ? 0.25 : 0.75) * std::sin(2 * M_PI * 441.0 * static_cast<double>(i) / 22050.0));
+      y[i] = static_cast<float>((i < y.size() / 2 ? 0.25 : 0.75) *
+                                std::sin(2 * M_PI * 441.0 * static_cast<double>(i) / 22050.0));
     sf_writef_float(f, y.data(), static_cast<sf_count_t>(y.size()));
     sf_close(f);
   }

@@ -48,7 +48,8 @@ TEST(ReluMaxPool, MatchesReluThenMaxPool) {
   for (int pool : {1, 2, 3, 4}) {
     for (int length : {pool, 9, 55, 57}) {
       const int rows = 7, out_length = length / pool;
-      std::vector<float> in(static_cast<std::size_t>(rows * length)), grad_out(static_cast<std::size_t>(rows * out_length));
+      std::vector<float> in(static_cast<std::size_t>(rows * length)),
+          grad_out(static_cast<std::size_t>(rows * out_length));
       for (auto& v : in) v = 0.5f * static_cast<float>(level(rng));
       for (auto& g : grad_out) g = static_cast<float>(level(rng)) + 0.25f;
       const auto ref = reference(in, rows, length, pool, grad_out);

@@ -32,7 +32,8 @@ ds::SplitLists blob_split(const ds::FeatureTable& t) {
   text[2] += "g0/g0.09999.wav\n";
   ds::SplitLists lists;
   lists.name = "blobs";
-  for (int p = 0; p < 3; ++p) lists.parts[static_cast<std::size_t>(p)] = ds::parse_split_list(text[p], "blobs/list" + std::to_string(p));
+  for (int p = 0; p < 3; ++p)
+    lists.parts[static_cast<std::size_t>(p)] = ds::parse_split_list(text[p], "blobs/list" + std::to_string(p));
   return lists;
 }
 
@@ -73,7 +74,8 @@ TEST(SplitProtocol, OfficialSplitScoresTheTestPartOnce) {
   EXPECT_EQ(f.search_scores.size(), 2u);
   EXPECT_EQ(f.chosen, "logreg rate 0.030000");  // 8 epochs at 1e-4 barely move
   EXPECT_DOUBLE_EQ(rep.mean_accuracy, f.accuracy);
-  for (const auto& e : f.history) EXPECT_TRUE(std::isnan(e.test_accuracy)) << "the test part is scored once, not per epoch";
+  for (const auto& e : f.history)
+    EXPECT_TRUE(std::isnan(e.test_accuracy)) << "the test part is scored once, not per epoch";
   EXPECT_EQ(rep.protocol, "predefined split blobs (test part)");
   ASSERT_TRUE(r.model);
   ASSERT_TRUE(rep.final_model);
@@ -92,7 +94,8 @@ TEST(SplitProtocol, PoisonedTestRowsChangeNoChoice) {
   const auto parts = ds::assign_split(lists, table.filenames, table.labels).part_of_row;
   for (std::size_t row = 0; row < table.rows(); ++row) {
     if (parts[row] != 2) continue;
-    for (std::size_t c = 0; c < table.cols(); ++c) poisoned.values[row * table.cols() + c] = 1e3 * std::sin(double(row * 31 + c));
+    for (std::size_t c = 0; c < table.cols(); ++c)
+      poisoned.values[row * table.cols() + c] = 1e3 * std::sin(double(row * 31 + c));
   }
   for (bool early : {false, true}) {
     auto options = searched(lists);
@@ -107,7 +110,7 @@ TEST(SplitProtocol, PoisonedTestRowsChangeNoChoice) {
     EXPECT_EQ(a.validation_accuracy, b.validation_accuracy);
     ASSERT_TRUE(a.chosen_training && b.chosen_training);
     EXPECT_EQ(a.chosen_training->epochs, b.chosen_training->epochs);  // early stopping: the valid part's best epoch
-    EXPECT_EQ(a.scaler_mean, b.scaler_mean);  // the refit's standardisation: train+valid only
+    EXPECT_EQ(a.scaler_mean, b.scaler_mean);                          // the refit's standardisation: train+valid only
     EXPECT_EQ(a.epochs_run, b.epochs_run);
     EXPECT_GT(a.accuracy, b.accuracy + 0.2) << "the poison must show on the test part";
   }
@@ -143,7 +146,8 @@ TEST(SplitProtocol, GroupFileKeepsGroupsInOneFold) {
     std::ofstream out(file);
     out << "file,artist\n";
     for (std::size_t r = 0; r < table.rows(); ++r)
-      out << table.filenames[r] << "," << table.labels[r] << "-artist-" << (std::stoi(table.filenames[r].substr(3, 5)) / 6) << "\n";
+      out << table.filenames[r] << "," << table.labels[r] << "-artist-"
+          << (std::stoi(table.filenames[r].substr(3, 5)) / 6) << "\n";
   }
   ml::TrainerOptions o;
   o.model.kind = ml::ModelKind::logreg;

@@ -125,7 +125,8 @@ TEST(Trainer, FeatureSetsOnGtzan) {
     // The study's filter (0.8 over the non-MFCC columns) drops 6 columns on all rows; on 4/5 of
     // the rows the same 6 (data-dependent, so allow one either way).
     EXPECT_NEAR(static_cast<double>(f.input_features.size()), 51.0, 1.0);
-    EXPECT_NE(std::find(f.dropped_features.begin(), f.dropped_features.end(), "rolloff_mean"), f.dropped_features.end());
+    EXPECT_NE(std::find(f.dropped_features.begin(), f.dropped_features.end(), "rolloff_mean"),
+              f.dropped_features.end());
     EXPECT_EQ(f.input_features.back(), "mfcc20_var");  // MFCC columns are never filtered
   }
 }

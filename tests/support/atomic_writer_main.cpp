@@ -43,9 +43,11 @@ ml::ModelBundle bundle(int version) {
     const auto [out, in] = layers[l];
     ml::NamedTensor w{std::string(names[l]) + ".weight", {out, in}, {}};
     w.values.resize(static_cast<std::size_t>(out * in));
-    for (std::size_t i = 0; i < w.values.size(); ++i) w.values[i] = static_cast<float>(i % 97) * 1e-3f + static_cast<float>(version);
+    for (std::size_t i = 0; i < w.values.size(); ++i)
+      w.values[i] = static_cast<float>(i % 97) * 1e-3f + static_cast<float>(version);
     b.weights.push_back(std::move(w));
-    b.weights.push_back({std::string(names[l]) + ".bias", {out}, std::vector<float>(static_cast<std::size_t>(out), 0.0f)});
+    b.weights.push_back(
+        {std::string(names[l]) + ".bias", {out}, std::vector<float>(static_cast<std::size_t>(out), 0.0f)});
   }
   return b;
 }

@@ -42,10 +42,15 @@ inline std::string wav_bytes(const std::vector<float>& interleaved, int rate, in
       put_le(data, u, 4);
     } else {
       const double c = static_cast<double>(v) * 32768.0;
-      put_le(data, static_cast<std::uint16_t>(static_cast<std::int16_t>(c > 32767 ? 32767 : c < -32768 ? -32768 : c)), 2);
+      put_le(data,
+             static_cast<std::uint16_t>(static_cast<std::int16_t>(c > 32767    ? 32767
+                                                                  : c < -32768 ? -32768
+                                                                               : c)),
+             2);
     }
   }
-  const std::uint64_t declared = declared_data_bytes >= 0 ? static_cast<std::uint64_t>(declared_data_bytes) : data.size();
+  const std::uint64_t declared =
+      declared_data_bytes >= 0 ? static_cast<std::uint64_t>(declared_data_bytes) : data.size();
   std::string s = "RIFF";
   put_le(s, (36 + declared) & 0xffffffffu, 4);
   s += "WAVEfmt ";
@@ -71,7 +76,8 @@ inline bool write_sndfile(const std::filesystem::path& p, const std::vector<floa
   if (!sf_format_check(&info)) return false;
   SNDFILE* f = sf_open(p.c_str(), SFM_WRITE, &info);
   if (!f) return false;
-  sf_writef_float(f, interleaved.data(), static_cast<sf_count_t>(interleaved.size() / static_cast<std::size_t>(channels)));
+  sf_writef_float(f, interleaved.data(),
+                  static_cast<sf_count_t>(interleaved.size() / static_cast<std::size_t>(channels)));
   sf_close(f);
   return true;
 }
@@ -82,7 +88,8 @@ inline std::vector<float> tone(std::size_t n, int rate, double amp = 0.4, unsign
   std::mt19937 rng(seed);
   std::uniform_real_distribution<double> noise(-0.01, 0.01);
   for (std::size_t i = 0; i < n; ++i)
-    y[i] = static_cast<float>(amp * std::sin(2 * 3.141592653589793 * 440.0 * static_cast<double>(i) / rate) + noise(rng));
+    y[i] =
+        static_cast<float>(amp * std::sin(2 * 3.141592653589793 * 440.0 * static_cast<double>(i) / rate) + noise(rng));
   return y;
 }
 

@@ -75,9 +75,9 @@ struct WorstError {
 
   std::string column;
   int rows = 0;
-  int bit_equal = 0;     ///< rows where got == want
-  double abs = 0.0;      ///< worst |got - want|
-  double rel = 0.0;      ///< worst |got - want| / |want| (infinite where want is 0 and got is not)
+  int bit_equal = 0;      ///< rows where got == want
+  double abs = 0.0;       ///< worst |got - want|
+  double rel = 0.0;       ///< worst |got - want| / |want| (infinite where want is 0 and got is not)
   std::string where_abs;  ///< row of the worst abs error (the first row while all are 0)
   std::string where_rel;  ///< row of the worst rel error; a NaN error is the worst and stays
   void add(const std::string& row, double got, double want);

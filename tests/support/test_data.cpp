@@ -1,10 +1,10 @@
 #include "support/test_data.h"
 
+#include <unistd.h>
 #include <cstdlib>
 #include <fstream>
 #include <mutex>
 #include <vector>
-#include <unistd.h>
 
 namespace genrelab::test {
 
@@ -54,8 +54,8 @@ struct TempDirs {
 
 std::filesystem::path temp_dir(const std::string& name) {
   static TempDirs dirs;
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("genrelab-test-" + std::to_string(::getpid()) + "-" + name);
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("genrelab-test-" + std::to_string(::getpid()) + "-" + name);
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   std::lock_guard lock(dirs.mutex);

@@ -22,12 +22,18 @@ std::filesystem::path temp_dir(const std::string& name);
 }  // namespace genrelab::test
 
 /// Skips the current test with a clear message when the shared GTZAN data is absent.
-#define GENRELAB_REQUIRE_GTZAN(dir)                                                               \
-  const auto dir##_opt = ::genrelab::test::gtzan_dir();                                           \
-  if (!dir##_opt) GTEST_SKIP() << "shared GTZAN data not found (set GENRELAB_DATA)";              \
+#define GENRELAB_REQUIRE_GTZAN(dir)                                                  \
+  const auto dir##_opt = ::genrelab::test::gtzan_dir();                              \
+  if (!dir##_opt) GTEST_SKIP() << "shared GTZAN data not found (set GENRELAB_DATA)"; \
   const std::filesystem::path dir = *dir##_opt
 
-#define GENRELAB_REQUIRE_LIBROSA_REF(var)                                                        \
-  if (::genrelab::test::blues_reference().is_null())                                             \
-    GTEST_SKIP() << "librosa reference outputs not found (../shared/data/librosa-0.7.2)";        \
+/// The Qt Test form: declares the optional `dir`, or skips the test (QSKIP must stand in the test
+/// function itself, hence a macro).
+#define GENRELAB_GTZAN_OR_QSKIP(dir)              \
+  const auto dir = ::genrelab::test::gtzan_dir(); \
+  if (!dir) QSKIP("shared GTZAN data not found (set GENRELAB_DATA)")
+
+#define GENRELAB_REQUIRE_LIBROSA_REF(var)                                                 \
+  if (::genrelab::test::blues_reference().is_null())                                      \
+    GTEST_SKIP() << "librosa reference outputs not found (../shared/data/librosa-0.7.2)"; \
   const nlohmann::json& var = ::genrelab::test::blues_reference()

@@ -7,8 +7,8 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSignalSpy>
-#include <QTest>
 #include <QTableWidget>
+#include <QTest>
 #include <QTimer>
 #include <QTreeWidget>
 
@@ -28,8 +28,7 @@ class MainWindowTest : public QObject {
   Q_OBJECT
  private Q_SLOTS:
   void opensSharedDataset() {
-    const auto gtzan = genrelab::test::gtzan_dir();
-    if (!gtzan) QSKIP("shared GTZAN data not found (set GENRELAB_DATA)");
+    GENRELAB_GTZAN_OR_QSKIP(gtzan);
     MainWindow w;
     w.setRecommendedModelEnabled(false);  // tested below, on the demo dataset
     w.show();
@@ -167,21 +166,25 @@ class MainWindowTest : public QObject {
       clock.start();
       w.openDataset(folder);
       // Open, extract (or reuse), analyse: every view has its data.
-      if (!QTest::qWaitFor([&] { return !w.busy() && !analysed.isEmpty() && !w.lastExtractSummary().isEmpty(); }, 600000)) return -1;
+      if (!QTest::qWaitFor([&] { return !w.busy() && !analysed.isEmpty() && !w.lastExtractSummary().isEmpty(); },
+                           600000))
+        return -1;
       return clock.elapsed();
     };
     MainWindow first;
     first.setRecommendedModelEnabled(false);
     const qint64 extract_ms = openAndWait(first);
     QVERIFY(extract_ms >= 0);
-    QVERIFY2(first.lastExtractSummary().contains(QStringLiteral("0 reused from the feature store, %1 computed").arg(clips)),
-             qPrintable(first.lastExtractSummary()));
+    QVERIFY2(
+        first.lastExtractSummary().contains(QStringLiteral("0 reused from the feature store, %1 computed").arg(clips)),
+        qPrintable(first.lastExtractSummary()));
     MainWindow second;
     second.setRecommendedModelEnabled(false);
     const qint64 reopen_ms = openAndWait(second);
     QVERIFY(reopen_ms >= 0);
-    QVERIFY2(second.lastExtractSummary().contains(QStringLiteral("%1 reused from the feature store, 0 computed").arg(clips)),
-             qPrintable(second.lastExtractSummary()));
+    QVERIFY2(
+        second.lastExtractSummary().contains(QStringLiteral("%1 reused from the feature store, 0 computed").arg(clips)),
+        qPrintable(second.lastExtractSummary()));
     QCOMPARE(second.table30()->rows(), static_cast<std::size_t>(clips));
     qInfo("%d clips of 3 s: first open with extraction %lld ms, reopen through the feature store %lld ms", clips,
           static_cast<long long>(extract_ms), static_cast<long long>(reopen_ms));

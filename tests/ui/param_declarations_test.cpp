@@ -29,13 +29,24 @@ struct Toy {
 };
 
 const std::vector<Param<Toy>>& toy_specs() {
+  // clang-format off: one parameter per entry, its fields in the order of Param
   static const std::vector<Param<Toy>> specs = {
       {.key = "width", .field = &Toy::width, .range = {1, 64}, .flag = "--width", .label = "Width", .help = "Units"},
-      {.key = "layers", .field = &Toy::layers, .range = {1, 99}, .flag = "--layers", .label = "Layers",
+      {.key = "layers",
+       .field = &Toy::layers,
+       .range = {1, 99},
+       .flag = "--layers",
+       .label = "Layers",
        .help = "Units per layer"},
-      {.key = "momentum", .field = &Toy::momentum, .range = {0, 1, false, true}, .flag = "--momentum",
-       .label = "Momentum", .help = "Share of the last step kept", .chosen_on = "the toy data"},
+      {.key = "momentum",
+       .field = &Toy::momentum,
+       .range = {0, 1, false, true},
+       .flag = "--momentum",
+       .label = "Momentum",
+       .help = "Share of the last step kept",
+       .chosen_on = "the toy data"},
   };
+  // clang-format on
   return specs;
 }
 
@@ -54,7 +65,8 @@ class ParamDeclarationsTest : public QObject {
   void aNewParameterReachesValidationJsonCliAndGui() {
     Toy toy;
     // Core: validation and JSON.
-    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, check_params(toy_specs(), Toy{.width = 8, .layers = {4}, .momentum = 1.0}));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                             check_params(toy_specs(), Toy{.width = 8, .layers = {4}, .momentum = 1.0}));
     check_params(toy_specs(), toy);
     nlohmann::json j;
     params_to_json(toy_specs(), toy, j);

@@ -4,6 +4,7 @@
 // corrupt file fails alone); results show probabilities and a timeline whose clicks seek the
 // player; a saved model reloads through Open model; the GUI thread stays responsive meanwhile.
 #include <QApplication>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDropEvent>
 #include <QElapsedTimer>
@@ -14,7 +15,6 @@
 #include <QSpinBox>
 #include <QTabWidget>
 #include <QTableWidget>
-#include <QCheckBox>
 #include <QTest>
 #include <QUrl>
 #include <cmath>
@@ -24,13 +24,13 @@
 #include "dataset/dataset_scan.h"
 #include "dataset/demo_dataset.h"
 #include "features/table_extraction.h"
+#include "stats/similar_tracks.h"
 #include "support/event_loop_probe.h"
 #include "support/screenshot.h"
 #include "support/test_data.h"
 #include "ui/main_window.h"
-#include "ui/views/figure_canvas.h"
 #include "ui/plot/figure_export.h"
-#include "stats/similar_tracks.h"
+#include "ui/views/figure_canvas.h"
 #include "ui/views/prediction_view.h"
 #include "ui/views/similar_tracks_list.h"
 #include "ui/views/training_view.h"
@@ -136,8 +136,8 @@ class PredictionViewTest : public QObject {
     QVERIFY(view.busy());
     QVERIFY(idle.wait(120000));
     probe.stop();
-    qInfo("event-loop gaps while classifying 10 songs: %zu ticks, p99 %.1f ms, worst %.1f ms", probe.ticks(), probe.p99(),
-          probe.worst());
+    qInfo("event-loop gaps while classifying 10 songs: %zu ticks, p99 %.1f ms, worst %.1f ms", probe.ticks(),
+          probe.p99(), probe.worst());
     QVERIFY2(probe.worst() < 500, qPrintable(QString::number(probe.worst())));
     QCOMPARE(finished.size(), 11);
     int correct = 0;
@@ -165,9 +165,11 @@ class PredictionViewTest : public QObject {
     QVERIFY(song.windows.size() >= 1);
     // Clicking the timeline in the middle of the song selects a window and seeks the player there.
     ui::FigureCanvas* canvas = view.timelineCanvas();
-    const double t = view.timelineFigure().timeAt(canvas->rect(), QPointF(canvas->width() / 2.0, canvas->height() * 0.6));
+    const double t =
+        view.timelineFigure().timeAt(canvas->rect(), QPointF(canvas->width() / 2.0, canvas->height() * 0.6));
     QVERIFY(std::isfinite(t));
-    QTest::mouseClick(canvas, Qt::LeftButton, Qt::NoModifier, QPoint(canvas->width() / 2, static_cast<int>(canvas->height() * 0.6)));
+    QTest::mouseClick(canvas, Qt::LeftButton, Qt::NoModifier,
+                      QPoint(canvas->width() / 2, static_cast<int>(canvas->height() * 0.6)));
     const int w = view.timelineFigure().selected_window;
     QVERIFY(w >= 0);
     QCOMPARE(view.timelineFigure().cursor_s, song.windows[static_cast<std::size_t>(w)].start_s);
@@ -184,8 +186,9 @@ class PredictionViewTest : public QObject {
     QCOMPARE(static_cast<int>(text.count('\n')), 1 + 11);
     QVERIFY(text.contains("failed"));
     for (const char* name : {"timeline.pdf", "timeline.svg", "probabilities.png"}) {
-      ui::export_figure(std::string_view(name).starts_with("timeline") ? static_cast<const ui::Figure&>(view.timelineFigure())
-                                                                         : view.probabilityFigure(),
+      ui::export_figure(std::string_view(name).starts_with("timeline")
+                            ? static_cast<const ui::Figure&>(view.timelineFigure())
+                            : view.probabilityFigure(),
                         q(out / name));
       QVERIFY2(QFileInfo(q(out / name)).size() > 3000, name);
     }
@@ -200,7 +203,8 @@ class PredictionViewTest : public QObject {
     view.addPaths({q(files[0])});
     QVERIFY(idle.wait(60000));
     QCOMPARE(view.entries().front().status, ui::PredictionView::Status::done);
-    QCOMPARE(QString::fromStdString(view.entries().front().result->song.genre), QString::fromStdString(dataset::demo_genres().front()));
+    QCOMPARE(QString::fromStdString(view.entries().front().result->song.genre),
+             QString::fromStdString(dataset::demo_genres().front()));
     QVERIFY_THROWS_EXCEPTION(FileError, view.openModel(q(bad)));
     QVERIFY(view.modelDescription().contains(QStringLiteral("demo.glmodel")));  // the active model stays
   }
@@ -253,8 +257,10 @@ class PredictionViewTest : public QObject {
     QVERIFY(view.preparingModel());
     QVERIFY(finished.wait(120000));
     QCOMPARE(view.entries().front().status, ui::PredictionView::Status::done);
-    QVERIFY2(view.modelDescription().startsWith(QStringLiteral("krr_lda, trained on")), qPrintable(view.modelDescription()));
-    QVERIFY2(view.modelDescription().contains(QStringLiteral("track-grouped folds")), qPrintable(view.modelDescription()));
+    QVERIFY2(view.modelDescription().startsWith(QStringLiteral("krr_lda, trained on")),
+             qPrintable(view.modelDescription()));
+    QVERIFY2(view.modelDescription().contains(QStringLiteral("track-grouped folds")),
+             qPrintable(view.modelDescription()));
     QVERIFY2(view.modelDescription().contains(QStringLiteral("trained just now")), qPrintable(view.modelDescription()));
     QCOMPARE(QString::fromStdString(view.entries().front().result->song.genre), q(song.parent_path().filename()));
 
@@ -264,12 +270,14 @@ class PredictionViewTest : public QObject {
     QTableWidget* list = similar->table();
     QCOMPARE(list->rowCount(), ui::SimilarTracksList::kTop);
     const auto& window = view.entries().front().result->song.windows.front();
-    const auto expected = index->nearest(index->query_from(view.entries().front().result->feature_names, window.features),
-                                         ui::SimilarTracksList::kTop, song.stem().string());
+    const auto expected =
+        index->nearest(index->query_from(view.entries().front().result->feature_names, window.features),
+                       ui::SimilarTracksList::kTop, song.stem().string());
     for (int r = 0; r < list->rowCount(); ++r) {
       QVERIFY(list->item(r, 3)->text() != q(song.filename()));
       QCOMPARE(list->item(r, 3)->text(), QString::fromStdString(expected[static_cast<std::size_t>(r)].filename));
-      QCOMPARE(list->item(r, 1)->text().toDouble(), std::round(expected[static_cast<std::size_t>(r)].similarity * 1000) / 1000);
+      QCOMPARE(list->item(r, 1)->text().toDouble(),
+               std::round(expected[static_cast<std::size_t>(r)].similarity * 1000) / 1000);
     }
     QSignalSpy play(&view, &ui::PredictionView::trackPlayRequested);
     QTest::mouseClick(list->viewport(), Qt::LeftButton, {}, list->visualItemRect(list->item(1, 3)).center());
@@ -288,7 +296,8 @@ class PredictionViewTest : public QObject {
     auto training = trainDemo();
     QVERIFY(training);
     ui::PredictionView mine;
-    mine.useRecommendedModel(demo().table, QStringLiteral("demo features"), q(test::temp_dir("ui-predict-recommended-2")));
+    mine.useRecommendedModel(demo().table, QStringLiteral("demo features"),
+                             q(test::temp_dir("ui-predict-recommended-2")));
     mine.setModel(std::make_shared<const ml::ModelBundle>(*training->lastBundle()), QStringLiteral("my mlp"));
     QTRY_VERIFY_WITH_TIMEOUT(!mine.preparingModel(), 60000);
     QTest::qWait(50);

@@ -4,33 +4,33 @@
 // protocols (GTZAN's fault-filtered split by default, split folders, groups files) in every run,
 // table and status line.
 #include <QApplication>
-#include <QElapsedTimer>
+#include <QCheckBox>
+#include <QColor>
 #include <QComboBox>
-#include <QListWidget>
+#include <QDoubleSpinBox>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
+#include <QGroupBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStandardItemModel>
-#include <QGroupBox>
-#include <QLabel>
-#include <QColor>
 #include <QTabWidget>
 #include <QTableWidget>
-#include <QCheckBox>
-#include <QDoubleSpinBox>
-#include <QLineEdit>
 #include <QTest>
 #include <QTimer>
 #include <algorithm>
 #include <cmath>
-#include <string_view>
-#include <memory>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <sstream>
+#include <string_view>
 
 #include "dataset/dataset_scan.h"
 #include "dataset/demo_dataset.h"
@@ -53,6 +53,12 @@ using Choice = ui::ProtocolPicker::Choice;
 
 namespace {
 
+/// Declares `table`, the shared GTZAN 30-s table, or skips the test (QSKIP must stand in the test
+/// function itself, hence a macro).
+#define GTZAN_TABLE_OR_QSKIP(table) \
+  const auto table = gtzanTable();  \
+  if (!table) QSKIP("shared GTZAN data not found (set GENRELAB_DATA)")
+
 std::shared_ptr<const dataset::FeatureTable> gtzanTable() {
   static std::shared_ptr<const dataset::FeatureTable> table;
   if (!table) {
@@ -67,10 +73,8 @@ std::shared_ptr<const dataset::FeatureTable> gtzanTable() {
 const std::vector<ml::AudioFile>& demoAudio() {
   static std::vector<ml::AudioFile> files;
   if (files.empty()) {
-    dataset::DemoSpec spec;
-    spec.clips_per_genre = 6;
-    spec.clip_seconds = 6.0;
-    const auto dir = dataset::ensure_demo_dataset(test::temp_dir("ui-training-demo"), spec);
+    const auto dir =
+        dataset::ensure_demo_dataset(test::temp_dir("ui-training-demo"), {.clips_per_genre = 6, .clip_seconds = 6.0});
     for (const auto& t : dataset::scan_dataset(dir).tracks) files.push_back({t.path.string(), t.label});
   }
   return files;
@@ -97,7 +101,8 @@ std::shared_ptr<const dataset::FeatureTable> blobTable() {
 
 /// A split folder of `files` (names with their labels): per label, the first half train, then a
 /// quarter valid, the rest test; `valid_line_2` replaces valid.txt's second line.
-std::filesystem::path writeSplitFolder(const std::string& name, const std::vector<std::pair<std::string, std::string>>& files,
+std::filesystem::path writeSplitFolder(const std::string& name,
+                                       const std::vector<std::pair<std::string, std::string>>& files,
                                        const std::string& valid_line_2 = {}) {
   const auto dir = test::temp_dir(name);
   std::map<std::string, std::vector<std::string>> by_label;
@@ -199,14 +204,21 @@ void configure(ui::TrainingView& view, int epochs, bool final_model) {
   view.finalModelCheck()->setChecked(final_model);
 }
 
+/// Shows `view` at 1400x900 with the demo dataset's audio and `table`, its features.
+void showOnDemo(ui::TrainingView& view, const std::shared_ptr<const dataset::FeatureTable>& table) {
+  view.resize(1400, 900);
+  view.show();
+  view.setAudioFiles(demoAudio(), QStringLiteral("demo"));
+  view.setTable(table, QStringLiteral("demo features"));
+}
+
 }  // namespace
 
 class TrainingViewTest : public QObject {
   Q_OBJECT
  private Q_SLOTS:
   void trainsTwoFoldsAndShowsResults() {
-    const auto table = gtzanTable();
-    if (!table) QSKIP("shared GTZAN data not found (set GENRELAB_DATA)");
+    GTZAN_TABLE_OR_QSKIP(table);
     ui::TrainingView view;
     view.resize(1200, 800);
     view.show();
@@ -228,10 +240,10 @@ class TrainingViewTest : public QObject {
     QVERIFY(report);
     QCOMPARE(report->folds.size(), std::size_t{2});
     QVERIFY2(report->mean_accuracy > 0.3, qPrintable(QString::number(report->mean_accuracy)));
-    qInfo("2 folds x 4 epochs: mean accuracy %.3f ± %.3f, %d chart flushes for %lld records",
-          report->mean_accuracy, report->std_accuracy, view.chartFlushes(), static_cast<long long>(records.size()));
+    qInfo("2 folds x 4 epochs: mean accuracy %.3f ± %.3f, %d chart flushes for %lld records", report->mean_accuracy,
+          report->std_accuracy, view.chartFlushes(), static_cast<long long>(records.size()));
     QCOMPARE(records.size(), 3 * 4);  // 2 folds + the final model, 4 epochs each
-    QVERIFY(progress.size() >= 2);      // progress along the way, not only the final 100 %
+    QVERIFY(progress.size() >= 2);    // progress along the way, not only the final 100 %
     QCOMPARE(view.progressBar()->value(), view.progressBar()->maximum());
     QVERIFY(view.chartFlushes() >= 1 && view.chartFlushes() <= records.size());
 
@@ -273,8 +285,7 @@ class TrainingViewTest : public QObject {
   }
 
   void exportsHistoryAndLearningRateSteps() {
-    const auto table = gtzanTable();
-    if (!table) QSKIP("shared GTZAN data not found (set GENRELAB_DATA)");
+    GTZAN_TABLE_OR_QSKIP(table);
     ui::TrainingView view;
     view.resize(1200, 800);
     view.show();
@@ -310,7 +321,9 @@ class TrainingViewTest : public QObject {
     QVERIFY(results);
     for (int i = 0; i < results->count(); ++i) {
       results->setCurrentIndex(i);
-      genrelab::test::save_screenshot(view, QStringLiteral("training-%1").arg(results->tabText(i).toLower().replace(QLatin1Char(' '), QLatin1Char('-'))));
+      genrelab::test::save_screenshot(
+          view,
+          QStringLiteral("training-%1").arg(results->tabText(i).toLower().replace(QLatin1Char(' '), QLatin1Char('-'))));
     }
 
     // Exports: every table as CSV, the report as JSON, the figures as PNG/SVG/PDF.
@@ -341,16 +354,16 @@ class TrainingViewTest : public QObject {
       QVERIFY2(QFileInfo(file(name)).size() > 5000, name);
     }
     for (const char* name : {"confusion.pdf", "comparison.png"}) {
-      ui::export_figure(std::string_view(name).starts_with("confusion") ? static_cast<const ui::Figure&>(view.confusionFigure())
-                                                                          : view.comparisonFigure(),
+      ui::export_figure(std::string_view(name).starts_with("confusion")
+                            ? static_cast<const ui::Figure&>(view.confusionFigure())
+                            : view.comparisonFigure(),
                         file(name));
       QVERIFY2(QFileInfo(file(name)).size() > 5000, name);
     }
   }
 
   void leaderboardOnSegmentsGroupedAndLeaky() {
-    const auto dir = test::gtzan_dir();
-    if (!dir) QSKIP("shared GTZAN data not found (set GENRELAB_DATA)");
+    GENRELAB_GTZAN_OR_QSKIP(dir);
     const auto table = std::make_shared<const dataset::FeatureTable>(
         dataset::read_feature_table(*dir / "features_3_sec_subset_classical_jazz_rock.csv"));
     ui::TrainingView view;
@@ -389,13 +402,16 @@ class TrainingViewTest : public QObject {
                qPrintable(view.leaderboardTable()->item(0, protocol)->text()));
       QCOMPARE(view.leaderboardTable()->item(0, protocol)->foreground().color(),
                leaky ? QColor(180, 20, 20) : QColor(160, 90, 0));  // LEAKY red, optimistic orange
-      QVERIFY(view.leaderboardNote()->text().contains(leaky ? QStringLiteral("LEAKY folds") : QStringLiteral("optimistic")));
+      QVERIFY(view.leaderboardNote()->text().contains(leaky ? QStringLiteral("LEAKY folds")
+                                                            : QStringLiteral("optimistic")));
       QCOMPARE(board->repeats, leaky ? 2 : 1);
       QCOMPARE(board->rows[0].repeat_accuracies.size(), std::size_t{leaky ? 2u : 1u});
       QCOMPARE(view.leaderboardTable()->columnCount(), leaky ? 9 : 8);
       if (leaky)
-        QCOMPARE(view.leaderboardTable()->item(0, columnOf(*view.leaderboardTable(), QStringLiteral("Per repeat")))->text().count(
-                     QStringLiteral(" / ")),
+        QCOMPARE(view.leaderboardTable()
+                     ->item(0, columnOf(*view.leaderboardTable(), QStringLiteral("Per repeat")))
+                     ->text()
+                     .count(QStringLiteral(" / ")),
                  1);
       // The best run is on display, with the track-level columns of a segment table.
       const ml::TrainingReport* report = view.lastReport();
@@ -403,9 +419,9 @@ class TrainingViewTest : public QObject {
       QCOMPARE(view.foldTable()->columnCount(), 10);
       QCOMPARE(view.foldTable()->horizontalHeaderItem(4)->text().contains(QStringLiteral("LEAKY")), leaky);
       QCOMPARE(view.history().back().name().contains(QStringLiteral("LEAKY")), leaky);
-      qInfo("%s: %s %.3f (tracks %.3f), %s %.3f (tracks %.3f)", leaky ? "leaky" : "grouped", board->rows[0].model.c_str(),
-            board->rows[0].mean_accuracy, board->rows[0].track_accuracy_mean, board->rows[1].model.c_str(),
-            board->rows[1].mean_accuracy, board->rows[1].track_accuracy_mean);
+      qInfo("%s: %s %.3f (tracks %.3f), %s %.3f (tracks %.3f)", leaky ? "leaky" : "grouped",
+            board->rows[0].model.c_str(), board->rows[0].mean_accuracy, board->rows[0].track_accuracy_mean,
+            board->rows[1].model.c_str(), board->rows[1].mean_accuracy, board->rows[1].track_accuracy_mean);
     }
     QCOMPARE(view.history().size(), std::size_t{4});  // every leaderboard row joins the history
     if (auto* results = view.findChild<QTabWidget*>()) results->setCurrentIndex(results->count() - 1);
@@ -413,8 +429,7 @@ class TrainingViewTest : public QObject {
   }
 
   void cancelEndsWithinABatch() {
-    const auto table = gtzanTable();
-    if (!table) QSKIP("shared GTZAN data not found (set GENRELAB_DATA)");
+    GTZAN_TABLE_OR_QSKIP(table);
     ui::TrainingView view;
     view.show();
     view.setTable(table, QStringLiteral("features_30_sec.csv"));
@@ -431,8 +446,7 @@ class TrainingViewTest : public QObject {
   }
 
   void guiThreadStaysResponsiveWhileTraining() {
-    const auto table = gtzanTable();
-    if (!table) QSKIP("shared GTZAN data not found (set GENRELAB_DATA)");
+    GTZAN_TABLE_OR_QSKIP(table);
     ui::TrainingView view;
     view.resize(1200, 800);
     view.show();
@@ -447,8 +461,10 @@ class TrainingViewTest : public QObject {
     QCOMPARE(view.state(), ui::TrainingView::State::succeeded);
     QVERIFY(probe.ticks() > 20);
     const double worst = probe.worst(), p99 = probe.p99();
-    qInfo("event-loop gaps while training 2 folds + final x 40 epochs: %zu ticks, p99 %.1f ms, worst %.1f ms, %d chart flushes",
-          probe.ticks(), p99, worst, view.chartFlushes());
+    qInfo(
+        "event-loop gaps while training 2 folds + final x 40 epochs: %zu ticks, p99 %.1f ms, worst %.1f ms, %d chart "
+        "flushes",
+        probe.ticks(), p99, worst, view.chartFlushes());
     QVERIFY2(worst < 500, qPrintable(QStringLiteral("GUI thread blocked for %1 ms").arg(worst)));
   }
 
@@ -516,12 +532,12 @@ class TrainingViewTest : public QObject {
     QVERIFY(finished.wait(60000));
     QCOMPARE(view.state(), ui::TrainingView::State::succeeded);
     QCOMPARE(view.lastReport()->options.model.hidden_units, std::vector<int>{16});
-    QVERIFY2(view.history().back().name().contains(QStringLiteral("mlp (adjusted)")), qPrintable(view.history().back().name()));
+    QVERIFY2(view.history().back().name().contains(QStringLiteral("mlp (adjusted)")),
+             qPrintable(view.history().back().name()));
   }
 
   void closedFormKernelModelTrainsWithoutEpochs() {
-    const auto table = gtzanTable();
-    if (!table) QSKIP("shared GTZAN data not found (set GENRELAB_DATA)");
+    GTZAN_TABLE_OR_QSKIP(table);
     ui::TrainingView view;
     view.setTable(table, QStringLiteral("features_30_sec.csv"));
     QVERIFY(view.epochsSpin()->isEnabled());
@@ -545,7 +561,8 @@ class TrainingViewTest : public QObject {
     // Two folds of 500 rows train on half the data: still far above the study's CNN on five folds.
     QVERIFY2(report->mean_accuracy > 0.68, qPrintable(QString::number(report->mean_accuracy)));
     QCOMPARE(view.charts()->pointCount(0), 1);
-    QVERIFY2(view.history().back().name().contains(QStringLiteral("krr_forest/all, 2 track-grouped folds (optimistic), closed form")),
+    QVERIFY2(view.history().back().name().contains(
+                 QStringLiteral("krr_forest/all, 2 track-grouped folds (optimistic), closed form")),
              qPrintable(view.history().back().name()));
     QVERIFY(view.lastBundle());
     QCOMPARE(view.lastBundle()->weights.size(), std::size_t{6});  // kernel + forest
@@ -662,7 +679,8 @@ class TrainingViewTest : public QObject {
     QVERIFY(!view.audioBox()->isEnabled());
     QVERIFY(finished.wait(60000));
     QVERIFY2(view.state() == ui::TrainingView::State::succeeded, qPrintable(finished.front().front().toString()));
-    qInfo("cnn2d, 3 folds + final x %d epochs on 30 demo clips: %lld ms", kEpochs, static_cast<long long>(clock.elapsed()));
+    qInfo("cnn2d, 3 folds + final x %d epochs on 30 demo clips: %lld ms", kEpochs,
+          static_cast<long long>(clock.elapsed()));
 
     const ml::TrainingReport* report = view.lastReport();
     QVERIFY(report);
@@ -722,8 +740,9 @@ class TrainingViewTest : public QObject {
       QVERIFY(ok && std::abs(patch - fold.accuracy) < 1e-3 && patch >= 0 && patch <= 1);
       QCOMPARE(view.foldTable()->item(f, 6)->text(), QString::number(fold.train_rows));
     }
-    QCOMPARE(view.foldTable()->item(3, 2)->text(),
-             QStringLiteral("%1 ± %2").arg(report->mean_track_accuracy_mean, 0, 'f', 3).arg(report->std_track_accuracy_mean, 0, 'f', 3));
+    QCOMPARE(view.foldTable()->item(3, 2)->text(), QStringLiteral("%1 ± %2")
+                                                       .arg(report->mean_track_accuracy_mean, 0, 'f', 3)
+                                                       .arg(report->std_track_accuracy_mean, 0, 'f', 3));
     QVERIFY(view.foldTable()->item(3, 4)->text().contains(QStringLiteral("±")));
 
     // Confusion matrix and per-genre scores count the 30 held-out tracks.
@@ -746,7 +765,8 @@ class TrainingViewTest : public QObject {
     QVERIFY(finished.front().front().toString().isEmpty());
     QVERIFY(view.history().back().audio->skipped.size() == 1 &&
             view.history().back().audio->skipped.front().path.filename() == "broken.wav");
-    QVERIFY(view.history().back().name().contains(QStringLiteral("cnn2d/log-mel, 3 track-grouped folds (optimistic), 12 epochs")));
+    QVERIFY(view.history().back().name().contains(
+        QStringLiteral("cnn2d/log-mel, 3 track-grouped folds (optimistic), 12 epochs")));
     QCOMPARE(view.historyTable()->rowCount(), 1);
 
     // The final model: emitted for the Predict tab, saved atomically, loads and classifies a song.
@@ -776,7 +796,8 @@ class TrainingViewTest : public QObject {
     QVERIFY(folds_csv.open(QIODevice::ReadOnly));
     const QByteArray folds_text = folds_csv.readAll();
     QCOMPARE(folds_text.count('\n'), 1 + 3 + 1);
-    QVERIFY(folds_text.startsWith("Fold,Test tracks,Track acc. (mean),Track acc. (vote),Patch acc.,Patch loss,Train patches,"));
+    QVERIFY(folds_text.startsWith(
+        "Fold,Test tracks,Track acc. (mean),Track acc. (vote),Patch acc.,Patch loss,Train patches,"));
     // The report exports with the audio CNN's own numbers.
     const QString json_path = QString::fromStdString((dir / "report.json").string());
     view.exportTable(QStringLiteral("report"), json_path);
@@ -788,7 +809,8 @@ class TrainingViewTest : public QObject {
       for (int i = 0; i < results->count(); ++i) {
         results->setCurrentIndex(i);
         genrelab::test::save_screenshot(
-            view, QStringLiteral("training-cnn2d-%1").arg(results->tabText(i).toLower().replace(QLatin1Char(' '), QLatin1Char('-'))));
+            view, QStringLiteral("training-cnn2d-%1")
+                      .arg(results->tabText(i).toLower().replace(QLatin1Char(' '), QLatin1Char('-'))));
       }
   }
 
@@ -859,7 +881,8 @@ class TrainingViewTest : public QObject {
     view.repeatsSpin()->setValue(2);
     QVERIFY(!(cnn->flags() & Qt::ItemIsEnabled));
     QCOMPARE(cnn->checkState(), Qt::Unchecked);
-    QVERIFY2(view.leaderboardAudioReason().contains(QStringLiteral("one repeat")), qPrintable(view.leaderboardAudioReason()));
+    QVERIFY2(view.leaderboardAudioReason().contains(QStringLiteral("one repeat")),
+             qPrintable(view.leaderboardAudioReason()));
     QCOMPARE(cnn->toolTip(), view.leaderboardAudioReason());
     view.repeatsSpin()->setValue(1);
     QVERIFY(cnn->flags() & Qt::ItemIsEnabled);
@@ -888,9 +911,10 @@ class TrainingViewTest : public QObject {
     renamed->filenames[3] = "elsewhere.00042.wav";
     view.setTable(renamed, QStringLiteral("renamed"));
     QVERIFY(!(cnn->flags() & Qt::ItemIsEnabled));
-    QVERIFY2(view.leaderboardAudioReason().contains(QStringLiteral("1 of the 30 tracks of renamed have no audio file")) &&
-                 view.leaderboardAudioReason().contains(QStringLiteral("elsewhere.00042")),
-             qPrintable(view.leaderboardAudioReason()));
+    QVERIFY2(
+        view.leaderboardAudioReason().contains(QStringLiteral("1 of the 30 tracks of renamed have no audio file")) &&
+            view.leaderboardAudioReason().contains(QStringLiteral("elsewhere.00042")),
+        qPrintable(view.leaderboardAudioReason()));
     // Fewer table rows than files is fine: the files without rows stay out.
     auto fewer = std::make_shared<dataset::FeatureTable>();
     *fewer = *table;
@@ -930,10 +954,7 @@ class TrainingViewTest : public QObject {
     const auto table = demoTable();
     QVERIFY(table);
     ui::TrainingView view;
-    view.resize(1400, 900);
-    view.show();
-    view.setAudioFiles(demoAudio(), QStringLiteral("demo"));
-    view.setTable(table, QStringLiteral("demo features"));
+    showOnDemo(view, table);
     configureSmallCnn(view, kEpochs, false);  // chosen in the form: the leaderboard takes its epochs
     tickBoard(view, {QStringLiteral("logreg"), QStringLiteral("cnn2d")});
     QSignalSpy finished(&view, &ui::TrainingView::trainingFinished);
@@ -953,7 +974,8 @@ class TrainingViewTest : public QObject {
     QVERIFY(board);
     QCOMPARE(board->rows.size(), std::size_t{2});
     QVERIFY(board->rows[0].mean_accuracy >= board->rows[1].mean_accuracy);
-    const auto at = std::find_if(board->rows.begin(), board->rows.end(), [](const auto& r) { return r.model == "cnn2d"; });
+    const auto at =
+        std::find_if(board->rows.begin(), board->rows.end(), [](const auto& r) { return r.model == "cnn2d"; });
     QVERIFY(at != board->rows.end());
     const int cnn_rank = static_cast<int>(at - board->rows.begin());
     const ml::LeaderboardRow& row = *at;
@@ -967,7 +989,8 @@ class TrainingViewTest : public QObject {
     QCOMPARE(view.history().size(), std::size_t{2});
     const ui::TrainingRun& run = view.history()[static_cast<std::size_t>(cnn_rank)];
     QVERIFY(run.audio);
-    QVERIFY(run.name().contains(QStringLiteral("cnn2d/log-mel, 3 track-grouped folds (optimistic), %1 epochs").arg(kEpochs)));
+    QVERIFY(run.name().contains(
+        QStringLiteral("cnn2d/log-mel, 3 track-grouped folds (optimistic), %1 epochs").arg(kEpochs)));
     QCOMPARE(run.audio->options.training.epochs, kEpochs);
     QCOMPARE(run.audio->options.model.patch_frames, 64);  // the form's cnn2d settings
     QCOMPARE(run.audio->report.tracks, std::size_t{30});
@@ -1006,11 +1029,14 @@ class TrainingViewTest : public QObject {
     QCOMPARE(t->item(cnn_rank, 1)->text(), QStringLiteral("cnn2d"));
     const int accuracy = columnOf(*t, QStringLiteral("Accuracy (mean ± std)"));
     QVERIFY(accuracy >= 0);
-    QCOMPARE(t->item(cnn_rank, columnOf(*t, QStringLiteral("Protocol")))->text(), QStringLiteral("3 track-grouped folds (optimistic)"));
-    QVERIFY2(t->item(cnn_rank, accuracy)->text().endsWith(QStringLiteral("(tracks)")), qPrintable(t->item(cnn_rank, accuracy)->text()));
+    QCOMPARE(t->item(cnn_rank, columnOf(*t, QStringLiteral("Protocol")))->text(),
+             QStringLiteral("3 track-grouped folds (optimistic)"));
+    QVERIFY2(t->item(cnn_rank, accuracy)->text().endsWith(QStringLiteral("(tracks)")),
+             qPrintable(t->item(cnn_rank, accuracy)->text()));
     QVERIFY(t->item(cnn_rank, accuracy)->toolTip().contains(QStringLiteral("held-out tracks")));
     QVERIFY(!t->item(1 - cnn_rank, accuracy)->text().contains(QStringLiteral("tracks")));
-    QCOMPARE(t->item(cnn_rank, columnOf(*t, QStringLiteral("Macro F1")))->text(), QString::number(row.macro_f1, 'f', 3));
+    QCOMPARE(t->item(cnn_rank, columnOf(*t, QStringLiteral("Macro F1")))->text(),
+             QString::number(row.macro_f1, 'f', 3));
     QVERIFY(t->item(cnn_rank, 1)->toolTip().contains(QStringLiteral("64 frame log-mel patches")));
     QCOMPARE(t->item(cnn_rank, columnOf(*t, QStringLiteral("Run")))->text(), run.name());
     QVERIFY(t->horizontalHeaderItem(accuracy)->toolTip().contains(QStringLiteral("cnn2d")));
@@ -1040,7 +1066,8 @@ class TrainingViewTest : public QObject {
     QVERIFY(finished.wait(60000));
     QCOMPARE(view.state(), ui::TrainingView::State::succeeded);
     QCOMPARE(view.leaderboard()->rows.size(), std::size_t{2});
-    const auto cnn = std::find_if(view.history().begin(), view.history().end(), [](const auto& r) { return r.audio != nullptr; });
+    const auto cnn =
+        std::find_if(view.history().begin(), view.history().end(), [](const auto& r) { return r.audio != nullptr; });
     QVERIFY(cnn != view.history().end());
     QCOMPARE(cnn->audio->report.tracks, std::size_t{29});
     QCOMPARE(cnn->audio->options.fold_of.size(), std::size_t{29});
@@ -1064,8 +1091,9 @@ class TrainingViewTest : public QObject {
     QCOMPARE(view.leaderboard()->rows[0].model, std::string("logreg"));
     QCOMPARE(view.leaderboardTable()->rowCount(), 1);  // a one-row leaderboard is shown too
     QCOMPARE(view.history().size(), std::size_t{3});
-    QVERIFY2(view.statusLabel()->text().contains(QStringLiteral("cnn2d failed: none of the audio files could be decoded")),
-             qPrintable(view.statusLabel()->text()));
+    QVERIFY2(
+        view.statusLabel()->text().contains(QStringLiteral("cnn2d failed: none of the audio files could be decoded")),
+        qPrintable(view.statusLabel()->text()));
   }
 
   void leaderboardWithCnn2dCancels() {
@@ -1081,7 +1109,7 @@ class TrainingViewTest : public QObject {
     QSignalSpy records(&view, &ui::TrainingView::epochRecorded);
     view.compareModels();
     QCOMPARE(view.state(), ui::TrainingView::State::running);
-    QVERIFY(records.wait(30000));  // the CNN's epochs: logreg is done
+    QVERIFY(records.wait(30000));                                               // the CNN's epochs: logreg is done
     QVERIFY(view.progressBar()->value() >= view.progressBar()->maximum() / 2);  // past logreg's half
     cancelWithinABatch(view, finished, "leaderboard cnn2d");
     if (QTest::currentTestFailed()) return;
@@ -1092,8 +1120,7 @@ class TrainingViewTest : public QObject {
   }
 
   void faultFilteredSplitIsTheDefaultOnGtzan() {
-    const auto table = gtzanTable();
-    if (!table) QSKIP("shared GTZAN data not found (set GENRELAB_DATA)");
+    GTZAN_TABLE_OR_QSKIP(table);
     ui::TrainingView view;
     view.resize(1400, 900);
     view.show();
@@ -1111,7 +1138,8 @@ class TrainingViewTest : public QObject {
     QVERIFY(view.rotateCheck()->isEnabled());
     QVERIFY(view.finalModelCheck()->text().contains(QStringLiteral("train+valid")));
     const QString note = view.protocolPicker()->noteLabel()->text();
-    QVERIFY2(note.contains(QStringLiteral("train 443, valid 197, test 290 rows; 70 rows in no list")), qPrintable(note));
+    QVERIFY2(note.contains(QStringLiteral("train 443, valid 197, test 290 rows; 70 rows in no list")),
+             qPrintable(note));
     ml::TrainerOptions o = view.options();
     QVERIFY(o.split && o.split->artist_disjoint() && !o.rotate && !o.groups);
     // The dataset's own copy of the lists (the shared data has one): the same clips, so the same split.
@@ -1134,7 +1162,8 @@ class TrainingViewTest : public QObject {
     QCOMPARE(report->folds[0].held_out, std::string("test"));
     QCOMPARE(report->folds[0].test_rows, std::size_t{290});
     QCOMPARE(report->folds[0].train_rows, std::size_t{443 + 197});
-    qInfo("krr on the fault-filtered split: test %.3f, valid %.3f", report->mean_accuracy, report->mean_validation_accuracy);
+    qInfo("krr on the fault-filtered split: test %.3f, valid %.3f", report->mean_accuracy,
+          report->mean_validation_accuracy);
     QVERIFY2(report->mean_accuracy > 0.35, qPrintable(QString::number(report->mean_accuracy)));
 
     // The fold table: one held-out part, "test", with its 290 rows, valid and test accuracy.
@@ -1144,14 +1173,16 @@ class TrainingViewTest : public QObject {
     QCOMPARE(folds->item(0, 0)->text(), QStringLiteral("test"));
     QCOMPARE(folds->item(0, columnOf(*folds, QStringLiteral("Test rows")))->text(), QStringLiteral("290"));
     QVERIFY(columnOf(*folds, QStringLiteral("Valid acc.")) > 0);
-    QCOMPARE(folds->item(0, columnOf(*folds, QStringLiteral("Test acc.")))->text(), QString::number(report->mean_accuracy, 'f', 3));
+    QCOMPARE(folds->item(0, columnOf(*folds, QStringLiteral("Test acc.")))->text(),
+             QString::number(report->mean_accuracy, 'f', 3));
     // The status line and the run's name say how it was measured.
     const QString status = view.statusLabel()->text();
     QVERIFY2(status.contains(QStringLiteral("test accuracy %1 % — unseen artists (fault-filtered split, test part); "
                                             "train 443, valid 197, test 290 rows; 70 rows in no list")
                                  .arg(100 * report->mean_accuracy, 0, 'f', 1)),
              qPrintable(status));
-    QVERIFY2(view.history().back().name().contains(QStringLiteral("krr/all, unseen artists, fault-filtered test part, closed form")),
+    QVERIFY2(view.history().back().name().contains(
+                 QStringLiteral("krr/all, unseen artists, fault-filtered test part, closed form")),
              qPrintable(view.history().back().name()));
     double total = 0;
     for (int i = 0; i < 10; ++i)
@@ -1160,7 +1191,8 @@ class TrainingViewTest : public QObject {
     QVERIFY(view.confusionFigure().caption().contains(QStringLiteral("test part, scored once")));
     QCOMPARE(view.charts()->pointCount(0), 1);  // the test part's model, drawn once (not again as "final")
     QCOMPARE(models.size(), 1);
-    QVERIFY2(models.front().at(1).toString().contains(QStringLiteral("train+valid")), qPrintable(models.front().at(1).toString()));
+    QVERIFY2(models.front().at(1).toString().contains(QStringLiteral("train+valid")),
+             qPrintable(models.front().at(1).toString()));
     if (auto* results = view.findChild<QTabWidget*>()) results->setCurrentIndex(0);  // the folds
     genrelab::test::save_screenshot(view, QStringLiteral("training-fault-filtered-krr"));
 
@@ -1173,8 +1205,9 @@ class TrainingViewTest : public QObject {
     QCOMPARE(view.foldTable()->item(0, 0)->text(), QStringLiteral("train"));
     QCOMPARE(view.foldTable()->item(2, 0)->text(), QStringLiteral("test"));
     QCOMPARE(view.foldTable()->item(3, 0)->text(), QStringLiteral("mean ± std"));
-    QVERIFY2(view.statusLabel()->text().contains(QStringLiteral("over 3 held-out parts — unseen artists (fault-filtered split, "
-                                                                "rotation of its 3 parts)")),
+    QVERIFY2(view.statusLabel()->text().contains(
+                 QStringLiteral("over 3 held-out parts — unseen artists (fault-filtered split, "
+                                "rotation of its 3 parts)")),
              qPrintable(view.statusLabel()->text()));
 
     // Track-grouped folds on the same table: labelled optimistic everywhere.
@@ -1184,7 +1217,8 @@ class TrainingViewTest : public QObject {
     view.foldsSpin()->setValue(2);
     view.start();
     QVERIFY(finished.wait(60000));
-    QVERIFY(view.statusLabel()->text().contains(QStringLiteral("track-grouped folds: same artists in training and test (optimistic)")));
+    QVERIFY(view.statusLabel()->text().contains(
+        QStringLiteral("track-grouped folds: same artists in training and test (optimistic)")));
     QVERIFY(view.foldTable()->horizontalHeaderItem(4)->text().contains(QStringLiteral("optimistic")));
     // Another table keeps the user's pick.
     view.setTable(table, QStringLiteral("again"));
@@ -1199,7 +1233,8 @@ class TrainingViewTest : public QObject {
     QCOMPARE(view.protocolPicker()->choice(), Choice::track_grouped);
     const QString reason = view.protocolPicker()->faultFilteredReason();
     // The first part with no row is named.
-    QVERIFY2(reason.contains(QStringLiteral("blobs is not GTZAN")) && reason.contains(QStringLiteral("fault-filtered/train.txt")),
+    QVERIFY2(reason.contains(QStringLiteral("blobs is not GTZAN")) &&
+                 reason.contains(QStringLiteral("fault-filtered/train.txt")),
              qPrintable(reason));
     const int at = view.protocolCombo()->findData(static_cast<int>(Choice::fault_filtered));
     QCOMPARE(view.protocolCombo()->itemData(at, Qt::ToolTipRole).toString(), reason);
@@ -1208,12 +1243,14 @@ class TrainingViewTest : public QObject {
     QVERIFY(!view.rotateCheck()->isEnabled());
     QVERIFY(!view.options().split);
     // GTZAN's three-genre 3-s table: every part has rows, but most clips are missing.
-    if (const auto dir = test::gtzan_dir(); dir && std::filesystem::exists(*dir / "features_3_sec_subset_classical_jazz_rock.csv")) {
+    if (const auto dir = test::gtzan_dir();
+        dir && std::filesystem::exists(*dir / "features_3_sec_subset_classical_jazz_rock.csv")) {
       view.setTable(std::make_shared<const dataset::FeatureTable>(
                         dataset::read_feature_table(*dir / "features_3_sec_subset_classical_jazz_rock.csv")),
                     QStringLiteral("3-s subset"));
       QVERIFY(!pickerItemEnabled(view, Choice::fault_filtered));
-      QVERIFY2(view.protocolPicker()->faultFilteredReason().contains(QStringLiteral("3-s subset is not GTZAN's full set: only")),
+      QVERIFY2(view.protocolPicker()->faultFilteredReason().contains(
+                   QStringLiteral("3-s subset is not GTZAN's full set: only")),
                qPrintable(view.protocolPicker()->faultFilteredReason()));
     }
     // A dataset folder whose splits/fault-filtered differs from the built-in lists: used, but not
@@ -1223,9 +1260,11 @@ class TrainingViewTest : public QObject {
       const auto lists = *dataset::builtin_split("fault-filtered");
       std::filesystem::create_directories(folder / "splits" / "fault-filtered");
       for (int p = 0; p < 3; ++p) {
-        std::ofstream out(folder / "splits" / "fault-filtered" / (std::string(dataset::to_string(static_cast<dataset::SplitPart>(p))) + ".txt"));
+        std::ofstream out(folder / "splits" / "fault-filtered" /
+                          (std::string(dataset::to_string(static_cast<dataset::SplitPart>(p))) + ".txt"));
         const auto& entries = lists.parts[static_cast<std::size_t>(p)];
-        for (std::size_t i = p == 2 ? 1 : 0; i < entries.size(); ++i) out << entries[i].text << "\n";  // one test clip fewer
+        for (std::size_t i = p == 2 ? 1 : 0; i < entries.size(); ++i)
+          out << entries[i].text << "\n";  // one test clip fewer
       }
       view.setDatasetFolder(QString::fromStdString(folder.string()));
       view.setTable(table, QStringLiteral("features_30_sec.csv"));
@@ -1233,8 +1272,10 @@ class TrainingViewTest : public QObject {
       QCOMPARE(view.protocolPicker()->choice(), Choice::fault_filtered);
       const auto o = view.options();
       QVERIFY(o.split && !o.split->artist_disjoint());
-      QVERIFY(view.protocolPicker()->noteLabel()->toolTip().contains(QStringLiteral("differs from the built-in lists")));
-      QCOMPARE(QString::fromStdString(ml::protocol_label(o)), QStringLiteral("predefined split fault-filtered (test part)"));
+      QVERIFY(
+          view.protocolPicker()->noteLabel()->toolTip().contains(QStringLiteral("differs from the built-in lists")));
+      QCOMPARE(QString::fromStdString(ml::protocol_label(o)),
+               QStringLiteral("predefined split fault-filtered (test part)"));
     }
   }
 
@@ -1250,7 +1291,8 @@ class TrainingViewTest : public QObject {
     view.setSplitFolder(QString::fromStdString(bad.string()));
     QCOMPARE(view.protocolPicker()->choice(), Choice::split_folder);
     const QString status = view.statusLabel()->text();
-    QVERIFY2(status.contains(QString::fromStdString((bad / "valid.txt").string())) && status.contains(QStringLiteral("line 2")),
+    QVERIFY2(status.contains(QString::fromStdString((bad / "valid.txt").string())) &&
+                 status.contains(QStringLiteral("line 2")),
              qPrintable(status));
     QVERIFY(!view.protocolPicker()->problem().isEmpty());
     QVERIFY(!view.foldsSpin()->isEnabled());
@@ -1265,7 +1307,8 @@ class TrainingViewTest : public QObject {
     const auto good = writeSplitFolder("ui-split-good", rowsOf(*blobTable()));
     view.setSplitFolder(QString::fromStdString(good.string()));
     QVERIFY(view.protocolPicker()->problem().isEmpty());
-    QVERIFY2(view.protocolPicker()->noteLabel()->text().contains(QStringLiteral("train 30, valid 15, test 15 rows; 0 rows in no list")),
+    QVERIFY2(view.protocolPicker()->noteLabel()->text().contains(
+                 QStringLiteral("train 30, valid 15, test 15 rows; 0 rows in no list")),
              qPrintable(view.protocolPicker()->noteLabel()->text()));
     QVERIFY(view.protocolCombo()->currentText().startsWith(QStringLiteral("Split folder: ")));
     QSignalSpy finished(&view, &ui::TrainingView::trainingFinished);
@@ -1276,7 +1319,8 @@ class TrainingViewTest : public QObject {
     QCOMPARE(view.foldTable()->item(0, 0)->text(), QStringLiteral("test"));
     QCOMPARE(view.lastReport()->folds[0].test_rows, std::size_t{15});
     const QString name = QString::fromStdString(good.filename().string());
-    QVERIFY2(view.history().back().name().contains(QStringLiteral("split %1, test part").arg(name)), qPrintable(view.history().back().name()));
+    QVERIFY2(view.history().back().name().contains(QStringLiteral("split %1, test part").arg(name)),
+             qPrintable(view.history().back().name()));
     QVERIFY(view.statusLabel()->text().contains(QStringLiteral("predefined split %1 (test part)").arg(name)));
   }
 
@@ -1285,10 +1329,7 @@ class TrainingViewTest : public QObject {
     const auto table = demoTable();
     QVERIFY(table);
     ui::TrainingView view;
-    view.resize(1400, 900);
-    view.show();
-    view.setAudioFiles(demoAudio(), QStringLiteral("demo"));
-    view.setTable(table, QStringLiteral("demo features"));
+    showOnDemo(view, table);
     QVERIFY(view.protocolPicker()->setChoice(Choice::track_grouped));
     view.kindCombo()->setCurrentText(QStringLiteral("logreg"));
     view.epochsSpin()->setValue(3);
@@ -1299,7 +1340,7 @@ class TrainingViewTest : public QObject {
     QVERIFY2(view.state() == ui::TrainingView::State::succeeded, qPrintable(finished.front().front().toString()));
     const ml::TrainingReport* report = view.lastReport();
     QVERIFY(report);
-    QCOMPARE(report->held_out.size(), table->rows());  // every row held out once
+    QCOMPARE(report->held_out.size(), table->rows());                                // every row held out once
     if (auto* results = view.findChild<QTabWidget*>()) results->setCurrentIndex(1);  // Confusion matrix
     QTest::qWait(50);
     ui::FigureCanvas* canvas = view.confusionCanvas();
@@ -1314,8 +1355,10 @@ class TrainingViewTest : public QObject {
         QTest::mouseClick(canvas, Qt::LeftButton, Qt::NoModifier, at.toPoint());
         QCOMPARE(static_cast<std::int64_t>(view.cellTable()->rowCount()), count);
         for (int r = 0; r < view.cellTable()->rowCount(); ++r) {
-          QCOMPARE(view.cellTable()->item(r, 1)->text(), QString::fromStdString(report->label_names[static_cast<std::size_t>(t)]));
-          QCOMPARE(view.cellTable()->item(r, 2)->text(), QString::fromStdString(report->label_names[static_cast<std::size_t>(p)]));
+          QCOMPARE(view.cellTable()->item(r, 1)->text(),
+                   QString::fromStdString(report->label_names[static_cast<std::size_t>(t)]));
+          QCOMPARE(view.cellTable()->item(r, 2)->text(),
+                   QString::fromStdString(report->label_names[static_cast<std::size_t>(p)]));
           QVERIFY(QFileInfo::exists(view.cellTable()->item(r, 0)->data(Qt::UserRole).toString()));  // its audio
         }
         ++clicked;
@@ -1341,7 +1384,8 @@ class TrainingViewTest : public QObject {
     // A broken file: named with its line, nothing starts.
     std::ofstream(dir / "broken.csv") << "file,artist\ng0.00000.wav,a,extra\n";
     view.setGroupsFile(QString::fromStdString((dir / "broken.csv").string()));
-    QVERIFY2(view.statusLabel()->text().contains(QStringLiteral("broken.csv")) && view.statusLabel()->text().contains(QStringLiteral("line 2")),
+    QVERIFY2(view.statusLabel()->text().contains(QStringLiteral("broken.csv")) &&
+                 view.statusLabel()->text().contains(QStringLiteral("line 2")),
              qPrintable(view.statusLabel()->text()));
     view.start();
     QCOMPARE(view.state(), ui::TrainingView::State::idle);
@@ -1349,7 +1393,8 @@ class TrainingViewTest : public QObject {
     {
       std::ofstream csv(dir / "artists.csv");
       csv << "file,artist\n";
-      for (std::size_t r = 0; r < blobTable()->rows(); ++r) csv << blobTable()->filenames[r] << ",artist" << r / 4 << "\n";
+      for (std::size_t r = 0; r < blobTable()->rows(); ++r)
+        csv << blobTable()->filenames[r] << ",artist" << r / 4 << "\n";
     }
     view.setGroupsFile(QString::fromStdString((dir / "artists.csv").string()));
     QCOMPARE(view.protocolPicker()->choice(), Choice::groups_file);
@@ -1368,13 +1413,13 @@ class TrainingViewTest : public QObject {
     for (std::size_t r = 0; r < report->fold_of_row.size(); r += 4)  // each artist in one fold
       for (std::size_t k = 1; k < 4; ++k) QCOMPARE(report->fold_of_row[r + k], report->fold_of_row[r]);
     QVERIFY(view.history().back().name().contains(QStringLiteral("3 folds by artist (unseen artists)")));
-    QVERIFY2(view.statusLabel()->text().contains(QStringLiteral("unseen artist")), qPrintable(view.statusLabel()->text()));
+    QVERIFY2(view.statusLabel()->text().contains(QStringLiteral("unseen artist")),
+             qPrintable(view.statusLabel()->text()));
     QCOMPARE(view.foldTable()->horizontalHeaderItem(4)->text(), QStringLiteral("Accuracy"));  // not optimistic
   }
 
   void leaderboardOnTheFaultFilteredSplit() {
-    const auto table = gtzanTable();
-    if (!table) QSKIP("shared GTZAN data not found (set GENRELAB_DATA)");
+    GTZAN_TABLE_OR_QSKIP(table);
     ui::TrainingView view;
     view.resize(1400, 900);
     view.show();
@@ -1398,7 +1443,8 @@ class TrainingViewTest : public QObject {
     for (int r = 0; r < 2; ++r) {
       QCOMPARE(t->item(r, protocol)->text(), QStringLiteral("unseen artists, fault-filtered test part"));
       QCOMPARE(t->item(r, protocol)->toolTip(), QStringLiteral("unseen artists (fault-filtered split, test part)"));
-      QCOMPARE(t->item(r, 2)->text(), QString::number(board->rows[static_cast<std::size_t>(r)].validation_accuracy, 'f', 3));
+      QCOMPARE(t->item(r, 2)->text(),
+               QString::number(board->rows[static_cast<std::size_t>(r)].validation_accuracy, 'f', 3));
       QCOMPARE(t->item(r, 3)->text(), QString::number(board->rows[static_cast<std::size_t>(r)].mean_accuracy, 'f', 3));
     }
     QVERIFY(board->rows[0].validation_accuracy >= board->rows[1].validation_accuracy);
@@ -1419,10 +1465,7 @@ class TrainingViewTest : public QObject {
     const auto table = demoTable();
     QVERIFY(table);
     ui::TrainingView view;
-    view.resize(1400, 900);
-    view.show();
-    view.setAudioFiles(demoAudio(), QStringLiteral("demo"));
-    view.setTable(table, QStringLiteral("demo features"));
+    showOnDemo(view, table);
     configureSmallCnn(view, 3, true);
     // Per genre: 3 clips train, 2 valid, 1 test.
     const auto folder = writeSplitFolder("ui-split-demo", rowsOf(*table));
@@ -1441,7 +1484,8 @@ class TrainingViewTest : public QObject {
     QCOMPARE(run.audio->report.protocol, std::string("split"));
     QCOMPARE(view.foldTable()->rowCount(), 1);
     QCOMPARE(view.foldTable()->item(0, 0)->text(), QStringLiteral("test"));
-    QVERIFY2(view.statusLabel()->text().contains(QStringLiteral("train 15, valid 10, test 5 rows")), qPrintable(view.statusLabel()->text()));
+    QVERIFY2(view.statusLabel()->text().contains(QStringLiteral("train 15, valid 10, test 5 rows")),
+             qPrintable(view.statusLabel()->text()));
     QVERIFY(view.lastBundle());  // trained on train+valid
 
     // The leaderboard: cnn2d on the same split's parts as logreg.
@@ -1467,8 +1511,7 @@ class TrainingViewTest : public QObject {
   }
 
   void destroyingWhileRunningCancels() {
-    const auto table = gtzanTable();
-    if (!table) QSKIP("shared GTZAN data not found (set GENRELAB_DATA)");
+    GTZAN_TABLE_OR_QSKIP(table);
     auto view = std::make_unique<ui::TrainingView>();
     view->setTable(table, QStringLiteral("t"));
     configure(*view, 1000, true);

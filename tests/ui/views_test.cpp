@@ -1,33 +1,33 @@
 // The views, offscreen: spectrogram (compute, zoom, export), feature table (filter, sort, CSV),
 // and the GUI thread's responsiveness while work runs.
 #include <QApplication>
-#include <QElapsedTimer>
-#include <QFileInfo>
-#include <QSpinBox>
 #include <QComboBox>
-#include <QSlider>
+#include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 #include <QImage>
 #include <QLineEdit>
 #include <QSignalSpy>
+#include <QSlider>
 #include <QSortFilterProxyModel>
+#include <QSpinBox>
 #include <QTableView>
 #include <QTest>
 #include <QTimer>
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <thread>
 #include <sstream>
+#include <thread>
 
+#include "dataset/demo_dataset.h"
 #include "dataset/feature_table.h"
 #include "support/event_loop_probe.h"
 #include "support/test_data.h"
+#include "ui/figures/eda_data.h"
 #include "ui/jobs/job_runner.h"
 #include "ui/main_window.h"
 #include "ui/plot/figure_export.h"
-#include "dataset/demo_dataset.h"
-#include "ui/figures/eda_data.h"
 #include "ui/views/eda_views.h"
 #include "ui/views/feature_table_view.h"
 #include "ui/views/spectrogram_view.h"
@@ -65,8 +65,7 @@ class ViewsTest : public QObject {
   }
 
   void spectrogramComputesZoomsAndExports() {
-    const auto gtzan = test::gtzan_dir();
-    if (!gtzan) QSKIP("shared GTZAN data not found (set GENRELAB_DATA)");
+    GENRELAB_GTZAN_OR_QSKIP(gtzan);
     ui::SpectrogramView view;
     view.resize(900, 600);
     view.show();
@@ -113,9 +112,9 @@ class ViewsTest : public QObject {
   }
 
   void featureTableFiltersSortsAndExports() {
-    const auto gtzan = test::gtzan_dir();
-    if (!gtzan) QSKIP("shared GTZAN data not found (set GENRELAB_DATA)");
-    auto table = std::make_shared<const dataset::FeatureTable>(dataset::read_feature_table(*gtzan / "features_30_sec.csv"));
+    GENRELAB_GTZAN_OR_QSKIP(gtzan);
+    auto table =
+        std::make_shared<const dataset::FeatureTable>(dataset::read_feature_table(*gtzan / "features_30_sec.csv"));
     ui::FeatureTableView view;
     view.setTable(table, QStringLiteral("features_30_sec.csv"));
     QCOMPARE(view.proxy()->rowCount(), 1000);
@@ -136,8 +135,7 @@ class ViewsTest : public QObject {
   }
 
   void edaViewsOnSharedTable() {
-    const auto gtzan = test::gtzan_dir();
-    if (!gtzan) QSKIP("shared GTZAN data not found (set GENRELAB_DATA)");
+    GENRELAB_GTZAN_OR_QSKIP(gtzan);
     ui::MainWindow w;
     w.setRecommendedModelEnabled(false);
     w.resize(1400, 900);
@@ -226,13 +224,20 @@ class ViewsTest : public QObject {
   void featureNamesAbbreviateDeterministically_data() {
     QTest::addColumn<QString>("name");
     QTest::addColumn<QString>("label");
-    QTest::newRow("short stays") << "mfcc12_var" << "mfcc12_var";
-    QTest::newRow("13 chars stay") << "perceptr_mean" << "perceptr_mean";
-    QTest::newRow("spectral centroid") << "spectral_centroid_mean" << "spec_cent_mean";
-    QTest::newRow("bandwidth") << "spectral_bandwidth_var" << "spec_bw_var";
-    QTest::newRow("zcr") << "zero_crossing_rate_mean" << "zcr_mean";
-    QTest::newRow("chroma") << "chroma_stft_mean" << "chroma_mean";
-    QTest::newRow("other long name") << "spectral_flatness_mean" << "spec_flat_mean";
+    QTest::newRow("short stays") << "mfcc12_var"
+                                 << "mfcc12_var";
+    QTest::newRow("13 chars stay") << "perceptr_mean"
+                                   << "perceptr_mean";
+    QTest::newRow("spectral centroid") << "spectral_centroid_mean"
+                                       << "spec_cent_mean";
+    QTest::newRow("bandwidth") << "spectral_bandwidth_var"
+                               << "spec_bw_var";
+    QTest::newRow("zcr") << "zero_crossing_rate_mean"
+                         << "zcr_mean";
+    QTest::newRow("chroma") << "chroma_stft_mean"
+                            << "chroma_mean";
+    QTest::newRow("other long name") << "spectral_flatness_mean"
+                                     << "spec_flat_mean";
   }
   void featureNamesAbbreviateDeterministically() {
     QFETCH(QString, name);
@@ -243,8 +248,7 @@ class ViewsTest : public QObject {
   void correlationHeatmapReadable() {
     // Issue 20: at the default window size the 57 x 57 heatmap's labels are readable and do not
     // overlap, a cell's read-out names both features, the export is publication size.
-    const auto gtzan = test::gtzan_dir();
-    if (!gtzan) QSKIP("shared GTZAN data not found (set GENRELAB_DATA)");
+    GENRELAB_GTZAN_OR_QSKIP(gtzan);
     ui::MainWindow w;
     w.setRecommendedModelEnabled(false);
     w.resize(1600, 1000);
@@ -259,8 +263,8 @@ class ViewsTest : public QObject {
     const QRectF rect = corr->canvas()->rect();
     const auto l = corr->figure().layout(rect);
     const auto boxes = corr->figure().labelBoxes(rect);
-    qInfo("canvas %.0f x %.0f: cell %.1f px, labels %.0f px, every %d, %s", rect.width(), rect.height(), l.cell, l.font_px,
-          l.label_step, l.abbreviated ? "abbreviated" : "full names");
+    qInfo("canvas %.0f x %.0f: cell %.1f px, labels %.0f px, every %d, %s", rect.width(), rect.height(), l.cell,
+          l.font_px, l.label_step, l.abbreviated ? "abbreviated" : "full names");
     // The heatmap fills the canvas: the square takes most of the shorter side.
     QVERIFY(l.map.width() > 0.6 * std::min(rect.width(), rect.height()));
     QVERIFY(l.cell >= 8);
@@ -273,17 +277,19 @@ class ViewsTest : public QObject {
       QVERIFY2(!boxes[a].box.intersects(l.map), qPrintable(boxes[a].text));
       for (int b = a + 1; b < boxes.size(); ++b)
         if (boxes[a].row == boxes[b].row)
-          QVERIFY2(!boxes[a].box.intersects(boxes[b].box), qPrintable(boxes[a].text + QStringLiteral(" / ") + boxes[b].text));
+          QVERIFY2(!boxes[a].box.intersects(boxes[b].box),
+                   qPrintable(boxes[a].text + QStringLiteral(" / ") + boxes[b].text));
     }
     // Hover: a cell names both full feature names and r; a label gives its full name.
     const QPointF cell(l.map.left() + 6.5 * l.cell, l.map.top() + 10.5 * l.cell);  // column 6, row 10
     const QString tip = corr->canvas()->hoverText(cell);
-    QVERIFY2(tip.contains(QStringLiteral("spectral_bandwidth_mean")) && tip.contains(QStringLiteral("zero_crossing_rate_mean")) &&
-                 tip.contains(QStringLiteral("r = ")),
+    QVERIFY2(tip.contains(QStringLiteral("spectral_bandwidth_mean")) &&
+                 tip.contains(QStringLiteral("zero_crossing_rate_mean")) && tip.contains(QStringLiteral("r = ")),
              qPrintable(tip));
     for (const auto& box : boxes)
       if (box.column == 10 && box.row)
-        QVERIFY(corr->canvas()->hoverText(box.box.center()).startsWith(QStringLiteral("zero_crossing_rate_mean (dropped")));
+        QVERIFY(
+            corr->canvas()->hoverText(box.box.center()).startsWith(QStringLiteral("zero_crossing_rate_mean (dropped")));
     // A canvas too small for every label at the minimum font: every other label, still apart.
     const QRectF small(0, 0, 420, 420);
     const auto thin = corr->figure().layout(small);
@@ -332,8 +338,10 @@ class ViewsTest : public QObject {
     std::vector<double> row(57);
     std::uint64_t state = 42;
     for (int r = 0; r < 10000; ++r) {
-      for (auto& v : row) v = static_cast<double>((state = state * 6364136223846793005ULL + 1442695040888963407ULL) >> 11) * 0x1.0p-53;
-      table->append("g" + std::to_string(r % 10) + "." + std::to_string(r) + ".wav", 66149, row, "g" + std::to_string(r % 10));
+      for (auto& v : row)
+        v = static_cast<double>((state = state * 6364136223846793005ULL + 1442695040888963407ULL) >> 11) * 0x1.0p-53;
+      table->append("g" + std::to_string(r % 10) + "." + std::to_string(r) + ".wav", 66149, row,
+                    "g" + std::to_string(r % 10));
     }
     ui::FeatureTableView view;
     view.resize(1000, 700);
@@ -348,8 +356,10 @@ class ViewsTest : public QObject {
     QApplication::processEvents();
     const qint64 filter_ms = clock.elapsed();
     QCOMPARE(view.proxy()->rowCount(), 1000);
-    QVERIFY(view.proxy()->index(0, 20).data(Qt::UserRole).toDouble() <= view.proxy()->index(999, 20).data(Qt::UserRole).toDouble());
-    qInfo("10,000-row table: load + sort %lld ms, filter %lld ms", static_cast<long long>(sort_ms), static_cast<long long>(filter_ms));
+    QVERIFY(view.proxy()->index(0, 20).data(Qt::UserRole).toDouble() <=
+            view.proxy()->index(999, 20).data(Qt::UserRole).toDouble());
+    qInfo("10,000-row table: load + sort %lld ms, filter %lld ms", static_cast<long long>(sort_ms),
+          static_cast<long long>(filter_ms));
     QVERIFY(sort_ms < 3000 && filter_ms < 3000);
   }
 
@@ -357,8 +367,7 @@ class ViewsTest : public QObject {
     // Event-loop latency while the window scans a dataset and computes spectrograms: a 5 ms
     // timer records the gaps between its ticks. Reported for the notes; the bound asserted is
     // loose so a loaded CI machine cannot make it flaky, the printed worst/p99 are the figures.
-    const auto gtzan = test::gtzan_dir();
-    if (!gtzan) QSKIP("shared GTZAN data not found (set GENRELAB_DATA)");
+    GENRELAB_GTZAN_OR_QSKIP(gtzan);
     ui::MainWindow w;
     w.setRecommendedModelEnabled(false);
     w.show();
@@ -376,7 +385,8 @@ class ViewsTest : public QObject {
     probe.stop();
     QVERIFY(probe.ticks() > 50);
     const double worst = probe.worst(), p99 = probe.p99();
-    qInfo("event-loop gaps while scanning + 30 spectrograms: %zu ticks, p99 %.1f ms, worst %.1f ms", probe.ticks(), p99, worst);
+    qInfo("event-loop gaps while scanning + 30 spectrograms: %zu ticks, p99 %.1f ms, worst %.1f ms", probe.ticks(), p99,
+          worst);
     QVERIFY2(worst < 500, qPrintable(QStringLiteral("GUI thread blocked for %1 ms").arg(worst)));
   }
 };

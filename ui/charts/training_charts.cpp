@@ -5,11 +5,11 @@
 #include <QContextMenuEvent>
 #include <QGraphicsScene>
 #include <QHBoxLayout>
-#include <QVBoxLayout>
 #include <QLabel>
 #include <QLineSeries>
 #include <QMenu>
 #include <QPen>
+#include <QVBoxLayout>
 #include <QValueAxis>
 #include <algorithm>
 #include <cmath>
@@ -59,14 +59,10 @@ QColor TrainingCharts::foldColor(int fold) {
 }
 
 TrainingCharts::TrainingCharts(QWidget* parent)
-    : QWidget(parent),
-      loss_chart_(makeChart(tr("Loss per epoch"))),
-      acc_chart_(makeChart(tr("Held-out accuracy per epoch"))),
-      loss_view_(new QChartView(loss_chart_, this)),
-      acc_view_(new QChartView(acc_chart_, this)),
-      loss_x_(makeAxis(tr("epoch"), 1, 2, "%d")),
-      loss_y_(makeAxis(tr("cross-entropy"), 0, 1, "%.2f")),
-      acc_x_(makeAxis(tr("epoch"), 1, 2, "%d")),
+    : QWidget(parent), loss_chart_(makeChart(tr("Loss per epoch"))),
+      acc_chart_(makeChart(tr("Held-out accuracy per epoch"))), loss_view_(new QChartView(loss_chart_, this)),
+      acc_view_(new QChartView(acc_chart_, this)), loss_x_(makeAxis(tr("epoch"), 1, 2, "%d")),
+      loss_y_(makeAxis(tr("cross-entropy"), 0, 1, "%.2f")), acc_x_(makeAxis(tr("epoch"), 1, 2, "%d")),
       acc_y_(makeAxis(tr("accuracy"), 0, 1, "%.2f")) {
   loss_chart_->addAxis(loss_x_, Qt::AlignBottom);
   loss_chart_->addAxis(loss_y_, Qt::AlignLeft);
@@ -157,7 +153,8 @@ void TrainingCharts::append(const std::vector<EpochRecord>& records) {
   for (const EpochRecord& r : records) {
     records_.push_back(r);
     const auto last = last_rate_.constFind(r.fold);
-    if (last != last_rate_.constEnd() && r.learning_rate != *last && !lr_steps_.contains(r.epoch)) addLearningRateStep(r.epoch);
+    if (last != last_rate_.constEnd() && r.learning_rate != *last && !lr_steps_.contains(r.epoch))
+      addLearningRateStep(r.epoch);
     last_rate_[r.fold] = r.learning_rate;
     Curves& c = curvesFor(r.fold);
     const auto x = static_cast<double>(r.epoch);
@@ -185,10 +182,8 @@ void TrainingCharts::rescale() {
   for (QValueAxis* x : {loss_x_, acc_x_}) {
     // Interval first: Qt 6.4 lays the dynamic ticks out when the range changes.
     x->setTickInterval(epoch_tick_interval(static_cast<int>(xmax)));
-    if (max_epoch_ == 1)
-      x->setRange(0, 2);  // the single epoch in the middle, its markers unclipped
-    else
-      x->setRange(1, xmax);
+    if (max_epoch_ == 1) x->setRange(0, 2);  // the single epoch in the middle, its markers unclipped
+    else x->setRange(1, xmax);
   }
   const double loss_top = max_loss_ > 0 ? max_loss_ * 1.05 : 1.0;
   loss_y_->setRange(0, loss_top);
@@ -236,9 +231,9 @@ void TrainingCharts::paintFigure(QPainter& p, const QRectF& rect) const {
 void TrainingCharts::writeCsv(std::ostream& out) const {
   out << "fold,epoch,train_loss,heldout_loss,train_accuracy,heldout_accuracy,learning_rate\n";
   for (const EpochRecord& r : records_)
-    out << (r.fold < 0 ? std::string("final") : std::to_string(r.fold + 1)) << ',' << r.epoch << ',' << csv_num(r.train_loss) << ','
-        << csv_num(r.heldout_loss) << ',' << csv_num(r.train_accuracy) << ',' << csv_num(r.heldout_accuracy) << ','
-        << csv_num(r.learning_rate) << '\n';
+    out << (r.fold < 0 ? std::string("final") : std::to_string(r.fold + 1)) << ',' << r.epoch << ','
+        << csv_num(r.train_loss) << ',' << csv_num(r.heldout_loss) << ',' << csv_num(r.train_accuracy) << ','
+        << csv_num(r.heldout_accuracy) << ',' << csv_num(r.learning_rate) << '\n';
 }
 
 void TrainingCharts::contextMenuEvent(QContextMenuEvent* event) {

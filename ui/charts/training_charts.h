@@ -26,12 +26,12 @@ namespace genrelab::ui {
 
 /// One epoch of one fold, as the charts need it (copied from ml::EpochStats on the worker).
 struct EpochRecord {
-  int fold = 0;  ///< 0-based; ml::kFinalFold (-1) for the final model
+  int fold = 0;   ///< 0-based; ml::kFinalFold (-1) for the final model
   int epoch = 0;  ///< 1-based
   int epochs = 0;
   double train_loss = 0.0;
   double train_accuracy = 0.0;
-  double heldout_loss = 0.0;      ///< validation loss, else the test fold's (NaN when neither)
+  double heldout_loss = 0.0;  ///< validation loss, else the test fold's (NaN when neither)
   double heldout_accuracy = 0.0;
   double learning_rate = 0.0;
 };

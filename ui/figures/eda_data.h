@@ -17,10 +17,10 @@ struct EdaData {
   stats::LabeledMatrix data;           ///< raw feature values and genre codes
   std::vector<std::string> filenames;  ///< per row
   stats::FeatureSubset subset = stats::FeatureSubset::all;
-  stats::TableAnalysis analysis;       ///< KDE, correlation, filter, PCA, genre similarity
-  std::vector<int> genre_order;        ///< rows sorted by genre (stable), at most kMaxTrackRows of them
-  Eigen::MatrixXf track_similarity;    ///< cosine similarity of standardised subset rows, in genre_order
-  int track_stride = 1;                ///< every track_stride-th row of each genre is in genre_order
+  stats::TableAnalysis analysis;     ///< KDE, correlation, filter, PCA, genre similarity
+  std::vector<int> genre_order;      ///< rows sorted by genre (stable), at most kMaxTrackRows of them
+  Eigen::MatrixXf track_similarity;  ///< cosine similarity of standardised subset rows, in genre_order
+  int track_stride = 1;              ///< every track_stride-th row of each genre is in genre_order
 
   /// Track x track matrices above this size would need hundreds of MB (10,000 rows: 400 MB):
   /// larger tables show an evenly spaced sample of each genre.

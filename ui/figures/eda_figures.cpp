@@ -11,7 +11,9 @@
 namespace genrelab::ui {
 namespace {
 
-QString name_of(const EdaData& d, int column) { return QString::fromStdString(d.data.feature_names[static_cast<std::size_t>(column)]); }
+QString name_of(const EdaData& d, int column) {
+  return QString::fromStdString(d.data.feature_names[static_cast<std::size_t>(column)]);
+}
 
 QVector<QString> genre_names(const EdaData& d) {
   QVector<QString> names;
@@ -72,7 +74,8 @@ void KdeFigure::paintPanel(QPainter& p, const QRectF& plot, int column, bool sma
     const double n = static_cast<double>(x.rows());
     for (Eigen::Index r = 0; r < x.rows(); ++r) {
       const int b = std::clamp(static_cast<int>((x(r, column) - lo) / bw), 0, kBins - 1);
-      hist[static_cast<std::size_t>(data_->data.labels[static_cast<std::size_t>(r)])][static_cast<std::size_t>(b)] += 1.0 / (n * bw);
+      hist[static_cast<std::size_t>(data_->data.labels[static_cast<std::size_t>(r)])][static_cast<std::size_t>(b)] +=
+          1.0 / (n * bw);
     }
     for (std::size_t g = 0; g < hist.size(); ++g)
       if (!genreHidden(static_cast<int>(g)))
@@ -133,7 +136,8 @@ void KdeFigure::paintPanel(QPainter& p, const QRectF& plot, int column, bool sma
 }
 
 void KdeFigure::paintFigure(QPainter& p, const QRectF& rect) const {
-  if (!data_ || data_->analysis.kde.empty()) return paintEmpty(p, rect, QStringLiteral("Open a dataset with a feature table"));
+  if (!data_ || data_->analysis.kde.empty())
+    return paintEmpty(p, rect, QStringLiteral("Open a dataset with a feature table"));
   p.fillRect(rect, Qt::white);
   const QRectF body = draw_title(p, rect, figureTitle());
   if (!grid) {
@@ -157,7 +161,8 @@ void KdeFigure::paintFigure(QPainter& p, const QRectF& rect) const {
 // --------------------------------------------------------------------------------- correlation
 
 QString CorrelationFigure::figureTitle() const {
-  return data_ ? QStringLiteral("Pearson correlation of the features — %1").arg(data_->source) : QStringLiteral("Correlation");
+  return data_ ? QStringLiteral("Pearson correlation of the features — %1").arg(data_->source)
+               : QStringLiteral("Correlation");
 }
 
 stats::RedundancyResult CorrelationFigure::redundancy() const {
@@ -170,14 +175,17 @@ namespace {
 constexpr double kTitleH = 40;     // draw_title's band plus a gap
 constexpr double kColorbarW = 96;  // gap + bar + tick labels + its rotated label
 constexpr double kSidePad = 8;
-constexpr double kLabelGap = 4;    // between a label and the map
-constexpr double kNoteH = 28;      // the redundancy note
-constexpr double kKeyH = 18;       // the abbreviation key under it
+constexpr double kLabelGap = 4;        // between a label and the map
+constexpr double kNoteH = 28;          // the redundancy note
+constexpr double kKeyH = 18;           // the abbreviation key under it
 constexpr double kFontPerCell = 0.85;  // label font per cell side: DejaVu's line height is ~1.17 em
 
 /// The fixed replacements of abbreviate_feature(), longest first; also the key under the figure.
-constexpr std::pair<const char*, const char*> kWordAbbreviations[] = {
-    {"zero_crossing_rate", "zcr"}, {"chroma_stft", "chroma"}, {"spectral", "spec"}, {"centroid", "cent"}, {"bandwidth", "bw"}};
+constexpr std::pair<const char*, const char*> kWordAbbreviations[] = {{"zero_crossing_rate", "zcr"},
+                                                                      {"chroma_stft", "chroma"},
+                                                                      {"spectral", "spec"},
+                                                                      {"centroid", "cent"},
+                                                                      {"bandwidth", "bw"}};
 constexpr int kShortName = 13;
 
 double widest(const QVector<QString>& texts, const QFont& font) {
@@ -244,8 +252,8 @@ CorrelationFigure::Layout CorrelationFigure::layout(const QRectF& rect) const {
     const double footer = kNoteH + (abbreviated ? kKeyH : 0);
     for (double f = kMaxLabelPx; f >= kMinLabelPx; f -= 1) {
       const double label = widest(labels, figure_font(f)) + kLabelGap + 2;
-      const double side = std::max<double>(d, std::min(rect.width() - 2 * kSidePad - label - kColorbarW,
-                                                        rect.height() - kTitleH - label - footer));
+      const double side = std::max<double>(
+          d, std::min(rect.width() - 2 * kSidePad - label - kColorbarW, rect.height() - kTitleH - label - footer));
       l.cell = side / d;
       l.font_px = f;
       if (l.cell * kFontPerCell >= f) break;
@@ -308,8 +316,8 @@ void CorrelationFigure::paintFigure(QPainter& p, const QRectF& rect) const {
     p.setPen(dropped[static_cast<std::size_t>(box.column)] ? QColor(200, 20, 20) : QColor(30, 30, 30));
     // Whole-pixel baselines: at 7-8 px a thin underscore on a half pixel fades away on screen.
     if (box.row) {
-      p.drawText(box.box.translated(0, std::round(box.box.top()) - box.box.top()), Qt::AlignRight | Qt::AlignVCenter | Qt::TextDontClip,
-                 box.text);
+      p.drawText(box.box.translated(0, std::round(box.box.top()) - box.box.top()),
+                 Qt::AlignRight | Qt::AlignVCenter | Qt::TextDontClip, box.text);
       continue;
     }
     p.save();
@@ -329,7 +337,8 @@ void CorrelationFigure::paintFigure(QPainter& p, const QRectF& rect) const {
     p.setPen(QPen(Qt::black, 2));
     p.drawRect(QRectF(map.left() + highlight->x() * cell, map.top() + highlight->y() * cell, cell, cell));
   }
-  draw_colorbar(p, QRectF(map.right() + 18, map.top(), 60, map.height()), ColorMap::Diverging, -1, 1, QStringLiteral("Pearson r"));
+  draw_colorbar(p, QRectF(map.right() + 18, map.top(), 60, map.height()), ColorMap::Diverging, -1, 1,
+                QStringLiteral("Pearson r"));
   const double footer = kNoteH + (l.abbreviated ? kKeyH : 0);
   p.setFont(figure_font(12));
   p.setPen(QColor(30, 30, 30));
@@ -344,7 +353,8 @@ void CorrelationFigure::paintFigure(QPainter& p, const QRectF& rect) const {
     QStringList key;
     for (const auto& [from, to] : kWordAbbreviations) {
       const QString word = QString::fromLatin1(to);
-      if (std::any_of(l.labels.begin(), l.labels.end(), [&](const QString& t) { return t.split(QLatin1Char('_')).contains(word); }))
+      if (std::any_of(l.labels.begin(), l.labels.end(),
+                      [&](const QString& t) { return t.split(QLatin1Char('_')).contains(word); }))
         key << QStringLiteral("%1 = %2").arg(word, QString::fromLatin1(from));
     }
     if (!key.isEmpty()) {
@@ -399,7 +409,8 @@ void PcaFigure::paintFigure(QPainter& p, const QRectF& rect) const {
   const auto [y0, y1] = padded(s.col(pc_y).minCoeff(), s.col(pc_y).maxCoeff());
   const Scale xs{x0, x1, plot.left(), plot.right()}, ys{y0, y1, plot.bottom(), plot.top()};
   const auto& ratio = pca.explained_variance_ratio();
-  draw_axes(p, plot, {xs, QStringLiteral("PC%1 (%2 % of variance)").arg(pc_x + 1).arg(100 * ratio(pc_x), 0, 'f', 1), {}, {}},
+  draw_axes(p, plot,
+            {xs, QStringLiteral("PC%1 (%2 % of variance)").arg(pc_x + 1).arg(100 * ratio(pc_x), 0, 'f', 1), {}, {}},
             {ys, QStringLiteral("PC%1 (%2 % of variance)").arg(pc_y + 1).arg(100 * ratio(pc_y), 0, 'f', 1), {}, {}});
   p.save();
   p.setClipRect(plot);
@@ -426,9 +437,11 @@ void PcaFigure::paintFigure(QPainter& p, const QRectF& rect) const {
 
 QString SimilarityFigure::figureTitle() const {
   if (!data_) return QStringLiteral("Cosine similarity");
-  const QString sample = tracks && data_->track_stride > 1 ? QStringLiteral(" (every %1th row)").arg(data_->track_stride) : QString();
+  const QString sample =
+      tracks && data_->track_stride > 1 ? QStringLiteral(" (every %1th row)").arg(data_->track_stride) : QString();
   return QStringLiteral("Cosine similarity, %1 × %1%4, standardised %2 — %3")
-      .arg(tracks ? QStringLiteral("track") : QStringLiteral("genre"), subset_title(data_->subset), data_->source, sample);
+      .arg(tracks ? QStringLiteral("track") : QStringLiteral("genre"), subset_title(data_->subset), data_->source,
+           sample);
 }
 
 QRectF SimilarityFigure::heatmapRect(const QRectF& rect) const {
@@ -451,7 +464,8 @@ void SimilarityFigure::paintFigure(QPainter& p, const QRectF& rect) const {
     draw_matrix(
         p, map, names, ColorMap::Diverging, [&](int i, int j) { return (m(i, j) - lo) / (hi - lo); },
         [&](int i, int j) { return QString::number(m(i, j), 'f', 2); }, 0.5, 0.35);
-    draw_colorbar(p, QRectF(map.right() + 18, map.top(), 60, map.height()), ColorMap::Diverging, lo, hi, QStringLiteral("mean cosine"));
+    draw_colorbar(p, QRectF(map.right() + 18, map.top(), 60, map.height()), ColorMap::Diverging, lo, hi,
+                  QStringLiteral("mean cosine"));
     return;
   }
   // Track x track: an image (one pixel per pair), rows and columns ordered by genre.
@@ -467,8 +481,11 @@ void SimilarityFigure::paintFigure(QPainter& p, const QRectF& rect) const {
   p.setFont(figure_font(11));
   int start = 0;
   for (int i = 0; i <= n; ++i) {
-    const bool boundary = i == n || (i > 0 && data_->data.labels[static_cast<std::size_t>(data_->genre_order[static_cast<std::size_t>(i)])] !=
-                                                   data_->data.labels[static_cast<std::size_t>(data_->genre_order[static_cast<std::size_t>(i - 1)])]);
+    const bool boundary =
+        i == n ||
+        (i > 0 &&
+         data_->data.labels[static_cast<std::size_t>(data_->genre_order[static_cast<std::size_t>(i)])] !=
+             data_->data.labels[static_cast<std::size_t>(data_->genre_order[static_cast<std::size_t>(i - 1)])]);
     if (!boundary) continue;
     const int genre = data_->data.labels[static_cast<std::size_t>(data_->genre_order[static_cast<std::size_t>(i - 1)])];
     p.setPen(QPen(Qt::black, 1));
@@ -477,7 +494,8 @@ void SimilarityFigure::paintFigure(QPainter& p, const QRectF& rect) const {
       p.drawLine(QPointF(map.left(), map.top() + i * px), QPointF(map.right(), map.top() + i * px));
     }
     const double mid = (start + i) / 2.0 * px;
-    p.drawText(QRectF(rect.left(), map.top() + mid - 8, map.left() - rect.left() - 6, 16), Qt::AlignRight | Qt::AlignVCenter, names[genre]);
+    p.drawText(QRectF(rect.left(), map.top() + mid - 8, map.left() - rect.left() - 6, 16),
+               Qt::AlignRight | Qt::AlignVCenter, names[genre]);
     p.save();
     p.translate(map.left() + mid, map.bottom() + 4);
     p.rotate(-45);
@@ -487,7 +505,8 @@ void SimilarityFigure::paintFigure(QPainter& p, const QRectF& rect) const {
   }
   p.setPen(QPen(QColor(60, 60, 60), 1));
   p.drawRect(map);
-  draw_colorbar(p, QRectF(map.right() + 18, map.top(), 60, map.height()), ColorMap::Diverging, -1, 1, QStringLiteral("cosine"));
+  draw_colorbar(p, QRectF(map.right() + 18, map.top(), 60, map.height()), ColorMap::Diverging, -1, 1,
+                QStringLiteral("cosine"));
 }
 
 // -------------------------------------------------------------------------------------- scatter
@@ -495,7 +514,9 @@ void SimilarityFigure::paintFigure(QPainter& p, const QRectF& rect) const {
 QString ScatterFigure::figureTitle() const {
   if (!data_) return QStringLiteral("Scatter");
   const double r = data_->analysis.correlation.r(y_column, x_column);
-  return QStringLiteral("%1 vs %2 (r = %3)").arg(name_of(*data_, y_column), name_of(*data_, x_column)).arg(r, 0, 'f', 3);
+  return QStringLiteral("%1 vs %2 (r = %3)")
+      .arg(name_of(*data_, y_column), name_of(*data_, x_column))
+      .arg(r, 0, 'f', 3);
 }
 
 void ScatterFigure::paintFigure(QPainter& p, const QRectF& rect) const {
@@ -504,7 +525,8 @@ void ScatterFigure::paintFigure(QPainter& p, const QRectF& rect) const {
   // Two long feature names may not fit a narrow canvas at the title font: a smaller font then.
   const QString title = figureTitle();
   double title_px = 16;
-  while (title_px > 10 && QFontMetricsF(figure_font(title_px, true)).horizontalAdvance(title) > rect.width() - 12) title_px -= 1;
+  while (title_px > 10 && QFontMetricsF(figure_font(title_px, true)).horizontalAdvance(title) > rect.width() - 12)
+    title_px -= 1;
   p.setFont(figure_font(title_px, true));
   p.setPen(Qt::black);
   p.drawText(QRectF(rect.left() + 6, rect.top() + 6, rect.width() - 12, 24), Qt::AlignCenter,

@@ -6,8 +6,8 @@
 
 #include <QVector>
 #include <memory>
-#include <ostream>
 #include <optional>
+#include <ostream>
 
 #include "stats/redundancy_filter.h"
 #include "ui/figures/eda_data.h"
@@ -31,10 +31,10 @@ class EdaFigure : public DataFigure {
 class KdeFigure : public EdaFigure {
  public:
   void writeCsv(std::ostream& out) const override;
-  int feature = 0;          ///< column index
-  bool rug = false;         ///< tick per track along the x axis
-  bool histogram = false;   ///< step histogram under the curves
-  bool grid = false;        ///< small multiples of every feature instead of one
+  int feature = 0;         ///< column index
+  bool rug = false;        ///< tick per track along the x axis
+  bool histogram = false;  ///< step histogram under the curves
+  bool grid = false;       ///< small multiples of every feature instead of one
   QString figureTitle() const override;
   void paintFigure(QPainter& p, const QRectF& rect) const override;
   QSizeF exportSize() const override { return grid ? QSizeF(1600, 1500) : QSizeF(960, 640); }
@@ -58,19 +58,19 @@ QString abbreviate_feature(const QString& name);
 /// figure), every other label only where a cell is smaller than the minimum font's line height.
 class CorrelationFigure : public EdaFigure {
  public:
-  static constexpr double kMinLabelPx = 7;       ///< smallest label font (px), still legible on screen
-  static constexpr double kMaxLabelPx = 12;      ///< largest label font (px)
-  static constexpr double kFullNameLabelPx = 10; ///< full names only if they fit at this font or larger
-  static constexpr double kExportCellPx = 16;    ///< cell side of the exported (publication) figure
+  static constexpr double kMinLabelPx = 7;        ///< smallest label font (px), still legible on screen
+  static constexpr double kMaxLabelPx = 12;       ///< largest label font (px)
+  static constexpr double kFullNameLabelPx = 10;  ///< full names only if they fit at this font or larger
+  static constexpr double kExportCellPx = 16;     ///< cell side of the exported (publication) figure
 
   /// Where the parts go in a figure of a given rect.
   struct Layout {
-    QRectF map;               ///< the heatmap's square
-    double cell = 0;          ///< side of one cell (logical px)
-    double font_px = 0;       ///< label font size (px)
-    int label_step = 1;       ///< 1: every label; 2: every other (cells smaller than the font)
-    bool abbreviated = false; ///< labels are abbreviate_feature() of the names
-    QVector<QString> labels;  ///< text per column (full or abbreviated)
+    QRectF map;                ///< the heatmap's square
+    double cell = 0;           ///< side of one cell (logical px)
+    double font_px = 0;        ///< label font size (px)
+    int label_step = 1;        ///< 1: every label; 2: every other (cells smaller than the font)
+    bool abbreviated = false;  ///< labels are abbreviate_feature() of the names
+    QVector<QString> labels;   ///< text per column (full or abbreviated)
   };
   /// One drawn axis label and its box in figure coordinates (rotated column labels included).
   struct LabelBox {
@@ -99,8 +99,8 @@ class CorrelationFigure : public EdaFigure {
 class PcaFigure : public EdaFigure {
  public:
   void writeCsv(std::ostream& out) const override;
-  int pc_x = 0, pc_y = 1;          ///< component indices
-  int selected_row = -1;           ///< outlined point
+  int pc_x = 0, pc_y = 1;  ///< component indices
+  int selected_row = -1;   ///< outlined point
   QString figureTitle() const override;
   void paintFigure(QPainter& p, const QRectF& rect) const override;
   /// Plot area and scales of the last paint (for hit-testing the mouse).

@@ -14,8 +14,8 @@ void KdeFigure::writeCsv(std::ostream& out) const {
     const auto& kde = data_->analysis.kde[static_cast<std::size_t>(c)];
     for (std::size_t g = 0; g < kde.genres.size(); ++g)
       for (std::size_t i = 0; i < kde.genres[g].density.size(); ++i)
-        write_csv_row(out, {names[static_cast<std::size_t>(c)], csv_num(kde.grid[i]), data_->analysis.genres[g], csv_num(kde.genres[g].density[i]),
-                      csv_num(kde.genres[g].weight)});
+        write_csv_row(out, {names[static_cast<std::size_t>(c)], csv_num(kde.grid[i]), data_->analysis.genres[g],
+                            csv_num(kde.genres[g].density[i]), csv_num(kde.genres[g].weight)});
   }
 }
 
@@ -62,7 +62,9 @@ void SimilarityFigure::writeCsv(std::ostream& out) const {
     return;
   }
   const auto& m = data_->track_similarity;
-  auto name = [&](Eigen::Index k) { return data_->filenames[static_cast<std::size_t>(data_->genre_order[static_cast<std::size_t>(k)])]; };
+  auto name = [&](Eigen::Index k) {
+    return data_->filenames[static_cast<std::size_t>(data_->genre_order[static_cast<std::size_t>(k)])];
+  };
   out << "filename";
   for (Eigen::Index j = 0; j < m.cols(); ++j) out << ',' << csv_cell(name(j));
   out << '\n';
@@ -77,11 +79,12 @@ void ScatterFigure::writeCsv(std::ostream& out) const {
   if (!data_) return;
   const auto& v = data_->data.values;
   write_csv_row(out, {"filename", "label", data_->data.feature_names[static_cast<std::size_t>(x_column)],
-                data_->data.feature_names[static_cast<std::size_t>(y_column)]});
+                      data_->data.feature_names[static_cast<std::size_t>(y_column)]});
   for (Eigen::Index r = 0; r < v.rows(); ++r)
-    write_csv_row(out, {data_->filenames[static_cast<std::size_t>(r)],
-                  data_->data.label_names[static_cast<std::size_t>(data_->data.labels[static_cast<std::size_t>(r)])],
-                  csv_num(v(r, x_column)), csv_num(v(r, y_column))});
+    write_csv_row(out,
+                  {data_->filenames[static_cast<std::size_t>(r)],
+                   data_->data.label_names[static_cast<std::size_t>(data_->data.labels[static_cast<std::size_t>(r)])],
+                   csv_num(v(r, x_column)), csv_num(v(r, y_column))});
 }
 
 }  // namespace genrelab::ui

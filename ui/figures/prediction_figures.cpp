@@ -33,7 +33,9 @@ void ProbabilityFigure::paintFigure(QPainter& p, const QRectF& rect) const {
   const int n = static_cast<int>(probs.size());
   std::vector<int> order(static_cast<std::size_t>(n));
   std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return probs[static_cast<std::size_t>(a)] > probs[static_cast<std::size_t>(b)]; });
+  std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
+    return probs[static_cast<std::size_t>(a)] > probs[static_cast<std::size_t>(b)];
+  });
   const QRectF plot = body.adjusted(110, 6, -70, -44);
   const Scale xs{0, 1, plot.left(), plot.right()};
   const double row = plot.height() / std::max(1, n);
@@ -44,8 +46,13 @@ void ProbabilityFigure::paintFigure(QPainter& p, const QRectF& rect) const {
     ylabels << data_->labels.value(order[static_cast<std::size_t>(k)]);
   }
   const Scale ys{0, static_cast<double>(n), plot.top(), plot.bottom()};
-  draw_axes(p, plot, {xs, data_->song.windows.size() > 1 ? QStringLiteral("mean probability over %1 windows").arg(data_->song.windows.size())
-                                                          : QStringLiteral("probability"), {}, {}},
+  draw_axes(p, plot,
+            {xs,
+             data_->song.windows.size() > 1
+                 ? QStringLiteral("mean probability over %1 windows").arg(data_->song.windows.size())
+                 : QStringLiteral("probability"),
+             {},
+             {}},
             {ys, QString(), yticks, ylabels}, true);
   p.setFont(figure_font(11));
   for (int k = 0; k < n; ++k) {
@@ -56,7 +63,8 @@ void ProbabilityFigure::paintFigure(QPainter& p, const QRectF& rect) const {
     if (g != data_->song.genre_index) c.setAlpha(150);
     p.fillRect(bar, c);
     p.setPen(Qt::black);
-    p.drawText(QRectF(bar.right() + 4, bar.top(), 60, bar.height()), Qt::AlignLeft | Qt::AlignVCenter, QString::number(v, 'f', 3));
+    p.drawText(QRectF(bar.right() + 4, bar.top(), 60, bar.height()), Qt::AlignLeft | Qt::AlignVCenter,
+               QString::number(v, 'f', 3));
   }
 }
 
@@ -64,16 +72,17 @@ void ProbabilityFigure::writeCsv(std::ostream& out) const {
   out << "file,genre,probability\n";
   if (!ready()) return;
   for (std::size_t g = 0; g < data_->song.probabilities.size(); ++g)
-    out << csv_cell(QString::fromStdString(data_->song.file.string())) << ',' << csv_cell(data_->labels.value(static_cast<int>(g)))
-        << ',' << csv_num(data_->song.probabilities[g]) << '\n';
+    out << csv_cell(QString::fromStdString(data_->song.file.string())) << ','
+        << csv_cell(data_->labels.value(static_cast<int>(g))) << ',' << csv_num(data_->song.probabilities[g]) << '\n';
 }
 
 // ------------------------------------------------------------------------------------- timeline
 
 QString TimelineFigure::figureTitle() const {
   if (!ready()) return QStringLiteral("Genre timeline");
-  return QStringLiteral("%1: genre per %2-s window").arg(songName()).arg(
-      data_->song.windows.front().end_s - data_->song.windows.front().start_s, 0, 'f', 0);
+  return QStringLiteral("%1: genre per %2-s window")
+      .arg(songName())
+      .arg(data_->song.windows.front().end_s - data_->song.windows.front().start_s, 0, 'f', 0);
 }
 
 TimelineFigure::Layout TimelineFigure::layout(const QRectF& rect) const {
@@ -90,7 +99,8 @@ TimelineFigure::Layout TimelineFigure::layout(const QRectF& rect) const {
 
 double TimelineFigure::timeAt(const QRectF& rect, QPointF pos) const {
   const Layout l = layout(rect);
-  if (!ready() || pos.x() < l.wave.left() || pos.x() > l.wave.right() || pos.y() < l.wave.top() || pos.y() > l.curves.bottom())
+  if (!ready() || pos.x() < l.wave.left() || pos.x() > l.wave.right() || pos.y() < l.wave.top() ||
+      pos.y() > l.curves.bottom())
     return std::nan("");
   return l.time.unmap(pos.x());
 }
@@ -118,16 +128,19 @@ void TimelineFigure::paintFigure(QPainter& p, const QRectF& rect) const {
   p.setPen(QPen(QColor(0, 0, 0, 60), 1));
   p.drawRect(l.wave);
   if (!song.envelope.empty()) {
-    const double peak = std::max(1e-6, static_cast<double>(*std::max_element(song.envelope.begin(), song.envelope.end())));
+    const double peak =
+        std::max(1e-6, static_cast<double>(*std::max_element(song.envelope.begin(), song.envelope.end())));
     const double mid = l.wave.center().y(), half = l.wave.height() / 2 - 2;
     QPainterPath path;
     const auto n = song.envelope.size();
     for (std::size_t i = 0; i < n; ++i) {
-      const QPointF q(t.map((static_cast<double>(i) + 0.5) * song.envelope_step_s), mid - half * static_cast<double>(song.envelope[i]) / peak);
+      const QPointF q(t.map((static_cast<double>(i) + 0.5) * song.envelope_step_s),
+                      mid - half * static_cast<double>(song.envelope[i]) / peak);
       i == 0 ? path.moveTo(q) : path.lineTo(q);
     }
     for (std::size_t i = n; i-- > 0;)
-      path.lineTo(t.map((static_cast<double>(i) + 0.5) * song.envelope_step_s), mid + half * static_cast<double>(song.envelope[i]) / peak);
+      path.lineTo(t.map((static_cast<double>(i) + 0.5) * song.envelope_step_s),
+                  mid + half * static_cast<double>(song.envelope[i]) / peak);
     path.closeSubpath();
     p.fillPath(path, QColor(70, 100, 150));
   } else {
@@ -136,8 +149,8 @@ void TimelineFigure::paintFigure(QPainter& p, const QRectF& rect) const {
   }
   p.setPen(QColor(60, 60, 60));
   p.setFont(figure_font(11));
-  p.drawText(QRectF(rect.left() + 4, l.wave.top(), l.wave.left() - 10, l.wave.height()), Qt::AlignRight | Qt::AlignVCenter,
-             QStringLiteral("waveform"));
+  p.drawText(QRectF(rect.left() + 4, l.wave.top(), l.wave.left() - 10, l.wave.height()),
+             Qt::AlignRight | Qt::AlignVCenter, QStringLiteral("waveform"));
 
   // Genre strip: each window from its start to the next one's.
   const auto& w = song.windows;
@@ -152,8 +165,8 @@ void TimelineFigure::paintFigure(QPainter& p, const QRectF& rect) const {
     }
   }
   p.setPen(QColor(60, 60, 60));
-  p.drawText(QRectF(rect.left() + 4, l.strip.top(), l.strip.left() - 10, l.strip.height()), Qt::AlignRight | Qt::AlignVCenter,
-             QStringLiteral("genre"));
+  p.drawText(QRectF(rect.left() + 4, l.strip.top(), l.strip.left() - 10, l.strip.height()),
+             Qt::AlignRight | Qt::AlignVCenter, QStringLiteral("genre"));
   if (selected_window >= 0 && selected_window < static_cast<int>(w.size())) {
     const auto& s = w[static_cast<std::size_t>(selected_window)];
     p.setPen(QPen(Qt::black, 2));
@@ -170,7 +183,8 @@ void TimelineFigure::paintFigure(QPainter& p, const QRectF& rect) const {
   for (int g = 0; g < k; ++g) {
     if (seriesHidden(g)) continue;
     QPolygonF line;
-    for (const auto& x : w) line << QPointF(t.map((x.start_s + x.end_s) / 2), ys.map(x.probabilities[static_cast<std::size_t>(g)]));
+    for (const auto& x : w)
+      line << QPointF(t.map((x.start_s + x.end_s) / 2), ys.map(x.probabilities[static_cast<std::size_t>(g)]));
     p.setPen(QPen(category_color(g), g == song.genre_index ? 2.6 : 1.4));
     if (line.size() == 1) {
       p.setBrush(category_color(g));
@@ -182,7 +196,8 @@ void TimelineFigure::paintFigure(QPainter& p, const QRectF& rect) const {
   p.restore();
   QVector<QColor> colors;
   for (int g = 0; g < k; ++g) colors << category_color(g);
-  legend_ = draw_legend(p, QRectF(l.curves.right() + 4, l.wave.top(), 120, l.curves.bottom() - l.wave.top()), data_->labels, colors, hidden_);
+  legend_ = draw_legend(p, QRectF(l.curves.right() + 4, l.wave.top(), 120, l.curves.bottom() - l.wave.top()),
+                        data_->labels, colors, hidden_);
 
   if (cursor_s >= 0 && cursor_s <= song.duration_s) {
     p.setPen(QPen(QColor(200, 30, 30), 1.5));

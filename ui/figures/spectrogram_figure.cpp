@@ -25,7 +25,8 @@ TrackPicture compute_track_picture(const QString& path, const features::Extracti
   for (int t = 0; t < frames; ++t) {
     const std::size_t a = static_cast<std::size_t>(t) * hop, b = std::min(y.size(), a + hop);
     if (a >= b) continue;
-    const auto [lo, hi] = std::minmax_element(y.begin() + static_cast<std::ptrdiff_t>(a), y.begin() + static_cast<std::ptrdiff_t>(b));
+    const auto [lo, hi] =
+        std::minmax_element(y.begin() + static_cast<std::ptrdiff_t>(a), y.begin() + static_cast<std::ptrdiff_t>(b));
     pic.wave_min[static_cast<std::size_t>(t)] = *lo;
     pic.wave_max[static_cast<std::size_t>(t)] = *hi;
   }
@@ -34,7 +35,8 @@ TrackPicture compute_track_picture(const QString& path, const features::Extracti
   for (int band = 0; band < bands; ++band) {
     uchar* row = pic.image.scanLine(bands - 1 - band);
     for (int t = 0; t < frames; ++t) {
-      const double v = (static_cast<double>(pic.mel.db.at(band, t)) + params.top_db) / params.top_db;  // [-top_db, 0] dB -> [0, 1]
+      const double v =
+          (static_cast<double>(pic.mel.db.at(band, t)) + params.top_db) / params.top_db;  // [-top_db, 0] dB -> [0, 1]
       row[t] = static_cast<uchar>(std::clamp(static_cast<int>(std::lround(v * 255.0)), 0, 255));
     }
   }
@@ -109,7 +111,8 @@ void SpectrogramFigure::paintFigure(QPainter& p, const QRectF& rect) const {
   const int f1 = std::min(static_cast<int>(pic.wave_min.size()), static_cast<int>(t1_ / spf) + 2);
   for (int t = f0; t < f1; ++t) {
     const double x = xw.map(t * spf);
-    p.drawLine(QPointF(x, ys.map(pic.wave_max[static_cast<std::size_t>(t)])), QPointF(x, ys.map(pic.wave_min[static_cast<std::size_t>(t)])));
+    p.drawLine(QPointF(x, ys.map(pic.wave_max[static_cast<std::size_t>(t)])),
+               QPointF(x, ys.map(pic.wave_min[static_cast<std::size_t>(t)])));
   }
   p.restore();
   draw_axes(p, l.wave, {xw, QString(), {}, {}}, {ys, QStringLiteral("amplitude"), {-1, 0, 1}, {}}, true);
@@ -126,7 +129,8 @@ void SpectrogramFigure::paintFigure(QPainter& p, const QRectF& rect) const {
     ticks.push_back(bandOfHz(hz));
     labels.push_back(hz >= 1000 ? QStringLiteral("%1k").arg(hz / 1000.0) : QString::number(hz));
   }
-  draw_axes(p, l.mel, {xs, QStringLiteral("time (s)"), {}, {}}, {yb, QStringLiteral("frequency (Hz, mel scale)"), ticks, labels}, false);
+  draw_axes(p, l.mel, {xs, QStringLiteral("time (s)"), {}, {}},
+            {yb, QStringLiteral("frequency (Hz, mel scale)"), ticks, labels}, false);
   draw_colorbar(p, l.colorbar, ColorMap::Magma, -pic.params.top_db, 0, QStringLiteral("level (dB re max)"));
 
   if (playhead_ >= t0_ && playhead_ <= t1_) {

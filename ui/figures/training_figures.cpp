@@ -11,7 +11,6 @@
 
 namespace genrelab::ui {
 
-
 // ------------------------------------------------------------------------------------ confusion
 
 void ConfusionFigure::setMatrix(QVector<QString> labels, std::vector<std::int64_t> counts, QString caption) {
@@ -50,21 +49,26 @@ void ConfusionFigure::paintFigure(QPainter& p, const QRectF& rect) const {
   }
   const int n = static_cast<int>(labels_.size());
   double hi = 1.0;
-  if (!normalized) hi = static_cast<double>(std::max<std::int64_t>(1, *std::max_element(counts_.begin(), counts_.end())));
+  if (!normalized)
+    hi = static_cast<double>(std::max<std::int64_t>(1, *std::max_element(counts_.begin(), counts_.end())));
   const QRectF map = matrixRect(rect);
   const double side = map.width();
   draw_matrix(
       p, map, labels_, ColorMap::Viridis, [&](int i, int j) { return value(i, j) / hi; },
-      [&](int i, int j) { return normalized ? QString::number(value(i, j), 'f', 2) : QString::number(value(i, j), 'f', 0); },
+      [&](int i, int j) {
+        return normalized ? QString::number(value(i, j), 'f', 2) : QString::number(value(i, j), 'f', 0);
+      },
       1.0, 0.45);
   // Outline the diagonal (the correct predictions).
   const double cell = side / n;
   p.setPen(QPen(QColor(255, 255, 255, 200), 1.5));
   p.setBrush(Qt::NoBrush);
-  for (int i = 0; i < n; ++i) p.drawRect(QRectF(map.left() + i * cell, map.top() + i * cell, cell, cell).adjusted(1, 1, -1, -1));
+  for (int i = 0; i < n; ++i)
+    p.drawRect(QRectF(map.left() + i * cell, map.top() + i * cell, cell, cell).adjusted(1, 1, -1, -1));
   p.setPen(Qt::black);
   p.setFont(figure_font(12, true));
-  p.drawText(QRectF(map.left() - 40, map.bottom() + 70, map.width() + 80, 20), Qt::AlignCenter, QStringLiteral("predicted genre"));
+  p.drawText(QRectF(map.left() - 40, map.bottom() + 70, map.width() + 80, 20), Qt::AlignCenter,
+             QStringLiteral("predicted genre"));
   p.save();
   p.translate(map.left() - 100, map.center().y());
   p.rotate(-90);
@@ -102,8 +106,8 @@ void ConfusionFigure::writeCsv(std::ostream& out) const {
   out << "true_genre,predicted_genre,count,row_fraction\n";
   for (int i = 0; i < labels_.size(); ++i)
     for (int j = 0; j < labels_.size(); ++j)
-      out << csv_cell(labels_[i]) << ',' << csv_cell(labels_[j]) << ',' << static_cast<std::int64_t>(value(i, j, false)) << ','
-          << csv_num(value(i, j, true)) << '\n';
+      out << csv_cell(labels_[i]) << ',' << csv_cell(labels_[j]) << ',' << static_cast<std::int64_t>(value(i, j, false))
+          << ',' << csv_num(value(i, j, true)) << '\n';
 }
 
 // ----------------------------------------------------------------------------- run comparison
@@ -169,7 +173,8 @@ void RunComparisonFigure::writeCsv(std::ostream& out) const {
   for (const auto& g : genres_) out << ",f1_" << csv_cell(g);
   out << '\n';
   for (const Run& run : runs_) {
-    out << csv_cell(run.name) << ',' << csv_num(run.mean_accuracy) << ',' << csv_num(run.std_accuracy) << ',' << csv_num(run.macro_f1);
+    out << csv_cell(run.name) << ',' << csv_num(run.mean_accuracy) << ',' << csv_num(run.std_accuracy) << ','
+        << csv_num(run.macro_f1);
     for (int i = 0; i < genres_.size(); ++i) out << ',' << csv_num(i < run.f1.size() ? run.f1[i] : std::nan(""));
     out << '\n';
   }

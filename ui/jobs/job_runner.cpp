@@ -7,11 +7,11 @@
 namespace genrelab::ui {
 
 QtProgressSink::QtProgressSink(QObject* parent)
-    : QObject(parent),
-      limiter_([this](double f, std::string_view m) {
-        Q_EMIT progressed(f, QString::fromUtf8(m.data(), static_cast<qsizetype>(m.size())));
-      },
-               std::chrono::milliseconds(100)) {}
+    : QObject(parent), limiter_(
+                           [this](double f, std::string_view m) {
+                             Q_EMIT progressed(f, QString::fromUtf8(m.data(), static_cast<qsizetype>(m.size())));
+                           },
+                           std::chrono::milliseconds(100)) {}
 
 void QtProgressSink::report(double fraction, std::string_view message) { limiter_.report(fraction, message); }
 

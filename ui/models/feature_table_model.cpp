@@ -26,9 +26,12 @@ QVariant FeatureTableModel::data(const QModelIndex& index, int role) const {
     return c < 2 ? QVariant(Qt::AlignLeft | Qt::AlignVCenter) : QVariant(Qt::AlignRight | Qt::AlignVCenter);
   if (role != Qt::DisplayRole && role != Qt::UserRole && role != Qt::ToolTipRole) return {};
   switch (c) {
-    case 0: return QString::fromStdString(table_->filenames[r]);
-    case 1: return QString::fromStdString(table_->labels[r]);
-    case 2: return static_cast<qlonglong>(table_->lengths[r]);
+    case 0:
+      return QString::fromStdString(table_->filenames[r]);
+    case 1:
+      return QString::fromStdString(table_->labels[r]);
+    case 2:
+      return static_cast<qlonglong>(table_->lengths[r]);
     default: {
       const double v = table_->at(r, static_cast<std::size_t>(c - kFixedColumns));
       if (role == Qt::UserRole) return v;
@@ -42,10 +45,14 @@ QVariant FeatureTableModel::headerData(int section, Qt::Orientation orientation,
   if (role != Qt::DisplayRole || !table_) return {};
   if (orientation == Qt::Vertical) return section + 1;
   switch (section) {
-    case 0: return tr("filename");
-    case 1: return tr("label");
-    case 2: return tr("length");
-    default: return QString::fromStdString(table_->feature_names[static_cast<std::size_t>(section - kFixedColumns)]);
+    case 0:
+      return tr("filename");
+    case 1:
+      return tr("label");
+    case 2:
+      return tr("length");
+    default:
+      return QString::fromStdString(table_->feature_names[static_cast<std::size_t>(section - kFixedColumns)]);
   }
 }
 

@@ -91,7 +91,8 @@ void draw_axes(QPainter& p, const QRectF& plot, const AxisSpec& x, const AxisSpe
   p.setBrush(Qt::NoBrush);
   p.drawRect(plot);
   p.setFont(figure_font(12));
-  if (!x.label.isEmpty()) p.drawText(QRectF(plot.left(), plot.bottom() + 22, plot.width(), 18), Qt::AlignCenter, x.label);
+  if (!x.label.isEmpty())
+    p.drawText(QRectF(plot.left(), plot.bottom() + 22, plot.width(), 18), Qt::AlignCenter, x.label);
   if (!y.label.isEmpty()) {
     p.save();
     p.translate(plot.left() - max_label_w - 16, plot.center().y());
@@ -159,8 +160,8 @@ void draw_matrix(QPainter& p, const QRectF& map, const QVector<QString>& names, 
   p.restore();
 }
 
-QVector<QRectF> draw_legend(QPainter& p, const QRectF& plot, const QVector<QString>& names, const QVector<QColor>& colors,
-                            const QVector<bool>& hidden) {
+QVector<QRectF> draw_legend(QPainter& p, const QRectF& plot, const QVector<QString>& names,
+                            const QVector<QColor>& colors, const QVector<bool>& hidden) {
   QVector<QRectF> boxes;
   if (names.isEmpty()) return boxes;
   p.save();

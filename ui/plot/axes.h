@@ -39,8 +39,8 @@ QRectF draw_title(QPainter& p, const QRectF& area, const QString& title);
 struct AxisSpec {
   Scale scale;
   QString label;
-  QVector<double> ticks;        ///< data values; empty = nice_ticks
-  QVector<QString> tick_labels; ///< same length as ticks, or empty
+  QVector<double> ticks;         ///< data values; empty = nice_ticks
+  QVector<QString> tick_labels;  ///< same length as ticks, or empty
 };
 void draw_axes(QPainter& p, const QRectF& plot, const AxisSpec& x, const AxisSpec& y, bool grid = true);
 

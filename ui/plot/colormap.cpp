@@ -27,8 +27,14 @@ constexpr Poly kMagma = {{{-0.002136485053939582, -0.000749655052795221, -0.0053
                           {18.65570506591883, -11.48977351997711, -5.601961508734096}}};
 
 // ColorBrewer RdBu reversed (negative blue, positive red), anchors at -1 … 1.
-constexpr std::array<std::array<int, 3>, 9> kDiverging = {{{5, 48, 97}, {33, 102, 172}, {67, 147, 195}, {146, 197, 222},
-                                                           {247, 247, 247}, {244, 165, 130}, {214, 96, 77}, {178, 24, 43},
+constexpr std::array<std::array<int, 3>, 9> kDiverging = {{{5, 48, 97},
+                                                           {33, 102, 172},
+                                                           {67, 147, 195},
+                                                           {146, 197, 222},
+                                                           {247, 247, 247},
+                                                           {244, 165, 130},
+                                                           {214, 96, 77},
+                                                           {178, 24, 43},
                                                            {103, 0, 31}}};
 
 int channel(double v) { return std::clamp(static_cast<int>(std::lround(v * 255.0)), 0, 255); }
@@ -48,8 +54,10 @@ QRgb polynomial(const Poly& p, double t) {
 QRgb colormap(ColorMap map, double t) {
   t = std::clamp(std::isfinite(t) ? t : 0.0, 0.0, 1.0);
   switch (map) {
-    case ColorMap::Magma: return polynomial(kMagma, t);
-    case ColorMap::Viridis: return polynomial(kViridis, t);
+    case ColorMap::Magma:
+      return polynomial(kMagma, t);
+    case ColorMap::Viridis:
+      return polynomial(kViridis, t);
     case ColorMap::Diverging: {
       const double x = t * static_cast<double>(kDiverging.size() - 1);
       const auto i = std::min(static_cast<std::size_t>(x), kDiverging.size() - 2);
@@ -71,9 +79,9 @@ QVector<QRgb> colormap_table(ColorMap map) {
 }
 
 QColor category_color(int index) {
-  static const std::array<QRgb, 20> kColors = {
-      0x1f77b4, 0xff7f0e, 0x2ca02c, 0xd62728, 0x9467bd, 0x8c564b, 0xe377c2, 0x7f7f7f, 0xbcbd22, 0x17becf,
-      0xaec7e8, 0xffbb78, 0x98df8a, 0xff9896, 0xc5b0d5, 0xc49c94, 0xf7b6d2, 0xc7c7c7, 0xdbdb8d, 0x9edae5};
+  static const std::array<QRgb, 20> kColors = {0x1f77b4, 0xff7f0e, 0x2ca02c, 0xd62728, 0x9467bd, 0x8c564b, 0xe377c2,
+                                               0x7f7f7f, 0xbcbd22, 0x17becf, 0xaec7e8, 0xffbb78, 0x98df8a, 0xff9896,
+                                               0xc5b0d5, 0xc49c94, 0xf7b6d2, 0xc7c7c7, 0xdbdb8d, 0x9edae5};
   return QColor::fromRgb(kColors[static_cast<std::size_t>(std::abs(index)) % kColors.size()]);
 }
 

@@ -24,9 +24,7 @@ void commit(QSaveFile& file, const QString& path) {
 
 }  // namespace
 
-QString export_filter() {
-  return QStringLiteral("PNG image (*.png);;SVG vector image (*.svg);;PDF document (*.pdf)");
-}
+QString export_filter() { return QStringLiteral("PNG image (*.png);;SVG vector image (*.svg);;PDF document (*.pdf)"); }
 
 void export_figure(const Figure& figure, const QString& path, const ExportOptions& options) {
   const QSizeF size = options.size.isEmpty() ? figure.exportSize() : options.size;

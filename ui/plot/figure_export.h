@@ -9,8 +9,8 @@ namespace genrelab::ui {
 class Figure;
 
 struct ExportOptions {
-  double dpi = 150;   ///< PNG resolution; the figure's logical size is at 96 DPI
-  QSizeF size;        ///< logical size; empty = figure.exportSize()
+  double dpi = 150;  ///< PNG resolution; the figure's logical size is at 96 DPI
+  QSizeF size;       ///< logical size; empty = figure.exportSize()
 };
 
 /// Writes `figure` to `path`; the format follows the extension (.png, .svg, .pdf). Throws

@@ -1,16 +1,16 @@
 #include "ui/views/eda_views.h"
 
 #include <QCheckBox>
-#include <QFileDialog>
-#include <QFileInfo>
-#include <QMessageBox>
-#include <QSettings>
 #include <QComboBox>
 #include <QContextMenuEvent>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QMenu>
+#include <QMessageBox>
 #include <QMouseEvent>
+#include <QSettings>
 #include <QSlider>
 #include <QSpinBox>
 #include <QSplitter>
@@ -18,15 +18,17 @@
 #include <algorithm>
 
 #include "ui/plot/axes.h"
-#include "ui/views/figure_canvas.h"
 #include "ui/views/export_menu.h"
+#include "ui/views/figure_canvas.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
 
 namespace genrelab::ui {
 namespace {
 
-QString feature_name(const EdaData& d, int c) { return QString::fromStdString(d.data.feature_names[static_cast<std::size_t>(c)]); }
+QString feature_name(const EdaData& d, int c) {
+  return QString::fromStdString(d.data.feature_names[static_cast<std::size_t>(c)]);
+}
 
 QHBoxLayout* controls_row(QVBoxLayout* layout) {
   auto* row = new QHBoxLayout;
@@ -39,7 +41,8 @@ QHBoxLayout* controls_row(QVBoxLayout* layout) {
 
 // ------------------------------------------------------------------------------------- EdaView
 
-EdaView::EdaView(EdaFigure& figure, QWidget* parent) : QWidget(parent), figure_(figure), canvas_(new FigureCanvas(figure, this)) {}
+EdaView::EdaView(EdaFigure& figure, QWidget* parent)
+    : QWidget(parent), figure_(figure), canvas_(new FigureCanvas(figure, this)) {}
 
 void EdaView::setData(std::shared_ptr<const EdaData> eda) {
   data_ = std::move(eda);
@@ -52,9 +55,8 @@ QComboBox* EdaView::makeSubsetBox() {
   box->addItem(tr("All features"), static_cast<int>(stats::FeatureSubset::all));
   box->addItem(tr("MFCC only"), static_cast<int>(stats::FeatureSubset::mfcc));
   box->addItem(tr("Non-MFCC"), static_cast<int>(stats::FeatureSubset::non_mfcc));
-  connect(box, &QComboBox::activated, this, [this, box](int i) {
-    Q_EMIT subsetRequested(static_cast<stats::FeatureSubset>(box->itemData(i).toInt()));
-  });
+  connect(box, &QComboBox::activated, this,
+          [this, box](int i) { Q_EMIT subsetRequested(static_cast<stats::FeatureSubset>(box->itemData(i).toInt())); });
   return box;
 }
 
@@ -223,8 +225,10 @@ PcaView::PcaView(QWidget* parent)
   canvas_->hoverText = [this](QPointF pos) {
     const int r = pca_.rowAt(canvas_->rect(), pos);
     if (r < 0) return QString();
-    return QStringLiteral("%1 (%2)").arg(QString::fromStdString(data_->filenames[static_cast<std::size_t>(r)]),
-                                         QString::fromStdString(data_->data.label_names[static_cast<std::size_t>(data_->data.labels[static_cast<std::size_t>(r)])]));
+    return QStringLiteral("%1 (%2)").arg(
+        QString::fromStdString(data_->filenames[static_cast<std::size_t>(r)]),
+        QString::fromStdString(
+            data_->data.label_names[static_cast<std::size_t>(data_->data.labels[static_cast<std::size_t>(r)])]));
   };
   canvas_->clicked = [this](QPointF pos) {
     const int r = pca_.rowAt(canvas_->rect(), pos);
@@ -253,7 +257,10 @@ void PcaView::setData(std::shared_ptr<const EdaData> eda) {
       cum += ratio(i);
       parts << QStringLiteral("PC%1 %2 %").arg(i + 1).arg(100 * ratio(i), 0, 'f', 1);
     }
-    variance_->setText(tr("explained variance: %1 (first %2: %3 %)").arg(parts.join(QStringLiteral(", "))).arg(parts.size()).arg(100 * cum, 0, 'f', 1));
+    variance_->setText(tr("explained variance: %1 (first %2: %3 %)")
+                           .arg(parts.join(QStringLiteral(", ")))
+                           .arg(parts.size())
+                           .arg(100 * cum, 0, 'f', 1));
   }
   pca_.selected_row = -1;
   EdaView::setData(std::move(eda));
@@ -261,7 +268,8 @@ void PcaView::setData(std::shared_ptr<const EdaData> eda) {
 
 // ----------------------------------------------------------------------------------- similarity
 
-SimilarityView::SimilarityView(QWidget* parent) : EdaView(sim_, parent), mode_(new QComboBox(this)), summary_(new QLabel(this)) {
+SimilarityView::SimilarityView(QWidget* parent)
+    : EdaView(sim_, parent), mode_(new QComboBox(this)), summary_(new QLabel(this)) {
   subset_ = makeSubsetBox();
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
@@ -285,14 +293,18 @@ SimilarityView::SimilarityView(QWidget* parent) : EdaView(sim_, parent), mode_(n
       const int g = static_cast<int>(m.rows());
       const int i = std::clamp(static_cast<int>((pos.y() - map.top()) / map.height() * g), 0, g - 1);
       const int j = std::clamp(static_cast<int>((pos.x() - map.left()) / map.width() * g), 0, g - 1);
-      return QStringLiteral("%1 × %2: %3").arg(QString::fromStdString(data_->analysis.genres[static_cast<std::size_t>(i)]),
-                                                QString::fromStdString(data_->analysis.genres[static_cast<std::size_t>(j)]))
+      return QStringLiteral("%1 × %2: %3")
+          .arg(QString::fromStdString(data_->analysis.genres[static_cast<std::size_t>(i)]),
+               QString::fromStdString(data_->analysis.genres[static_cast<std::size_t>(j)]))
           .arg(m(i, j), 0, 'f', 3);
     }
     const int n = static_cast<int>(data_->track_similarity.rows());
     const int i = std::clamp(static_cast<int>((pos.y() - map.top()) / map.height() * n), 0, n - 1);
     const int j = std::clamp(static_cast<int>((pos.x() - map.left()) / map.width() * n), 0, n - 1);
-    auto name = [&](int k) { return QString::fromStdString(data_->filenames[static_cast<std::size_t>(data_->genre_order[static_cast<std::size_t>(k)])]); };
+    auto name = [&](int k) {
+      return QString::fromStdString(
+          data_->filenames[static_cast<std::size_t>(data_->genre_order[static_cast<std::size_t>(k)])]);
+    };
     return QStringLiteral("%1 × %2: %3").arg(name(i), name(j)).arg(data_->track_similarity(i, j), 0, 'f', 3);
   };
 }
@@ -303,11 +315,13 @@ void SimilarityView::setData(std::shared_ptr<const EdaData> eda) {
     subset_->setCurrentIndex(subset_->findData(static_cast<int>(eda->subset)));
     const auto& pairs = eda->analysis.ranked_pairs;
     auto pair_text = [&](const stats::GenrePair& p) {
-      return QStringLiteral("%1–%2 %3").arg(QString::fromStdString(eda->analysis.genres[p.a]), QString::fromStdString(eda->analysis.genres[p.b]))
+      return QStringLiteral("%1–%2 %3")
+          .arg(QString::fromStdString(eda->analysis.genres[p.a]), QString::fromStdString(eda->analysis.genres[p.b]))
           .arg(p.similarity, 0, 'f', 2);
     };
     if (!pairs.empty())
-      summary_->setText(tr("most similar: %1; least similar: %2").arg(pair_text(pairs.front()), pair_text(pairs.back())));
+      summary_->setText(
+          tr("most similar: %1; least similar: %2").arg(pair_text(pairs.front()), pair_text(pairs.back())));
   }
   EdaView::setData(std::move(eda));
 }

@@ -2,9 +2,9 @@
 
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QRegularExpression>
 #include <QInputDialog>
 #include <QMessageBox>
+#include <QRegularExpression>
 #include <QSettings>
 #include <QStandardPaths>
 
@@ -18,7 +18,9 @@ namespace genrelab::ui {
 namespace {
 
 QString export_folder() {
-  return QSettings().value(QStringLiteral("exportFolder"), QStandardPaths::writableLocation(QStandardPaths::PicturesLocation)).toString();
+  return QSettings()
+      .value(QStringLiteral("exportFolder"), QStandardPaths::writableLocation(QStandardPaths::PicturesLocation))
+      .toString();
 }
 
 QString file_base(QString title) {
@@ -39,7 +41,8 @@ void show_export_error(const FileError& e, QWidget* parent) {
 void export_with_dialog(const Figure& figure, QWidget* parent, const QString& suffix) {
   QSettings settings;
   const QString path = QFileDialog::getSaveFileName(
-      parent, QObject::tr("Export figure"), export_folder() + QLatin1Char('/') + file_base(figure.figureTitle()) + QLatin1Char('.') + suffix,
+      parent, QObject::tr("Export figure"),
+      export_folder() + QLatin1Char('/') + file_base(figure.figureTitle()) + QLatin1Char('.') + suffix,
       export_filter());
   if (path.isEmpty()) return;
   settings.setValue(QStringLiteral("exportFolder"), QFileInfo(path).absolutePath());
@@ -59,9 +62,9 @@ void export_with_dialog(const Figure& figure, QWidget* parent, const QString& su
 }
 
 void export_csv_with_dialog(const QString& name, const std::function<void(std::ostream&)>& write, QWidget* parent) {
-  const QString path = QFileDialog::getSaveFileName(parent, QObject::tr("Export as CSV"),
-                                                    export_folder() + QLatin1Char('/') + file_base(name) + QStringLiteral(".csv"),
-                                                    QObject::tr("CSV table (*.csv)"));
+  const QString path = QFileDialog::getSaveFileName(
+      parent, QObject::tr("Export as CSV"),
+      export_folder() + QLatin1Char('/') + file_base(name) + QStringLiteral(".csv"), QObject::tr("CSV table (*.csv)"));
   if (path.isEmpty()) return;
   QSettings().setValue(QStringLiteral("exportFolder"), QFileInfo(path).absolutePath());
   try {
@@ -86,7 +89,8 @@ void add_data_export_actions(QMenu& menu, const DataFigure& figure, QWidget* par
   menu.addSeparator();
   const DataFigure* f = &figure;
   QObject::connect(menu.addAction(QObject::tr("Export data as CSV…")), &QAction::triggered, parent, [f, parent] {
-    export_csv_with_dialog(f->figureTitle(), [f](std::ostream& out) { f->writeCsv(out); }, parent);
+    export_csv_with_dialog(
+        f->figureTitle(), [f](std::ostream& out) { f->writeCsv(out); }, parent);
   });
 }
 

@@ -2,13 +2,13 @@
 
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QRegularExpression>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QTableView>
@@ -62,7 +62,8 @@ FeatureTableView::FeatureTableView(QWidget* parent)
   layout->addWidget(view_, 1);
 
   connect(filter_, &QLineEdit::textChanged, this, [this](const QString& text) {
-    proxy_->setFilterRegularExpression(QRegularExpression(QRegularExpression::escape(text), QRegularExpression::CaseInsensitiveOption));
+    proxy_->setFilterRegularExpression(
+        QRegularExpression(QRegularExpression::escape(text), QRegularExpression::CaseInsensitiveOption));
     refreshCount();
   });
   connect(view_, &QTableView::activated, this, [this](const QModelIndex& index) {
@@ -71,15 +72,17 @@ FeatureTableView::FeatureTableView(QWidget* parent)
   });
   connect(exportButton, &QPushButton::clicked, this, [this] {
     QSettings settings;
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export table"), settings.value(QStringLiteral("exportFolder")).toString() +
-                                                                                 QStringLiteral("/features.csv"),
-                                                      tr("CSV table (*.csv)"));
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export table"),
+        settings.value(QStringLiteral("exportFolder")).toString() + QStringLiteral("/features.csv"),
+        tr("CSV table (*.csv)"));
     if (path.isEmpty()) return;
     settings.setValue(QStringLiteral("exportFolder"), QFileInfo(path).absolutePath());
     try {
       exportCsv(path);
     } catch (const FileError& e) {
-      auto* box = new QMessageBox(QMessageBox::Warning, tr("Export failed"), QString::fromStdString(e.what()), QMessageBox::Ok, this);
+      auto* box = new QMessageBox(QMessageBox::Warning, tr("Export failed"), QString::fromStdString(e.what()),
+                                  QMessageBox::Ok, this);
       box->setAttribute(Qt::WA_DeleteOnClose);
       box->show();
     }
@@ -96,7 +99,8 @@ void FeatureTableView::setTable(std::shared_ptr<const dataset::FeatureTable> tab
 
 void FeatureTableView::refreshCount() {
   const auto& t = model_->table();
-  count_->setText(t ? tr("%1 of %2 rows, %3 features").arg(proxy_->rowCount()).arg(t->rows()).arg(t->cols()) : tr("no table"));
+  count_->setText(t ? tr("%1 of %2 rows, %3 features").arg(proxy_->rowCount()).arg(t->rows()).arg(t->cols())
+                    : tr("no table"));
 }
 
 dataset::FeatureTable FeatureTableView::visibleRows() const {
@@ -111,6 +115,8 @@ dataset::FeatureTable FeatureTableView::visibleRows() const {
   return out;
 }
 
-void FeatureTableView::exportCsv(const QString& path) const { dataset::write_feature_table(path.toStdString(), visibleRows()); }
+void FeatureTableView::exportCsv(const QString& path) const {
+  dataset::write_feature_table(path.toStdString(), visibleRows());
+}
 
 }  // namespace genrelab::ui

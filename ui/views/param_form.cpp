@@ -14,7 +14,8 @@ QString param_tooltip(std::string_view help, const QString& range, std::string_v
   QString text = QString::fromUtf8(help.data(), static_cast<qsizetype>(help.size()));
   if (!range.isEmpty()) text += QObject::tr("\nRange: %1").arg(range);
   if (!chosen_on.empty())
-    text += QObject::tr("\nDefault chosen on: %1").arg(QString::fromUtf8(chosen_on.data(), static_cast<qsizetype>(chosen_on.size())));
+    text += QObject::tr("\nDefault chosen on: %1")
+                .arg(QString::fromUtf8(chosen_on.data(), static_cast<qsizetype>(chosen_on.size())));
   return text;
 }
 
@@ -22,26 +23,36 @@ ParamForm::ParamForm(QWidget* parent) : QWidget(parent), layout_(new QFormLayout
   layout_->setContentsMargins(0, 0, 0, 0);
 }
 
-QWidget* ParamForm::makeEditor(const QString& key, bool flag, bool list, bool integer, const ParamRange& range, bool ranged,
-                               const QString& label, const QString& tooltip) {
+QWidget* ParamForm::makeEditor(const QString& key, bool flag, bool list, bool integer, const ParamRange& range,
+                               bool ranged, const QString& label, const QString& tooltip) {
   QWidget* editor = nullptr;
   if (flag) {
     auto* box = new QCheckBox(label, this);
-    connect(box, &QCheckBox::toggled, this, [this] { store(); Q_EMIT edited(); });
+    connect(box, &QCheckBox::toggled, this, [this] {
+      store();
+      Q_EMIT edited();
+    });
     editor = box;
     layout_->addRow(box);
   } else {
     if (list) {
       auto* line = new QLineEdit(this);
-      line->setValidator(new QRegularExpressionValidator(QRegularExpression(QStringLiteral("\\s*\\d+(\\s*,\\s*\\d+)*\\s*")), line));
-      connect(line, &QLineEdit::editingFinished, this, [this] { store(); Q_EMIT edited(); });
+      line->setValidator(
+          new QRegularExpressionValidator(QRegularExpression(QStringLiteral("\\s*\\d+(\\s*,\\s*\\d+)*\\s*")), line));
+      connect(line, &QLineEdit::editingFinished, this, [this] {
+        store();
+        Q_EMIT edited();
+      });
       editor = line;
     } else if (integer) {
       auto* spin = new QSpinBox(this);
       constexpr double kIntMax = std::numeric_limits<int>::max();
       spin->setRange(static_cast<int>(ranged ? std::max(range.min, -kIntMax) : 0.0),
                      static_cast<int>(ranged ? std::min(range.max, kIntMax) : kIntMax));
-      connect(spin, &QSpinBox::valueChanged, this, [this] { store(); Q_EMIT edited(); });
+      connect(spin, &QSpinBox::valueChanged, this, [this] {
+        store();
+        Q_EMIT edited();
+      });
       editor = spin;
     } else {
       auto* spin = new QDoubleSpinBox(this);
@@ -51,7 +62,10 @@ QWidget* ParamForm::makeEditor(const QString& key, bool flag, bool list, bool in
       spin->setStepType(QAbstractSpinBox::AdaptiveDecimalStepType);
       // Open ends: the nearest value the spin box can show inside the range.
       spin->setRange(range.min + (range.min_open ? kStep : 0.0), range.max - (range.max_open ? kStep : 0.0));
-      connect(spin, &QDoubleSpinBox::valueChanged, this, [this] { store(); Q_EMIT edited(); });
+      connect(spin, &QDoubleSpinBox::valueChanged, this, [this] {
+        store();
+        Q_EMIT edited();
+      });
       editor = spin;
     }
     layout_->addRow(label, editor);

@@ -77,7 +77,8 @@ void ParamForm::addRow(const Param<Owner>& spec, Owner& values) {
   row.store = [this, p, &values, editor] {
     if (p->is_list()) {
       std::vector<int> list;
-      for (const auto& part : textOf(editor).split(QLatin1Char(','), Qt::SkipEmptyParts)) list.push_back(part.trimmed().toInt());
+      for (const auto& part : textOf(editor).split(QLatin1Char(','), Qt::SkipEmptyParts))
+        list.push_back(part.trimmed().toInt());
       values.*std::get<std::vector<int> Owner::*>(p->field) = std::move(list);
     } else {
       p->set_number(values, numberOf(editor));

@@ -46,11 +46,11 @@ PlayerBar::PlayerBar(QWidget* parent)
     Q_EMIT positionChanged(static_cast<double>(ms) / 1000.0);
   });
   connect(player_, &QMediaPlayer::playbackStateChanged, this, [this](QMediaPlayer::PlaybackState s) {
-    play_->setIcon(style()->standardIcon(s == QMediaPlayer::PlayingState ? QStyle::SP_MediaPause : QStyle::SP_MediaPlay));
+    play_->setIcon(
+        style()->standardIcon(s == QMediaPlayer::PlayingState ? QStyle::SP_MediaPause : QStyle::SP_MediaPlay));
   });
-  connect(player_, &QMediaPlayer::errorOccurred, this, [this](QMediaPlayer::Error, const QString& message) {
-    Q_EMIT error(tr("Playback: %1").arg(message));
-  });
+  connect(player_, &QMediaPlayer::errorOccurred, this,
+          [this](QMediaPlayer::Error, const QString& message) { Q_EMIT error(tr("Playback: %1").arg(message)); });
   connect(slider_, &QSlider::sliderPressed, this, [this] { slider_held_ = true; });
   connect(slider_, &QSlider::sliderReleased, this, [this] {
     slider_held_ = false;
@@ -86,6 +86,8 @@ void PlayerBar::seek(double seconds) {
 
 void PlayerBar::skip(double delta_seconds) { seek(position() + delta_seconds); }
 
-void PlayerBar::refreshTime() { time_->setText(clock(player_->position()) + QStringLiteral(" / ") + clock(player_->duration())); }
+void PlayerBar::refreshTime() {
+  time_->setText(clock(player_->position()) + QStringLiteral(" / ") + clock(player_->duration()));
+}
 
 }  // namespace genrelab::ui

@@ -43,11 +43,16 @@ enum Column { kFile, kStatus, kGenre, kConfidence, kDuration, kColumns };
 
 QString status_text(const PredictionView::Entry& e) {
   switch (e.status) {
-    case PredictionView::Status::queued: return QObject::tr("queued");
-    case PredictionView::Status::running: return QObject::tr("%1 %").arg(std::lround(e.progress * 100));
-    case PredictionView::Status::done: return QObject::tr("done");
-    case PredictionView::Status::failed: return QObject::tr("error: %1").arg(e.error);
-    case PredictionView::Status::cancelled: return QObject::tr("cancelled");
+    case PredictionView::Status::queued:
+      return QObject::tr("queued");
+    case PredictionView::Status::running:
+      return QObject::tr("%1 %").arg(std::lround(e.progress * 100));
+    case PredictionView::Status::done:
+      return QObject::tr("done");
+    case PredictionView::Status::failed:
+      return QObject::tr("error: %1").arg(e.error);
+    case PredictionView::Status::cancelled:
+      return QObject::tr("cancelled");
   }
   return {};
 }
@@ -57,24 +62,17 @@ std::filesystem::path to_path(const QString& s) { return std::filesystem::path(s
 }  // namespace
 
 PredictionView::PredictionView(QWidget* parent)
-    : QWidget(parent),
-      model_label_(new QLabel(this)),
-      open_model_(new QPushButton(tr("Open model…"), this)),
-      add_files_(new QPushButton(tr("Add files…"), this)),
-      add_folder_(new QPushButton(tr("Add folder…"), this)),
-      cancel_(new QPushButton(tr("Cancel"), this)),
-      clear_(new QPushButton(tr("Clear"), this)),
-      export_(new QPushButton(tr("Export results…"), this)),
-      queue_(new QTableWidget(0, kColumns, this)),
-      probability_canvas_(new FigureCanvas(probabilities_, this)),
-      timeline_canvas_(new FigureCanvas(timeline_, this)),
-      player_(new PlayerBar(this)),
-      hint_(new QLabel(this)),
-      similar_(new SimilarTracksList(this)),
+    : QWidget(parent), model_label_(new QLabel(this)), open_model_(new QPushButton(tr("Open model…"), this)),
+      add_files_(new QPushButton(tr("Add files…"), this)), add_folder_(new QPushButton(tr("Add folder…"), this)),
+      cancel_(new QPushButton(tr("Cancel"), this)), clear_(new QPushButton(tr("Clear"), this)),
+      export_(new QPushButton(tr("Export results…"), this)), queue_(new QTableWidget(0, kColumns, this)),
+      probability_canvas_(new FigureCanvas(probabilities_, this)), timeline_canvas_(new FigureCanvas(timeline_, this)),
+      player_(new PlayerBar(this)), hint_(new QLabel(this)), similar_(new SimilarTracksList(this)),
       model_progress_(new QProgressBar(this)) {
   setAcceptDrops(true);
   model_label_->setWordWrap(true);
-  model_label_->setText(tr("<b>No model.</b> Train one in the Training tab, or open a saved one (File → Open model…)."));
+  model_label_->setText(
+      tr("<b>No model.</b> Train one in the Training tab, or open a saved one (File → Open model…)."));
   model_progress_->setRange(0, 1000);
   model_progress_->setMaximumWidth(160);
   model_progress_->setVisible(false);
@@ -91,7 +89,8 @@ PredictionView::PredictionView(QWidget* parent)
   queue_->horizontalHeader()->setSectionResizeMode(kFile, QHeaderView::Stretch);
   queue_->horizontalHeader()->setSectionResizeMode(kStatus, QHeaderView::Interactive);
   queue_->setColumnWidth(kStatus, 90);  // errors are elided here; the tooltip and the hint line show them whole
-  for (int c = kGenre; c < kColumns; ++c) queue_->horizontalHeader()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
+  for (int c = kGenre; c < kColumns; ++c)
+    queue_->horizontalHeader()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
   queue_->setTextElideMode(Qt::ElideRight);
   queue_->setAcceptDrops(false);  // drops go to the view
   connect(queue_, &QTableWidget::itemSelectionChanged, this, [this] {
@@ -169,8 +168,10 @@ PredictionView::PredictionView(QWidget* parent)
   });
   connect(cancel_, &QPushButton::clicked, this, &PredictionView::cancel);
   connect(clear_, &QPushButton::clicked, this, &PredictionView::clear);
-  connect(export_, &QPushButton::clicked, this,
-          [this] { export_csv_with_dialog(tr("predictions"), [this](std::ostream& out) { writeResults(out); }, this); });
+  connect(export_, &QPushButton::clicked, this, [this] {
+    export_csv_with_dialog(
+        tr("predictions"), [this](std::ostream& out) { writeResults(out); }, this);
+  });
   updateButtons();
 }
 
@@ -182,7 +183,8 @@ PredictionView::~PredictionView() {
     if (job) job->abandon();
 }
 
-void PredictionView::setModel(std::shared_ptr<const ml::ModelBundle> bundle, const QString& description, bool recommended) {
+void PredictionView::setModel(std::shared_ptr<const ml::ModelBundle> bundle, const QString& description,
+                              bool recommended) {
   if (!bundle) return;
   ml::PredictOptions options;
   options.envelope_points = kEnvelopePoints;
@@ -197,18 +199,20 @@ void PredictionView::setModel(std::shared_ptr<const ml::ModelBundle> bundle, con
   for (const auto& l : predictor_->label_names()) labels_ << QString::fromStdString(l);
   model_description_ = description;
   const double unit = static_cast<double>(predictor_->window_samples()) / predictor_->sample_rate();
-  model_label_->setText(tr("<b>Model:</b> %1<br>%2 genres; %3-s windows every %4 s, averaged over the song.")
-                            .arg(description.toHtmlEscaped())
-                            .arg(labels_.size())
-                            .arg(unit, 0, 'f', 1)
-                            .arg(static_cast<double>(predictor_->hop_samples()) / predictor_->sample_rate(), 0, 'f', 1));
+  model_label_->setText(
+      tr("<b>Model:</b> %1<br>%2 genres; %3-s windows every %4 s, averaged over the song.")
+          .arg(description.toHtmlEscaped())
+          .arg(labels_.size())
+          .arg(unit, 0, 'f', 1)
+          .arg(static_cast<double>(predictor_->hop_samples()) / predictor_->sample_rate(), 0, 'f', 1));
   Q_EMIT modelChanged(description);
   startNext();
 }
 
 void PredictionView::openModel(const QString& path) {
   ml::ModelBundle bundle = ml::load_bundle(to_path(path));
-  const QString description = QString::fromStdString(ml::describe_bundle(bundle, QFileInfo(path).fileName().toStdString()));
+  const QString description =
+      QString::fromStdString(ml::describe_bundle(bundle, QFileInfo(path).fileName().toStdString()));
   try {
     setModel(std::make_shared<const ml::ModelBundle>(std::move(bundle)), description);
   } catch (const std::invalid_argument& e) {
@@ -218,8 +222,9 @@ void PredictionView::openModel(const QString& path) {
 
 void PredictionView::openModelInteractively() {
   QSettings settings;
-  const QString path = QFileDialog::getOpenFileName(this, tr("Open model"), settings.value(QStringLiteral("modelFolder")).toString(),
-                                                    tr("GenreLab model (*%1)").arg(QString::fromLatin1(ml::kBundleExtension)));
+  const QString path =
+      QFileDialog::getOpenFileName(this, tr("Open model"), settings.value(QStringLiteral("modelFolder")).toString(),
+                                   tr("GenreLab model (*%1)").arg(QString::fromLatin1(ml::kBundleExtension)));
   if (path.isEmpty()) return;
   settings.setValue(QStringLiteral("modelFolder"), QFileInfo(path).absolutePath());
   try {
@@ -234,7 +239,8 @@ void PredictionView::useRecommendedModel(std::shared_ptr<const dataset::FeatureT
   if (user_model_ || !table) return;
   if (model_job_) model_job_->cancel();
   const QString what = tr("%1 on %2").arg(QString::fromLatin1(ml::kRecommendedPreset), table_name);
-  model_label_->setText(tr("<b>Preparing the recommended model</b> (%1)… Songs dropped now wait in the queue.").arg(what.toHtmlEscaped()));
+  model_label_->setText(tr("<b>Preparing the recommended model</b> (%1)… Songs dropped now wait in the queue.")
+                            .arg(what.toHtmlEscaped()));
   model_progress_->setValue(0);
   model_progress_->setVisible(true);
   QPointer<PredictionView> self(this);
@@ -245,7 +251,8 @@ void PredictionView::useRecommendedModel(std::shared_ptr<const dataset::FeatureT
                             auto model = ml::recommended_model(*table, name, dir, 0, &progress, &cancel);
                             auto bundle = std::make_shared<const ml::ModelBundle>(std::move(model.bundle));
                             QString description = QString::fromStdString(ml::describe_bundle(*bundle, name));
-                            description += model.from_cache ? tr(" (from the cache)") : tr(" (trained just now, cached)");
+                            description +=
+                                model.from_cache ? tr(" (from the cache)") : tr(" (trained just now, cached)");
                             if (!model.save_problem.empty())
                               description += tr("; not cached: %1").arg(QString::fromStdString(model.save_problem));
                             // A preparation for an earlier table, finished just as it was replaced, is dropped.
@@ -263,9 +270,10 @@ void PredictionView::useRecommendedModel(std::shared_ptr<const dataset::FeatureT
   });
   connect(job, &Job::failed, this, [this, job, what](const QString& message) {
     if (job->cancelled() || user_model_) return;
-    model_label_->setText(tr("<b>No model.</b> The recommended model (%1) could not be trained: %2. Train one in the Training "
-                             "tab, or open a saved one (File → Open model…).")
-                              .arg(what.toHtmlEscaped(), message.toHtmlEscaped()));
+    model_label_->setText(
+        tr("<b>No model.</b> The recommended model (%1) could not be trained: %2. Train one in the Training "
+           "tab, or open a saved one (File → Open model…).")
+            .arg(what.toHtmlEscaped(), message.toHtmlEscaped()));
   });
   connect(job, &Job::ended, this, [this, job] {
     if (model_job_ != job) return;
@@ -292,7 +300,7 @@ void PredictionView::addPaths(const QStringList& paths) {
     for (int c = 0; c < kColumns; ++c) {
       auto* item = new QTableWidgetItem;
       item->setTextAlignment(c == kFile || c == kStatus || c == kGenre ? (Qt::AlignLeft | Qt::AlignVCenter)
-                                                                      : (Qt::AlignRight | Qt::AlignVCenter));
+                                                                       : (Qt::AlignRight | Qt::AlignVCenter));
       queue_->setItem(row, c, item);
     }
     refreshRow(row);
@@ -309,13 +317,16 @@ void PredictionView::refreshRow(int row) {
   queue_->item(row, kFile)->setToolTip(e.path);
   queue_->item(row, kStatus)->setText(status_text(e));
   queue_->item(row, kStatus)->setToolTip(e.error);
-  queue_->item(row, kStatus)->setForeground(e.status == Status::failed ? QColor(180, 20, 20) : palette().text().color());
+  queue_->item(row, kStatus)
+      ->setForeground(e.status == Status::failed ? QColor(180, 20, 20) : palette().text().color());
   if (e.result) {
     const auto& s = e.result->song;
     queue_->item(row, kGenre)->setText(QString::fromStdString(s.genre));
     queue_->item(row, kConfidence)->setText(QString::number(s.confidence, 'f', 2));
-    queue_->item(row, kDuration)->setText(QStringLiteral("%1:%2").arg(static_cast<int>(s.duration_s) / 60).arg(
-        static_cast<int>(s.duration_s) % 60, 2, 10, QLatin1Char('0')));
+    queue_->item(row, kDuration)
+        ->setText(QStringLiteral("%1:%2")
+                      .arg(static_cast<int>(s.duration_s) / 60)
+                      .arg(static_cast<int>(s.duration_s) % 60, 2, 10, QLatin1Char('0')));
     if (!s.warnings.empty()) queue_->item(row, kStatus)->setToolTip(QString::fromStdString(s.warnings.front()));
   }
 }
@@ -341,19 +352,20 @@ void PredictionView::startNext() {
   const QString path = entries_[row].path;
   const QVector<QString> labels = labels_;
   QPointer<PredictionView> self(this);
-  job_ = Job::start(tr("Classifying %1").arg(QFileInfo(path).fileName()),
-                    [predictor, path, labels, self, row](ProgressSink& progress, const CancelToken& token) -> std::function<void()> {
-                      auto prediction = std::make_shared<PredictionData>();
-                      prediction->song = predictor->predict_file(to_path(path), &token, &progress);
-                      prediction->labels = labels;
-                      prediction->feature_names = predictor->feature_names();
-                      std::shared_ptr<const PredictionData> result = std::move(prediction);
-                      return [self, row, result] {
-                        if (!self) return;
-                        if (result->song.ok()) self->finish(row, result, QString(), Status::done);
-                        else self->finish(row, nullptr, QString::fromStdString(result->song.error), Status::failed);
-                      };
-                    });
+  job_ = Job::start(
+      tr("Classifying %1").arg(QFileInfo(path).fileName()),
+      [predictor, path, labels, self, row](ProgressSink& progress, const CancelToken& token) -> std::function<void()> {
+        auto prediction = std::make_shared<PredictionData>();
+        prediction->song = predictor->predict_file(to_path(path), &token, &progress);
+        prediction->labels = labels;
+        prediction->feature_names = predictor->feature_names();
+        std::shared_ptr<const PredictionData> result = std::move(prediction);
+        return [self, row, result] {
+          if (!self) return;
+          if (result->song.ok()) self->finish(row, result, QString(), Status::done);
+          else self->finish(row, nullptr, QString::fromStdString(result->song.error), Status::failed);
+        };
+      });
   connect(job_, &Job::progressed, this, [this, row](double fraction, const QString&) {
     if (row >= entries_.size() || entries_[row].status != Status::running) return;
     entries_[row].progress = fraction;
@@ -372,7 +384,8 @@ void PredictionView::startNext() {
   updateButtons();
 }
 
-void PredictionView::finish(int row, std::shared_ptr<const PredictionData> result, const QString& error, Status status) {
+void PredictionView::finish(int row, std::shared_ptr<const PredictionData> result, const QString& error,
+                            Status status) {
   if (row >= entries_.size()) return;
   Entry& e = entries_[row];
   e.status = status;
@@ -430,12 +443,14 @@ void PredictionView::selectEntry(int row) {
     for (const auto& w : result->song.windows) windows.push_back({w.start_s, w.end_s, w.features});
     // A dataset file dropped on the window: its own table row (similarity 1) is not a neighbour.
     const QString name = QFileInfo(entries_[row].path).fileName();
-    similar_->showSong(name, result->feature_names, std::move(windows), dataset::parse_track_key(name.toStdString()).track_id);
+    similar_->showSong(name, result->feature_names, std::move(windows),
+                       dataset::parse_track_key(name.toStdString()).track_id);
   } else {
     similar_->clear();
   }
-  hint_->setText(entries_[row].status == Status::failed ? entries_[row].error
-                                                       : tr("Drop songs or folders here. Click the timeline to play from a window."));
+  hint_->setText(entries_[row].status == Status::failed
+                     ? entries_[row].error
+                     : tr("Drop songs or folders here. Click the timeline to play from a window."));
 }
 
 void PredictionView::usePlayer(PlayerBar* player) {

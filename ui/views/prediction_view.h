@@ -153,7 +153,7 @@ class PredictionView : public QWidget {
   QPointer<Job> model_job_;  ///< preparing the recommended model
   int model_request_ = 0;    ///< counts useRecommendedModel() calls: only the latest one's model is used
   bool user_model_ = false;  ///< the active model is the user's (trained or opened)
-  int running_ = -1;  ///< row being classified
+  int running_ = -1;         ///< row being classified
   int selected_ = -1;
   QString player_source_;
 };

@@ -1,11 +1,11 @@
 #include "ui/views/protocol_picker.h"
 
+#include <QAbstractItemView>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QLabel>
-#include <QAbstractItemView>
 #include <QStandardItemModel>
 #include <QStylePainter>
 #include <QVBoxLayout>
@@ -68,14 +68,15 @@ QString protocol_words(const ml::TrainerOptions& o) {
     return QObject::tr("split %1, %2").arg(qs(o.split->name), part);
   }
   if (o.protocol == ml::SplitProtocol::leaky) return QObject::tr("%1 LEAKY folds").arg(o.folds);
-  if (o.groups) return QObject::tr("%1 folds by %2 (unseen %3)").arg(o.folds).arg(qs(o.groups->column), plural_of(o.groups->column));
+  if (o.groups)
+    return QObject::tr("%1 folds by %2 (unseen %3)")
+        .arg(o.folds)
+        .arg(qs(o.groups->column), plural_of(o.groups->column));
   return QObject::tr("%1 track-grouped folds (optimistic)").arg(o.folds);
 }
 
 ProtocolPicker::ProtocolPicker(QWidget* parent)
-    : QWidget(parent),
-      combo_(new ShortTextCombo(this)),
-      rotate_(new QCheckBox(tr("Rotate the three parts"), this)),
+    : QWidget(parent), combo_(new ShortTextCombo(this)), rotate_(new QCheckBox(tr("Rotate the three parts"), this)),
       note_(new QLabel(this)) {
   const auto add = [this](const QString& text, Choice choice, const QString& tooltip, const QString& short_text = {}) {
     combo_->addItem(text, static_cast<int>(choice));
@@ -88,7 +89,8 @@ ProtocolPicker::ProtocolPicker(QWidget* parent)
       tr("Track-grouped folds (optimistic)"));
   add(tr("Unseen artists — fault-filtered split (GTZAN)"), Choice::fault_filtered, QString());
   add(tr("Split folder…"), Choice::split_folder,
-      tr("A folder holding train.txt, valid.txt and test.txt (one file name a line, with or without <genre>/): settings "
+      tr("A folder holding train.txt, valid.txt and test.txt (one file name a line, with or without <genre>/): "
+         "settings "
          "chosen on valid, the model refitted on train+valid and scored once on test"));
   add(tr("Groups file…"), Choice::groups_file,
       tr("A CSV 'file,<group>' (e.g. file,artist): the folds keep each group on one side, so test groups are unseen"));
@@ -100,8 +102,9 @@ ProtocolPicker::ProtocolPicker(QWidget* parent)
   combo_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
   combo_->setMinimumContentsLength(20);
   combo_->view()->setMinimumWidth(combo_->view()->sizeHintForColumn(0) + 24);
-  rotate_->setToolTip(tr("Each part of the split is held out in turn (settings chosen on inner folds of the other two); "
-                         "the accuracy is the mean over the three parts"));
+  rotate_->setToolTip(
+      tr("Each part of the split is held out in turn (settings chosen on inner folds of the other two); "
+         "the accuracy is the mean over the three parts"));
   note_->setWordWrap(true);
   note_->setTextFormat(Qt::RichText);
   note_->setAlignment(Qt::AlignLeft | Qt::AlignTop);
@@ -210,35 +213,39 @@ void ProtocolPicker::update() {
   if (!fault_lists_) {
     fault_reason_ = tr("The dataset's fault-filtered lists cannot be read: %1").arg(fault_load_error_);
   } else if (names_.empty()) {
-    fault_reason_ = tr("Open GTZAN's feature table (features_30_sec.csv or features_3_sec.csv): the fault-filtered lists "
-                       "name GTZAN's clips.");
+    fault_reason_ =
+        tr("Open GTZAN's feature table (features_30_sec.csv or features_3_sec.csv): the fault-filtered lists "
+           "name GTZAN's clips.");
   } else {
     try {
       const auto a = dataset::assign_split(*fault_lists_, names_, labels_);
       const std::size_t total = entry_count(*fault_lists_);
       const std::size_t found = total - a.entries_without_rows_total();
       if (dataset::coverage(*fault_lists_, a) < dataset::kMinSplitCoverage)
-        fault_reason_ = tr("%1 is not GTZAN's full set: only %2 of the %3 clips of the fault-filtered lists have rows in it "
-                           "(at least 90 % are needed).")
-                            .arg(what_)
-                            .arg(found)
-                            .arg(total);
+        fault_reason_ =
+            tr("%1 is not GTZAN's full set: only %2 of the %3 clips of the fault-filtered lists have rows in it "
+               "(at least 90 % are needed).")
+                .arg(what_)
+                .arg(found)
+                .arg(total);
     } catch (const std::invalid_argument& e) {
       fault_reason_ = tr("%1 is not GTZAN: %2").arg(what_, QString::fromUtf8(e.what()));
     }
   }
-  setItemEnabled(Choice::fault_filtered, fault_reason_.isEmpty(),
-                 fault_reason_.isEmpty()
-                     ? tr("GTZAN's artist-disjoint split (train 443, valid 197, test 290 clips; 70 repeated, distorted or "
-                          "mislabelled clips left out): settings chosen on valid, the model refitted on train+valid and "
-                          "scored once on test. The field's honest GTZAN number. Source: %1")
-                           .arg(fault_source_)
-                     : fault_reason_);
+  setItemEnabled(
+      Choice::fault_filtered, fault_reason_.isEmpty(),
+      fault_reason_.isEmpty()
+          ? tr("GTZAN's artist-disjoint split (train 443, valid 197, test 290 clips; 70 repeated, distorted or "
+               "mislabelled clips left out): settings chosen on valid, the model refitted on train+valid and "
+               "scored once on test. The field's honest GTZAN number. Source: %1")
+                .arg(fault_source_)
+          : fault_reason_);
   const bool audio = rows_ == Rows::audio;
-  setItemEnabled(Choice::leaky, !audio,
-                 audio ? tr("cnn2d always holds out whole tracks: its patches never leak")
-                       : tr("Rows split at random: segments of one track sit in training and test folds, so the test holds "
-                            "near-copies of training rows (optimistic numbers, always labelled LEAKY)"));
+  setItemEnabled(
+      Choice::leaky, !audio,
+      audio ? tr("cnn2d always holds out whole tracks: its patches never leak")
+            : tr("Rows split at random: segments of one track sit in training and test folds, so the test holds "
+                 "near-copies of training rows (optimistic numbers, always labelled LEAKY)"));
   setItemEnabled(Choice::groups_file, true,
                  tr("A CSV 'file,<group>' (e.g. file,artist): the folds keep each group on one side, so test "
                     "groups are unseen"));
@@ -252,12 +259,15 @@ void ProtocolPicker::update() {
 void ProtocolPicker::refreshNote() {
   problem_.clear();
   QString note, tooltip;
-  const auto red = [](const QString& text) { return QStringLiteral("<span style='color:%1'>%2</span>").arg(kLeakyColour, text.toHtmlEscaped()); };
+  const auto red = [](const QString& text) {
+    return QStringLiteral("<span style='color:%1'>%2</span>").arg(kLeakyColour, text.toHtmlEscaped());
+  };
   // Kept short (the form's column is narrow): where the lists come from goes to the tooltip.
   const auto split_note = [&](const dataset::SplitLists& lists, const QString& heading, const QString& source) {
-    tooltip = tr("Lists: %1. Settings are chosen on valid only; the model is refitted on train+valid and scored once on "
-                 "test (rotated: each part is held out in turn, settings chosen on inner folds of the other two).")
-                  .arg(source);
+    tooltip =
+        tr("Lists: %1. Settings are chosen on valid only; the model is refitted on train+valid and scored once on "
+           "test (rotated: each part is held out in turn, settings chosen on inner folds of the other two).")
+            .arg(source);
     if (names_.empty()) return heading;
     QString text = heading + QStringLiteral(": ");
     try {
@@ -267,7 +277,8 @@ void ProtocolPicker::refreshNote() {
       return red(problem_);
     }
     return text + QStringLiteral(". ") +
-           (rotate_->isChecked() ? tr("Each part held out in turn.") : tr("Valid picks the settings; test is scored once."));
+           (rotate_->isChecked() ? tr("Each part held out in turn.")
+                                 : tr("Valid picks the settings; test is scored once."));
   };
   switch (choice()) {
     case Choice::track_grouped:
@@ -281,7 +292,8 @@ void ProtocolPicker::refreshNote() {
       break;
     case Choice::split_folder:
       if (!folder_lists_) {
-        problem_ = folder_error_.isEmpty() ? tr("Choose a split folder (train.txt, valid.txt, test.txt) first.") : folder_error_;
+        problem_ = folder_error_.isEmpty() ? tr("Choose a split folder (train.txt, valid.txt, test.txt) first.")
+                                           : folder_error_;
         note = red(problem_);
       } else {
         note = split_note(*folder_lists_, tr("Split %1").arg(qs(folder_lists_->name)).toHtmlEscaped(),
@@ -290,11 +302,13 @@ void ProtocolPicker::refreshNote() {
       break;
     case Choice::groups_file:
       if (!groups_) {
-        problem_ = groups_error_.isEmpty() ? tr("Choose a groups file (CSV 'file,<group>', e.g. file,artist) first.") : groups_error_;
+        problem_ = groups_error_.isEmpty() ? tr("Choose a groups file (CSV 'file,<group>', e.g. file,artist) first.")
+                                           : groups_error_;
         note = red(problem_);
       } else {
         note = tr("%1: folds keep each %2 on one side (unseen %3)")
-                   .arg(QString::fromStdString(groups_->path.filename().string()), qs(groups_->column), plural_of(groups_->column))
+                   .arg(QString::fromStdString(groups_->path.filename().string()), qs(groups_->column),
+                        plural_of(groups_->column))
                    .toHtmlEscaped();
         if (!names_.empty()) {
           const auto g = dataset::assign_groups(*groups_, names_);
@@ -376,7 +390,8 @@ void ProtocolPicker::pickInteractively(Choice c) {
     picked = QFileDialog::getExistingDirectory(this, tr("Split folder (train.txt, valid.txt, test.txt)"), start);
   } else {
     const QString start = groups_ ? QString::fromStdString(groups_->path.string()) : dataset_folder_;
-    picked = QFileDialog::getOpenFileName(this, tr("Groups file (CSV file,<group>)"), start, tr("CSV files (*.csv);;All files (*)"));
+    picked = QFileDialog::getOpenFileName(this, tr("Groups file (CSV file,<group>)"), start,
+                                          tr("CSV files (*.csv);;All files (*)"));
   }
   if (!picked.isEmpty()) {
     if (c == Choice::split_folder) setSplitFolder(picked);

@@ -114,8 +114,8 @@ class ProtocolPicker : public QWidget {
   QString problem_;
   Choice shown_ = Choice::track_grouped;     ///< the combo's choice
   Choice previous_ = Choice::track_grouped;  ///< the one before (a cancelled dialog returns to it)
-  std::optional<Choice> wanted_;  ///< the user's (or a test's) pick: kept while the rows allow it
-  bool selecting_ = false;        ///< select() is changing the combo
+  std::optional<Choice> wanted_;             ///< the user's (or a test's) pick: kept while the rows allow it
+  bool selecting_ = false;                   ///< select() is changing the combo
 };
 
 }  // namespace genrelab::ui

@@ -32,7 +32,8 @@ class SimilarTracksList : public QWidget {
   ~SimilarTracksList() override;
 
   /// The dataset to search (nullptr: none, and the list says why in `reason`).
-  void setIndex(std::shared_ptr<const stats::SimilarTracks> index, const QString& table_name, const QString& reason = {});
+  void setIndex(std::shared_ptr<const stats::SimilarTracks> index, const QString& table_name,
+                const QString& reason = {});
   bool hasIndex() const { return index_ != nullptr; }
 
   /// One window of a song: its time span and its feature row (`names` order).

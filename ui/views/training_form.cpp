@@ -37,7 +37,8 @@ bool TrainingView::canCompare() const { return compare_->isEnabled(); }
 void TrainingView::applyKindDefaults() {
   const bool audio = audioModelSelected();
   const auto preset = ml::find_model_preset(kind_->currentData().toString().toStdString());
-  const ml::TrainParams t = preset ? preset->training : ml::default_training(audio ? ml::ModelKind::cnn2d : ml::ModelKind::cnn1d);
+  const ml::TrainParams t =
+      preset ? preset->training : ml::default_training(audio ? ml::ModelKind::cnn2d : ml::ModelKind::cnn1d);
   epochs_->setValue(audio ? kAudioEpochs : t.epochs);
   seed_->setValue(static_cast<int>(t.seed));
   if (preset) {
@@ -51,7 +52,8 @@ void TrainingView::applyKindDefaults() {
   const QString table_only = audio ? tr("cnn2d learns from the audio files, not from a feature table") : QString();
   for (QWidget* w : std::initializer_list<QWidget*>{table_combo_, extract_, features_}) w->setToolTip(table_only);
   if (!audio)
-    extract_->setToolTip(tr("Compute the 57 GTZAN features of every clip of the open dataset (librosa's recipe), with progress"));
+    extract_->setToolTip(
+        tr("Compute the 57 GTZAN features of every clip of the open dataset (librosa's recipe), with progress"));
   audio_box_->setVisible(audio);
   updateProtocolRows();
   updateInputLabel();
@@ -113,16 +115,16 @@ void TrainingView::setAudioFiles(const std::vector<ml::AudioFile>& files, const 
                         .arg(name.isEmpty() ? tr("the open dataset") : name);
   else if (genres.size() < 2)
     audio_reason_ = tr("cnn2d is unavailable: the audio of %1 has only one genre (it needs at least 2).").arg(name);
-  else
-    audio_reason_.clear();
+  else audio_reason_.clear();
   const int at = kind_->findData(kAudioKind);
   if (auto* model = qobject_cast<QStandardItemModel*>(kind_->model()); model && at >= 0) {
     model->item(at)->setEnabled(audio_reason_.isEmpty());
-    kind_->setItemData(at, audio_reason_.isEmpty()
-                               ? tr("2-D CNN on log-mel patches, trained from the audio files of %1 (not from a feature "
-                                    "table); folds hold out whole tracks")
-                                     .arg(name)
-                               : audio_reason_,
+    kind_->setItemData(at,
+                       audio_reason_.isEmpty()
+                           ? tr("2-D CNN on log-mel patches, trained from the audio files of %1 (not from a feature "
+                                "table); folds hold out whole tracks")
+                                 .arg(name)
+                           : audio_reason_,
                        Qt::ToolTipRole);
   }
   // A dataset without audio cannot keep cnn2d selected: back to the study's model.
@@ -145,22 +147,24 @@ void TrainingView::updateBoardAudio() {
     // blues.00000.wav); audio files without rows simply stay out of the comparison.
     const ml::AudioTableMatch match = ml::match_audio_to_table(*table_, audio_files_);
     if (!match.tracks_without_audio.empty())
-      reason = tr("cnn2d cannot join this leaderboard: %n of the %1 tracks of %2 have no audio file in %3 (first: %4), so "
-                  "it would not be scored on the same held-out tracks. Tracks and files match by genre and file name "
-                  "(blues.00000.wav, blues.00000.3.wav); Extract from audio… makes a table of exactly these files.",
-                  nullptr, static_cast<int>(match.tracks_without_audio.size()))
-                   .arg(match.tracks)
-                   .arg(table_name_, audio_name_, QString::fromStdString(match.tracks_without_audio.front()));
+      reason =
+          tr("cnn2d cannot join this leaderboard: %n of the %1 tracks of %2 have no audio file in %3 (first: %4), so "
+             "it would not be scored on the same held-out tracks. Tracks and files match by genre and file name "
+             "(blues.00000.wav, blues.00000.3.wav); Extract from audio… makes a table of exactly these files.",
+             nullptr, static_cast<int>(match.tracks_without_audio.size()))
+              .arg(match.tracks)
+              .arg(table_name_, audio_name_, QString::fromStdString(match.tracks_without_audio.front()));
     else if (!match.duplicate_files.empty())
-      reason = tr("cnn2d cannot join this leaderboard: %n track(s) of %1 have several audio files (first: %2).", nullptr,
-                  static_cast<int>(match.duplicate_files.size()))
+      reason = tr("cnn2d cannot join this leaderboard: %n track(s) of %1 have several audio files (first: %2).",
+                  nullptr, static_cast<int>(match.duplicate_files.size()))
                    .arg(table_name_, QString::fromStdString(audio_files_[match.duplicate_files.front()].path));
   }
   // genrelab-cli compare refuses the same two.
   if (reason.isEmpty() && repeats_->value() > 1)
     reason = tr("cnn2d runs one repeat (its training takes minutes per fold): set repeats to 1.");
   if (reason.isEmpty() && protocol_->choice() == ProtocolPicker::Choice::leaky)
-    reason = tr("cnn2d is cross-validated with track-grouped folds or a split only: choose one of them, not LEAKY rows.");
+    reason =
+        tr("cnn2d is cross-validated with track-grouped folds or a split only: choose one of them, not LEAKY rows.");
   board_audio_reason_ = reason;
   const auto items = compare_models_->findItems(kAudioKind, Qt::MatchExactly);
   if (items.isEmpty()) return;
@@ -276,18 +280,19 @@ void TrainingView::updateButtons() {
   save_->setEnabled(!running && lastBundle() != nullptr);
   export_->setEnabled(!running && shownRun() != nullptr);
   compare_->setEnabled(!running && has_table);
-  for (QWidget* w : std::initializer_list<QWidget*>{kind_, folds_, epochs_, seed_, threads_, final_model_, compare_models_, repeats_,
-                                                    audio_box_})
+  for (QWidget* w : std::initializer_list<QWidget*>{kind_, folds_, epochs_, seed_, threads_, final_model_,
+                                                    compare_models_, repeats_, audio_box_})
     w->setEnabled(!running);
   // The kernel ridge classifier is solved in closed form: epochs do not apply.
   const auto preset = ml::find_model_preset(kind_->currentData().toString().toStdString());
   const bool closed_form = preset && preset->model.kind == ml::ModelKind::krr;
   epochs_->setEnabled(!running && !closed_form);
-  epochs_->setToolTip(closed_form ? tr("%1 is solved in closed form (one linear system), not by epochs")
-                                        .arg(kind_->currentText())
-                                  : QString());
+  epochs_->setToolTip(
+      closed_form ? tr("%1 is solved in closed form (one linear system), not by epochs").arg(kind_->currentText())
+                  : QString());
   // Feature-table-only controls are off for cnn2d (it reads the audio).
-  for (QWidget* w : std::initializer_list<QWidget*>{table_combo_, extract_, features_}) w->setEnabled(!running && !audio);
+  for (QWidget* w : std::initializer_list<QWidget*>{table_combo_, extract_, features_})
+    w->setEnabled(!running && !audio);
   protocol_->setEnabled(!running);
   // A split fixes the held-out rows: no folds to count.
   const bool split = protocol_->isSplit();
@@ -296,9 +301,10 @@ void TrainingView::updateButtons() {
                         : audio ? tr("Train a final model on all tracks (needed to save)")
                                 : tr("Train a final model on all rows (needed to save)"));
   folds_->setEnabled(!running && !split);
-  folds_->setToolTip(split ? tr("A predefined split holds out its test part (or, rotated, each part in turn): the number "
-                                "of folds does not apply")
-                           : tr("Folds of the cross-validation: each holds out its share of the tracks once"));
+  folds_->setToolTip(split
+                         ? tr("A predefined split holds out its test part (or, rotated, each part in turn): the number "
+                              "of folds does not apply")
+                         : tr("Folds of the cross-validation: each holds out its share of the tracks once"));
 }
 
 }  // namespace genrelab::ui

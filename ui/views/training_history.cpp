@@ -95,7 +95,8 @@ void TrainingView::compareRuns(const QList<int>& indices) {
     const ml::TrainingReport& r = *runs_[static_cast<std::size_t>(i)].report;
     if (genres.isEmpty())
       for (const auto& l : r.label_names) genres << QString::fromStdString(l);
-    RunComparisonFigure::Run run{runs_[static_cast<std::size_t>(i)].name(), r.mean_accuracy, r.std_accuracy, r.macro_f1, {}};
+    RunComparisonFigure::Run run{
+        runs_[static_cast<std::size_t>(i)].name(), r.mean_accuracy, r.std_accuracy, r.macro_f1, {}};
     // Per genre of the first run's labels (runs on another table may order or name them differently).
     for (const auto& g : genres) {
       const auto it = std::find(r.label_names.begin(), r.label_names.end(), g.toStdString());
@@ -137,13 +138,15 @@ void TrainingView::buildExportMenu() {
   auto* comparison = menu->addMenu(tr("Run comparison"));
   add_data_export_actions(*comparison, comparison_, this);
   menu->addSeparator();
-  for (const auto& [label, which, suffix] : {std::tuple{tr("Folds table (CSV)…"), QStringLiteral("folds"), QStringLiteral("csv")},
-                                             std::tuple{tr("Per-genre metrics (CSV)…"), QStringLiteral("per-genre"), QStringLiteral("csv")},
-                                             std::tuple{tr("Run history (CSV)…"), QStringLiteral("history"), QStringLiteral("csv")},
-                                             std::tuple{tr("Leaderboard (CSV)…"), QStringLiteral("leaderboard"), QStringLiteral("csv")},
-                                             std::tuple{tr("Full report (JSON)…"), QStringLiteral("report"), QStringLiteral("json")}}) {
+  for (const auto& [label, which, suffix] :
+       {std::tuple{tr("Folds table (CSV)…"), QStringLiteral("folds"), QStringLiteral("csv")},
+        std::tuple{tr("Per-genre metrics (CSV)…"), QStringLiteral("per-genre"), QStringLiteral("csv")},
+        std::tuple{tr("Run history (CSV)…"), QStringLiteral("history"), QStringLiteral("csv")},
+        std::tuple{tr("Leaderboard (CSV)…"), QStringLiteral("leaderboard"), QStringLiteral("csv")},
+        std::tuple{tr("Full report (JSON)…"), QStringLiteral("report"), QStringLiteral("json")}}) {
     connect(menu->addAction(label), &QAction::triggered, this, [this, which = which, suffix = suffix] {
-      const QString path = QFileDialog::getSaveFileName(this, tr("Export"), QStringLiteral("training-%1.%2").arg(which, suffix));
+      const QString path =
+          QFileDialog::getSaveFileName(this, tr("Export"), QStringLiteral("training-%1.%2").arg(which, suffix));
       if (path.isEmpty()) return;
       try {
         exportTable(which, path);
@@ -223,17 +226,20 @@ void TrainingView::fillResults(const TrainingRun& run) {
   QVector<QString> labels;
   for (const auto& l : r.label_names) labels << QString::fromStdString(l);
   const bool single = r.options.split && !r.options.rotate;  // one test part, scored once
-  const QString held_out = single ? tr("the test part, scored once")
-                           : (r.options.split ? tr("summed over the %1 held-out parts") : tr("summed over the %1 test folds"))
-                                 .arg(r.folds.size());
-  confusion_.setMatrix(labels, r.confusion,
-                       audio ? tr("%1: held-out tracks (by mean patch probability), %2; track accuracy %3")
-                                   .arg(run.name(), held_out,
-                                        single ? fixed(r.mean_track_accuracy_mean)
-                                               : tr("%1 ± %2").arg(fixed(r.mean_track_accuracy_mean), fixed(r.std_track_accuracy_mean)))
-                             : tr("%1 on %2, %3; accuracy %4")
-                                   .arg(run.name(), run.table, held_out,
-                                        single ? fixed(r.mean_accuracy) : tr("%1 ± %2").arg(fixed(r.mean_accuracy), fixed(r.std_accuracy))));
+  const QString held_out =
+      single ? tr("the test part, scored once")
+             : (r.options.split ? tr("summed over the %1 held-out parts") : tr("summed over the %1 test folds"))
+                   .arg(r.folds.size());
+  confusion_.setMatrix(
+      labels, r.confusion,
+      audio ? tr("%1: held-out tracks (by mean patch probability), %2; track accuracy %3")
+                  .arg(run.name(), held_out,
+                       single ? fixed(r.mean_track_accuracy_mean)
+                              : tr("%1 ± %2").arg(fixed(r.mean_track_accuracy_mean), fixed(r.std_track_accuracy_mean)))
+            : tr("%1 on %2, %3; accuracy %4")
+                  .arg(run.name(), run.table, held_out,
+                       single ? fixed(r.mean_accuracy)
+                              : tr("%1 ± %2").arg(fixed(r.mean_accuracy), fixed(r.std_accuracy))));
   confusion_canvas_->update();
 
   // Per genre.
@@ -263,8 +269,9 @@ void TrainingView::saveModel(const QString& path) const {
 
 void TrainingView::saveModelInteractively() {
   if (!lastBundle()) return;
-  QString path = QFileDialog::getSaveFileName(this, tr("Save model"), QStringLiteral("model") + QString::fromLatin1(ml::kBundleExtension),
-                                              tr("GenreLab model (*%1)").arg(QString::fromLatin1(ml::kBundleExtension)));
+  QString path = QFileDialog::getSaveFileName(
+      this, tr("Save model"), QStringLiteral("model") + QString::fromLatin1(ml::kBundleExtension),
+      tr("GenreLab model (*%1)").arg(QString::fromLatin1(ml::kBundleExtension)));
   if (path.isEmpty()) return;
   if (!path.endsWith(QString::fromLatin1(ml::kBundleExtension))) path += QString::fromLatin1(ml::kBundleExtension);
   try {

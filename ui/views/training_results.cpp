@@ -22,7 +22,8 @@ QString tr(const char* text, int n = -1) { return QCoreApplication::translate("T
 QString plus_minus(double mean, double sd) { return QStringLiteral("%1 ± %2").arg(fixed(mean), fixed(sd)); }
 /// "72.5 % ± 1.2" (the spread in percentage points).
 QString percent_pm(double mean, double sd) {
-  return QStringLiteral("%1 ± %2").arg(percent(mean), std::isfinite(sd) ? QString::number(100.0 * sd, 'f', 1) : QStringLiteral("–"));
+  return QStringLiteral("%1 ± %2").arg(percent(mean),
+                                       std::isfinite(sd) ? QString::number(100.0 * sd, 'f', 1) : QStringLiteral("–"));
 }
 
 bool is_split_key(const std::string& key) { return key == "split" || key == "rotation"; }
@@ -45,9 +46,13 @@ QTableWidgetItem* result_cell(const QString& text) {
   return item;
 }
 
-QString fixed(double v, int decimals) { return std::isfinite(v) ? QString::number(v, 'f', decimals) : QStringLiteral("–"); }
+QString fixed(double v, int decimals) {
+  return std::isfinite(v) ? QString::number(v, 'f', decimals) : QStringLiteral("–");
+}
 
-QString percent(double v) { return std::isfinite(v) ? QStringLiteral("%1 %").arg(100.0 * v, 0, 'f', 1) : QStringLiteral("–"); }
+QString percent(double v) {
+  return std::isfinite(v) ? QStringLiteral("%1 %").arg(100.0 * v, 0, 'f', 1) : QStringLiteral("–");
+}
 
 QColor protocol_colour(std::string_view key) {
   if (key == "leaky") return {180, 20, 20};
@@ -66,7 +71,8 @@ QString run_summary(const TrainingRun& run) {
   QString head;
   if (run.audio) {
     head = single ? tr("test tracks %1 (mean probability of their patches) / %2 (vote); patches %3")
-                        .arg(percent(r.mean_track_accuracy_mean), percent(r.mean_track_accuracy_vote), percent(r.mean_accuracy))
+                        .arg(percent(r.mean_track_accuracy_mean), percent(r.mean_track_accuracy_vote),
+                             percent(r.mean_accuracy))
                   : tr("held-out tracks %1 (mean probability of their patches) / %2 (vote) %3; patches %4")
                         .arg(percent_pm(r.mean_track_accuracy_mean, r.std_track_accuracy_mean),
                              percent_pm(r.mean_track_accuracy_vote, r.std_track_accuracy_vote), over,
@@ -75,7 +81,8 @@ QString run_summary(const TrainingRun& run) {
     head = single ? tr("test accuracy %1").arg(percent(r.mean_accuracy))
                   : tr("mean accuracy %1 %2").arg(percent_pm(r.mean_accuracy, r.std_accuracy), over);
   }
-  const QString protocol = r.protocol.empty() ? QString::fromStdString(ml::protocol_label(o)) : QString::fromStdString(r.protocol);
+  const QString protocol =
+      r.protocol.empty() ? QString::fromStdString(ml::protocol_label(o)) : QString::fromStdString(r.protocol);
   QString text = QStringLiteral("%1: %2 — %3").arg(run.name(), head, protocol);
   if (r.split) text += QStringLiteral("; ") + QString::fromStdString(dataset::describe(*r.split));
   if (r.file_groups && o.groups)
@@ -90,9 +97,11 @@ QString run_summary(const TrainingRun& run) {
     text += tr("; settings chosen on valid (accuracy there %1), refitted on train+valid, test scored once")
                 .arg(percent(r.mean_validation_accuracy));
   else if (split)
-    text += tr("; settings chosen on inner folds of the two other parts (accuracy there %1)").arg(percent(r.mean_validation_accuracy));
+    text += tr("; settings chosen on inner folds of the two other parts (accuracy there %1)")
+                .arg(percent(r.mean_validation_accuracy));
   if (!run.audio && r.tracks > 0 && r.tracks < r.rows)
-    text += tr("; per track %1 (mean probability) / %2 (vote)").arg(percent(r.mean_track_accuracy_mean), percent(r.mean_track_accuracy_vote));
+    text += tr("; per track %1 (mean probability) / %2 (vote)")
+                .arg(percent(r.mean_track_accuracy_mean), percent(r.mean_track_accuracy_vote));
   return text + QLatin1Char('.');
 }
 
@@ -127,12 +136,15 @@ void fill_fold_table(QTableWidget& table, const TrainingRun& run) {
                {tr("Epochs"), epochs},
                {tr("Seconds"), seconds}};
   } else {
-    columns = {{tr("Train rows"), count(&ml::FoldReport::train_rows), {},
+    columns = {{tr("Train rows"),
+                count(&ml::FoldReport::train_rows),
+                {},
                 split ? tr("Rows the model was refitted on: train+valid (rotated: the two other parts)") : QString()},
                {tr("Test rows"), count(&ml::FoldReport::test_rows)},
                {tr("Epochs"), epochs}};
     if (split)
-      columns.push_back({tr("Valid\nacc."), fraction(&ml::FoldReport::validation_accuracy), fixed(r.mean_validation_accuracy),
+      columns.push_back({tr("Valid\nacc."), fraction(&ml::FoldReport::validation_accuracy),
+                         fixed(r.mean_validation_accuracy),
                          tr("Accuracy of the chosen settings where they were chosen: fitted on train, scored on valid "
                             "(rotated: inner folds of the two other parts). Not a test number.")});
     QString accuracy = tr("Accuracy");
@@ -145,10 +157,12 @@ void fill_fold_table(QTableWidget& table, const TrainingRun& run) {
       accuracy_tip = QString::fromStdString(r.protocol);
     } else if (!o.groups) {
       accuracy = tr("Accuracy\n(optimistic)");
-      accuracy_tip = tr("Track-grouped folds: a test track's artist can have other tracks in training (GTZAN repeats "
-                        "artists)");
+      accuracy_tip =
+          tr("Track-grouped folds: a test track's artist can have other tracks in training (GTZAN repeats "
+             "artists)");
     }
-    columns.push_back({accuracy, fraction(&ml::FoldReport::accuracy), plus_minus(r.mean_accuracy, r.std_accuracy), accuracy_tip});
+    columns.push_back(
+        {accuracy, fraction(&ml::FoldReport::accuracy), plus_minus(r.mean_accuracy, r.std_accuracy), accuracy_tip});
     columns.push_back({tr("Loss"), fraction(&ml::FoldReport::loss)});
     columns.push_back({tr("Seconds"), seconds});
     if (segments) {
@@ -160,15 +174,15 @@ void fill_fold_table(QTableWidget& table, const TrainingRun& run) {
     }
   }
   if (!r.folds.empty() && !r.folds.front().chosen.empty())
-    columns.push_back({split ? tr("Chosen on valid") : tr("Chosen by the search"), [](const ml::FoldReport& f) { return QString::fromStdString(f.chosen); }});
+    columns.push_back({split ? tr("Chosen on valid") : tr("Chosen by the search"),
+                       [](const ml::FoldReport& f) { return QString::fromStdString(f.chosen); }});
 
   const bool summary_row = r.folds.size() > 1;
   table.clear();
   table.setColumnCount(static_cast<int>(columns.size()) + 1);
   table.setRowCount(static_cast<int>(r.folds.size()) + (summary_row ? 1 : 0));
   table.setHorizontalHeaderItem(0, new QTableWidgetItem(split ? tr("Held out") : tr("Fold")));
-  if (split)
-    table.horizontalHeaderItem(0)->setToolTip(tr("The part scored once: test (rotated: each part in turn)"));
+  if (split) table.horizontalHeaderItem(0)->setToolTip(tr("The part scored once: test (rotated: each part in turn)"));
   for (std::size_t c = 0; c < columns.size(); ++c) {
     auto* header = new QTableWidgetItem(columns[c].header);
     if (!columns[c].tooltip.isEmpty()) header->setToolTip(columns[c].tooltip);
@@ -179,7 +193,8 @@ void fill_fold_table(QTableWidget& table, const TrainingRun& run) {
     auto* name = result_cell(split ? QString::fromStdString(f.held_out) : QString::number(f.fold + 1));
     name->setForeground(TrainingCharts::foldColor(f.fold));
     table.setItem(row, 0, name);
-    for (std::size_t c = 0; c < columns.size(); ++c) table.setItem(row, static_cast<int>(c) + 1, result_cell(columns[c].value(f)));
+    for (std::size_t c = 0; c < columns.size(); ++c)
+      table.setItem(row, static_cast<int>(c) + 1, result_cell(columns[c].value(f)));
     ++row;
   }
   if (!summary_row) return;
@@ -199,14 +214,13 @@ void fill_leaderboard_table(QTableWidget& table, const ml::Leaderboard& board, c
   const bool split = is_split_key(board.protocol);
   const bool single = board.protocol == "split" && !repeated;  // one test score per model
   const int folds = board.rows.empty() ? 0 : board.rows[0].folds;
-  QString accuracy = repeated ? tr("Accuracy (mean ± std, %1 × %2 folds)").arg(board.repeats).arg(folds) : tr("Accuracy (mean ± std)");
+  QString accuracy =
+      repeated ? tr("Accuracy (mean ± std, %1 × %2 folds)").arg(board.repeats).arg(folds) : tr("Accuracy (mean ± std)");
   if (split)
-    accuracy = single ? tr("Test acc.")
-               : board.protocol == "rotation"
-                   ? tr("Test acc. (mean ± std, %1 parts)").arg(board.repeats * folds)
-                   : tr("Test acc. (mean ± std, %1 repeats)").arg(board.repeats);
-  else if (board.protocol == "leaky")
-    accuracy = tr("LEAKY ") + accuracy;
+    accuracy = single                         ? tr("Test acc.")
+               : board.protocol == "rotation" ? tr("Test acc. (mean ± std, %1 parts)").arg(board.repeats * folds)
+                                              : tr("Test acc. (mean ± std, %1 repeats)").arg(board.repeats);
+  else if (board.protocol == "leaky") accuracy = tr("LEAKY ") + accuracy;
   // The numbers first (the panel beside the charts is narrow), the protocol and the run after them;
   // the line above the table states the protocol too.
   QStringList headers{tr("Rank"), tr("Model")};
@@ -220,15 +234,17 @@ void fill_leaderboard_table(QTableWidget& table, const ml::Leaderboard& board, c
   const int run_column = protocol_column + 1;
   table.setColumnCount(static_cast<int>(headers.size()));
   table.setHorizontalHeaderLabels(headers);
-  table.horizontalHeaderItem(0)->setToolTip(split ? tr("By valid accuracy (where the settings were chosen), then test accuracy")
-                                                  : tr("By mean accuracy"));
+  table.horizontalHeaderItem(0)->setToolTip(
+      split ? tr("By valid accuracy (where the settings were chosen), then test accuracy") : tr("By mean accuracy"));
   if (split)
-    table.horizontalHeaderItem(2)->setToolTip(tr("Accuracy of the chosen settings where they were chosen (valid part, or the "
-                                                 "rotation's inner folds); not a test number. cnn2d: fixed settings (–)"));
+    table.horizontalHeaderItem(2)->setToolTip(
+        tr("Accuracy of the chosen settings where they were chosen (valid part, or the "
+           "rotation's inner folds); not a test number. cnn2d: fixed settings (–)"));
   table.horizontalHeaderItem(accuracy_column)
       ->setToolTip(tr("Table models: over the test rows of each fold or part (segments for a 3-s table); cnn2d: over "
                       "the held-out tracks"));
-  if (repeated) table.horizontalHeaderItem(repeat_column)->setToolTip(tr("Mean accuracy of each repeat: seed, seed + 1, …"));
+  if (repeated)
+    table.horizontalHeaderItem(repeat_column)->setToolTip(tr("Mean accuracy of each repeat: seed, seed + 1, …"));
   table.horizontalHeaderItem(protocol_column)->setToolTip(QString::fromStdString(board.protocol_label));
   table.setRowCount(static_cast<int>(board.rows.size()));
   for (std::size_t i = 0; i < board.rows.size(); ++i) {
@@ -253,8 +269,9 @@ void fill_leaderboard_table(QTableWidget& table, const ml::Leaderboard& board, c
     }
     table.setItem(r, accuracy_column, acc);
     table.setItem(r, accuracy_column + 1, f1);
-    table.setItem(r, accuracy_column + 2,
-                  result_cell(QStringLiteral("%1 / %2").arg(fixed(row.track_accuracy_mean), fixed(row.track_accuracy_vote))));
+    table.setItem(
+        r, accuracy_column + 2,
+        result_cell(QStringLiteral("%1 / %2").arg(fixed(row.track_accuracy_mean), fixed(row.track_accuracy_vote))));
     table.setItem(r, accuracy_column + 3, result_cell(fixed(row.seconds, 1)));
     if (repeated) {
       QStringList per;
@@ -265,7 +282,8 @@ void fill_leaderboard_table(QTableWidget& table, const ml::Leaderboard& board, c
     }
     auto* protocol = result_cell(protocol_words(run.report->options));
     protocol->setTextAlignment(Qt::AlignLeft | Qt::AlignVCenter);
-    protocol->setToolTip(QString::fromStdString(row.protocol_label.empty() ? board.protocol_label : row.protocol_label));
+    protocol->setToolTip(
+        QString::fromStdString(row.protocol_label.empty() ? board.protocol_label : row.protocol_label));
     if (const QColor colour = protocol_colour(row.protocol); colour.isValid()) {
       protocol->setForeground(colour);
       if (row.protocol == "leaky") acc->setForeground(colour);
@@ -285,18 +303,19 @@ QString leaderboard_note(const ml::Leaderboard& board) {
   if (!board.data_note.empty()) text += QStringLiteral(" — ") + QString::fromStdString(board.data_note).toHtmlEscaped();
   QString why;
   if (board.protocol == "split")
-    why = tr("Settings chosen on valid only; each model refitted on train+valid and scored once on test. Ranked by "
-             "valid accuracy: the test part does not pick the winner.");
+    why =
+        tr("Settings chosen on valid only; each model refitted on train+valid and scored once on test. Ranked by "
+           "valid accuracy: the test part does not pick the winner.");
   else if (board.protocol == "rotation")
-    why = tr("Each part held out in turn; settings chosen on inner folds of the two other parts. Ranked by their "
-             "accuracy there (valid), not by the test parts.");
-  else if (board.protocol == "leaky")
-    why = QString();  // the label says it
+    why =
+        tr("Each part held out in turn; settings chosen on inner folds of the two other parts. Ranked by their "
+           "accuracy there (valid), not by the test parts.");
+  else if (board.protocol == "leaky") why = QString();  // the label says it
   else if (board.protocol == "grouped")
-    why = tr("A test track's artist can have other tracks in training (GTZAN repeats artists): these numbers are "
-             "optimistic.");
-  else
-    why = tr("The same folds for every model.");
+    why =
+        tr("A test track's artist can have other tracks in training (GTZAN repeats artists): these numbers are "
+           "optimistic.");
+  else why = tr("The same folds for every model.");
   return text + QStringLiteral(".") + (why.isEmpty() ? QString() : QLatin1Char(' ') + why.toHtmlEscaped());
 }
 

@@ -65,7 +65,8 @@ class EpochForwarder final : public ml::TrainingObserver {
   explicit EpochForwarder(QObject* view, std::function<void(const EpochRecord&)> deliver)
       : view_(view), deliver_(std::move(deliver)) {}
   void on_epoch(int fold, const ml::EpochStats& s) override {
-    QMetaObject::invokeMethod(view_, [deliver = deliver_, r = to_record(fold, s)] { deliver(r); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        view_, [deliver = deliver_, r = to_record(fold, s)] { deliver(r); }, Qt::QueuedConnection);
   }
 
  private:
@@ -149,7 +150,8 @@ void TrainingView::startAudio() {
   const auto files = audio_files_;
   auto deliver_record = [this](const EpochRecord& r) { receiveRecord(r); };
   QPointer<TrainingView> self(this);
-  launch(tr("Training cnn2d on the %1 (%n track(s), %2): log-mel spectrograms first…", nullptr, static_cast<int>(files.size()))
+  launch(tr("Training cnn2d on the %1 (%n track(s), %2): log-mel spectrograms first…", nullptr,
+            static_cast<int>(files.size()))
              .arg(input, protocol_words(described)),
          [files, spec, input, deliver_record, self, view = static_cast<QObject*>(this)](
              ProgressSink& progress, const CancelToken& token) -> std::function<void()> {
@@ -234,50 +236,52 @@ void TrainingView::compareModels() {
   auto deliver_record = [this](const EpochRecord& r) { receiveRecord(r); };
   QPointer<TrainingView> self(this);
   const ml::TrainerOptions described = opts.protocol_options();
-  launch(tr("Comparing %n model(s) on %1, the same held-out rows for each (%2)…", nullptr, count)
-             .arg(table_name_, protocol_words(described)),
-         [table, spec, outside, input, deliver_record, self, view = static_cast<QObject*>(this)](
-             ProgressSink& progress, const CancelToken& token) -> std::function<void()> {
-           EpochForwarder observer(view, deliver_record);
-           experiment::Comparison comparison = experiment::run_comparison(*table, spec, &progress, &token, &observer);
-           QString note;
-           std::optional<FinishedRun> cnn2d;
-           if (comparison.cnn2d) {
-             FinishedRun run{kAudioKind, std::make_shared<const ml::TrainingReport>(comparison.cnn2d->training), nullptr};
-             const auto skipped = comparison.cnn2d->skipped.size();
-             if (skipped > 0)
-               note = QObject::tr("cnn2d left out %n track(s) whose audio could not be decoded: %1", nullptr,
-                                  static_cast<int>(skipped))
-                          .arg(skipped_text(comparison.cnn2d->skipped));
-             run.audio = std::make_shared<const experiment::AudioOutcome>(std::move(*comparison.cnn2d));
-             run.input = input;
-             cnn2d = std::move(run);
-           } else if (!comparison.cnn2d_error.empty()) {
-             // The table models' rows stand; the status says why cnn2d has none.
-             note = QObject::tr("cnn2d failed: %1").arg(QString::fromStdString(comparison.cnn2d_error));
-           }
-           if (!outside.isEmpty())
-             note += (note.isEmpty() ? QString() : QStringLiteral(" ")) +
-                     QObject::tr("%n audio file(s) without rows in the table stayed out of the comparison (first: %1).",
-                                 nullptr, static_cast<int>(outside.size()))
-                         .arg(outside.front());
-           // One run per row, in rank order (fillLeaderboard() pairs them up).
-           std::vector<FinishedRun> runs;
-           for (const ml::LeaderboardRow& row : comparison.board.rows) {
-             if (cnn2d && row.model == kAudioKind.toStdString() && row.report.folds.empty()) runs.push_back(*cnn2d);
-             else {
-               runs.push_back({QString::fromStdString(row.model), std::make_shared<const ml::TrainingReport>(row.report), nullptr});
-               runs.back().table = table;
-             }
-           }
-           auto shared = std::make_shared<const ml::Leaderboard>(std::move(comparison.board));
-           return [self, runs, shared, note] {
-             if (!self) return;
-             self->finished_ = runs;
-             self->finished_board_ = shared;
-             self->board_note_ = note;
-           };
-         });
+  launch(
+      tr("Comparing %n model(s) on %1, the same held-out rows for each (%2)…", nullptr, count)
+          .arg(table_name_, protocol_words(described)),
+      [table, spec, outside, input, deliver_record, self, view = static_cast<QObject*>(this)](
+          ProgressSink& progress, const CancelToken& token) -> std::function<void()> {
+        EpochForwarder observer(view, deliver_record);
+        experiment::Comparison comparison = experiment::run_comparison(*table, spec, &progress, &token, &observer);
+        QString note;
+        std::optional<FinishedRun> cnn2d;
+        if (comparison.cnn2d) {
+          FinishedRun run{kAudioKind, std::make_shared<const ml::TrainingReport>(comparison.cnn2d->training), nullptr};
+          const auto skipped = comparison.cnn2d->skipped.size();
+          if (skipped > 0)
+            note = QObject::tr("cnn2d left out %n track(s) whose audio could not be decoded: %1", nullptr,
+                               static_cast<int>(skipped))
+                       .arg(skipped_text(comparison.cnn2d->skipped));
+          run.audio = std::make_shared<const experiment::AudioOutcome>(std::move(*comparison.cnn2d));
+          run.input = input;
+          cnn2d = std::move(run);
+        } else if (!comparison.cnn2d_error.empty()) {
+          // The table models' rows stand; the status says why cnn2d has none.
+          note = QObject::tr("cnn2d failed: %1").arg(QString::fromStdString(comparison.cnn2d_error));
+        }
+        if (!outside.isEmpty())
+          note += (note.isEmpty() ? QString() : QStringLiteral(" ")) +
+                  QObject::tr("%n audio file(s) without rows in the table stayed out of the comparison (first: %1).",
+                              nullptr, static_cast<int>(outside.size()))
+                      .arg(outside.front());
+        // One run per row, in rank order (fillLeaderboard() pairs them up).
+        std::vector<FinishedRun> runs;
+        for (const ml::LeaderboardRow& row : comparison.board.rows) {
+          if (cnn2d && row.model == kAudioKind.toStdString() && row.report.folds.empty()) runs.push_back(*cnn2d);
+          else {
+            runs.push_back(
+                {QString::fromStdString(row.model), std::make_shared<const ml::TrainingReport>(row.report), nullptr});
+            runs.back().table = table;
+          }
+        }
+        auto shared = std::make_shared<const ml::Leaderboard>(std::move(comparison.board));
+        return [self, runs, shared, note] {
+          if (!self) return;
+          self->finished_ = runs;
+          self->finished_board_ = shared;
+          self->board_note_ = note;
+        };
+      });
 }
 
 void TrainingView::launch(const QString& status, Job::Work work) {
@@ -386,11 +390,12 @@ void TrainingView::onEnded(const QString& message) {
     }
     // What the Predict tab shows of the model: what it learnt from and how it scored, in words.
     const ml::TrainingReport& r = *shown.report;
-    const QString scored = r.options.split && !r.options.rotate
-                               ? tr("test accuracy %1").arg(percent(shown.audio ? r.mean_track_accuracy_mean : r.mean_accuracy))
-                               : tr("accuracy %1 ± %2")
-                                     .arg(fixed(shown.audio ? r.mean_track_accuracy_mean : r.mean_accuracy),
-                                          fixed(shown.audio ? r.std_track_accuracy_mean : r.std_accuracy));
+    const QString scored =
+        r.options.split && !r.options.rotate
+            ? tr("test accuracy %1").arg(percent(shown.audio ? r.mean_track_accuracy_mean : r.mean_accuracy))
+            : tr("accuracy %1 ± %2")
+                  .arg(fixed(shown.audio ? r.mean_track_accuracy_mean : r.mean_accuracy),
+                       fixed(shown.audio ? r.std_track_accuracy_mean : r.std_accuracy));
     const QString trained_on = r.options.split ? tr("the train+valid part of %1").arg(shown.table) : shown.table;
     if (shown.bundle && shown.audio)
       Q_EMIT modelTrained(shown.bundle, tr("%1 trained on %2 (%3 tracks); held-out tracks: %4 (%5)")

@@ -58,59 +58,37 @@ std::vector<ml::ModelPreset> table_presets() {
 
 }  // namespace
 
-
 QString TrainingRun::name() const {
   if (!report) return QStringLiteral("#%1").arg(number);
   const auto& o = report->options;
   const bool audio_cnn = o.model.kind == ml::ModelKind::cnn2d;
-  QString text = QStringLiteral("#%1 %2/%3, %4")
-                     .arg(number)
-                     .arg(model.isEmpty() ? to_qstring(ml::to_string(o.model.kind)) : model,
-                          audio_cnn ? QStringLiteral("log-mel") : to_qstring(ml::to_string(o.features)), protocol_words(o));
-  if (o.model.kind == ml::ModelKind::krr)
-    text += QStringLiteral(", closed form");
-  else if (o.search.empty())
-    text += QStringLiteral(", %1 epochs").arg(o.training.epochs);
+  QString text =
+      QStringLiteral("#%1 %2/%3, %4")
+          .arg(number)
+          .arg(model.isEmpty() ? to_qstring(ml::to_string(o.model.kind)) : model,
+               audio_cnn ? QStringLiteral("log-mel") : to_qstring(ml::to_string(o.features)), protocol_words(o));
+  if (o.model.kind == ml::ModelKind::krr) text += QStringLiteral(", closed form");
+  else if (o.search.empty()) text += QStringLiteral(", %1 epochs").arg(o.training.epochs);
   return text;
 }
 
 TrainingView::TrainingView(QWidget* parent)
-    : QWidget(parent),
-      table_combo_(new QComboBox(this)),
-      extract_(new QPushButton(tr("Extract from audio…"), this)),
-      kind_(new QComboBox(this)),
-      protocol_(new ProtocolPicker(this)),
-      features_(new QComboBox(this)),
-      folds_(new QSpinBox(this)),
-      epochs_(new QSpinBox(this)),
-      seed_(new QSpinBox(this)),
-      threads_(new QSpinBox(this)),
+    : QWidget(parent), table_combo_(new QComboBox(this)), extract_(new QPushButton(tr("Extract from audio…"), this)),
+      kind_(new QComboBox(this)), protocol_(new ProtocolPicker(this)), features_(new QComboBox(this)),
+      folds_(new QSpinBox(this)), epochs_(new QSpinBox(this)), seed_(new QSpinBox(this)), threads_(new QSpinBox(this)),
       final_model_(new QCheckBox(tr("Train a final model on all rows (needed to save)"), this)),
       audio_box_(new QGroupBox(tr("cnn2d: log-mel patches of the audio"), this)),
-      augment_(new QCheckBox(tr("Spectrogram augmentation"), this)),
-      audio_params_(new ParamForm(this)),
-      adjust_box_(new QGroupBox(tr("Adjust the parameters"), this)),
-      model_params_(new ParamForm(this)),
-      start_(new QPushButton(tr("Start"), this)),
-      cancel_(new QPushButton(tr("Cancel"), this)),
-      save_(new QPushButton(tr("Save model…"), this)),
-      table_label_(new QLabel(tr("No feature table loaded."), this)),
-      status_(new QLabel(this)),
-      progress_(new QProgressBar(this)),
-      export_(new QToolButton(this)),
-      charts_(new TrainingCharts(this)),
-      fold_table_(makeTable(this)),
-      metrics_table_(makeTable(this)),
-      history_table_(makeTable(this)),
-      cell_table_(makeTable(this)),
-      compare_models_(new QListWidget(this)),
-      repeats_(new QSpinBox(this)),
-      compare_(new QPushButton(tr("Compare models"), this)),
-      leaderboard_table_(makeTable(this)),
-      board_note_label_(new QLabel(this)),
+      augment_(new QCheckBox(tr("Spectrogram augmentation"), this)), audio_params_(new ParamForm(this)),
+      adjust_box_(new QGroupBox(tr("Adjust the parameters"), this)), model_params_(new ParamForm(this)),
+      start_(new QPushButton(tr("Start"), this)), cancel_(new QPushButton(tr("Cancel"), this)),
+      save_(new QPushButton(tr("Save model…"), this)), table_label_(new QLabel(tr("No feature table loaded."), this)),
+      status_(new QLabel(this)), progress_(new QProgressBar(this)), export_(new QToolButton(this)),
+      charts_(new TrainingCharts(this)), fold_table_(makeTable(this)), metrics_table_(makeTable(this)),
+      history_table_(makeTable(this)), cell_table_(makeTable(this)), compare_models_(new QListWidget(this)),
+      repeats_(new QSpinBox(this)), compare_(new QPushButton(tr("Compare models"), this)),
+      leaderboard_table_(makeTable(this)), board_note_label_(new QLabel(this)),
       normalize_(new QCheckBox(tr("Row-normalised (recall per true genre)"), this)),
-      confusion_canvas_(new FigureCanvas(confusion_, this)),
-      comparison_canvas_(new FigureCanvas(comparison_, this)),
+      confusion_canvas_(new FigureCanvas(confusion_, this)), comparison_canvas_(new FigureCanvas(comparison_, this)),
       flush_timer_(new QTimer(this)) {
   for (const ml::ModelPreset& preset : table_presets()) {
     kind_->addItem(QString::fromStdString(preset.name), QString::fromStdString(preset.name));
@@ -152,9 +130,10 @@ TrainingView::TrainingView(QWidget* parent)
     auto* audio_form = new QFormLayout(audio_box_);
     audio_form->addRow(audio_params_);
     audio_form->addRow(augment_);
-    audio_box_->setToolTip(tr("cnn2d trains from the dataset's audio files: each file's log-mel spectrogram is computed "
-                              "once; folds hold out whole tracks; a held-out track is classified by the mean "
-                              "probability of its patches"));
+    audio_box_->setToolTip(
+        tr("cnn2d trains from the dataset's audio files: each file's log-mel spectrogram is computed "
+           "once; folds hold out whole tracks; a held-out track is classified by the mean "
+           "probability of its patches"));
     audio_box_->setVisible(false);
   }
   // A table preset's own parameters, generated from the parameter tables (the rows of its kind);
@@ -164,14 +143,16 @@ TrainingView::TrainingView(QWidget* parent)
                                             [](const auto& p) { return p.key != "epochs" && p.key != "seed"; });
   adjust_box_->setCheckable(true);
   adjust_box_->setChecked(false);
-  adjust_box_->setToolTip(tr("Train the chosen preset with these values of its model and training loop instead of its "
-                             "own (a preset's search, which would choose other values, is then skipped)"));
+  adjust_box_->setToolTip(
+      tr("Train the chosen preset with these values of its model and training loop instead of its "
+         "own (a preset's search, which would choose other values, is then skipped)"));
   (new QVBoxLayout(adjust_box_))->addWidget(model_params_);
   model_params_->setVisible(false);
   connect(adjust_box_, &QGroupBox::toggled, model_params_, &QWidget::setVisible);
   // No dataset yet: cnn2d is listed but off, with the reason (setAudioFiles() turns it on).
-  audio_reason_ = tr("cnn2d is unavailable: open a dataset folder with audio files (genres_original/<genre>/*.wav or "
-                     "<genre>/<file>); it learns from the audio, not from a feature table.");
+  audio_reason_ =
+      tr("cnn2d is unavailable: open a dataset folder with audio files (genres_original/<genre>/*.wav or "
+         "<genre>/<file>); it learns from the audio, not from a feature table.");
   if (auto* model = qobject_cast<QStandardItemModel*>(kind_->model())) {
     const int at = kind_->findData(kAudioKind);
     model->item(at)->setEnabled(false);
@@ -183,7 +164,8 @@ TrainingView::TrainingView(QWidget* parent)
   auto* form = new QFormLayout;
   form->addRow(tr("Table"), table_combo_);
   form->addRow(QString(), extract_);
-  extract_->setToolTip(tr("Compute the 57 GTZAN features of every clip of the open dataset (librosa's recipe), with progress"));
+  extract_->setToolTip(
+      tr("Compute the 57 GTZAN features of every clip of the open dataset (librosa's recipe), with progress"));
   connect(extract_, &QPushButton::clicked, this, &TrainingView::extractRequested);
   connect(table_combo_, &QComboBox::currentIndexChanged, this, [this](int i) {
     if (i < 0 || i >= tables_.size()) return;
@@ -209,7 +191,8 @@ TrainingView::TrainingView(QWidget* parent)
   buttons->addWidget(save_);
   export_->setText(tr("Export…"));
   export_->setPopupMode(QToolButton::InstantPopup);
-  export_->setToolTip(tr("Export the curves, the confusion matrix (PNG, SVG, PDF, CSV), the tables (CSV) or the report (JSON)"));
+  export_->setToolTip(
+      tr("Export the curves, the confusion matrix (PNG, SVG, PDF, CSV), the tables (CSV) or the report (JSON)"));
   buttons->addWidget(export_);
   buildExportMenu();
   auto* left = new QVBoxLayout;
@@ -240,7 +223,8 @@ TrainingView::TrainingView(QWidget* parent)
   });
   // A cell's held-out tracks, each playable: hear why rock is taken for metal.
   cell_table_->setColumnCount(4);
-  cell_table_->setHorizontalHeaderLabels({tr("Held-out track (double-click to play)"), tr("True"), tr("Predicted"), tr("Confidence")});
+  cell_table_->setHorizontalHeaderLabels(
+      {tr("Held-out track (double-click to play)"), tr("True"), tr("Predicted"), tr("Confidence")});
   cell_table_->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
   cell_table_->setToolTip(tr("Click a cell of the confusion matrix to list the held-out tracks it counts"));
   confusion_canvas_->clicked = [this](QPointF pos) {
@@ -249,12 +233,14 @@ TrainingView::TrainingView(QWidget* parent)
   };
   connect(cell_table_, &QTableWidget::cellDoubleClicked, this, [this](int row, int) {
     const QString path = cell_table_->item(row, 0)->data(Qt::UserRole).toString();
-    if (path.isEmpty()) status_->setText(tr("%1: no audio file for this track in the open dataset").arg(cell_table_->item(row, 0)->text()));
+    if (path.isEmpty())
+      status_->setText(
+          tr("%1: no audio file for this track in the open dataset").arg(cell_table_->item(row, 0)->text()));
     else Q_EMIT playRequested(path);
   });
   history_table_->setColumnCount(8);
-  history_table_->setHorizontalHeaderLabels(
-      {tr("Compare"), tr("Run"), tr("Accuracy (mean ± std)"), tr("Macro F1"), tr("Seconds"), tr("Table"), tr("Finished"), tr("Model")});
+  history_table_->setHorizontalHeaderLabels({tr("Compare"), tr("Run"), tr("Accuracy (mean ± std)"), tr("Macro F1"),
+                                             tr("Seconds"), tr("Table"), tr("Finished"), tr("Model")});
   history_table_->setSelectionBehavior(QAbstractItemView::SelectRows);
   history_table_->setSelectionMode(QAbstractItemView::SingleSelection);
   history_table_->setToolTip(tr("Select a run to show it again; tick runs to compare their per-genre F1"));
@@ -294,7 +280,8 @@ TrainingView::TrainingView(QWidget* parent)
   compare_models_->setResizeMode(QListView::Adjust);
   compare_models_->setSpacing(2);
   compare_models_->setFixedHeight(2 * (compare_models_->sizeHintForRow(0) + 4) + 8);
-  compare_->setToolTip(tr("Cross-validate the ticked models under the same folds (the form's folds, features, split, seed, threads)"));
+  compare_->setToolTip(
+      tr("Cross-validate the ticked models under the same folds (the form's folds, features, split, seed, threads)"));
   connect(compare_, &QPushButton::clicked, this, &TrainingView::compareModels);
   auto* board_page = new QWidget(this);
   auto* board_layout = new QVBoxLayout(board_page);
@@ -305,8 +292,9 @@ TrainingView::TrainingView(QWidget* parent)
   board_row->addStretch(1);
   repeats_->setRange(1, 100);
   repeats_->setPrefix(tr("repeats: "));
-  repeats_->setToolTip(tr("Repeated cross-validation: repeat r draws its folds and weights from seed + r; "
-                          "the accuracy is then the mean over every test fold of every repeat"));
+  repeats_->setToolTip(
+      tr("Repeated cross-validation: repeat r draws its folds and weights from seed + r; "
+         "the accuracy is then the mean over every test fold of every repeat"));
   connect(repeats_, &QSpinBox::valueChanged, this, [this] { updateBoardAudio(); });
   connect(protocol_, &ProtocolPicker::changed, this, [this] {
     updateBoardAudio();
@@ -335,11 +323,12 @@ TrainingView::TrainingView(QWidget* parent)
     t->setContextMenuPolicy(Qt::ActionsContextMenu);
     auto* action = new QAction(tr("Export as CSV…"), t);
     connect(action, &QAction::triggered, this, [this, t] {
-      export_csv_with_dialog(t == history_table_       ? tr("training history")
-                             : t == fold_table_        ? tr("folds")
-                             : t == leaderboard_table_ ? tr("leaderboard")
-                                                       : tr("per-genre metrics"),
-                             [t](std::ostream& out) { write_table_csv(*t, out); }, this);
+      export_csv_with_dialog(
+          t == history_table_       ? tr("training history")
+          : t == fold_table_        ? tr("folds")
+          : t == leaderboard_table_ ? tr("leaderboard")
+                                    : tr("per-genre metrics"),
+          [t](std::ostream& out) { write_table_csv(*t, out); }, this);
     });
     t->addAction(action);
   }

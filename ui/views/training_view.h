@@ -18,8 +18,8 @@
 // Thread-safety: GUI thread only (the worker only posts records to it).
 #pragma once
 
-#include <QPointer>
 #include <QPair>
+#include <QPointer>
 #include <QString>
 #include <QStringList>
 #include <QVector>
@@ -34,11 +34,11 @@
 #include "ml/compare.h"
 #include "ml/model_bundle.h"
 #include "ml/trainer.h"
-#include "util/progress.h"
 #include "ui/charts/training_charts.h"
 #include "ui/figures/training_figures.h"
 #include "ui/views/param_form.h"
 #include "ui/views/protocol_picker.h"
+#include "util/progress.h"
 
 class QCheckBox;
 class QComboBox;

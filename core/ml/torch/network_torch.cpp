@@ -80,7 +80,8 @@ class ReluMaxPool1d : public torch::autograd::Function<ReluMaxPool1d> {
     ctx->saved_data["length"] = length;
     return out;
   }
-  static torch::autograd::tensor_list backward(torch::autograd::AutogradContext* ctx, torch::autograd::tensor_list grads) {
+  static torch::autograd::tensor_list backward(torch::autograd::AutogradContext* ctx,
+                                               torch::autograd::tensor_list grads) {
     const auto code = ctx->get_saved_variables()[0];
     const std::int64_t length = ctx->saved_data["length"].toInt();
     const auto g = grads[0].contiguous();
@@ -182,9 +183,11 @@ class RbfNet final : public ClassifierNet {
     const std::int64_t d = p.rbf_features;
     const double gamma = p.rbf_gamma > 0 ? p.rbf_gamma : 1.0 / static_cast<double>(n_features);
     torch::NoGradGuard no_grad;
-    projection_ = register_parameter("projection", torch::empty({n_features, d}).normal_(0.0, std::sqrt(2.0 * gamma), gen),
-                                     /*requires_grad=*/false);
-    phase_ = register_parameter("phase", torch::empty({d}).uniform_(0.0, 2.0 * std::numbers::pi, gen), /*requires_grad=*/false);
+    projection_ =
+        register_parameter("projection", torch::empty({n_features, d}).normal_(0.0, std::sqrt(2.0 * gamma), gen),
+                           /*requires_grad=*/false);
+    phase_ = register_parameter("phase", torch::empty({d}).uniform_(0.0, 2.0 * std::numbers::pi, gen),
+                                /*requires_grad=*/false);
     out_ = register_module("out", torch::nn::Linear(d, n_classes));
     glorot_init(*out_, gen);
     scale_ = std::sqrt(2.0 / static_cast<double>(d));
@@ -246,16 +249,16 @@ std::vector<NamedTensor> forest_tensors(const ExtraTrees& f) {
   for (auto r : f.roots) roots.values.push_back(static_cast<float>(r));
   NamedTensor nodes{"forest_nodes", {static_cast<std::int64_t>(f.feature.size()), 4}, {}};
   for (std::size_t n = 0; n < f.feature.size(); ++n)
-    nodes.values.insert(nodes.values.end(), {static_cast<float>(f.feature[n]), f.threshold[n], static_cast<float>(f.left[n]),
-                                             static_cast<float>(f.right[n])});
-  NamedTensor leaves{"forest_leaves", {static_cast<std::int64_t>(f.leaves()), static_cast<std::int64_t>(f.classes)},
-                     f.leaf_proba};
+    nodes.values.insert(nodes.values.end(), {static_cast<float>(f.feature[n]), f.threshold[n],
+                                             static_cast<float>(f.left[n]), static_cast<float>(f.right[n])});
+  NamedTensor leaves{
+      "forest_leaves", {static_cast<std::int64_t>(f.leaves()), static_cast<std::int64_t>(f.classes)}, f.leaf_proba};
   return {roots, nodes, leaves};
 }
 
 /// The forest back from forest_tensors() (possibly read from a file): checked.
-ExtraTrees forest_from(const NamedTensor& roots, const NamedTensor& nodes, const NamedTensor& leaves, std::size_t classes,
-                       std::size_t cols) {
+ExtraTrees forest_from(const NamedTensor& roots, const NamedTensor& nodes, const NamedTensor& leaves,
+                       std::size_t classes, std::size_t cols) {
   const auto integer = [](float v) {
     if (!(std::abs(static_cast<double>(v)) < kMaxExactFloatInteger) || std::nearbyint(v) != v)
       throw std::invalid_argument("extra-trees forest: a node reference is not an integer in range");
@@ -283,9 +286,9 @@ ExtraTrees forest_from(const NamedTensor& roots, const NamedTensor& nodes, const
 class KrrNet final : public ClassifierNet {
  public:
   KrrNet(const ModelParams& p, std::int64_t n_features, std::int64_t n_classes, std::uint64_t seed)
-      : gamma_(p.rbf_gamma > 0 ? p.rbf_gamma : p.krr_gamma_factor / static_cast<double>(n_features)), lambda_(p.krr_lambda),
-        shrinkage_(p.lda_shrinkage), trees_(p.krr_trees), lda_(p.krr_lda), seed_(seed), features_(n_features),
-        classes_(n_classes) {
+      : gamma_(p.rbf_gamma > 0 ? p.rbf_gamma : p.krr_gamma_factor / static_cast<double>(n_features)),
+        lambda_(p.krr_lambda), shrinkage_(p.lda_shrinkage), trees_(p.krr_trees), lda_(p.krr_lda), seed_(seed),
+        features_(n_features), classes_(n_classes) {
     support_ = register_parameter("support", torch::zeros({1, n_features}), /*requires_grad=*/false);
     dual_ = register_parameter("dual", torch::zeros({1, n_classes}), /*requires_grad=*/false);
     temperature_ = register_parameter("temperature", torch::ones({1}), /*requires_grad=*/false);
@@ -337,7 +340,8 @@ class KrrNet final : public ClassifierNet {
     auto k = rbf_kernel(xd, xd, gamma_);
     k.diagonal().add_(lambda_);
     const auto [chol, info] = torch::linalg_cholesky_ex(k);
-    if (info.item<int>() != 0) throw std::runtime_error("krr: the kernel matrix is not positive definite (rows not finite?)");
+    if (info.item<int>() != 0)
+      throw std::runtime_error("krr: the kernel matrix is not positive definite (rows not finite?)");
     const auto targets = F::one_hot(y, classes_).to(torch::kDouble);
     const auto dual = torch::cholesky_solve(targets, chol);
     const auto loo = targets - dual / torch::cholesky_inverse(chol).diagonal().unsqueeze(1);
@@ -353,11 +357,14 @@ class KrrNet final : public ClassifierNet {
                                   static_cast<std::size_t>(classes_), trees_, mix_seed(seed_, 0x7472656573ULL));
     if (forest.feature.empty() || static_cast<double>(forest.feature.size()) >= kMaxExactFloatInteger ||
         static_cast<double>(forest.leaves()) >= kMaxExactFloatInteger)
-      throw std::invalid_argument("krr: the forest of these rows cannot be stored (no feature varies, or over 2^24 nodes)");
+      throw std::invalid_argument(
+          "krr: the forest of these rows cannot be stored (no feature varies, or over 2^24 nodes)");
     set_forest(std::move(forest));
   }
   void reshape_for(const std::vector<NamedTensor>& weights) override {
-    const auto shape = [&](std::size_t i) { return i < weights.size() ? weights[i].shape : std::vector<std::int64_t>{}; };
+    const auto shape = [&](std::size_t i) {
+      return i < weights.size() ? weights[i].shape : std::vector<std::int64_t>{};
+    };
     const auto rows = shape(0).empty() ? 0 : shape(0)[0];
     const std::size_t expected = (trees_ > 0 ? 6 : 3) + (lda_ ? 2 : 0);
     if (lda_ && (weights.size() != expected || shape(expected - 2) != std::vector<std::int64_t>{classes_, features_} ||
@@ -367,8 +374,8 @@ class KrrNet final : public ClassifierNet {
     if (weights.size() != expected || shape(0) != std::vector<std::int64_t>{rows, features_} ||
         shape(1) != std::vector<std::int64_t>{rows, classes_} || shape(2) != std::vector<std::int64_t>{1} || rows < 1 ||
         static_cast<std::size_t>(rows) > kMaxKernelRows)
-      throw std::invalid_argument("a krr needs weights support (rows x " + std::to_string(features_) + "), dual (rows x " +
-                                  std::to_string(classes_) + ") and temperature (1), with 1.." +
+      throw std::invalid_argument("a krr needs weights support (rows x " + std::to_string(features_) +
+                                  "), dual (rows x " + std::to_string(classes_) + ") and temperature (1), with 1.." +
                                   std::to_string(kMaxKernelRows) + " rows" +
                                   (trees_ > 0 ? ", then its forest (roots, nodes, leaves)" : "") +
                                   (lda_ ? ", then its LDA (coef, intercept)" : ""));
@@ -420,8 +427,7 @@ class KrrNet final : public ClassifierNet {
     torch::NoGradGuard no_grad;
     const auto tensors = forest_tensors(forest);
     std::vector<Tensor> values;
-    for (const auto& t : tensors)
-      values.push_back(torch::tensor(t.values, torch::kFloat).reshape(t.shape));
+    for (const auto& t : tensors) values.push_back(torch::tensor(t.values, torch::kFloat).reshape(t.shape));
     if (!forest_) {
       roots_ = register_parameter(tensors[0].name, values[0], /*requires_grad=*/false);
       nodes_ = register_parameter(tensors[1].name, values[1], /*requires_grad=*/false);
@@ -597,7 +603,7 @@ class TorchNetwork final : public NetworkModel {
   }
 
   FitResult fit(const Samples& train, const Samples* validation, const Samples* monitor, const TrainParams& params,
-                         FitObserver* observer, const CancelToken* cancel, std::chrono::milliseconds batch_interval) override {
+                FitObserver* observer, const CancelToken* cancel, std::chrono::milliseconds batch_interval) override {
     const auto start = std::chrono::steady_clock::now();
     const auto seconds_since = [&](std::chrono::steady_clock::time_point t) {
       return std::chrono::duration<double>(t - start).count();
@@ -674,7 +680,8 @@ class TorchNetwork final : public NetworkModel {
       const double lr = learning_rate_at(params, epoch);
       auto& groups_now = optimizer.param_groups();
       for (std::size_t g = 0; g < groups_now.size(); ++g)
-        static_cast<torch::optim::AdamOptions&>(groups_now[g].options()).lr(g == 0 ? lr : lr * model_params.rbf_rate_factor);
+        static_cast<torch::optim::AdamOptions&>(groups_now[g].options())
+            .lr(g == 0 ? lr : lr * model_params.rbf_rate_factor);
       net.train();
       shuffle(order, rng);
       const auto perm = torch::from_blob(order.data(), {n}, torch::kLong);
@@ -771,20 +778,22 @@ class TorchNetwork final : public NetworkModel {
     auto params = net_->named_parameters();
     if (weights.size() != params.size())
       throw std::invalid_argument("expected " + std::to_string(params.size()) + " weight tensors for this " +
-                                  std::string(to_string(model_params.kind)) + ", found " + std::to_string(weights.size()));
+                                  std::string(to_string(model_params.kind)) + ", found " +
+                                  std::to_string(weights.size()));
     std::size_t i = 0;
     for (const auto& item : params) {
       const auto& w = weights[i++];
       const auto& t = item.value();
       if (w.name != item.key())
-        throw std::invalid_argument("weight tensor " + std::to_string(i) + " is '" + w.name + "', expected '" + item.key() + "'");
+        throw std::invalid_argument("weight tensor " + std::to_string(i) + " is '" + w.name + "', expected '" +
+                                    item.key() + "'");
       const std::vector<std::int64_t> shape(t.sizes().begin(), t.sizes().end());
       if (w.shape != shape)
         throw std::invalid_argument("weight '" + w.name + "' has shape " + c10::str(c10::IntArrayRef(w.shape)) +
                                     ", the model needs " + c10::str(t.sizes()));
       if (w.values.size() != static_cast<std::size_t>(t.numel()))
-        throw std::invalid_argument("weight '" + w.name + "' has " + std::to_string(w.values.size()) + " values for shape " +
-                                    c10::str(t.sizes()));
+        throw std::invalid_argument("weight '" + w.name + "' has " + std::to_string(w.values.size()) +
+                                    " values for shape " + c10::str(t.sizes()));
       for (float v : w.values)
         if (!std::isfinite(v)) throw std::invalid_argument("weight '" + w.name + "' holds a value that is not finite");
     }
@@ -808,13 +817,27 @@ std::unique_ptr<NetworkModel> create(const ModelParams& params, std::size_t n_fe
   const auto f = static_cast<std::int64_t>(n_features);
   const auto c = static_cast<std::int64_t>(n_classes);
   switch (params.kind) {
-    case ModelKind::cnn1d: impl->net_ = std::make_shared<Cnn1dNet>(params, f, c, gen); break;
-    case ModelKind::mlp: impl->net_ = std::make_shared<MlpNet>(params, f, c, gen); break;
-    case ModelKind::logreg: impl->net_ = std::make_shared<LogRegNet>(f, c, gen); break;
-    case ModelKind::ensemble: impl->net_ = std::make_shared<EnsembleNet>(params, f, c, seed); break;
-    case ModelKind::cnn2d: impl->net_ = std::make_shared<Cnn2dNet>(params, c, gen); break;
-    case ModelKind::rbf: impl->net_ = std::make_shared<RbfNet>(params, f, c, gen); break;
-    case ModelKind::krr: impl->net_ = std::make_shared<KrrNet>(params, f, c, seed); break;
+    case ModelKind::cnn1d:
+      impl->net_ = std::make_shared<Cnn1dNet>(params, f, c, gen);
+      break;
+    case ModelKind::mlp:
+      impl->net_ = std::make_shared<MlpNet>(params, f, c, gen);
+      break;
+    case ModelKind::logreg:
+      impl->net_ = std::make_shared<LogRegNet>(f, c, gen);
+      break;
+    case ModelKind::ensemble:
+      impl->net_ = std::make_shared<EnsembleNet>(params, f, c, seed);
+      break;
+    case ModelKind::cnn2d:
+      impl->net_ = std::make_shared<Cnn2dNet>(params, c, gen);
+      break;
+    case ModelKind::rbf:
+      impl->net_ = std::make_shared<RbfNet>(params, f, c, gen);
+      break;
+    case ModelKind::krr:
+      impl->net_ = std::make_shared<KrrNet>(params, f, c, seed);
+      break;
   }
   return impl;
 }

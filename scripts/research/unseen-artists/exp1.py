@@ -1,5 +1,5 @@
 """Single-model ideas. Run: OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 nice -n 10 /usr/bin/python3 exp1.py"""
-import sys, time
+import sys
 from lib import *
 from sklearn.linear_model import LogisticRegression
 from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
@@ -38,10 +38,4 @@ CONFIGS = {
 }
 
 if __name__ == "__main__":
-    names = sys.argv[1:] or list(CONFIGS)
-    for n in names:
-        t = time.time()
-        prep, mk, grid = CONFIGS[n]
-        r = run_config(n, prep, mk, grid)
-        res = evaluate_probas(r["P"])
-        log_result(fmt(n, res, r["points"]) + f" <!-- {time.time()-t:.0f}s -->")
+    run_and_log(CONFIGS, sys.argv[1:] or list(CONFIGS))

@@ -1,5 +1,5 @@
 """Yet more single models: QDA/RDA, Gaussian NB, nearest shrunken centroid, L1 logistic, elastic."""
-import sys, time
+import sys
 from lib import *
 import exp1, exp3
 from exp1 import CONFIGS, CS, LR
@@ -49,10 +49,4 @@ NEW = {
 CONFIGS.update(NEW)
 
 if __name__ == "__main__":
-    names = sys.argv[1:] or list(NEW)
-    for n in names:
-        t = time.time()
-        prep, mk, grid = CONFIGS[n]
-        r = run_config(n, prep, mk, grid)
-        res = evaluate_probas(r["P"])
-        log_result(fmt(n, res, r["points"]) + f" <!-- {time.time()-t:.0f}s -->")
+    run_and_log(CONFIGS, sys.argv[1:] or list(NEW))

@@ -1,5 +1,5 @@
 """Feature-noise / within-genre mixup augmentation for logistic and KRR; KRR with linear+RBF kernel."""
-import sys, time
+import sys
 from lib import *
 import exp1, exp3, exp5
 from exp1 import CONFIGS, LR
@@ -59,10 +59,4 @@ NEW = {
 CONFIGS.update(NEW)
 
 if __name__ == "__main__":
-    names = sys.argv[1:] or list(NEW)
-    for n in names:
-        t = time.time()
-        prep, mk, grid = CONFIGS[n]
-        r = run_config(n, prep, mk, grid)
-        res = evaluate_probas(r["P"])
-        log_result(fmt(n, res, r["points"]) + f" <!-- {time.time()-t:.0f}s -->")
+    run_and_log(CONFIGS, sys.argv[1:] or list(NEW))

@@ -10,7 +10,7 @@ ROTATION, test part t, other parts p<q: choose on mean acc of (p -> q) and (q ->
 final (p+q -> t).
 Ties: the first grid point (in listed order) with the highest selection accuracy.
 """
-import os, itertools, hashlib, pickle, tempfile
+import os, itertools, hashlib, pickle, tempfile, time
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import numpy as np
@@ -305,3 +305,12 @@ def log_result(line, path=os.path.join(HERE, "results.md")):
     with open(path, "a") as fh:
         fh.write(line + "\n")
     print(line, flush=True)
+
+
+def run_and_log(configs, names):
+    """Runs each named configuration (prep, model maker, grid) and appends its line to results.md."""
+    for n in names:
+        t = time.time()
+        prep, mk, grid = configs[n]
+        r = run_config(n, prep, mk, grid)
+        log_result(fmt(n, evaluate_probas(r["P"]), r["points"]) + f" <!-- {time.time()-t:.0f}s -->")
