@@ -252,7 +252,9 @@ void MainWindow::useTable() {
                                              : tr("the dataset has no feature table");
   }
   prediction_->setSimilarityIndex(similar_index_, table_name_, reason);
-  if (table && recommended_model_) prediction_->useRecommendedModel(table, table_name_, fromPath(dataset::cache_dir()));
+  if (table && recommended_model_)
+    prediction_->useRecommendedModel(table, table_name_, table_30s_ ? params_30s_ : params_3s_,
+                                     fromPath(dataset::cache_dir()));
 }
 
 const dataset::Track* MainWindow::trackOf(const QString& filename, const QString& genre) const {

@@ -90,10 +90,13 @@ std::string top3(const std::vector<std::string>& labels, const std::vector<float
 
 /// The feature table the recommended model learns from: --table, else the dataset's (--data, the
 /// default dataset, else the demo dataset) 30-s table, its 3-s table, or a table extracted from its
-/// audio (through its feature store). Sets `name` to what the report calls it. Throws FileError.
-dataset::FeatureTable recommended_table(const PredictArgs& args, std::string& name) {
+/// audio (through its feature store). Sets `name` to what the report calls it and `params` to how
+/// the table was extracted (its sidecar; none for a Kaggle table). Throws FileError.
+dataset::FeatureTable recommended_table(const PredictArgs& args, std::string& name,
+                                        std::optional<features::ExtractionParams>& params) {
   if (!args.table.empty()) {
     name = args.table.filename().string();
+    params = features::read_sidecar_params(args.table);
     return dataset::read_feature_table(args.table, {.require_kaggle_schema = false});
   }
   fs::path dir = args.data;
@@ -110,6 +113,7 @@ dataset::FeatureTable recommended_table(const PredictArgs& args, std::string& na
   for (const auto* file : {&scan.table_30s, &scan.table_3s})
     if (*file && (*file)->error.empty()) {
       name = (*file)->path.filename().string();
+      params = features::read_sidecar_params((*file)->path);
       return dataset::read_feature_table((*file)->path, {.require_kaggle_schema = false});
     }
   if (scan.tracks.empty())
@@ -130,18 +134,20 @@ dataset::FeatureTable recommended_table(const PredictArgs& args, std::string& na
   progress.finish();
   for (const auto& f : result.failures) std::fprintf(stderr, "skipped %s: %s\n", f.path.c_str(), f.reason.c_str());
   name = "features extracted from " + scan.root.filename().string();
+  params = options.params;
   return std::move(result.table);
 }
 
 /// The recommended model (ml/recommended_model.h) of recommended_table(); says on stderr which it is.
 ml::ModelBundle recommended_bundle(const PredictArgs& args) {
   std::string name;
-  const auto table = recommended_table(args, name);
+  std::optional<features::ExtractionParams> params;
+  const auto table = recommended_table(args, name, params);
   TerminalProgress progress("recommended model");
   const auto t0 = std::chrono::steady_clock::now();
   ml::RecommendedModel model;
   try {
-    model = ml::recommended_model(table, name, dataset::cache_dir(), static_cast<int>(args.jobs), &progress,
+    model = ml::recommended_model(table, name, params, dataset::cache_dir(), static_cast<int>(args.jobs), &progress,
                                   &interrupt_token());
   } catch (const std::invalid_argument& e) {
     throw std::invalid_argument(name + ": the recommended model cannot be trained on it: " + e.what());

@@ -30,14 +30,17 @@ void hash_text(ContentHasher& h, std::string_view text) {
   h.update(std::as_bytes(std::span(text.data(), text.size())));
 }
 
-/// The cached bundle when it is readable and was made for this table by this recipe, else the reason.
-std::string check_cached(const std::filesystem::path& file, const std::string& hash, std::optional<ModelBundle>& out) {
+/// The cached bundle when it is readable and was made for this table (extracted this way) by this
+/// recipe, else the reason.
+std::string check_cached(const std::filesystem::path& file, const std::string& hash,
+                         const std::optional<features::ExtractionParams>& extraction, std::optional<ModelBundle>& out) {
   try {
     ModelBundle b = load_bundle(file);
     const auto& r = b.report;
     if (r.value("table_hash", std::string()) != hash || r.value("preset", std::string()) != kRecommendedPreset ||
         r.value("recipe", 0) != kRecommendedRecipe)
       return file.string() + ": made for another table or recipe";
+    if (b.extraction != extraction) return file.string() + ": made for a table extracted with other parameters";
     out = std::move(b);
     return {};
   } catch (const std::exception& e) {
@@ -88,6 +91,7 @@ std::filesystem::path recommended_model_file(const std::filesystem::path& cache_
 }
 
 RecommendedModel recommended_model(const dataset::FeatureTable& table, const std::string& table_name,
+                                   const std::optional<features::ExtractionParams>& extraction,
                                    const std::filesystem::path& cache_dir, int threads, ProgressSink* progress,
                                    const CancelToken* cancel) {
   RecommendedModel out;
@@ -96,7 +100,7 @@ RecommendedModel recommended_model(const dataset::FeatureTable& table, const std
   std::error_code ec;
   if (std::filesystem::exists(out.file, ec)) {
     std::optional<ModelBundle> cached;
-    out.cache_problem = check_cached(out.file, hash, cached);
+    out.cache_problem = check_cached(out.file, hash, extraction, cached);
     if (cached) {
       out.bundle = std::move(*cached);
       out.from_cache = true;
@@ -104,7 +108,8 @@ RecommendedModel recommended_model(const dataset::FeatureTable& table, const std
       return out;
     }
   }
-  const TrainerOptions options = recommended_options(table, threads);
+  TrainerOptions options = recommended_options(table, threads);
+  options.extraction = extraction;
   options.validate();
   TrainingResult result = train_and_evaluate(table, options, progress, nullptr, cancel);
   out.bundle = result.bundle();

@@ -28,7 +28,7 @@ namespace genrelab::ml {
 
 inline constexpr const char* kRecommendedPreset = "krr_lda";
 /// Part of the cache key: bump it when the recipe changes, so older cached models are retrained.
-inline constexpr int kRecommendedRecipe = 1;
+inline constexpr int kRecommendedRecipe = 2;  // 2: the bundle records the table's extraction parameters
 
 /// The trainer options of the recipe for `table` (threads: 0 = all cores). Never throws for a
 /// table the split does not fit: it falls back to track-grouped folds.
@@ -56,9 +56,13 @@ struct RecommendedModel {
 
 /// The cached model for `table` when recommended_model_file() holds a valid one for the same table
 /// hash; else trains it (progress over the training; Cancelled within one batch of `cancel`) and
-/// saves it atomically. `table_name` (e.g. "features_30_sec.csv") is recorded in the report.
+/// saves it atomically. `table_name` (e.g. "features_30_sec.csv") is recorded in the report;
+/// `extraction` (how the table was extracted: features::read_sidecar_params; none for the Kaggle
+/// tables, made with librosa's defaults) in the bundle, so prediction extracts the same way. A cached
+/// model recording other extraction parameters is retrained.
 /// Throws std::invalid_argument when the table cannot train the recipe (too few rows or genres).
 RecommendedModel recommended_model(const dataset::FeatureTable& table, const std::string& table_name,
+                                   const std::optional<features::ExtractionParams>& extraction,
                                    const std::filesystem::path& cache_dir, int threads = 0,
                                    ProgressSink* progress = nullptr, const CancelToken* cancel = nullptr);
 

@@ -25,7 +25,7 @@ dataset::FeatureTable table() { return test::blob_table(3, 10, 6, 3.0, 3); }
 TEST(RecommendedModel, CacheMissThenHitThenChangedTable) {
   const auto cache = test::temp_dir("recommended-cache");
   const auto t = table();
-  const auto first = ml::recommended_model(t, "blobs.csv", cache, 2);
+  const auto first = ml::recommended_model(t, "blobs.csv", std::nullopt, cache, 2);
   EXPECT_FALSE(first.from_cache);
   EXPECT_TRUE(first.cache_problem.empty());
   EXPECT_TRUE(first.save_problem.empty()) << first.save_problem;
@@ -38,7 +38,7 @@ TEST(RecommendedModel, CacheMissThenHitThenChangedTable) {
   EXPECT_GT(first.bundle.report["mean_accuracy"].get<double>(), 0.8);
 
   // Hit: the same bundle, read from the file, without training.
-  const auto second = ml::recommended_model(t, "blobs.csv", cache, 2);
+  const auto second = ml::recommended_model(t, "blobs.csv", std::nullopt, cache, 2);
   EXPECT_TRUE(second.from_cache);
   EXPECT_EQ(second.file, first.file);
   ASSERT_EQ(second.bundle.weights.size(), first.bundle.weights.size());
@@ -49,11 +49,11 @@ TEST(RecommendedModel, CacheMissThenHitThenChangedTable) {
   // One value changed: another cache entry, trained anew; the first entry stays.
   auto changed = t;
   changed.values[17] += 0.5;
-  const auto third = ml::recommended_model(changed, "blobs.csv", cache, 2);
+  const auto third = ml::recommended_model(changed, "blobs.csv", std::nullopt, cache, 2);
   EXPECT_FALSE(third.from_cache);
   EXPECT_NE(third.file, first.file);
   EXPECT_TRUE(fs::exists(first.file));
-  EXPECT_TRUE(ml::recommended_model(changed, "blobs.csv", cache, 2).from_cache);
+  EXPECT_TRUE(ml::recommended_model(changed, "blobs.csv", std::nullopt, cache, 2).from_cache);
 }
 
 TEST(RecommendedModel, CorruptOrForeignCacheFileIsRetrainedAndReplaced) {
@@ -62,27 +62,44 @@ TEST(RecommendedModel, CorruptOrForeignCacheFileIsRetrainedAndReplaced) {
   const auto file = ml::recommended_model_file(cache, t);
   fs::create_directories(file.parent_path());
   std::ofstream(file, std::ios::binary) << "GLMODEL\0 truncated";
-  const auto fixed = ml::recommended_model(t, "blobs.csv", cache, 2);
+  const auto fixed = ml::recommended_model(t, "blobs.csv", std::nullopt, cache, 2);
   EXPECT_FALSE(fixed.from_cache);
   EXPECT_NE(fixed.cache_problem.find(file.string()), std::string::npos) << fixed.cache_problem;
   EXPECT_NO_THROW(ml::load_bundle(file));  // replaced by a complete bundle
-  EXPECT_TRUE(ml::recommended_model(t, "blobs.csv", cache, 2).from_cache);
+  EXPECT_TRUE(ml::recommended_model(t, "blobs.csv", std::nullopt, cache, 2).from_cache);
 
   // A valid bundle of another table copied under this table's name is not taken for it.
   auto other = t;
   other.labels[0] = "g1";
-  const auto other_model = ml::recommended_model(other, "other.csv", cache, 2);
+  const auto other_model = ml::recommended_model(other, "other.csv", std::nullopt, cache, 2);
   fs::copy_file(other_model.file, file, fs::copy_options::overwrite_existing);
-  const auto again = ml::recommended_model(t, "blobs.csv", cache, 2);
+  const auto again = ml::recommended_model(t, "blobs.csv", std::nullopt, cache, 2);
   EXPECT_FALSE(again.from_cache);
   EXPECT_NE(again.cache_problem.find("another table"), std::string::npos) << again.cache_problem;
+}
+
+TEST(RecommendedModel, RecordsTheTablesExtractionParameters) {
+  const auto cache = test::temp_dir("recommended-extraction");
+  const auto t = table();
+  features::ExtractionParams params;
+  params.hop_length = 256;
+  const auto made = ml::recommended_model(t, "blobs.csv", params, cache, 2);
+  ASSERT_TRUE(made.bundle.extraction.has_value());
+  EXPECT_EQ(*made.bundle.extraction, params);
+  EXPECT_EQ(ml::load_bundle(made.file).extraction, params);  // saved with the bundle
+  EXPECT_TRUE(ml::recommended_model(t, "blobs.csv", params, cache, 2).from_cache);
+  // The same values said to come from other parameters (a sidecar written since): retrained.
+  const auto other = ml::recommended_model(t, "blobs.csv", std::nullopt, cache, 2);
+  EXPECT_FALSE(other.from_cache);
+  EXPECT_NE(other.cache_problem.find("other parameters"), std::string::npos) << other.cache_problem;
+  EXPECT_FALSE(other.bundle.extraction.has_value());
 }
 
 TEST(RecommendedModel, UnwritableCacheStillGivesTheModel) {
   const auto dir = test::temp_dir("recommended-unwritable");
   const auto blocker = dir / "file";
   std::ofstream(blocker) << "a file where the cache folder should be";
-  const auto m = ml::recommended_model(table(), "blobs.csv", blocker, 2);
+  const auto m = ml::recommended_model(table(), "blobs.csv", std::nullopt, blocker, 2);
   EXPECT_FALSE(m.from_cache);
   EXPECT_FALSE(m.save_problem.empty());
   EXPECT_FALSE(m.bundle.weights.empty());

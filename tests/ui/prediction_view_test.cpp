@@ -253,7 +253,7 @@ class PredictionViewTest : public QObject {
     QSignalSpy finished(&view, &ui::PredictionView::entryFinished);
     view.addPaths({q(song)});  // no model yet: the song waits
     QCOMPARE(view.entries().front().status, ui::PredictionView::Status::queued);
-    view.useRecommendedModel(demo().table, QStringLiteral("demo features"), cache);
+    view.useRecommendedModel(demo().table, QStringLiteral("demo features"), features::ExtractionParams{}, cache);
     QVERIFY(view.preparingModel());
     QVERIFY(finished.wait(120000));
     QCOMPARE(view.entries().front().status, ui::PredictionView::Status::done);
@@ -288,7 +288,7 @@ class PredictionViewTest : public QObject {
 
     // The next launch: the same table loads the cached model at once.
     ui::PredictionView again;
-    again.useRecommendedModel(demo().table, QStringLiteral("demo features"), cache);
+    again.useRecommendedModel(demo().table, QStringLiteral("demo features"), features::ExtractionParams{}, cache);
     QTRY_VERIFY_WITH_TIMEOUT(again.hasModel(), 20000);
     QVERIFY2(again.modelDescription().contains(QStringLiteral("from the cache")), qPrintable(again.modelDescription()));
 
@@ -296,13 +296,13 @@ class PredictionViewTest : public QObject {
     auto training = trainDemo();
     QVERIFY(training);
     ui::PredictionView mine;
-    mine.useRecommendedModel(demo().table, QStringLiteral("demo features"),
+    mine.useRecommendedModel(demo().table, QStringLiteral("demo features"), features::ExtractionParams{},
                              q(test::temp_dir("ui-predict-recommended-2")));
     mine.setModel(std::make_shared<const ml::ModelBundle>(*training->lastBundle()), QStringLiteral("my mlp"));
     QTRY_VERIFY_WITH_TIMEOUT(!mine.preparingModel(), 60000);
     QTest::qWait(50);
     QCOMPARE(mine.modelDescription(), QStringLiteral("my mlp"));
-    mine.useRecommendedModel(demo().table, QStringLiteral("demo features"), cache);
+    mine.useRecommendedModel(demo().table, QStringLiteral("demo features"), features::ExtractionParams{}, cache);
     QVERIFY(!mine.preparingModel());
   }
 

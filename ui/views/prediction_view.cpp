@@ -235,6 +235,7 @@ void PredictionView::openModelInteractively() {
 }
 
 void PredictionView::useRecommendedModel(std::shared_ptr<const dataset::FeatureTable> table, const QString& table_name,
+                                         const std::optional<features::ExtractionParams>& extraction,
                                          const QString& cache_dir) {
   if (user_model_ || !table) return;
   if (model_job_) model_job_->cancel();
@@ -246,9 +247,9 @@ void PredictionView::useRecommendedModel(std::shared_ptr<const dataset::FeatureT
   QPointer<PredictionView> self(this);
   const int request = ++model_request_;
   model_job_ = Job::start(tr("Preparing the recommended model"),
-                          [self, request, table, name = table_name.toStdString(), dir = to_path(cache_dir)](
+                          [self, request, table, extraction, name = table_name.toStdString(), dir = to_path(cache_dir)](
                               ProgressSink& progress, const CancelToken& cancel) -> std::function<void()> {
-                            auto model = ml::recommended_model(*table, name, dir, 0, &progress, &cancel);
+                            auto model = ml::recommended_model(*table, name, extraction, dir, 0, &progress, &cancel);
                             auto bundle = std::make_shared<const ml::ModelBundle>(std::move(model.bundle));
                             QString description = QString::fromStdString(ml::describe_bundle(*bundle, name));
                             description +=

@@ -17,8 +17,10 @@
 #include <QVector>
 #include <QWidget>
 #include <memory>
+#include <optional>
 #include <ostream>
 
+#include "features/extraction_params.h"
 #include "ui/figures/prediction_figures.h"
 
 class QLabel;
@@ -64,11 +66,12 @@ class PredictionView : public QWidget {
   /// the model cannot classify audio (columns GenreLab does not extract). A model of the user's
   /// (`recommended` false: trained or opened) replaces the recommended one for good.
   void setModel(std::shared_ptr<const ml::ModelBundle> bundle, const QString& description, bool recommended = false);
-  /// Unless the user has set a model: loads the recommended model of `table` from the cache under
-  /// `cache_dir`, or trains it in the background (progress in the model line; songs wait in the
-  /// queue), then makes it active. Cancels a preparation under way for another table.
+  /// Unless the user has set a model: loads the recommended model of `table` (extracted with
+  /// `extraction`, recorded in the model) from the cache under `cache_dir`, or trains it in the
+  /// background (progress in the model line; songs wait in the queue), then makes it active.
+  /// Cancels a preparation under way for another table.
   void useRecommendedModel(std::shared_ptr<const dataset::FeatureTable> table, const QString& table_name,
-                           const QString& cache_dir);
+                           const std::optional<features::ExtractionParams>& extraction, const QString& cache_dir);
   /// True while the recommended model is being prepared.
   bool preparingModel() const;
   /// The dataset that "similar tracks" searches (nullptr: none; `reason` says why).
