@@ -1,6 +1,6 @@
 // The recommended model (ml/recommended_model.h): its cache by table content (miss, hit, changed
-// table, corrupt or foreign cache file), the table hash, which protocol it is scored on, and the
-// words that describe a bundle.
+// table, other extraction parameters, corrupt or foreign cache file), the table hash, which
+// protocol it is scored on, and the words that describe a bundle.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -25,7 +25,9 @@ dataset::FeatureTable table() { return test::blob_table(3, 10, 6, 3.0, 3); }
 TEST(RecommendedModel, CacheMissThenHitThenChangedTable) {
   const auto cache = test::temp_dir("recommended-cache");
   const auto t = table();
-  const auto first = ml::recommended_model(t, "blobs.csv", std::nullopt, cache, 2);
+  features::ExtractionParams params;  // how the table was extracted (its sidecar)
+  params.hop_length = 256;
+  const auto first = ml::recommended_model(t, "blobs.csv", params, cache, 2);
   EXPECT_FALSE(first.from_cache);
   EXPECT_TRUE(first.cache_problem.empty());
   EXPECT_TRUE(first.save_problem.empty()) << first.save_problem;
@@ -36,24 +38,32 @@ TEST(RecommendedModel, CacheMissThenHitThenChangedTable) {
   EXPECT_EQ(first.bundle.report["table"], "blobs.csv");
   EXPECT_EQ(first.bundle.report["protocol"], "grouped");  // not GTZAN: track-grouped folds
   EXPECT_GT(first.bundle.report["mean_accuracy"].get<double>(), 0.8);
+  EXPECT_EQ(first.bundle.extraction, params);  // so prediction extracts songs the same way
 
   // Hit: the same bundle, read from the file, without training.
-  const auto second = ml::recommended_model(t, "blobs.csv", std::nullopt, cache, 2);
+  const auto second = ml::recommended_model(t, "blobs.csv", params, cache, 2);
   EXPECT_TRUE(second.from_cache);
   EXPECT_EQ(second.file, first.file);
   ASSERT_EQ(second.bundle.weights.size(), first.bundle.weights.size());
   for (std::size_t i = 0; i < first.bundle.weights.size(); ++i)
     EXPECT_EQ(second.bundle.weights[i].values, first.bundle.weights[i].values) << first.bundle.weights[i].name;
   EXPECT_EQ(second.bundle.report.dump(), first.bundle.report.dump());
+  EXPECT_EQ(second.bundle.extraction, params);
 
   // One value changed: another cache entry, trained anew; the first entry stays.
   auto changed = t;
   changed.values[17] += 0.5;
-  const auto third = ml::recommended_model(changed, "blobs.csv", std::nullopt, cache, 2);
+  const auto third = ml::recommended_model(changed, "blobs.csv", params, cache, 2);
   EXPECT_FALSE(third.from_cache);
   EXPECT_NE(third.file, first.file);
   EXPECT_TRUE(fs::exists(first.file));
-  EXPECT_TRUE(ml::recommended_model(changed, "blobs.csv", std::nullopt, cache, 2).from_cache);
+  EXPECT_TRUE(ml::recommended_model(changed, "blobs.csv", params, cache, 2).from_cache);
+
+  // The same values said to come from other extraction parameters (a sidecar removed since): retrained.
+  const auto other = ml::recommended_model(t, "blobs.csv", std::nullopt, cache, 2);
+  EXPECT_FALSE(other.from_cache);
+  EXPECT_NE(other.cache_problem.find("other parameters"), std::string::npos) << other.cache_problem;
+  EXPECT_FALSE(other.bundle.extraction.has_value());
 }
 
 TEST(RecommendedModel, CorruptOrForeignCacheFileIsRetrainedAndReplaced) {
@@ -76,23 +86,6 @@ TEST(RecommendedModel, CorruptOrForeignCacheFileIsRetrainedAndReplaced) {
   const auto again = ml::recommended_model(t, "blobs.csv", std::nullopt, cache, 2);
   EXPECT_FALSE(again.from_cache);
   EXPECT_NE(again.cache_problem.find("another table"), std::string::npos) << again.cache_problem;
-}
-
-TEST(RecommendedModel, RecordsTheTablesExtractionParameters) {
-  const auto cache = test::temp_dir("recommended-extraction");
-  const auto t = table();
-  features::ExtractionParams params;
-  params.hop_length = 256;
-  const auto made = ml::recommended_model(t, "blobs.csv", params, cache, 2);
-  ASSERT_TRUE(made.bundle.extraction.has_value());
-  EXPECT_EQ(*made.bundle.extraction, params);
-  EXPECT_EQ(ml::load_bundle(made.file).extraction, params);  // saved with the bundle
-  EXPECT_TRUE(ml::recommended_model(t, "blobs.csv", params, cache, 2).from_cache);
-  // The same values said to come from other parameters (a sidecar written since): retrained.
-  const auto other = ml::recommended_model(t, "blobs.csv", std::nullopt, cache, 2);
-  EXPECT_FALSE(other.from_cache);
-  EXPECT_NE(other.cache_problem.find("other parameters"), std::string::npos) << other.cache_problem;
-  EXPECT_FALSE(other.bundle.extraction.has_value());
 }
 
 TEST(RecommendedModel, UnwritableCacheStillGivesTheModel) {
