@@ -12,10 +12,6 @@
 
 namespace genrelab::dsp {
 
-struct Stft::Plans : RealFftPlans {
-  using RealFftPlans::RealFftPlans;
-};
-
 std::ptrdiff_t reflect_index(std::ptrdiff_t i, std::ptrdiff_t n) {
   if (n == 1) return 0;
   const std::ptrdiff_t period = 2 * (n - 1);
@@ -36,7 +32,7 @@ std::vector<double> periodic_hann(int n) {
   return w;
 }
 
-Stft::Stft(StftParams params, std::shared_ptr<const Plans> plans, std::vector<double> window)
+Stft::Stft(StftParams params, std::shared_ptr<const RealFftPlans> plans, std::vector<double> window)
     : params_(params), plans_(std::move(plans)), window_(std::move(window)) {}
 
 Stft Stft::create(const StftParams& params) {
@@ -44,7 +40,7 @@ Stft Stft::create(const StftParams& params) {
     throw std::invalid_argument("n_fft must be even and >= 16, got " + std::to_string(params.n_fft));
   if (params.hop_length < 1 || params.hop_length > params.n_fft)
     throw std::invalid_argument("hop_length must be in [1, n_fft], got " + std::to_string(params.hop_length));
-  auto plans = std::make_shared<Plans>(params.n_fft);
+  auto plans = std::make_shared<const RealFftPlans>(params.n_fft);
   return Stft(params, std::move(plans), periodic_hann(params.n_fft));
 }
 

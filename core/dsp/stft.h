@@ -11,6 +11,8 @@
 
 namespace genrelab::dsp {
 
+struct RealFftPlans;  // dsp/fftw_util.h
+
 /// STFT parameters (librosa defaults). n_fft: FFT size and window length, even, >= 16.
 /// hop_length: samples between frames, in [1, n_fft].
 struct StftParams {
@@ -65,10 +67,9 @@ class Stft {
   std::vector<float> inverse(const ComplexSpectrogram& spec) const;
 
  private:
-  struct Plans;
-  Stft(StftParams params, std::shared_ptr<const Plans> plans, std::vector<double> window);
+  Stft(StftParams params, std::shared_ptr<const RealFftPlans> plans, std::vector<double> window);
   StftParams params_;
-  std::shared_ptr<const Plans> plans_;
+  std::shared_ptr<const RealFftPlans> plans_;
   std::vector<double> window_;
 };
 

@@ -25,16 +25,7 @@ int fast_fft_size(int min_n) {
 
 }  // namespace
 
-// librosa's autocorrelate zero-pads each window to 2 * win_length + 1 (689 = 13 * 53 by default,
-// slow in FFTW: ~10 us per frame pair). The lags 0 .. win_length - 1 of a win_length-long window
-// are free of circular wrap-around for any size >= 2 * win_length - 1, so a larger size with
-// small factors (720) gives the same autocorrelation up to float64 rounding, which already
-// differs between numpy's pocketfft and FFTW.
-struct TempoEstimator::Plans : RealFftPlans {
-  using RealFftPlans::RealFftPlans;
-};
-
-TempoEstimator::TempoEstimator(TempoParams params, int win_length, std::shared_ptr<const Plans> plans,
+TempoEstimator::TempoEstimator(TempoParams params, int win_length, std::shared_ptr<const RealFftPlans> plans,
                                std::vector<double> window, std::vector<double> log_prior)
     : params_(params), win_length_(win_length), plans_(std::move(plans)), window_(std::move(window)),
       log_prior_(std::move(log_prior)) {}
@@ -57,7 +48,12 @@ TempoEstimator TempoEstimator::create(const TempoParams& params) {
                                 std::to_string(params.ac_size_s));
   const int win_length = static_cast<int>(static_cast<long long>(samples) / params.hop_length);
 
-  auto plans = std::make_shared<Plans>(fast_fft_size(2 * win_length + 1));
+  // librosa's autocorrelate zero-pads each window to 2 * win_length + 1 (689 = 13 * 53 by default,
+  // slow in FFTW: ~10 us per frame pair). The lags 0 .. win_length - 1 of a win_length-long window
+  // are free of circular wrap-around for any size >= 2 * win_length - 1, so a larger size with
+  // small factors (720) gives the same autocorrelation up to float64 rounding, which already
+  // differs between numpy's pocketfft and FFTW.
+  auto plans = std::make_shared<const RealFftPlans>(fast_fft_size(2 * win_length + 1));
 
   // beat.tempo's prior: -0.5 ((log2(bpm) - log2(start_bpm)) / std_bpm)^2, -inf for lag 0 (bpm inf)
   // and for every lag before the first one whose bpm is below max_tempo.
@@ -114,7 +110,7 @@ std::vector<double> TempoEstimator::mean_tempogram(std::span<const float> onset_
   for (std::size_t t = 0; t < n; ++t) {
     const float* src = padded.data() + t;
     for (std::size_t i = 0; i < win; ++i) x[i] = static_cast<double>(src[i]) * window_[i];
-    std::fill(x + win, x + n_fft, 0.0);  // zero padding (see Plans)
+    std::fill(x + win, x + n_fft, 0.0);  // zero padding (see create)
     fftw_execute_dft_r2c(plans_->forward, x, spec);
     // |X|^2 (numpy squares hypot(re, im); the two differ by an ulp, like pocketfft and FFTW do).
     for (std::size_t k = 0; k < n_bins; ++k) {

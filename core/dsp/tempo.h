@@ -13,6 +13,8 @@
 
 namespace genrelab::dsp {
 
+struct RealFftPlans;  // dsp/fftw_util.h
+
 /// sample_rate > 0 Hz, hop_length > 0 samples, start_bpm > 0, std_bpm > 0 (octaves),
 /// ac_size_s > 0 s (at least one frame), max_tempo > 0 BPM (+infinity: no limit).
 struct TempoParams {
@@ -44,12 +46,11 @@ class TempoEstimator {
   double estimate(std::span<const float> onset_envelope) const;
 
  private:
-  struct Plans;
-  TempoEstimator(TempoParams params, int win_length, std::shared_ptr<const Plans> plans, std::vector<double> window,
-                 std::vector<double> log_prior);
+  TempoEstimator(TempoParams params, int win_length, std::shared_ptr<const RealFftPlans> plans,
+                 std::vector<double> window, std::vector<double> log_prior);
   TempoParams params_;
   int win_length_;
-  std::shared_ptr<const Plans> plans_;
+  std::shared_ptr<const RealFftPlans> plans_;
   std::vector<double> window_;     // periodic Hann, win_length
   std::vector<double> log_prior_;  // per lag, -inf where excluded
 };
